@@ -1,0 +1,7 @@
+//! govsim: an agent-based simulator of community governance under five-society linkage (五社联动).
+//!
+//! Data flows one way: scenario file → validated [`scenario::Scenario`] → `model::World` →
+//! monthly `step` → `measures` → `experiment` summaries → `output` files.
+
+pub mod cli;
+pub mod scenario;

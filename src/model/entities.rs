@@ -1,0 +1,185 @@
+//! Entities and state variables (ODD §2): residents as plain data in contiguous arrays,
+//! volunteer teams, and the small enums that name sources, channels and categories.
+
+/// Volunteer state of a resident, ordered by depth of involvement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum State {
+    Inactive = 0,
+    Occasional = 1,
+    Regular = 2,
+    Core = 3,
+    Leader = 4,
+}
+
+impl State {
+    #[inline]
+    pub fn from_u8(v: u8) -> State {
+        match v {
+            1 => State::Occasional,
+            2 => State::Regular,
+            3 => State::Core,
+            4 => State::Leader,
+            _ => State::Inactive,
+        }
+    }
+}
+
+/// Suppliers of resources to volunteer forces (domain-anchors §1.5: g, s, e, c, r).
+pub const SOURCES: usize = 5;
+pub const GOV: usize = 0;
+pub const SO: usize = 1;
+pub const ENT: usize = 2;
+pub const FUND: usize = 3;
+/// Residents themselves: self-provision, peer recruitment, council endorsement.
+pub const SELF: usize = 4;
+pub const SOURCE_NAMES: [&str; SOURCES] =
+    ["government", "social_organisation", "enterprise", "community_fund", "residents"];
+
+/// Resource dimensions of dependence (seed 002).
+pub const DIMENSIONS: usize = 4;
+pub const LEGITIMACY: usize = 0;
+pub const FUNDING: usize = 1;
+pub const HUMAN: usize = 2;
+pub const KNOWLEDGE: usize = 3;
+pub const DIMENSION_NAMES: [&str; DIMENSIONS] = ["legitimacy", "funding", "human", "knowledge"];
+
+/// Recruitment channel through which a volunteer joined; it is the source of the human
+/// resource dimension (`GOV`, `SO`, `ENT` or `SELF`).
+pub type Channel = u8;
+
+/// Service categories (MODEL.md §1).
+pub const CATEGORIES: usize = 6;
+pub const EMERGENCY: usize = 5;
+pub const CATEGORY_NAMES: [&str; CATEGORIES] =
+    ["elder_care", "children", "environment", "safety", "mediation", "emergency"];
+
+/// Marker for "no team" / "no leader" / "no building".
+pub const NO_TEAM: u16 = u16::MAX;
+pub const NOBODY: u32 = u32::MAX;
+
+/// Who founded a team and so who directs its resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sponsor {
+    Government,
+    SocialOrganisation(u8),
+    Enterprise(u8),
+    Residents,
+}
+
+/// Co-production phase bits (delivery is always co-produced by volunteers).
+pub const PHASE_COMMISSIONING: u8 = 1;
+pub const PHASE_DESIGN: u8 = 2;
+pub const PHASE_ASSESSMENT: u8 = 4;
+
+pub fn autonomy_bits(a: &crate::scenario::Autonomy) -> u8 {
+    (a.commissioning as u8) * PHASE_COMMISSIONING
+        | (a.design as u8) * PHASE_DESIGN
+        | (a.assessment as u8) * PHASE_ASSESSMENT
+}
+
+/// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are
+/// residents of the community; the rest are brought-in volunteers (enterprise employees).
+#[derive(Clone, Debug, Default)]
+pub struct Agents {
+    pub residents: usize,
+    /// Building index (NOBODY for brought-in volunteers).
+    pub building: Vec<u32>,
+    /// 0 = resident; k+1 = employee of enterprise k.
+    pub origin: Vec<u8>,
+    pub motivation: Vec<f32>,
+    /// Hours per month the person could give when fully engaged.
+    pub time_budget: Vec<f32>,
+    pub skill: Vec<f32>,
+    pub trust_government: Vec<f32>,
+    pub trust_neighbours: Vec<f32>,
+    pub satisfaction: Vec<f32>,
+    pub commitment: Vec<f32>,
+    pub state: Vec<u8>,
+    pub channel: Vec<Channel>,
+    pub team: Vec<u16>,
+    /// Bit b set = active b steps ago (bit 0 = this step).
+    pub history: Vec<u32>,
+    /// Steps enrolled in the current spell.
+    pub tenure: Vec<u16>,
+}
+
+impl Agents {
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.state.is_empty()
+    }
+    /// Bytes of state per agent (for the performance notes).
+    pub const BYTES_PER_AGENT: usize = 4 + 1 + 4 * 7 + 1 + 1 + 2 + 4 + 2;
+}
+
+/// A volunteer team (志愿服务队).
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub alive: bool,
+    pub sponsor: Sponsor,
+    pub category: usize,
+    /// Legitimacy sources held.
+    pub registered: bool,
+    pub so_umbrella: Option<u8>,
+    pub enterprise_umbrella: Option<u8>,
+    /// Phases co-decided by members (bits PHASE_*).
+    pub autonomy: u8,
+    pub leader: u32,
+    /// Money available for materials.
+    pub balance: f64,
+    /// When a new team splits off, members move to it with probability `split_share`.
+    pub split_to: u16,
+    pub months_small: u32,
+    // -- read by members during a step (set in the previous step's team pass) --
+    /// Service success in the last step: coverage of the team's category × its material factor.
+    pub success: f32,
+    /// Probability members are called out this step.
+    pub callout: f32,
+    /// Whether call-out hours this step are government-assigned (campaign duty).
+    pub callout_assigned: bool,
+    /// Training probability per active member this step, by provider.
+    pub train_so: f32,
+    pub train_gov: f32,
+    /// Share of hours spent on tasks assigned by government.
+    pub assigned_share: f32,
+    pub leader_skill: f32,
+    // -- accumulated during the residents pass --
+    pub members: u32,
+    pub active: u32,
+    pub hours: f64,
+    pub assigned_hours: f64,
+    pub effective_hours: f64,
+}
+
+impl Team {
+    pub fn new(sponsor: Sponsor, category: usize, autonomy: u8) -> Team {
+        Team {
+            alive: true,
+            sponsor,
+            category,
+            registered: false,
+            so_umbrella: None,
+            enterprise_umbrella: None,
+            autonomy,
+            leader: NOBODY,
+            balance: 0.0,
+            split_to: NO_TEAM,
+            months_small: 0,
+            success: 0.5,
+            callout: 0.0,
+            callout_assigned: false,
+            train_so: 0.0,
+            train_gov: 0.0,
+            assigned_share: 0.0,
+            leader_skill: 0.0,
+            members: 0,
+            active: 0,
+            hours: 0.0,
+            assigned_hours: 0.0,
+            effective_hours: 0.0,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! What a step records: resource flows by dimension and source, government's needs met,
+//! money, hours and service. Measures are computed from these records (over a rolling
+//! window) and never from which driver model is running.
+
+use super::entities::{CATEGORIES, DIMENSIONS, SOURCES};
+
+/// Everything the measures need from one step.
+#[derive(Clone, Debug, Default)]
+pub struct StepRecord {
+    /// Resource flows to volunteer teams: [dimension][source]. Units: legitimacy tokens
+    /// (member-weighted), yuan, volunteer hours by recruitment channel, training hours.
+    pub flows: [[f64; SOURCES]; DIMENSIONS],
+    /// Government's governance tasks: hours supplied by volunteers and by others (staff, social workers).
+    pub governance_by_volunteers: f64,
+    pub governance_by_others: f64,
+    /// Service output under government programmes (performance credit): by volunteers and by others.
+    pub performance_by_volunteers: f64,
+    pub performance_by_others: f64,
+    /// Government spending on the community's instruments this step (yuan).
+    pub government_spending: f64,
+    /// Raw service hours delivered (volunteers, social workers, staff, stores).
+    pub service_hours: f64,
+    pub volunteer_hours: f64,
+    pub resident_hours: f64,
+    /// Active volunteers this step (residents and brought-in) and their summed phase share.
+    pub active_volunteers: u32,
+    pub phase_share_sum: f64,
+    pub active_skill_sum: f64,
+    pub coverage_by_category: [f64; CATEGORIES],
+    pub coverage: f64,
+    // resident counts (residents only, not brought-in)
+    pub residents: u32,
+    pub active_in_window: u32,
+    pub regular: u32,
+    pub core: u32,
+    pub leaders: u32,
+    pub enrolled: u32,
+    pub retained: u32,
+    pub retention_base: u32,
+    pub teams: u32,
+    pub community_fund: f64,
+    pub trust_government_sum: f64,
+    pub trust_neighbours_sum: f64,
+    /// Redemptions of points paid by merchants outside the model's money (yuan).
+    pub merchant_redemptions: f64,
+}
+
+/// A ring buffer of the last `capacity` step records (the measures' rolling window).
+#[derive(Clone, Debug)]
+pub struct Window {
+    capacity: usize,
+    items: Vec<StepRecord>,
+    next: usize,
+}
+
+impl Window {
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity: capacity.max(1), items: Vec::with_capacity(capacity.max(1)), next: 0 }
+    }
+    pub fn push(&mut self, r: StepRecord) {
+        if self.items.len() < self.capacity {
+            self.items.push(r);
+        } else {
+            self.items[self.next] = r;
+        }
+        self.next = (self.next + 1) % self.capacity;
+    }
+    /// Records from oldest to newest.
+    pub fn iter(&self) -> impl Iterator<Item = &StepRecord> {
+        let (a, b) = if self.items.len() < self.capacity {
+            (&self.items[..], &self.items[..0])
+        } else {
+            (&self.items[self.next..], &self.items[..self.next])
+        };
+        a.iter().chain(b.iter())
+    }
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// Money bookkeeping: every yuan enters from outside, moves between stocks, or leaves.
+/// The invariant `stocks = initial + inflow − outflow` is checked by tests.
+#[derive(Clone, Debug, Default)]
+pub struct MoneyAudit {
+    pub initial: f64,
+    pub inflow: f64,
+    pub outflow: f64,
+}

@@ -1,0 +1,948 @@
+//! The scenario file format. Every behavioural coefficient of the model is a field here with a
+//! default, a valid range, a unit and a one-line meaning; the step code reads nothing else.
+//! Sources in square brackets: seed files `[000]`..`[004]` (shared/seeds) and the literature
+//! named in docs/ODD.md.
+
+use super::params::{params, Check, Issue};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+params! {
+    /// A community and its actors: one run configuration of govsim.
+    pub struct Scenario {
+        /// Optional JSON Schema reference for editors (`govsim schema > govsim.schema.json`).
+        #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+        schema_ref: Option<String> = None;
+        /// Short identifier used for the output folder (letters, digits, `-`, `_`); defaults to the file name.
+        name: String = String::new();
+        /// Free text: what this scenario represents and where its numbers come from.
+        description: String = String::new();
+        /// Length of the run and of a step.
+        time: Time = Time::default();
+        /// The residents, their places, ties and traits, and the services they need.
+        community: Community = Community::default();
+        /// Behavioural rules shared by all residents and teams.
+        behaviour: Behaviour = Behaviour::default();
+        /// Who holds which resources: government, social organisations, enterprises, community fund.
+        actors: Actors = Actors::default();
+        /// Policy instruments switched on in this scenario (absent = off).
+        instruments: Instruments = Instruments::default();
+        /// Settings of the measures (windows, importance weights, thresholds).
+        measures: MeasureSettings = MeasureSettings::default();
+    }
+}
+
+params! {
+    /// Run length and step length.
+    pub struct Time {
+        /// Simulated years.
+        years: u32 = 10, range(1, 50), unit("years");
+        /// Months per step; monthly rates and flows are converted to this step length.
+        step_months: u32 = 1, range(1, 12), unit("months");
+    }
+}
+
+params! {
+    /// The baseline community [002: Y community, 10,000+ residents].
+    pub struct Community {
+        /// Number of resident agents.
+        residents: u32 = 10_000, range(1, 20_000_000), unit("persons");
+        /// Residents per building (the unit of "one head, three officers" groups [001]).
+        residents_per_building: u32 = 120, range(1, 100_000), unit("persons");
+        /// Buildings per courtyard (院落).
+        buildings_per_courtyard: u32 = 6, range(1, 10_000), unit("buildings");
+        /// Social ties per resident inside the own courtyard (clustered local ties).
+        local_ties: u32 = 6, range(0, 64), unit("ties");
+        /// Social ties per resident to random residents anywhere in the community.
+        long_range_ties: u32 = 2, range(0, 64), unit("ties");
+        /// Self-motivated residents who already volunteer as core members at the start [002: "五六个骨干"].
+        initial_core_volunteers: u32 = 6, range(0, 1_000_000), unit("persons");
+        /// Distributions of resident traits at initialisation.
+        traits: ResidentTraits = ResidentTraits::default();
+        /// Service demand by category.
+        demand: ServiceDemand = ServiceDemand::default();
+        /// Hours of grassroots governance tasks government must get done (patrols, inspections, campaign duty) [002].
+        governance_task_hours_per_1000: f64 = 40.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+    }
+}
+
+params! {
+    /// Trait distributions (Beta for shares in [0,1], Gamma for hours), given as mean and SD.
+    pub struct ResidentTraits {
+        /// Mean intrinsic motivation to volunteer.
+        motivation_mean: f64 = 0.35, range(0.01, 0.99), unit("share");
+        /// SD of intrinsic motivation (must be below sqrt(mean*(1-mean))).
+        motivation_sd: f64 = 0.18, range(0.0, 0.49), unit("share");
+        /// Mean hours a resident could give per month when fully engaged (CASS 2021: 21.87 h per 3 months per active volunteer).
+        time_budget_mean: f64 = 14.0, range(0.0, 300.0), unit("hours/month");
+        /// SD of the time budget.
+        time_budget_sd: f64 = 8.0, range(0.0, 300.0), unit("hours/month");
+        /// Mean service skill.
+        skill_mean: f64 = 0.3, range(0.01, 0.99), unit("share");
+        /// SD of service skill.
+        skill_sd: f64 = 0.12, range(0.0, 0.49), unit("share");
+        /// Mean trust in government (street office, residents' committee).
+        trust_government_mean: f64 = 0.6, range(0.01, 0.99), unit("share");
+        /// SD of trust in government.
+        trust_government_sd: f64 = 0.15, range(0.0, 0.49), unit("share");
+        /// Mean trust in neighbours.
+        trust_neighbours_mean: f64 = 0.4, range(0.01, 0.99), unit("share");
+        /// SD of trust in neighbours.
+        trust_neighbours_sd: f64 = 0.15, range(0.0, 0.49), unit("share");
+    }
+}
+
+params! {
+    /// Demanded service hours by category, per 1,000 residents per month [MODEL.md §1].
+    pub struct ServiceDemand {
+        /// Elder care (为老服务).
+        elder_care: f64 = 120.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+        /// Children and youth.
+        children: f64 = 60.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+        /// Environment and waste sorting.
+        environment: f64 = 80.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+        /// Safety patrols.
+        safety: f64 = 60.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+        /// Dispute mediation.
+        mediation: f64 = 20.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+        /// Emergency response (raised by epidemic-like shocks).
+        emergency: f64 = 10.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+    }
+}
+
+params! {
+    /// Behavioural rules (domain-anchors §4: M1 threshold/influence, M3 crowding, M4 retention).
+    pub struct Behaviour {
+        /// Whether an asked resident says yes.
+        acceptance: Acceptance = Acceptance::default();
+        /// How often and how long volunteers serve.
+        activity: Activity = Activity::default();
+        /// How experience turns into satisfaction and commitment.
+        satisfaction: Satisfaction = Satisfaction::default();
+        /// Exit hazard ("voting with feet" [000]).
+        retention: Retention = Retention::default();
+        /// Commitment thresholds of the volunteer states.
+        states: States = States::default();
+        /// Emergence of leaders and the life of teams.
+        leadership: Leadership = Leadership::default();
+        /// Crowding of intrinsic motivation by rewards and control.
+        crowding: Crowding = Crowding::default();
+        /// Skill growth.
+        learning: Learning = Learning::default();
+        /// Service production.
+        production: Production = Production::default();
+        /// Trust dynamics.
+        trust: Trust = Trust::default();
+        /// Peer recruitment over social ties.
+        peers: Peers = Peers::default();
+    }
+}
+
+params! {
+    /// Acceptance of an ask: logit p = intercept + channel bonus + motivation·(m−0.5)
+    /// + trust·(trust−0.5) + peer_influence·(share of ties active) + price_effect·reward·(1−m).
+    /// People volunteer mostly when asked (domain-anchors §4 M1; Granovetter 1978).
+    pub struct Acceptance {
+        /// Baseline log-odds of saying yes to an ask.
+        intercept: f64 = -3.2, range(-20.0, 20.0), unit("logit");
+        /// Effect of intrinsic motivation (centred at 0.5).
+        motivation: f64 = 5.0, range(-50.0, 50.0), unit("logit per unit");
+        /// Effect of trust in the asker's side (government for campaigns, neighbours otherwise), centred at 0.5.
+        trust: f64 = 2.0, range(-50.0, 50.0), unit("logit per unit");
+        /// Effect of the share of one's ties already active (social influence, M1).
+        peer_influence: f64 = 3.0, range(-50.0, 50.0), unit("logit per unit share");
+        /// Price effect of an extrinsic reward on low-motivation residents (M3; Fiorillo 2011).
+        price_effect: f64 = 1.5, range(-50.0, 50.0), unit("logit per unit reward intensity");
+        /// Extra log-odds when asked by a government mobilisation campaign ("行政动员仍然是主要动员形式" [001]).
+        government_campaign_bonus: f64 = 1.2, range(-20.0, 20.0), unit("logit");
+        /// Extra log-odds when asked by a social worker's outreach.
+        social_organisation_bonus: f64 = 0.6, range(-20.0, 20.0), unit("logit");
+        /// Extra log-odds when an employee is asked by the employer's volunteering programme.
+        enterprise_bonus: f64 = 2.5, range(-20.0, 20.0), unit("logit");
+        /// Extra log-odds when asked by a neighbour or friend.
+        peer_bonus: f64 = 1.0, range(-20.0, 20.0), unit("logit");
+    }
+}
+
+params! {
+    /// Monthly activity of enrolled volunteers.
+    pub struct Activity {
+        /// Probability that an occasional volunteer serves in a month without being called out.
+        occasional: f64 = 0.25, range(0.0, 1.0), unit("probability/month");
+        /// Same for a regular volunteer.
+        regular: f64 = 0.75, range(0.0, 1.0), unit("probability/month");
+        /// Same for a core volunteer.
+        core: f64 = 0.9, range(0.0, 1.0), unit("probability/month");
+        /// Same for a leader.
+        leader: f64 = 0.95, range(0.0, 1.0), unit("probability/month");
+        /// Weight of motivation: probability × (1 − w + 2w·m).
+        motivation_weight: f64 = 0.8, range(0.0, 1.0), unit("1");
+        /// Share of the time budget given in an active month, occasional volunteers.
+        hours_share_occasional: f64 = 0.35, range(0.0, 1.0), unit("share of time budget");
+        /// Share of the time budget given in an active month, regular volunteers.
+        hours_share_regular: f64 = 0.5, range(0.0, 1.0), unit("share of time budget");
+        /// Share of the time budget given in an active month, core volunteers and leaders.
+        hours_share_core: f64 = 0.75, range(0.0, 1.0), unit("share of time budget");
+        /// Extra share of the time budget given when called out (campaign day, event).
+        callout_hours_share: f64 = 0.3, range(0.0, 1.0), unit("share of time budget");
+        /// Raise of the activity probability per unit reward intensity for low-motivation volunteers: p × (1 + e·X·(1−m)).
+        reward_effect: f64 = 0.3, range(0.0, 10.0), unit("1 per unit reward intensity");
+        /// Hours above this share of the time budget count as overload (burnout).
+        overload_threshold: f64 = 0.8, range(0.0, 1.0), unit("share of time budget");
+    }
+}
+
+params! {
+    /// Satisfaction S moves toward the month's experience; commitment C toward S while active
+    /// (three-stage model: satisfaction → commitment → role identity; Chacón et al. 2007).
+    pub struct Satisfaction {
+        /// Baseline experience of serving.
+        baseline: f64 = 0.35, range(0.0, 1.0), unit("1");
+        /// Weight of the team's service success (coverage of its category).
+        service_success: f64 = 0.3, range(0.0, 5.0), unit("1");
+        /// Weight of voice: share of co-production phases the volunteer takes part in (Nabatchi et al. 2017).
+        voice: f64 = 0.3, range(0.0, 5.0), unit("1");
+        /// Weight of recognition (points, thanks, certificates).
+        recognition: f64 = 0.15, range(0.0, 5.0), unit("1");
+        /// Weight of having been trained this month.
+        training: f64 = 0.1, range(0.0, 5.0), unit("1");
+        /// Penalty per unit overload.
+        overload: f64 = 0.5, range(0.0, 5.0), unit("1");
+        /// Penalty per unit share of hours spent on tasks assigned by government ("行政助手" [002]).
+        control: f64 = 0.35, range(0.0, 5.0), unit("1");
+        /// Monthly rate at which satisfaction adapts to experience.
+        adapt_rate: f64 = 0.25, range(0.0, 1.0), unit("1/month");
+        /// Monthly rate at which commitment moves toward satisfaction in an active month.
+        commitment_growth: f64 = 0.06, range(0.0, 1.0), unit("1/month");
+        /// Monthly decay of commitment in an inactive month.
+        commitment_decay: f64 = 0.03, range(0.0, 1.0), unit("1/month");
+    }
+}
+
+params! {
+    /// Exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (domain-anchors §4 M4);
+    /// calibrated so annual retention of settled volunteers is 65–75% (CNCS 2010; Vecina et al. 2010).
+    pub struct Retention {
+        /// Base monthly exit hazard h0.
+        base_hazard: f64 = 0.12, range(0.0, 1.0), unit("1/month");
+        /// Protection by satisfaction a_S.
+        satisfaction_protection: f64 = 1.5, range(0.0, 50.0), unit("1");
+        /// Protection by commitment a_C.
+        commitment_protection: f64 = 2.5, range(0.0, 50.0), unit("1");
+        /// Hazard increase per unit overload b.
+        overload_hazard: f64 = 1.0, range(0.0, 50.0), unit("1");
+    }
+}
+
+params! {
+    /// Volunteer states follow commitment with a hysteresis margin.
+    pub struct States {
+        /// Commitment at which an occasional volunteer becomes regular.
+        regular_commitment: f64 = 0.35, range(0.0, 1.0), unit("1");
+        /// Commitment at which a regular volunteer becomes core.
+        core_commitment: f64 = 0.55, range(0.0, 1.0), unit("1");
+        /// Minimum skill of a core volunteer.
+        core_min_skill: f64 = 0.35, range(0.0, 1.0), unit("1");
+        /// Margin below a threshold before demotion.
+        hysteresis: f64 = 0.05, range(0.0, 1.0), unit("1");
+    }
+}
+
+params! {
+    /// Leaders emerge from core volunteers and found or split teams [001: 发掘社区带头人; 002].
+    pub struct Leadership {
+        /// Monthly probability that a core volunteer steps up as a leader.
+        emergence_rate: f64 = 0.01, range(0.0, 1.0), unit("probability/month");
+        /// Minimum skill of a new leader.
+        min_skill: f64 = 0.4, range(0.0, 1.0), unit("1");
+        /// A team larger than this splits when a new leader emerges in it.
+        split_size: u32 = 40, range(2, 100_000), unit("members");
+        /// Maximum number of teams the community platform can host.
+        max_teams: u32 = 64, range(1, 4096), unit("teams");
+        /// Teams smaller than this for `dissolve_after_months` dissolve.
+        min_members: u32 = 3, range(0, 1000), unit("members");
+        /// Months a team may stay below `min_members` before it dissolves.
+        dissolve_after_months: u32 = 6, range(1, 600), unit("months");
+        /// Share of an old team's members who follow a leader who splits off a new team.
+        split_share: f64 = 0.4, range(0.0, 1.0), unit("share");
+        /// Monthly call-out of members of a led resident team to activities the leader organises.
+        leader_callout: f64 = 0.5, range(0.0, 1.0), unit("probability/month");
+        /// Phases co-decided by members of teams founded by resident leaders.
+        team_autonomy: Autonomy = Autonomy::all();
+    }
+}
+
+params! {
+    /// Motivation crowding (Frey & Jegen 2001; Deci et al. 1999): per month,
+    /// m += recognition·R − reward·X·m − control·K·m, with X the reward intensity and K the control share.
+    pub struct Crowding {
+        /// Crowding-out of intrinsic motivation by contingent rewards.
+        reward: f64 = 0.02, range(0.0, 1.0), unit("1/month per unit reward intensity");
+        /// Crowding-out by administrative control (tasks assigned from above).
+        control: f64 = 0.02, range(0.0, 1.0), unit("1/month per unit control share");
+        /// Crowding-in by recognition and positive feedback (Deci et al.: d = +0.33).
+        recognition: f64 = 0.01, range(0.0, 1.0), unit("1/month per unit recognition");
+    }
+}
+
+params! {
+    /// Skill growth: by doing, by training, from team peers.
+    pub struct Learning {
+        /// Learning by doing: skill += rate·(1 − skill) per active month.
+        by_doing: f64 = 0.01, range(0.0, 1.0), unit("1/month");
+        /// Skill gained per training session: skill += gain·(1 − skill).
+        training_gain: f64 = 0.1, range(0.0, 1.0), unit("1/session");
+        /// Peer learning toward the team leader's skill per active month.
+        from_leader: f64 = 0.03, range(0.0, 1.0), unit("1/month");
+        /// Knowledge-transfer hours per month an active member of a led team receives from the leader.
+        peer_hours: f64 = 1.0, range(0.0, 100.0), unit("hours/month");
+        /// Training hours per session (for the knowledge flow measure).
+        session_hours: f64 = 2.0, range(0.0, 100.0), unit("hours/session");
+    }
+}
+
+params! {
+    /// Service output = hours × skill factor × material factor × legitimacy scope (Ostrom 1996: inputs as complements).
+    pub struct Production {
+        /// Effectiveness of an hour at skill 0 (relative to skill 1).
+        skill_floor: f64 = 0.4, range(0.0, 1.0), unit("1");
+        /// Materials a service hour needs.
+        material_cost_per_hour: f64 = 6.0, range(0.0, 10_000.0), unit("yuan/hour");
+        /// Effectiveness of an hour with no materials.
+        material_floor: f64 = 0.6, range(0.0, 1.0), unit("1");
+        /// Materials volunteers bring themselves (in-kind self-funding).
+        self_materials_per_hour: f64 = 1.0, range(0.0, 10_000.0), unit("yuan/hour");
+        /// Reach of a team with no legitimacy source at all, relative to one with some [002: unregistered groups cannot act widely].
+        unrecognised_scope: f64 = 0.7, range(0.0, 1.0), unit("1");
+    }
+}
+
+params! {
+    /// Trust moves toward a target each month (social capital responds to service and co-production).
+    pub struct Trust {
+        /// Monthly adaptation rate.
+        adapt_rate: f64 = 0.05, range(0.0, 1.0), unit("1/month");
+        /// Target trust in government at zero coverage and no council.
+        government_base: f64 = 0.4, range(0.0, 1.0), unit("1");
+        /// Increase of the government target per unit service coverage.
+        government_coverage: f64 = 0.3, range(0.0, 1.0), unit("1");
+        /// Increase of the government target when a deliberation council gives residents a say.
+        government_voice: f64 = 0.1, range(0.0, 1.0), unit("1");
+        /// Target trust in neighbours with nobody active in one's building.
+        neighbours_base: f64 = 0.3, range(0.0, 1.0), unit("1");
+        /// Increase of the neighbours target per unit share of building residents active.
+        neighbours_activity: f64 = 1.5, range(0.0, 10.0), unit("1");
+        /// Increase of the neighbours target when co-production bodies exist (council).
+        neighbours_coproduction: f64 = 0.1, range(0.0, 1.0), unit("1");
+    }
+}
+
+params! {
+    /// Peer recruitment: active volunteers ask someone they know.
+    pub struct Peers {
+        /// Probability per month that an active volunteer asks one of their ties.
+        ask_rate: f64 = 0.12, range(0.0, 1.0), unit("probability/month");
+        /// Multiplier of the ask rate for core volunteers and leaders.
+        core_multiplier: f64 = 2.5, range(0.0, 100.0), unit("1");
+    }
+}
+
+/// Co-production phases (Nabatchi, Sancino & Sicilia 2017; Osborne via [002]) in which team
+/// members co-decide. Delivery is always co-produced by volunteers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Autonomy {
+    /// Members decide which services to commission.
+    #[serde(default)]
+    pub commissioning: bool,
+    /// Members design the service.
+    #[serde(default)]
+    pub design: bool,
+    /// Members take part in assessing the service.
+    #[serde(default)]
+    pub assessment: bool,
+}
+impl Default for Autonomy {
+    fn default() -> Self {
+        Self {
+            commissioning: false,
+            design: false,
+            assessment: false,
+        }
+    }
+}
+impl Autonomy {
+    pub fn all() -> Self {
+        Self {
+            commissioning: true,
+            design: true,
+            assessment: true,
+        }
+    }
+    pub fn design_only() -> Self {
+        Self {
+            commissioning: false,
+            design: true,
+            assessment: false,
+        }
+    }
+}
+impl Check for Autonomy {}
+
+params! {
+    /// Who holds which resources.
+    pub struct Actors {
+        /// The street office / residents' committee / party branch.
+        government: Government = Government::default();
+        /// Social organisations and social-work agencies with their social workers.
+        social_organisations: Vec<SocialOrganisation> = Vec::new();
+        /// Enterprises doing CSR in the community.
+        enterprises: Vec<Enterprise> = Vec::new();
+        /// The community fund and charitable resources (absent = none).
+        community_fund: Option<CommunityFund> = None;
+    }
+}
+
+params! {
+    /// Government (政府): budget, staff, teams it founds [001, 002].
+    pub struct Government {
+        /// Money government makes available each month for this community's instruments.
+        budget_per_month: f64 = 0.0, range(0.0, 1e9), unit("yuan/month");
+        /// Staff hours on grassroots governance tasks each month.
+        staff_task_hours: f64 = 250.0, range(0.0, 1e7), unit("hours/month");
+        /// Staff hours of direct service delivery each month.
+        staff_service_hours: f64 = 150.0, range(0.0, 1e7), unit("hours/month");
+        /// Volunteer teams government founds and registers at the start (Y community: 8 associations [002]).
+        founds_teams: u32 = 0, range(0, 4096), unit("teams");
+        /// Share of the hours of government-registered teams spent on tasks government assigns.
+        assigned_task_share: f64 = 0.0, range(0.0, 1.0), unit("share of hours");
+        /// Share of members of government-founded teams given a training lecture each month.
+        training_share: f64 = 0.0, range(0.0, 1.0), unit("share/month");
+        /// Phases co-decided by members of government-founded teams.
+        team_autonomy: Autonomy = Autonomy::default();
+        /// Activity call-out of government-founded teams outside campaigns (organised events).
+        routine_callout: f64 = 0.0, range(0.0, 1.0), unit("probability/month");
+    }
+}
+
+params! {
+    /// A social organisation / social-work agency (社会组织, 社工机构) [001, 002, 004].
+    pub struct SocialOrganisation {
+        /// Name, used by purchase-of-services contracts and events.
+        name: String = String::new();
+        /// Month the organisation starts working in the community.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Social workers it employs when fully funded.
+        social_workers: u32 = 4, range(0, 100_000), unit("persons");
+        /// Monthly cost of one social worker.
+        wage_per_worker: f64 = 6000.0, range(0.0, 1e7), unit("yuan/month");
+        /// Money in hand at the start.
+        initial_funds: f64 = 0.0, range(0.0, 1e10), unit("yuan");
+        /// Outside foundation grants received each month (charitable resources).
+        foundation_grant_per_month: f64 = 0.0, range(0.0, 1e9), unit("yuan/month");
+        /// Residents asked to volunteer per social worker per month (outreach).
+        outreach_per_worker: f64 = 40.0, range(0.0, 100_000.0), unit("asks/month");
+        /// Volunteers trained per social worker per month.
+        trainees_per_worker: f64 = 10.0, range(0.0, 100_000.0), unit("sessions/month");
+        /// Direct service hours per social worker per month.
+        service_hours_per_worker: f64 = 60.0, range(0.0, 1000.0), unit("hours/month");
+        /// Share of a social worker's hours spent on tasks government assigns (when funded by purchase).
+        assigned_task_share: f64 = 0.15, range(0.0, 1.0), unit("share of hours");
+        /// Teams it incubates at the start, under its umbrella.
+        incubates_teams: u32 = 1, range(0, 4096), unit("teams");
+        /// Whether its registration lends umbrella legitimacy to the teams it incubates [002].
+        umbrella: bool = true;
+        /// Share of its income passed to its teams for materials.
+        pass_through_share: f64 = 0.15, range(0.0, 1.0), unit("share");
+        /// Monthly call-out of its teams' members to organised activities.
+        routine_callout: f64 = 0.5, range(0.0, 1.0), unit("probability/month");
+        /// Multiplier on leader emergence among its volunteers (leader discovery, proposal contests [001]).
+        leader_discovery: f64 = 1.0, range(0.0, 100.0), unit("1");
+        /// Phases co-decided by members of teams it incubates.
+        team_autonomy: Autonomy = Autonomy::design_only();
+    }
+}
+
+params! {
+    /// An enterprise doing CSR (企业) [001: Lianjia, IKEA Heshun].
+    pub struct Enterprise {
+        /// Name, used by events.
+        name: String = String::new();
+        /// Month the enterprise starts.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Project horizon: months it stays engaged (IKEA community centre: 60 [001]).
+        horizon_months: u32 = 60, range(1, 6000), unit("months");
+        /// Donations each month while engaged.
+        donation_per_month: f64 = 0.0, range(0.0, 1e9), unit("yuan/month");
+        /// Share of donations to its own volunteer teams.
+        to_own_teams: f64 = 0.5, range(0.0, 1.0), unit("share");
+        /// Share of donations buying management services from the social organisations.
+        to_social_organisations: f64 = 0.3, range(0.0, 1.0), unit("share");
+        /// Share of donations to the community fund.
+        to_community_fund: f64 = 0.2, range(0.0, 1.0), unit("share");
+        /// Employees who may volunteer in the community (brought-in volunteers).
+        employees: u32 = 0, range(0, 1_000_000), unit("persons");
+        /// Share of its employees asked each month by the volunteering programme.
+        employee_ask_share: f64 = 0.3, range(0.0, 1.0), unit("share/month");
+        /// Service hours delivered by its stores as service points (Lianjia's ten services [001]).
+        store_service_hours: f64 = 0.0, range(0.0, 1e7), unit("hours/month");
+        /// Volunteer teams it sets up at start, under its umbrella.
+        founds_teams: u32 = 1, range(0, 4096), unit("teams");
+        /// Phases co-decided by members of its teams.
+        team_autonomy: Autonomy = Autonomy::default();
+        /// Monthly call-out of its teams' members to organised activities.
+        routine_callout: f64 = 0.4, range(0.0, 1.0), unit("probability/month");
+    }
+}
+
+params! {
+    /// Community fund and local charitable resources (社区基金) [001: Changshouyuan barber shop].
+    pub struct CommunityFund {
+        /// Balance at the start.
+        initial_balance: f64 = 0.0, range(0.0, 1e10), unit("yuan");
+        /// Local merchants contributing.
+        merchants: u32 = 0, range(0, 1_000_000), unit("merchants");
+        /// Contribution per merchant per month.
+        merchant_contribution: f64 = 20.0, range(0.0, 1e7), unit("yuan/month");
+        /// Income of community-run social enterprises (e.g. the barber shop) each month.
+        social_enterprise_income: f64 = 0.0, range(0.0, 1e9), unit("yuan/month");
+        /// Monthly donation of each resident whose satisfaction with services is high.
+        resident_donation: f64 = 0.0, range(0.0, 1e5), unit("yuan/month per donor");
+        /// Coverage above which residents donate.
+        donor_coverage_threshold: f64 = 0.5, range(0.0, 1.0), unit("share");
+        /// Share of residents who donate when coverage is above the threshold.
+        donor_share: f64 = 0.02, range(0.0, 1.0), unit("share");
+        /// Share of the balance granted to teams each month.
+        grant_rate: f64 = 0.15, range(0.0, 1.0), unit("share/month");
+    }
+}
+
+params! {
+    /// Policy instruments; each is off unless present.
+    pub struct Instruments {
+        /// Administrative mobilisation campaigns (运动式动员).
+        mobilisation_campaigns: Option<Campaigns> = None;
+        /// Direct subsidies to government-registered teams.
+        direct_subsidies: Option<Subsidies> = None;
+        /// Government purchase of services from a social organisation (政府购买服务).
+        purchase_of_services: Vec<Purchase> = Vec::new();
+        /// Registration / filing of teams with government (备案).
+        registration: Option<Registration> = None;
+        /// Points or time-bank incentives redeemable at merchants (积分制, 时间银行).
+        points: Option<Points> = None;
+        /// Deliberation council (议事会) giving residents a say.
+        deliberation_council: Option<Council> = None;
+        /// Coordination platform pooling partners' resources across teams (联动平台).
+        coordination_platform: Option<Platform> = None;
+    }
+}
+
+params! {
+    /// Periodic mobilisation campaigns by government.
+    pub struct Campaigns {
+        /// First month with a campaign.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Months between campaign starts.
+        interval_months: u32 = 4, range(1, 600), unit("months");
+        /// Months each campaign lasts.
+        duration_months: u32 = 1, range(1, 600), unit("months");
+        /// Share of non-volunteering residents asked during a campaign month.
+        reach: f64 = 0.25, range(0.0, 1.0), unit("share/month");
+        /// Probability members of government teams are called out in a campaign month.
+        callout: f64 = 0.9, range(0.0, 1.0), unit("probability");
+        /// Cost of each campaign month.
+        cost_per_month: f64 = 8000.0, range(0.0, 1e9), unit("yuan/month");
+    }
+}
+
+params! {
+    /// Direct subsidies to teams registered with government.
+    pub struct Subsidies {
+        /// Per team per month.
+        per_team: f64 = 600.0, range(0.0, 1e8), unit("yuan/month");
+        /// Per active member per month.
+        per_active_member: f64 = 8.0, range(0.0, 1e6), unit("yuan/month");
+    }
+}
+
+params! {
+    /// A purchase-of-services contract; project cycles are mostly one year (domain-anchors §3.2).
+    pub struct Purchase {
+        /// Name of the social organisation contracted (must exist in actors.social_organisations).
+        social_organisation: String = String::new();
+        /// First month of the first contract.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Contract value per month.
+        amount_per_month: f64 = 30_000.0, range(0.0, 1e9), unit("yuan/month");
+        /// Contract length.
+        contract_months: u32 = 12, range(1, 600), unit("months");
+        /// Renewal probability at the end of a contract at coverage 0.5.
+        renewal_base: f64 = 0.75, range(0.0, 1.0), unit("probability");
+        /// Change of the renewal probability per unit coverage above 0.5 (performance assessment).
+        renewal_performance: f64 = 0.6, range(0.0, 5.0), unit("probability per unit coverage");
+        /// Last month any contract may run (the programme ends then); 0 = no end.
+        programme_end_month: u32 = 0, range(0, 6000), unit("month");
+    }
+}
+
+params! {
+    /// Filing of resident-led teams with government gives them legitimacy [001: 推动志愿服务组织的备案制度].
+    pub struct Registration {
+        /// Monthly probability that a led team without government registration gets filed.
+        filing_rate: f64 = 0.1, range(0.0, 1.0), unit("probability/month");
+    }
+}
+
+params! {
+    /// Points / time bank: hours earn points redeemable at merchants [000: Rongcheng; 001: Hemei].
+    pub struct Points {
+        /// First month of the scheme.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Last month of the scheme; 0 = no end.
+        end_month: u32 = 0, range(0, 6000), unit("month");
+        /// Points per volunteer hour.
+        points_per_hour: f64 = 1.0, range(0.0, 1000.0), unit("points/hour");
+        /// Value of a point at merchants.
+        value_per_point: f64 = 3.0, range(0.0, 10_000.0), unit("yuan/point");
+        /// Reward value per hour that counts as reward intensity 1.
+        reference_value_per_hour: f64 = 10.0, range(0.01, 10_000.0), unit("yuan/hour");
+        /// Who pays redemptions.
+        funder: Funder = Funder::Merchants;
+        /// Share of points that are redeemed.
+        redemption_share: f64 = 0.6, range(0.0, 1.0), unit("share");
+        /// Rivalness: how much the value shrinks as more residents take part (Kitts 2006); 0 = fixed per hour.
+        rivalness: f64 = 0.0, range(0.0, 1.0), unit("1");
+        /// Recognition value of the scheme (public ranking, thanks), in [0,1].
+        recognition: f64 = 0.5, range(0.0, 1.0), unit("1");
+    }
+}
+
+/// Who pays point redemptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Funder {
+    /// Merchants absorb redemptions as discounts (outside money).
+    Merchants,
+    /// Government budget.
+    Government,
+    /// The community fund.
+    CommunityFund,
+}
+impl Check for Funder {}
+
+params! {
+    /// Deliberation council (议事会): residents co-commission and co-assess services [001: Changshouyuan].
+    pub struct Council {
+        /// First month the council sits.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Multiplier on leader emergence (elected representatives surface leaders).
+        leader_boost: f64 = 1.5, range(0.0, 100.0), unit("1");
+    }
+}
+
+params! {
+    /// Coordination platform: partners' team-directed resources are pooled across all teams [001: Beilangdong coordination group].
+    pub struct Platform {
+        /// First month the platform runs.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Share of partners' team-directed money and training pooled across all teams.
+        pooling_share: f64 = 0.5, range(0.0, 1.0), unit("share");
+    }
+}
+
+params! {
+    /// Settings of the measures (domain-anchors §1.5, §2.1, §3.1).
+    pub struct MeasureSettings {
+        /// Rolling window W of the flow-based measures (source shares, funding, cost).
+        window_months: u32 = 12, range(1, 120), unit("months");
+        /// A resident counts as active if they served in the last this-many months (CASS 2021 asks about 3 months).
+        active_window_months: u32 = 3, range(1, 12), unit("months");
+        /// A volunteer is regular with at least this many active months of the last 12.
+        regular_min_months: u32 = 6, range(1, 12), unit("months");
+        /// Importance I(v,k) of each resource dimension to volunteer teams (P&S criticality).
+        importance: Dimensions = Dimensions::ones();
+        /// Weights w_k of the dimensions in overall dependence (must sum to 1).
+        weights: Dimensions = Dimensions::quarters();
+        /// Importance I(g,m) of government's needs met by volunteers [002: 基层治理 and 政绩].
+        government_importance: GovernmentNeeds = GovernmentNeeds::default();
+        /// Weights w'_m of government's needs (must sum to 1).
+        government_weights: GovernmentNeeds = GovernmentNeeds::halves();
+        /// Government share of a dimension at or above which the dimension counts as sole dependence (唯一性依赖).
+        sole_dependence_threshold: f64 = 0.9, range(0.5, 1.0), unit("share");
+        /// Legitimacy weight of each source a team holds.
+        legitimacy: LegitimacyWeights = LegitimacyWeights::default();
+    }
+}
+
+params! {
+    /// One value per resource dimension (seed [002]: 身份认同, 资金, 人力, 知识).
+    pub struct Dimensions {
+        /// Legitimacy (registration, umbrella, endorsement).
+        legitimacy: f64 = 1.0, range(0.0, 1.0), unit("1");
+        /// Funding.
+        funding: f64 = 1.0, range(0.0, 1.0), unit("1");
+        /// Human resources (volunteer hours by recruitment channel).
+        human: f64 = 1.0, range(0.0, 1.0), unit("1");
+        /// Knowledge (training hours by provider).
+        knowledge: f64 = 1.0, range(0.0, 1.0), unit("1");
+    }
+}
+impl Dimensions {
+    pub fn ones() -> Self {
+        Self {
+            legitimacy: 1.0,
+            funding: 1.0,
+            human: 1.0,
+            knowledge: 1.0,
+        }
+    }
+    pub fn quarters() -> Self {
+        Self {
+            legitimacy: 0.25,
+            funding: 0.25,
+            human: 0.25,
+            knowledge: 0.25,
+        }
+    }
+    pub fn as_array(&self) -> [f64; 4] {
+        [self.legitimacy, self.funding, self.human, self.knowledge]
+    }
+}
+
+params! {
+    /// One value per government need met by volunteers [002].
+    pub struct GovernmentNeeds {
+        /// Grassroots governance tasks (patrols, inspections, campaign duty).
+        governance: f64 = 0.5, range(0.0, 1.0), unit("1");
+        /// Performance credit (政绩): service output under government programmes.
+        performance: f64 = 0.5, range(0.0, 1.0), unit("1");
+    }
+}
+impl GovernmentNeeds {
+    pub fn halves() -> Self {
+        Self {
+            governance: 0.5,
+            performance: 0.5,
+        }
+    }
+}
+
+params! {
+    /// Legitimacy tokens a team holds, per member, by source.
+    pub struct LegitimacyWeights {
+        /// Registered or filed with government.
+        government: f64 = 1.0, range(0.0, 10.0), unit("1");
+        /// Under a registered social organisation's umbrella.
+        social_organisation: f64 = 1.0, range(0.0, 10.0), unit("1");
+        /// Under an enterprise's umbrella.
+        enterprise: f64 = 0.6, range(0.0, 10.0), unit("1");
+        /// Endorsed by residents through the deliberation council (self-provided legitimacy).
+        council: f64 = 0.6, range(0.0, 10.0), unit("1");
+        /// Standing of a team that has nothing else (self-provided).
+        informal: f64 = 0.2, range(0.0, 10.0), unit("1");
+    }
+}
+
+/// Collects cross-field problems that per-field ranges cannot express.
+pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
+    let mut push = |path: &str, message: String| {
+        issues.push(Issue {
+            path: path.to_string(),
+            message,
+        })
+    };
+    let t = &s.community.traits;
+    for (name, mean, sd) in [
+        ("motivation", t.motivation_mean, t.motivation_sd),
+        ("skill", t.skill_mean, t.skill_sd),
+        (
+            "trust_government",
+            t.trust_government_mean,
+            t.trust_government_sd,
+        ),
+        (
+            "trust_neighbours",
+            t.trust_neighbours_mean,
+            t.trust_neighbours_sd,
+        ),
+    ] {
+        let max_sd = (mean * (1.0 - mean)).sqrt();
+        if sd >= max_sd {
+            push(
+                &format!("community.traits.{name}_sd"),
+                format!("value {sd} is too large for a Beta distribution with mean {mean}: it must be below sqrt(mean·(1−mean)) = {max_sd:.4}"),
+            );
+        }
+    }
+    if s.time.step_months != 0 && 12 % s.time.step_months != 0 {
+        push(
+            "time.step_months",
+            format!(
+                "value {} must divide 12 (allowed: 1, 2, 3, 4, 6, 12)",
+                s.time.step_months
+            ),
+        );
+    }
+    let months = s.time.years.saturating_mul(12);
+    let last = months.saturating_sub(1);
+    let sum = s.measures.weights.as_array().iter().sum::<f64>();
+    if (sum - 1.0).abs() > 1e-9 {
+        push(
+            "measures.weights",
+            format!("weights sum to {sum}, they must sum to 1"),
+        );
+    }
+    let g = &s.measures.government_weights;
+    let gsum = g.governance + g.performance;
+    if (gsum - 1.0).abs() > 1e-9 {
+        push(
+            "measures.government_weights",
+            format!("weights sum to {gsum}, they must sum to 1"),
+        );
+    }
+    if s.measures.regular_min_months > 12 {
+        push("measures.regular_min_months", "must be at most 12".into());
+    }
+    // names: non-empty and unique; references resolve
+    let mut seen = std::collections::HashSet::new();
+    for (i, so) in s.actors.social_organisations.iter().enumerate() {
+        let p = format!("actors.social_organisations[{i}].name");
+        if so.name.trim().is_empty() {
+            push(&p, "a social organisation needs a non-empty name".into());
+        } else if !seen.insert(so.name.clone()) {
+            push(&p, format!("duplicate name \"{}\"", so.name));
+        }
+        if so.start_month >= months {
+            push(
+                &format!("actors.social_organisations[{i}].start_month"),
+                format!(
+                    "value {} is after the end of the run (month {})",
+                    so.start_month, last
+                ),
+            );
+        }
+    }
+    let mut seen_e = std::collections::HashSet::new();
+    for (i, e) in s.actors.enterprises.iter().enumerate() {
+        let p = format!("actors.enterprises[{i}]");
+        if e.name.trim().is_empty() {
+            push(
+                &format!("{p}.name"),
+                "an enterprise needs a non-empty name".into(),
+            );
+        } else if !seen_e.insert(e.name.clone()) {
+            push(
+                &format!("{p}.name"),
+                format!("duplicate name \"{}\"", e.name),
+            );
+        }
+        let total = e.to_own_teams + e.to_social_organisations + e.to_community_fund;
+        if e.donation_per_month > 0.0 && (total - 1.0).abs() > 1e-6 {
+            push(
+                &p,
+                format!("donation shares to_own_teams + to_social_organisations + to_community_fund sum to {total}, they must sum to 1"),
+            );
+        }
+        if e.start_month >= months {
+            push(
+                &format!("{p}.start_month"),
+                format!(
+                    "value {} is after the end of the run (month {})",
+                    e.start_month, last
+                ),
+            );
+        }
+    }
+    for (i, pc) in s.instruments.purchase_of_services.iter().enumerate() {
+        let p = format!("instruments.purchase_of_services[{i}].social_organisation");
+        if !s
+            .actors
+            .social_organisations
+            .iter()
+            .any(|so| so.name == pc.social_organisation)
+        {
+            let known: Vec<_> = s
+                .actors
+                .social_organisations
+                .iter()
+                .map(|so| so.name.as_str())
+                .collect();
+            push(
+                &p,
+                format!(
+                    "\"{}\" is not a social organisation of this scenario (known: {})",
+                    pc.social_organisation,
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            );
+        }
+        if pc.start_month >= months {
+            push(
+                &format!("instruments.purchase_of_services[{i}].start_month"),
+                format!(
+                    "value {} is after the end of the run (month {})",
+                    pc.start_month, last
+                ),
+            );
+        }
+    }
+    if let Some(c) = &s.instruments.mobilisation_campaigns {
+        if c.duration_months > c.interval_months {
+            push(
+                "instruments.mobilisation_campaigns.duration_months",
+                format!(
+                    "value {} is longer than interval_months {}",
+                    c.duration_months, c.interval_months
+                ),
+            );
+        }
+    }
+    if let Some(p) = &s.instruments.points {
+        if p.end_month != 0 && p.end_month <= p.start_month {
+            push(
+                "instruments.points.end_month",
+                format!(
+                    "value {} must be after start_month {} (or 0 for no end)",
+                    p.end_month, p.start_month
+                ),
+            );
+        }
+        if p.funder == Funder::CommunityFund && s.actors.community_fund.is_none() {
+            push(
+                "instruments.points.funder",
+                "\"community_fund\" needs actors.community_fund".into(),
+            );
+        }
+    }
+    let st = &s.behaviour.states;
+    if st.core_commitment < st.regular_commitment {
+        push(
+            "behaviour.states.core_commitment",
+            format!(
+                "value {} is below regular_commitment {}",
+                st.core_commitment, st.regular_commitment
+            ),
+        );
+    }
+    if s.community.initial_core_volunteers > s.community.residents {
+        push(
+            "community.initial_core_volunteers",
+            format!(
+                "value {} exceeds the number of residents {}",
+                s.community.initial_core_volunteers, s.community.residents
+            ),
+        );
+    }
+    if !s.name.is_empty()
+        && !s
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        push("name", format!("\"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)", s.name));
+    }
+}
