@@ -24,6 +24,24 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run scenarios: replications in parallel, then `<out>/<name>/timeseries.csv` and `summary.json`.
+    Run {
+        /// Scenario files (JSON). All are validated before anything runs.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Replications per scenario.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        reps: u32,
+        /// Master seed; replication r of every scenario uses streams derived from (seed, r).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
     Schema,
 }
@@ -65,12 +83,70 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Run {
+            files,
+            reps,
+            seed,
+            out,
+            threads,
+        } => run(&files, reps, seed, &out, threads),
         Command::Schema => {
             let text = serde_json::to_string_pretty(&scenario::schema())
                 .map_err(|e| Failure::Runtime(e.to_string()))?;
             say(&text)
         }
     }
+}
+
+fn run(
+    files: &[PathBuf],
+    reps: u32,
+    seed: u64,
+    out: &std::path::Path,
+    threads: Option<usize>,
+) -> Result<(), Failure> {
+    let scenarios = load_all(files)?;
+    // two files with the same scenario name would write into the same folder
+    for (i, s) in scenarios.iter().enumerate() {
+        if let Some(j) = scenarios[..i].iter().position(|o| o.name == s.name) {
+            return Err(Failure::Input(format!(
+                "{} and {} both have the scenario name \"{}\"; their results would overwrite each other (set a distinct \"name\")",
+                files[j].display(),
+                files[i].display(),
+                s.name
+            )));
+        }
+    }
+    crate::scenario::check_size(&scenarios, reps, threads).map_err(Failure::Input)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+    let start = std::time::Instant::now();
+    let results = pool.install(|| crate::experiment::run_many(&scenarios, seed, reps));
+    let elapsed = start.elapsed().as_secs_f64();
+    for ((s, file), reps_done) in scenarios.iter().zip(files).zip(&results) {
+        let info = crate::output::RunInfo {
+            seed,
+            replications: reps,
+            source_file: Some(file.clone()),
+        };
+        let dir = crate::output::write_scenario(out, s, &info, reps_done).map_err(|e| {
+            Failure::Runtime(format!(
+                "cannot write results of {} into {}: {e}",
+                s.name,
+                out.display()
+            ))
+        })?;
+        say(&format!(
+            "{}: {} replications → {}",
+            s.name,
+            reps,
+            dir.display()
+        ))?;
+    }
+    eprintln!("done in {elapsed:.2} s");
+    Ok(())
 }
 
 /// Load every file; if any fails, report all failures together as bad input.

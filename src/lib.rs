@@ -4,4 +4,8 @@
 //! monthly `step` → `measures` → `experiment` summaries → `output` files.
 
 pub mod cli;
+pub mod experiment;
+pub mod measures;
+pub mod model;
+pub mod output;
 pub mod scenario;

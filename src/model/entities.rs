@@ -33,8 +33,13 @@ pub const ENT: usize = 2;
 pub const FUND: usize = 3;
 /// Residents themselves: self-provision, peer recruitment, council endorsement.
 pub const SELF: usize = 4;
-pub const SOURCE_NAMES: [&str; SOURCES] =
-    ["government", "social_organisation", "enterprise", "community_fund", "residents"];
+pub const SOURCE_NAMES: [&str; SOURCES] = [
+    "government",
+    "social_organisation",
+    "enterprise",
+    "community_fund",
+    "residents",
+];
 
 /// Resource dimensions of dependence (seed 002).
 pub const DIMENSIONS: usize = 4;
@@ -51,8 +56,14 @@ pub type Channel = u8;
 /// Service categories (MODEL.md §1).
 pub const CATEGORIES: usize = 6;
 pub const EMERGENCY: usize = 5;
-pub const CATEGORY_NAMES: [&str; CATEGORIES] =
-    ["elder_care", "children", "environment", "safety", "mediation", "emergency"];
+pub const CATEGORY_NAMES: [&str; CATEGORIES] = [
+    "elder_care",
+    "children",
+    "environment",
+    "safety",
+    "mediation",
+    "emergency",
+];
 
 /// Marker for "no team" / "no leader" / "no building".
 pub const NO_TEAM: u16 = u16::MAX;
@@ -119,6 +130,8 @@ impl Agents {
 #[derive(Clone, Debug)]
 pub struct Team {
     pub alive: bool,
+    /// Step at which the team dissolved (its slot is reused only after members have left).
+    pub died_at: u32,
     pub sponsor: Sponsor,
     pub category: usize,
     /// Legitimacy sources held.
@@ -128,12 +141,12 @@ pub struct Team {
     /// Phases co-decided by members (bits PHASE_*).
     pub autonomy: u8,
     pub leader: u32,
-    /// Money available for materials.
-    pub balance: f64,
+    /// Money for materials by origin (index = source), so spending keeps its provenance.
+    pub funds: [f64; SOURCES],
     /// When a new team splits off, members move to it with probability `split_share`.
     pub split_to: u16,
     pub months_small: u32,
-    // -- read by members during a step (set in the previous step's team pass) --
+    // -- read by members during a step (set before the residents pass) --
     /// Service success in the last step: coverage of the team's category × its material factor.
     pub success: f32,
     /// Probability members are called out this step.
@@ -146,9 +159,13 @@ pub struct Team {
     /// Share of hours spent on tasks assigned by government.
     pub assigned_share: f32,
     pub leader_skill: f32,
+    /// Phases members co-decide this step (team autonomy plus council).
+    pub phases: u8,
     // -- accumulated during the residents pass --
     pub members: u32,
     pub active: u32,
+    /// Active members in the previous step (for sharing out training capacity).
+    pub active_last: u32,
     pub hours: f64,
     pub assigned_hours: f64,
     pub effective_hours: f64,
@@ -158,6 +175,7 @@ impl Team {
     pub fn new(sponsor: Sponsor, category: usize, autonomy: u8) -> Team {
         Team {
             alive: true,
+            died_at: 0,
             sponsor,
             category,
             registered: false,
@@ -165,7 +183,7 @@ impl Team {
             enterprise_umbrella: None,
             autonomy,
             leader: NOBODY,
-            balance: 0.0,
+            funds: [0.0; SOURCES],
             split_to: NO_TEAM,
             months_small: 0,
             success: 0.5,
@@ -175,11 +193,36 @@ impl Team {
             train_gov: 0.0,
             assigned_share: 0.0,
             leader_skill: 0.0,
+            phases: autonomy,
             members: 0,
             active: 0,
+            active_last: 0,
             hours: 0.0,
             assigned_hours: 0.0,
             effective_hours: 0.0,
         }
     }
+
+    pub fn balance(&self) -> f64 {
+        self.funds.iter().sum()
+    }
+}
+
+/// Take `amount` from a stock kept by origin, proportionally to what each origin holds.
+/// Returns what was taken by origin. Never takes more than the stock holds.
+pub fn draw_proportional(stock: &mut [f64; SOURCES], amount: f64) -> [f64; SOURCES] {
+    let total: f64 = stock.iter().sum();
+    let mut taken = [0.0; SOURCES];
+    if total <= 0.0 || amount <= 0.0 {
+        return taken;
+    }
+    let f = (amount / total).min(1.0);
+    for (s, t) in stock.iter_mut().zip(taken.iter_mut()) {
+        *t = *s * f;
+        *s -= *t;
+        if *s < 0.0 {
+            *s = 0.0;
+        }
+    }
+    taken
 }

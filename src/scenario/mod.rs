@@ -104,3 +104,49 @@ pub fn schema() -> serde_json::Value {
     let schema = schemars::schema_for!(Scenario);
     serde_json::to_value(schema).expect("a schema is always serialisable")
 }
+
+/// Bytes of memory one agent needs while running (state plus ties), for the size check.
+const BYTES_PER_AGENT_ESTIMATE: u64 = 48 + 4 * 16;
+
+/// Refuse up front runs whose agents cannot fit in memory: each thread holds one replication.
+pub fn check_size(
+    scenarios: &[Scenario],
+    _reps: u32,
+    threads: Option<usize>,
+) -> Result<(), String> {
+    let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1) as u64;
+    let limit = available_memory_bytes();
+    for s in scenarios {
+        let employees: u64 = s
+            .actors
+            .enterprises
+            .iter()
+            .map(|e| e.employees as u64)
+            .sum();
+        let ties = (s.community.local_ties + s.community.long_range_ties) as u64 * 4;
+        let per_rep =
+            (s.community.residents as u64 + employees) * (BYTES_PER_AGENT_ESTIMATE + ties);
+        let need = per_rep * threads;
+        if let Some(limit) = limit {
+            if need > limit {
+                return Err(format!(
+                    "scenario \"{}\": {} residents need about {:.1} GiB with {} threads, more than the {:.1} GiB of memory available; use fewer residents or --threads",
+                    s.name,
+                    s.community.residents,
+                    need as f64 / (1u64 << 30) as f64,
+                    threads,
+                    limit as f64 / (1u64 << 30) as f64
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Available memory from /proc/meminfo (None where unknown).
+fn available_memory_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

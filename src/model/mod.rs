@@ -1,0 +1,13 @@
+//! The agent-based model: entities, initialisation, the step schedule and its submodels.
+
+pub mod entities;
+pub mod institutions;
+pub mod ledger;
+pub mod population;
+pub mod residents;
+pub mod rng;
+pub mod teams;
+pub mod world;
+
+pub use ledger::StepRecord;
+pub use world::World;

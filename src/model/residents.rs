@@ -1,0 +1,508 @@
+//! The residents pass (ODD §7.2–7.6): asks answered, activity and hours, learning,
+//! satisfaction → commitment → retention, motivation crowding, state changes, leader
+//! emergence and trust. Each agent consumes exactly `DRAWS_PER_AGENT` uniforms per step from
+//! the stream of its chunk, so resident i sees the same numbers at step t in every driver
+//! model (common random numbers) and on any number of threads.
+//!
+//! Uniforms: u0 campaign ask (non-volunteers) / split move (volunteers), u1 which team or
+//! which recruiter, u2 acceptance, u3 activity, u4 call-out, u5 training, u6 exit, u7 leader
+//! emergence.
+
+use super::entities::*;
+use super::institutions::so_link;
+use super::rng::{fill_uniforms, Purpose, CHUNK, DRAWS_PER_AGENT};
+use super::world::World;
+
+/// Log-odds to probability.
+#[inline]
+pub fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Monthly exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (domain-anchors §4 M4).
+#[inline]
+pub fn exit_hazard(
+    r: &crate::scenario::Retention,
+    satisfaction: f64,
+    commitment: f64,
+    overload: f64,
+) -> f64 {
+    (r.base_hazard
+        * (-r.satisfaction_protection * satisfaction - r.commitment_protection * commitment).exp()
+        * (1.0 + r.overload_hazard * overload))
+        .clamp(0.0, 1.0)
+}
+
+/// Share of co-production phases a volunteer takes part in: delivery plus the phases the team
+/// co-decides; a leader takes part in all four (Nabatchi et al. 2017).
+#[inline]
+pub fn phase_share(phases: u8, leader: bool) -> f64 {
+    if leader {
+        1.0
+    } else {
+        (1 + (phases & 7).count_ones()) as f64 / 4.0
+    }
+}
+
+/// Who asked a resident this step.
+#[derive(Clone, Copy)]
+struct Ask {
+    team: u16,
+    channel: usize,
+    bonus: f64,
+    trust: f32,
+}
+
+impl World {
+    pub(crate) fn residents(&mut self) {
+        let n = self.agents.len();
+        let chunks = n.div_ceil(CHUNK);
+        self.building_active.fill(0);
+        for t in self.teams.iter_mut() {
+            t.members = 0;
+            t.active = 0;
+            t.hours = 0.0;
+            t.assigned_hours = 0.0;
+            t.effective_hours = 0.0;
+        }
+        self.candidates.clear();
+        let mut u = [0.0f32; DRAWS_PER_AGENT];
+        for c in 0..chunks {
+            let mut rng = self.streams.stream(Purpose::Residents, self.step, c as u32);
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                fill_uniforms(&mut rng, &mut u);
+                self.resident(i, &u);
+            }
+        }
+        self.finish_residents();
+    }
+
+    /// One resident's step.
+    #[inline]
+    fn resident(&mut self, i: usize, u: &[f32; DRAWS_PER_AGENT]) {
+        let b = &self.scenario.behaviour;
+        let a = &mut self.agents;
+        let is_resident = i < a.residents;
+        // --- membership changes forced by teams or sponsors ---
+        let mut team = a.team[i];
+        if team != NO_TEAM {
+            let t = &self.teams[team as usize];
+            let employer_left = a.origin[i] > 0 && !self.ent[(a.origin[i] - 1) as usize].engaged;
+            if !t.alive || employer_left {
+                let successor = t.split_to;
+                if !t.alive
+                    && successor != NO_TEAM
+                    && self.teams[successor as usize].alive
+                    && !employer_left
+                {
+                    team = successor;
+                } else {
+                    leave(a, i);
+                    team = NO_TEAM;
+                }
+            } else if t.split_to != NO_TEAM
+                && a.state[i] != State::Leader as u8
+                && (u[0] as f64) < b.leadership.split_share
+            {
+                team = t.split_to;
+            }
+            a.team[i] = team;
+        }
+        // --- asks and acceptance ---
+        if team == NO_TEAM {
+            if let Some(ask) = self.best_ask(i, u) {
+                let a = &mut self.agents;
+                let m = a.motivation[i] as f64;
+                let logit = b.acceptance.intercept
+                    + ask.bonus
+                    + b.acceptance.motivation * (m - 0.5)
+                    + b.acceptance.trust * (ask.trust as f64 - 0.5)
+                    + b.acceptance.peer_influence * self.ties_active_share(i)
+                    + b.acceptance.price_effect * self.reward as f64 * (1.0 - m);
+                if (u[2] as f64) < logistic(logit) {
+                    let a = &mut self.agents;
+                    a.team[i] = ask.team;
+                    a.state[i] = State::Occasional as u8;
+                    a.channel[i] = ask.channel as u8;
+                    a.commitment[i] = 0.0;
+                    a.satisfaction[i] = 0.5;
+                    a.tenure[i] = 0;
+                    team = ask.team;
+                }
+            }
+        }
+        if team == NO_TEAM {
+            if is_resident {
+                self.update_trust(i, false);
+            }
+            return;
+        }
+        self.volunteer(i, team as usize, u);
+    }
+
+    /// The ask with the highest bonus among those that reached resident i this step, if any.
+    fn best_ask(&self, i: usize, u: &[f32; DRAWS_PER_AGENT]) -> Option<Ask> {
+        let acc = &self.scenario.behaviour.acceptance;
+        let a = &self.agents;
+        let mut best: Option<Ask> = None;
+        let mut consider = |ask: Ask| {
+            if best.is_none_or(|b| ask.bonus > b.bonus) {
+                best = Some(ask);
+            }
+        };
+        if a.origin[i] > 0 {
+            // brought-in volunteers are asked only by their employer's programme
+            let e = (a.origin[i] - 1) as usize;
+            let targets = &self.targets.enterprise[e];
+            let share = self.scenario.actors.enterprises[e].employee_ask_share;
+            if self.ent[e].engaged && !targets.is_empty() && (u[0] as f64) < self.per_step(share) {
+                let team = targets[pick(u[1], targets.len())];
+                consider(Ask {
+                    team,
+                    channel: ENT,
+                    bonus: acc.enterprise_bonus,
+                    trust: a.trust_neighbours[i],
+                });
+            }
+            return best;
+        }
+        if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
+            let targets = &self.targets.government;
+            if self.cal.campaign && !targets.is_empty() && (u[0] as f64) < self.per_step(c.reach) {
+                let team = targets[pick(u[1], targets.len())];
+                consider(Ask {
+                    team,
+                    channel: GOV,
+                    bonus: acc.government_campaign_bonus,
+                    trust: a.trust_government[i],
+                });
+            }
+        }
+        // social-worker outreach: asks spread over non-volunteers; u1 picks organisation and team
+        if self.non_volunteers > 0 {
+            let mut x = u[1] as f64 * self.non_volunteers as f64;
+            for (o, st) in self.so.iter().enumerate() {
+                let p = &self.scenario.actors.social_organisations[o];
+                let asks = st.workers as f64 * p.outreach_per_worker * self.k;
+                if x < asks {
+                    let targets = &self.targets.social_organisation[o];
+                    if !targets.is_empty() {
+                        let team = targets[pick((x / asks) as f32, targets.len())];
+                        consider(Ask {
+                            team,
+                            channel: SO,
+                            bonus: acc.social_organisation_bonus,
+                            trust: a.trust_neighbours[i],
+                        });
+                    }
+                    break;
+                }
+                x -= asks;
+            }
+        }
+        let peer = self.peer_ask[i];
+        if peer != NO_TEAM && self.teams[peer as usize].alive {
+            consider(Ask {
+                team: peer,
+                channel: SELF,
+                bonus: acc.peer_bonus,
+                trust: a.trust_neighbours[i],
+            });
+        }
+        best
+    }
+
+    /// Share of resident i's ties who were active last step (bit 1 after the history shift).
+    fn ties_active_share(&self, i: usize) -> f64 {
+        let d = self.net.degree;
+        if d == 0 || i >= self.agents.residents {
+            return 0.0;
+        }
+        let ties = &self.net.ties[i * d..(i + 1) * d];
+        let active = ties
+            .iter()
+            .filter(|&&j| self.agents.history[j as usize] & 2 != 0)
+            .count();
+        active as f64 / d as f64
+    }
+
+    /// An enrolled volunteer's month: serve or not, hours, learning, experience, exit, state.
+    fn volunteer(&mut self, i: usize, t: usize, u: &[f32; DRAWS_PER_AGENT]) {
+        let s = &self.scenario;
+        let b = &s.behaviour;
+        let k = self.k;
+        let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
+        let team = &self.teams[t];
+        let a = &mut self.agents;
+        let state = State::from_u8(a.state[i]);
+        let m = a.motivation[i] as f64;
+        let x = self.reward as f64;
+        let budget = a.time_budget[i] as f64 * k;
+        let (base, share) = match state {
+            State::Occasional => (b.activity.occasional, b.activity.hours_share_occasional),
+            State::Regular => (b.activity.regular, b.activity.hours_share_regular),
+            State::Core => (b.activity.core, b.activity.hours_share_core),
+            State::Leader => (b.activity.leader, b.activity.hours_share_core),
+            State::Inactive => (0.0, 0.0),
+        };
+        let w = b.activity.motivation_weight;
+        let p_active = per_step(
+            base * (1.0 - w + 2.0 * w * m) * (1.0 + b.activity.reward_effect * x * (1.0 - m)),
+        );
+        let called = (u[4] as f64) < team.callout as f64;
+        let serves = (u[3] as f64) < p_active;
+        let active = serves || called;
+        let is_leader = state == State::Leader;
+        let mut hours = 0.0;
+        let mut assigned = 0.0;
+        let mut trained = false;
+        let mut overload = 0.0;
+        let mut control = 0.0;
+        if active {
+            if serves {
+                hours += share * budget;
+            }
+            if called {
+                let extra = b.activity.callout_hours_share * budget;
+                hours += extra;
+                if team.callout_assigned {
+                    assigned += extra;
+                }
+            }
+            assigned += (hours - assigned) * team.assigned_share as f64;
+            if hours > 0.0 {
+                control = assigned / hours;
+                overload = if budget > 0.0 {
+                    (hours / budget - b.activity.overload_threshold).max(0.0)
+                } else {
+                    0.0
+                };
+            }
+            // training sessions (social organisation first, then government)
+            let u5 = u[5] as f64;
+            let so_p = team.train_so as f64;
+            let gov_p = team.train_gov as f64;
+            let session_hours = b.learning.session_hours;
+            let mut skill = a.skill[i] as f64;
+            if u5 < so_p {
+                trained = true;
+                self.record.flows[KNOWLEDGE][SO] += session_hours;
+            } else if u5 < so_p + gov_p {
+                trained = true;
+                self.record.flows[KNOWLEDGE][GOV] += session_hours;
+            }
+            if trained {
+                skill += b.learning.training_gain * (1.0 - skill);
+            }
+            skill += per_step(b.learning.by_doing) * (1.0 - skill);
+            if team.leader != NOBODY && !is_leader {
+                let gap = team.leader_skill as f64 - skill;
+                if gap > 0.0 {
+                    skill += per_step(b.learning.from_leader) * gap;
+                }
+                self.record.flows[KNOWLEDGE][SELF] += b.learning.peer_hours * k;
+            }
+            a.skill[i] = skill.clamp(0.0, 1.0) as f32;
+            // experience → satisfaction → commitment (Chacón et al. 2007)
+            let sat = &b.satisfaction;
+            let voice = phase_share(team.phases, is_leader);
+            let experience = sat.baseline
+                + sat.service_success * team.success as f64
+                + sat.voice * voice
+                + sat.recognition * self.recognition as f64
+                + sat.training * trained as u8 as f64
+                - sat.overload * overload
+                - sat.control * control;
+            let s0 = a.satisfaction[i] as f64;
+            let s1 = s0 + per_step(sat.adapt_rate) * (experience.clamp(0.0, 1.0) - s0);
+            a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
+            let c0 = a.commitment[i] as f64;
+            a.commitment[i] =
+                (c0 + per_step(sat.commitment_growth) * (s1 - c0)).clamp(0.0, 1.0) as f32;
+            // motivation crowding (Frey & Jegen 2001)
+            let cr = &b.crowding;
+            let dm = (cr.recognition * self.recognition as f64 * (1.0 - m)
+                - cr.reward * x * m
+                - cr.control * control * m)
+                * k;
+            a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
+            // bookkeeping
+            let effective = hours
+                * (b.production.skill_floor + (1.0 - b.production.skill_floor) * a.skill[i] as f64);
+            let tm = &mut self.teams[t];
+            tm.active += 1;
+            tm.hours += hours;
+            tm.assigned_hours += assigned;
+            tm.effective_hours += effective;
+            let r = &mut self.record;
+            r.flows[HUMAN][a.channel[i] as usize] += hours;
+            r.volunteer_hours += hours;
+            r.active_volunteers += 1;
+            r.phase_share_sum += voice;
+            r.active_skill_sum += a.skill[i] as f64;
+            r.governance_by_volunteers += assigned;
+            if i < a.residents {
+                r.resident_hours += hours;
+                self.building_active[a.building[i] as usize] += 1;
+            }
+            a.history[i] |= 1;
+        } else {
+            let c0 = a.commitment[i] as f64;
+            a.commitment[i] =
+                (c0 * (1.0 - per_step(b.satisfaction.commitment_decay))).max(0.0) as f32;
+        }
+        // exit: "voting with feet" [000]
+        let h = exit_hazard(
+            &b.retention,
+            a.satisfaction[i] as f64,
+            a.commitment[i] as f64,
+            overload,
+        );
+        if (u[6] as f64) < per_step(h) {
+            if is_leader {
+                self.teams[t].leader = NOBODY;
+            }
+            leave(a, i);
+        } else {
+            self.teams[t].members += 1;
+            a.tenure[i] = a.tenure[i].saturating_add(1);
+            // states follow commitment with hysteresis
+            let st = &b.states;
+            let c = a.commitment[i] as f64;
+            let skill = a.skill[i] as f64;
+            let h = st.hysteresis;
+            let new_state = match state {
+                State::Occasional if c >= st.regular_commitment => State::Regular,
+                State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => {
+                    State::Core
+                }
+                State::Regular if c < st.regular_commitment - h => State::Occasional,
+                State::Core if c < st.core_commitment - h => State::Regular,
+                State::Leader if c < st.core_commitment - h => State::Regular,
+                other => other,
+            };
+            if state == State::Leader && new_state != State::Leader {
+                self.teams[t].leader = NOBODY;
+            }
+            a.state[i] = new_state as u8;
+            // leaders emerge from core residents (brought-in staff do not lead community teams)
+            if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
+                let mut boost = 1.0;
+                if self.cal.council {
+                    boost *= s
+                        .instruments
+                        .deliberation_council
+                        .as_ref()
+                        .map_or(1.0, |c| c.leader_boost);
+                }
+                if let Some(o) = so_link(&self.teams[t]) {
+                    if self.so[o as usize].workers > 0 {
+                        boost *= s.actors.social_organisations[o as usize].leader_discovery;
+                    }
+                }
+                if (u[7] as f64) < per_step(b.leadership.emergence_rate * boost)
+                    && self.candidates.len() < self.candidates.capacity()
+                {
+                    self.candidates.push(i as u32);
+                }
+            }
+        }
+        if i < self.agents.residents {
+            self.update_trust(i, true);
+        }
+    }
+
+    /// Trust moves toward targets set by service coverage, voice and neighbours' activity.
+    #[inline]
+    fn update_trust(&mut self, i: usize, _enrolled: bool) {
+        let tr = &self.scenario.behaviour.trust;
+        let rate = self.per_step(tr.adapt_rate);
+        let council = self.cal.council as u8 as f64;
+        let a = &mut self.agents;
+        let target_g = (tr.government_base
+            + tr.government_coverage * self.coverage_prev
+            + tr.government_voice * council)
+            .min(1.0);
+        let share = self.building_share_prev[a.building[i] as usize] as f64;
+        let target_n = (tr.neighbours_base
+            + tr.neighbours_activity * share
+            + tr.neighbours_coproduction * council)
+            .min(1.0);
+        let g = a.trust_government[i] as f64;
+        let nb = a.trust_neighbours[i] as f64;
+        a.trust_government[i] = (g + rate * (target_g - g)) as f32;
+        a.trust_neighbours[i] = (nb + rate * (target_n - nb)) as f32;
+    }
+
+    /// Counts over residents that the measures need, and last step's building activity.
+    fn finish_residents(&mut self) {
+        let ms = &self.scenario.measures;
+        let steps_of = |months: u32| ((months as f64 / self.k).ceil() as u32).clamp(1, 32);
+        let window = steps_of(ms.active_window_months);
+        let year = steps_of(12);
+        let window_mask = if window >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << window) - 1
+        };
+        let year_mask = if year >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << year) - 1
+        };
+        let prior_year_mask = if 2 * year >= 32 {
+            u32::MAX & !year_mask
+        } else {
+            ((1u32 << (2 * year)) - 1) & !year_mask
+        };
+        let regular_min = ((ms.regular_min_months as f64 / self.k).ceil() as u32).max(1);
+        let a = &self.agents;
+        let r = &mut self.record;
+        let mut enrolled_residents = 0u32;
+        for i in 0..a.residents {
+            let h = a.history[i];
+            r.active_in_window += (h & window_mask != 0) as u32;
+            r.regular += ((h & year_mask).count_ones() >= regular_min) as u32;
+            let st = a.state[i];
+            r.core += (st >= State::Core as u8) as u32;
+            r.leaders += (st == State::Leader as u8) as u32;
+            enrolled_residents += (st != State::Inactive as u8) as u32;
+            if h & prior_year_mask != 0 {
+                r.retention_base += 1;
+                r.retained += (h & year_mask != 0) as u32;
+            }
+            r.trust_government_sum += a.trust_government[i] as f64;
+            r.trust_neighbours_sum += a.trust_neighbours[i] as f64;
+        }
+        r.residents = a.residents as u32;
+        r.enrolled = enrolled_residents;
+        self.non_volunteers = (a.residents as u32).saturating_sub(enrolled_residents);
+        self.active_rate_prev = r.active_in_window as f64 / a.residents.max(1) as f64;
+        for (s, (&act, &size)) in self
+            .building_share_prev
+            .iter_mut()
+            .zip(self.building_active.iter().zip(&self.building_size))
+        {
+            *s = if size > 0 {
+                act as f32 / size as f32
+            } else {
+                0.0
+            };
+        }
+    }
+}
+
+/// Resident i leaves volunteering: back to inactive, commitment lost.
+#[inline]
+fn leave(a: &mut Agents, i: usize) {
+    a.team[i] = NO_TEAM;
+    a.state[i] = State::Inactive as u8;
+    a.commitment[i] = 0.0;
+    a.tenure[i] = 0;
+}
+
+/// Index in `0..len` from a uniform.
+#[inline]
+fn pick(u: f32, len: usize) -> usize {
+    ((u as f64 * len as f64) as usize).min(len - 1)
+}

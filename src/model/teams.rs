@@ -1,0 +1,260 @@
+//! The teams pass (ODD §7.7–7.9): leaders found or split teams, materials are bought, service
+//! is produced and covers demand, teams dissolve or get filed, and the step's legitimacy and
+//! government-needs records are written.
+
+use super::entities::*;
+use super::institutions::so_link;
+use super::rng::{uniform, Purpose};
+use super::world::{demand_per_1000, World};
+
+/// Material factor: effectiveness of hours given the share of materials they had
+/// (Ostrom 1996: inputs as complements).
+#[inline]
+pub fn material_factor(floor: f64, materials: f64, needed: f64) -> f64 {
+    if needed <= 0.0 {
+        1.0
+    } else {
+        floor + (1.0 - floor) * (materials / needed).clamp(0.0, 1.0)
+    }
+}
+
+/// Coverage of one category: min(1, supply / demand); a category without demand is covered.
+#[inline]
+pub fn coverage(supply: f64, demand: f64) -> f64 {
+    if demand <= 0.0 {
+        1.0
+    } else {
+        (supply / demand).clamp(0.0, 1.0)
+    }
+}
+
+impl World {
+    pub(crate) fn teams_pass(&mut self) {
+        self.leaders();
+        self.produce();
+        self.team_life();
+        self.legitimacy();
+    }
+
+    /// Leader candidates step up: lead their own team if it has no leader, otherwise found a
+    /// new resident team (taking followers along if the old team is large).
+    fn leaders(&mut self) {
+        for t in self.teams.iter_mut() {
+            t.split_to = if t.alive { NO_TEAM } else { t.split_to };
+            if t.leader != NOBODY {
+                t.leader_skill = self.agents.skill[t.leader as usize];
+            }
+        }
+        let lead = &self.scenario.behaviour.leadership;
+        let (split_size, autonomy) = (lead.split_size, autonomy_bits(&lead.team_autonomy));
+        for c in 0..self.candidates.len() {
+            let i = self.candidates[c] as usize;
+            let old = self.agents.team[i];
+            if old == NO_TEAM {
+                continue;
+            }
+            let old = old as usize;
+            if self.teams[old].leader == NOBODY {
+                self.teams[old].leader = i as u32;
+                self.teams[old].leader_skill = self.agents.skill[i];
+                self.agents.state[i] = State::Leader as u8;
+                continue;
+            }
+            let category = self.neediest_category();
+            let Some(new) = self.new_team(Sponsor::Residents, category, autonomy) else {
+                break;
+            };
+            let umbrella = self.teams[old].so_umbrella;
+            let split = self.teams[old].members > split_size;
+            let nt = &mut self.teams[new as usize];
+            nt.so_umbrella = umbrella;
+            nt.leader = i as u32;
+            nt.leader_skill = self.agents.skill[i];
+            nt.members = 1;
+            self.teams[old].members = self.teams[old].members.saturating_sub(1);
+            if split {
+                self.teams[old].split_to = new;
+            }
+            self.agents.team[i] = new;
+            self.agents.state[i] = State::Leader as u8;
+        }
+    }
+
+    /// Materials, service output, professional supply and coverage by category.
+    fn produce(&mut self) {
+        let s = &self.scenario;
+        let p = &s.behaviour.production;
+        let k = self.k;
+        let demand_rate = demand_per_1000(s);
+        let residents = self.agents.residents as f64;
+        let mut supply = [0.0f64; super::entities::CATEGORIES];
+        let mut gov_programme_output = 0.0;
+        let mut volunteer_total_hours = 0.0;
+        let council = self.cal.council;
+        for t in self.teams.iter_mut().filter(|t| t.alive) {
+            let needed = t.hours * p.material_cost_per_hour;
+            let own = t.hours * p.self_materials_per_hour;
+            let bought: f64 = draw_proportional(&mut t.funds, (needed - own).max(0.0))
+                .iter()
+                .sum();
+            self.audit.outflow += bought;
+            self.record.flows[FUNDING][SELF] += own.min(needed);
+            let factor = material_factor(p.material_floor, own + bought, needed);
+            let recognised = t.registered
+                || t.so_umbrella.is_some()
+                || t.enterprise_umbrella.is_some()
+                || (council && t.sponsor == Sponsor::Residents);
+            let scope = if recognised {
+                1.0
+            } else {
+                p.unrecognised_scope
+            };
+            let output = t.effective_hours * factor * scope;
+            supply[t.category] += output;
+            if t.sponsor == Sponsor::Government || t.registered {
+                gov_programme_output += output;
+            }
+            t.success = factor as f32; // times coverage below, once coverage is known
+            volunteer_total_hours += t.hours;
+        }
+        // professional supply, spread over categories in proportion to demand
+        let total_rate: f64 = demand_rate.iter().sum();
+        let g = &s.actors.government;
+        let mut professional = g.staff_service_hours * k;
+        let mut contracted_professional = 0.0;
+        let mut so_assigned = 0.0;
+        for (i, st) in self.so.iter().enumerate() {
+            let o = &s.actors.social_organisations[i];
+            let hours = st.workers as f64 * o.service_hours_per_worker * k;
+            let assigned = if st.contracted {
+                hours * o.assigned_task_share
+            } else {
+                0.0
+            };
+            so_assigned += assigned;
+            professional += hours - assigned;
+            if st.contracted {
+                contracted_professional += hours - assigned;
+            }
+        }
+        for (i, e) in s.actors.enterprises.iter().enumerate() {
+            if self.ent[i].engaged {
+                professional += e.store_service_hours * k;
+            }
+        }
+        let mut delivered = 0.0;
+        let mut weighted = 0.0;
+        let mut covs = [0.0f64; super::entities::CATEGORIES];
+        for c in 0..supply.len() {
+            let share = if total_rate > 0.0 {
+                demand_rate[c] / total_rate
+            } else {
+                0.0
+            };
+            supply[c] += professional * share;
+            let demand = demand_rate[c] * residents / 1000.0 * k;
+            covs[c] = coverage(supply[c], demand);
+            delivered += supply[c].min(demand);
+            weighted += covs[c] * demand_rate[c];
+        }
+        let cov = if total_rate > 0.0 {
+            weighted / total_rate
+        } else {
+            1.0
+        };
+        for t in self.teams.iter_mut().filter(|t| t.alive) {
+            t.success *= covs[t.category] as f32;
+        }
+        let r = &mut self.record;
+        r.coverage_by_category = covs;
+        r.coverage = cov;
+        r.service_hours = delivered;
+        // government's needs: governance tasks and performance credit [002]
+        let tasks = s.community.governance_task_hours_per_1000 * residents / 1000.0 * k;
+        let by_volunteers = r.governance_by_volunteers.min(tasks);
+        r.governance_by_volunteers = by_volunteers;
+        r.governance_by_others = (g.staff_task_hours * k + so_assigned)
+            .min((tasks - by_volunteers).max(0.0))
+            .max(0.0);
+        r.performance_by_volunteers = gov_programme_output;
+        r.performance_by_others = g.staff_service_hours * k + contracted_professional;
+        self.coverage_prev = cov;
+        self.coverage_cat_prev = covs;
+        self.redeem_points(volunteer_total_hours);
+    }
+
+    /// Dissolution of small teams and filing of resident teams with government.
+    fn team_life(&mut self) {
+        let lead = &self.scenario.behaviour.leadership;
+        let (min_members, after) = (lead.min_members, lead.dissolve_after_months as f64);
+        let filing = self
+            .scenario
+            .instruments
+            .registration
+            .as_ref()
+            .map(|r| self.per_step(r.filing_rate));
+        let mut rng = self
+            .streams
+            .stream(Purpose::Institutions, self.step, u16::MAX as u32);
+        let k = self.k;
+        for t in 0..self.teams.len() {
+            if !self.teams[t].alive {
+                continue;
+            }
+            let team = &mut self.teams[t];
+            team.active_last = team.active;
+            if team.members < min_members {
+                team.months_small += k as u32;
+            } else {
+                team.months_small = 0;
+            }
+            if team.months_small as f64 >= after {
+                self.dissolve(t);
+                continue;
+            }
+            // a draw per team and step, whether or not it is used, keeps streams aligned
+            let u = uniform(&mut rng);
+            if let Some(p) = filing {
+                if team.sponsor == Sponsor::Residents
+                    && !team.registered
+                    && team.leader != NOBODY
+                    && u < p
+                {
+                    team.registered = true;
+                }
+            }
+        }
+    }
+
+    /// Legitimacy tokens per member by source, team counts, and the fund balance.
+    fn legitimacy(&mut self) {
+        let w = &self.scenario.measures.legitimacy;
+        let council = self.cal.council;
+        let r = &mut self.record;
+        for t in self.teams.iter().filter(|t| t.alive) {
+            r.teams += 1;
+            let m = t.members as f64;
+            let mut any = false;
+            if t.registered {
+                r.flows[LEGITIMACY][GOV] += w.government * m;
+                any = true;
+            }
+            if so_link(t).is_some() && t.so_umbrella.is_some() {
+                r.flows[LEGITIMACY][SO] += w.social_organisation * m;
+                any = true;
+            }
+            if t.enterprise_umbrella.is_some() {
+                r.flows[LEGITIMACY][ENT] += w.enterprise * m;
+                any = true;
+            }
+            if council && t.sponsor == Sponsor::Residents {
+                r.flows[LEGITIMACY][SELF] += w.council * m;
+                any = true;
+            }
+            if !any {
+                r.flows[LEGITIMACY][SELF] += w.informal * m;
+            }
+        }
+        r.community_fund = self.fund;
+    }
+}

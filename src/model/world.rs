@@ -1,0 +1,363 @@
+//! The world of one replication and its schedule (ODD §3 process overview):
+//!
+//! 1. **institutions** ([`super::institutions`]): the calendar, money flows among government,
+//!    social organisations, enterprises, the community fund and teams; what each team offers
+//!    its members this step (call-outs, training, assigned tasks);
+//! 2. **start of step**: histories advance; active volunteers ask someone they know;
+//! 3. **residents** ([`super::residents`]): asks answered, activity, hours, learning,
+//!    satisfaction, commitment, crowding, exit, state changes, trust;
+//! 4. **teams** ([`super::teams`]): leaders found or split teams, materials, service output,
+//!    coverage, dissolution, registration, legitimacy and government's needs.
+//!
+//! All behaviour reads its coefficients from the scenario; nothing here knows which driver
+//! model is running.
+
+use super::entities::*;
+use super::ledger::{MoneyAudit, StepRecord};
+use super::population::{self, Network};
+use super::rng::Streams;
+use crate::scenario::Scenario;
+
+/// A social organisation's running state.
+#[derive(Clone, Debug, Default)]
+pub struct SoState {
+    pub started: bool,
+    /// Money in hand by origin.
+    pub funds: [f64; SOURCES],
+    /// Social workers paid this step.
+    pub workers: u32,
+    /// Whether it holds a government contract this step.
+    pub contracted: bool,
+    /// Income received this step (for pass-through).
+    pub income: [f64; SOURCES],
+}
+
+/// An enterprise's running state.
+#[derive(Clone, Debug, Default)]
+pub struct EntState {
+    pub engaged: bool,
+    pub has_engaged: bool,
+}
+
+/// A purchase-of-services programme's running state.
+#[derive(Clone, Debug, Default)]
+pub struct ContractState {
+    /// First month after the current contract (None = no contract running).
+    pub runs_until: Option<u32>,
+    /// The programme is over (not renewed or ended).
+    pub ended: bool,
+}
+
+/// Which instruments are on in this step.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Calendar {
+    pub campaign: bool,
+    pub points: bool,
+    pub council: bool,
+    pub platform: bool,
+}
+
+/// Team ids grouped by who recruits into them; rebuilt each step in preallocated vectors.
+#[derive(Clone, Debug, Default)]
+pub struct RecruitTargets {
+    pub government: Vec<u16>,
+    pub social_organisation: Vec<Vec<u16>>,
+    pub enterprise: Vec<Vec<u16>>,
+}
+
+pub struct World {
+    pub scenario: Scenario,
+    /// Months per step.
+    pub(crate) k: f64,
+    pub(crate) steps: u32,
+    pub(crate) step: u32,
+    pub(crate) streams: Streams,
+    pub agents: Agents,
+    pub(crate) net: Network,
+    pub teams: Vec<Team>,
+    pub so: Vec<SoState>,
+    pub ent: Vec<EntState>,
+    pub contracts: Vec<ContractState>,
+    /// Community fund balance (yuan).
+    pub fund: f64,
+    pub(crate) cal: Calendar,
+    /// Reward intensity X of the points scheme this step (0 when off).
+    pub(crate) reward: f32,
+    /// Recognition value R this step.
+    pub(crate) recognition: f32,
+    /// Share of last step's point redemptions the funder could pay (credibility of the scheme).
+    pub(crate) points_paid_ratio: f64,
+    pub(crate) coverage_prev: f64,
+    pub(crate) coverage_cat_prev: [f64; CATEGORIES],
+    pub(crate) active_rate_prev: f64,
+    pub(crate) building_share_prev: Vec<f32>,
+    pub(crate) building_active: Vec<u32>,
+    pub(crate) building_size: Vec<u32>,
+    /// Team of the neighbour who asked resident i this step (NO_TEAM = nobody asked).
+    pub(crate) peer_ask: Vec<u16>,
+    /// Residents stepping up as leaders this step, in index order.
+    pub(crate) candidates: Vec<u32>,
+    pub(crate) targets: RecruitTargets,
+    /// Residents not enrolled at the end of the last step (for outreach probabilities).
+    pub(crate) non_volunteers: u32,
+    /// Government money still available this step.
+    pub(crate) gov_available: f64,
+    pub record: StepRecord,
+    pub audit: MoneyAudit,
+}
+
+/// Upper bound on leader candidates handled per step (keeps the step loop allocation-free).
+const MAX_CANDIDATES: usize = 256;
+
+impl World {
+    /// Build replication `replication` of a validated scenario.
+    pub fn new(scenario: &Scenario, seed: u64, replication: u32) -> World {
+        let s = scenario.clone();
+        let streams = Streams::new(seed, replication);
+        let agents = population::agents(&s, &streams);
+        let net = population::network(&s.community, &streams);
+        let k = s.time.step_months.max(1) as f64;
+        let steps = s.time.years * 12 / s.time.step_months.max(1);
+        let per_building = s.community.residents_per_building.max(1) as usize;
+        let buildings = (agents.residents + per_building - 1) / per_building;
+        let mut building_size = vec![0u32; buildings.max(1)];
+        for b in &agents.building[..agents.residents] {
+            building_size[*b as usize] += 1;
+        }
+        let max_teams = s.behaviour.leadership.max_teams as usize;
+        let n_so = s.actors.social_organisations.len();
+        let n_ent = s.actors.enterprises.len();
+        let mut so = vec![SoState::default(); n_so];
+        let mut initial = 0.0;
+        for (st, p) in so.iter_mut().zip(&s.actors.social_organisations) {
+            st.funds[SO] = p.initial_funds;
+            initial += p.initial_funds;
+        }
+        let fund = s
+            .actors
+            .community_fund
+            .as_ref()
+            .map_or(0.0, |f| f.initial_balance);
+        initial += fund;
+        let n_agents = agents.len();
+        let mut w = World {
+            k,
+            steps,
+            step: 0,
+            streams,
+            net,
+            teams: Vec::with_capacity(max_teams),
+            so,
+            ent: vec![EntState::default(); n_ent],
+            contracts: vec![ContractState::default(); s.instruments.purchase_of_services.len()],
+            fund,
+            cal: Calendar::default(),
+            reward: 0.0,
+            recognition: 0.0,
+            points_paid_ratio: 1.0,
+            coverage_prev: 0.0,
+            coverage_cat_prev: [0.0; CATEGORIES],
+            active_rate_prev: 0.0,
+            building_share_prev: vec![0.0; building_size.len()],
+            building_active: vec![0; building_size.len()],
+            building_size,
+            peer_ask: vec![NO_TEAM; n_agents],
+            candidates: Vec::with_capacity(MAX_CANDIDATES),
+            targets: RecruitTargets {
+                government: Vec::with_capacity(max_teams),
+                social_organisation: vec![Vec::with_capacity(max_teams); n_so],
+                enterprise: vec![Vec::with_capacity(max_teams); n_ent],
+            },
+            non_volunteers: agents.residents as u32,
+            gov_available: 0.0,
+            record: StepRecord::default(),
+            audit: MoneyAudit {
+                initial,
+                inflow: 0.0,
+                outflow: 0.0,
+            },
+            agents,
+            scenario: s,
+        };
+        w.seed_initial_volunteers();
+        w
+    }
+
+    /// The self-motivated core residents present before any programme [002] form one
+    /// informal resident team.
+    fn seed_initial_volunteers(&mut self) {
+        let n_core = self.scenario.community.initial_core_volunteers;
+        let core = population::initial_core(&self.agents, n_core as usize);
+        if core.is_empty() {
+            return;
+        }
+        let autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
+        let category = self.neediest_category();
+        let Some(t) = self.new_team(Sponsor::Residents, category, autonomy) else {
+            return;
+        };
+        let start_commitment = self.scenario.behaviour.states.core_commitment as f32;
+        for i in core {
+            let i = i as usize;
+            self.agents.state[i] = State::Core as u8;
+            self.agents.commitment[i] = start_commitment;
+            self.agents.team[i] = t;
+            self.agents.channel[i] = SELF as u8;
+        }
+        self.non_volunteers = self.non_volunteers.saturating_sub(n_core);
+    }
+
+    /// Number of steps of the run.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// Months per step.
+    pub fn months_per_step(&self) -> f64 {
+        self.k
+    }
+
+    /// The step about to be simulated (0-based).
+    pub fn current_step(&self) -> u32 {
+        self.step
+    }
+
+    /// Month at the start of the current step.
+    pub fn month(&self) -> u32 {
+        self.step * self.scenario.time.step_months
+    }
+
+    /// Simulate one step and return its record.
+    pub fn step(&mut self) -> &StepRecord {
+        self.record = StepRecord::default();
+        self.institutions();
+        self.start_of_step();
+        self.residents();
+        self.teams_pass();
+        self.step += 1;
+        &self.record
+    }
+
+    /// Money held in all stocks (social organisations, teams, community fund).
+    pub fn money_in_stocks(&self) -> f64 {
+        let so: f64 = self.so.iter().map(|s| s.funds.iter().sum::<f64>()).sum();
+        let teams: f64 = self
+            .teams
+            .iter()
+            .filter(|t| t.alive)
+            .map(|t| t.balance())
+            .sum();
+        so + teams + self.fund
+    }
+
+    /// Convert a monthly probability to this step's length: 1 − (1 − p)^k.
+    #[inline]
+    pub(crate) fn per_step(&self, p: f64) -> f64 {
+        if self.k == 1.0 {
+            p.clamp(0.0, 1.0)
+        } else {
+            1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(self.k)
+        }
+    }
+
+    /// Category with the lowest coverage last step among those with demand (new teams go there).
+    pub(crate) fn neediest_category(&self) -> usize {
+        let d = demand_per_1000(&self.scenario);
+        let mut best = 0;
+        let mut best_cov = f64::INFINITY;
+        for c in 0..CATEGORIES {
+            if d[c] > 0.0 && self.coverage_cat_prev[c] < best_cov {
+                best_cov = self.coverage_cat_prev[c];
+                best = c;
+            }
+        }
+        best
+    }
+
+    /// Create a team in a free slot; `None` when the platform is full (`max_teams`).
+    pub(crate) fn new_team(
+        &mut self,
+        sponsor: Sponsor,
+        category: usize,
+        autonomy: u8,
+    ) -> Option<u16> {
+        let team = Team::new(sponsor, category, autonomy);
+        // a dead slot is reused only once its former members have been released (next step)
+        if let Some(i) = self
+            .teams
+            .iter()
+            .position(|t| !t.alive && t.died_at < self.step)
+        {
+            self.teams[i] = team;
+            return Some(i as u16);
+        }
+        if self.teams.len() < self.scenario.behaviour.leadership.max_teams as usize {
+            self.teams.push(team);
+            return Some((self.teams.len() - 1) as u16);
+        }
+        None
+    }
+
+    /// Dissolve a team; money it holds goes to the community fund if there is one, otherwise
+    /// back to its funders (leaves the model).
+    pub(crate) fn dissolve(&mut self, t: usize) {
+        let left = self.teams[t].balance();
+        self.teams[t].funds = [0.0; SOURCES];
+        self.teams[t].alive = false;
+        self.teams[t].died_at = self.step;
+        self.teams[t].leader = NOBODY;
+        if self.scenario.actors.community_fund.is_some() {
+            self.fund += left;
+        } else {
+            self.audit.outflow += left;
+        }
+    }
+
+    /// Start of step: advance activity histories and let active volunteers ask a tie.
+    fn start_of_step(&mut self) {
+        use super::rng::{uniform, Purpose};
+        let peers = &self.scenario.behaviour.peers;
+        let base = self.per_step(peers.ask_rate);
+        let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
+        self.peer_ask.fill(NO_TEAM);
+        let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
+        let a = &mut self.agents;
+        let degree = self.net.degree;
+        for i in 0..a.len() {
+            let was_active = a.history[i] & 1 == 1;
+            a.history[i] <<= 1;
+            if !was_active || i >= a.residents || degree == 0 {
+                continue;
+            }
+            let team = a.team[i];
+            if team == NO_TEAM {
+                continue;
+            }
+            let p = if a.state[i] >= State::Core as u8 {
+                core
+            } else {
+                base
+            };
+            if uniform(&mut rng) < p {
+                let j = self.net.ties
+                    [i * degree + ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1)];
+                if a.team[j as usize] == NO_TEAM {
+                    self.peer_ask[j as usize] = team;
+                }
+            }
+        }
+    }
+}
+
+/// Demand per 1,000 residents per month by category, in category order.
+pub fn demand_per_1000(s: &Scenario) -> [f64; CATEGORIES] {
+    let d = &s.community.demand;
+    [
+        d.elder_care,
+        d.children,
+        d.environment,
+        d.safety,
+        d.mediation,
+        d.emergency,
+    ]
+}

@@ -1,0 +1,152 @@
+//! Output files. Every scenario's results are written into a temporary folder next to the
+//! target and renamed into place only when complete, so an interrupted or failed run never
+//! leaves a half-written folder that looks finished, and a rerun replaces old results cleanly.
+
+use crate::experiment::{Estimate, Replication, Summary};
+use crate::measures::METRICS;
+use crate::scenario::Scenario;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What produced a result (written to summary.json so a run can be reproduced).
+pub struct RunInfo {
+    pub seed: u64,
+    pub replications: u32,
+    pub source_file: Option<PathBuf>,
+}
+
+/// The time series as CSV: one row per (replicate, step), one column per metric.
+/// Undefined values are empty cells (pandas reads them as NaN).
+pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
+    let mut out =
+        String::with_capacity(reps.len() * reps.first().map_or(0, |r| r.rows.len()) * 400);
+    out.push_str("replicate,step,month");
+    for m in METRICS {
+        out.push(',');
+        out.push_str(m.id);
+    }
+    out.push('\n');
+    for r in reps {
+        for (step, row) in r.rows.iter().enumerate() {
+            let _ = write!(
+                out,
+                "{},{},{}",
+                r.replicate,
+                step,
+                (step as u32 + 1) * step_months
+            );
+            for v in row {
+                out.push(',');
+                if v.is_finite() {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn estimate_json(e: &Estimate) -> Value {
+    let num = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    json!({ "mean": num(e.mean), "sd": num(e.sd), "ci95_low": num(e.ci_low), "ci95_high": num(e.ci_high), "n": e.n })
+}
+
+/// summary.json: per metric, the final-year and whole-run estimates across replications,
+/// with units and meanings, plus everything needed to reproduce the run.
+pub fn summary_json(
+    s: &Scenario,
+    info: &RunInfo,
+    summary: &Summary,
+    reps: &[Replication],
+) -> Value {
+    let mut metrics = serde_json::Map::new();
+    for (i, m) in METRICS.iter().enumerate() {
+        metrics.insert(
+            m.id.to_string(),
+            json!({
+                "unit": m.unit,
+                "meaning": m.meaning,
+                "final_year": estimate_json(&summary.final_year[i]),
+                "whole_run": estimate_json(&summary.whole_run[i]),
+            }),
+        );
+    }
+    let max_residual = reps.iter().map(|r| r.money_residual).fold(0.0, f64::max);
+    json!({
+        "scenario": s.name,
+        "description": s.description,
+        "source_file": info.source_file.as_ref().map(|p| p.display().to_string()),
+        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "seed": info.seed,
+        "replications": info.replications,
+        "years": s.time.years,
+        "step_months": s.time.step_months,
+        "statistics": "mean, sample SD and 95% t-interval across replications of each replication's final-year mean (final_year) or whole-run mean (whole_run) of the metric; undefined values are null and n counts replications where the statistic is defined",
+        "money_conservation_max_residual_yuan": max_residual,
+        "metrics": metrics,
+        "resolved_scenario": serde_json::to_value(s).unwrap_or(Value::Null),
+    })
+}
+
+/// Write a folder's files atomically: into `<dir>.partial-<pid>` first, then swap it into place.
+pub fn write_folder_atomically(dir: &Path, files: &[(&str, &[u8])]) -> io::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
+    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir_all(&tmp)?;
+    let result = (|| {
+        for (file, bytes) in files {
+            fs::write(tmp.join(file), bytes)?;
+        }
+        if dir.exists() {
+            fs::rename(dir, &old)?;
+        }
+        if let Err(e) = fs::rename(&tmp, dir) {
+            // put the previous results back rather than lose them
+            let _ = fs::rename(&old, dir);
+            return Err(e);
+        }
+        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Write `timeseries.csv` and `summary.json` of one scenario into `out/<name>/`.
+pub fn write_scenario(
+    out: &Path,
+    s: &Scenario,
+    info: &RunInfo,
+    reps: &[Replication],
+) -> io::Result<PathBuf> {
+    let steps_per_year = (12 / s.time.step_months.max(1)) as usize;
+    let summary = Summary::of(reps, steps_per_year);
+    let csv = timeseries_csv(reps, s.time.step_months);
+    let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps))
+        .map_err(io::Error::other)?;
+    let dir = out.join(&s.name);
+    write_folder_atomically(
+        &dir,
+        &[
+            ("timeseries.csv", csv.as_bytes()),
+            ("summary.json", json.as_bytes()),
+        ],
+    )?;
+    Ok(dir)
+}
