@@ -83,28 +83,16 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Run {
-            files,
-            reps,
-            seed,
-            out,
-            threads,
-        } => run(&files, reps, seed, &out, threads),
+        Command::Run { files, reps, seed, out, threads } => run(&files, reps, seed, &out, threads),
         Command::Schema => {
-            let text = serde_json::to_string_pretty(&scenario::schema())
-                .map_err(|e| Failure::Runtime(e.to_string()))?;
+            let text =
+                serde_json::to_string_pretty(&scenario::schema()).map_err(|e| Failure::Runtime(e.to_string()))?;
             say(&text)
         }
     }
 }
 
-fn run(
-    files: &[PathBuf],
-    reps: u32,
-    seed: u64,
-    out: &std::path::Path,
-    threads: Option<usize>,
-) -> Result<(), Failure> {
+fn run(files: &[PathBuf], reps: u32, seed: u64, out: &std::path::Path, threads: Option<usize>) -> Result<(), Failure> {
     let scenarios = load_all(files)?;
     // two files with the same scenario name would write into the same folder
     for (i, s) in scenarios.iter().enumerate() {
@@ -126,24 +114,10 @@ fn run(
     let results = pool.install(|| crate::experiment::run_many(&scenarios, seed, reps));
     let elapsed = start.elapsed().as_secs_f64();
     for ((s, file), reps_done) in scenarios.iter().zip(files).zip(&results) {
-        let info = crate::output::RunInfo {
-            seed,
-            replications: reps,
-            source_file: Some(file.clone()),
-        };
-        let dir = crate::output::write_scenario(out, s, &info, reps_done).map_err(|e| {
-            Failure::Runtime(format!(
-                "cannot write results of {} into {}: {e}",
-                s.name,
-                out.display()
-            ))
-        })?;
-        say(&format!(
-            "{}: {} replications → {}",
-            s.name,
-            reps,
-            dir.display()
-        ))?;
+        let info = crate::output::RunInfo { seed, replications: reps, source_file: Some(file.clone()) };
+        let dir = crate::output::write_scenario(out, s, &info, reps_done)
+            .map_err(|e| Failure::Runtime(format!("cannot write results of {} into {}: {e}", s.name, out.display())))?;
+        say(&format!("{}: {} replications → {}", s.name, reps, dir.display()))?;
     }
     eprintln!("done in {elapsed:.2} s");
     Ok(())

@@ -29,35 +29,21 @@ pub fn run_replication(s: &Scenario, seed: u64, replicate: u32) -> Replication {
     }
     let a = &world.audit;
     let money_residual = (world.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs();
-    Replication {
-        replicate,
-        rows,
-        money_residual,
-    }
+    Replication { replicate, rows, money_residual }
 }
 
 /// Run `reps` replications in parallel; results come back in replication order whatever the
 /// number of threads, so output is identical on any machine.
 pub fn run_scenario(s: &Scenario, seed: u64, reps: u32) -> Vec<Replication> {
-    (0..reps)
-        .into_par_iter()
-        .map(|r| run_replication(s, seed, r))
-        .collect()
+    (0..reps).into_par_iter().map(|r| run_replication(s, seed, r)).collect()
 }
 
 /// Run several scenarios, all replications of all scenarios in one parallel pool.
 pub fn run_many(scenarios: &[Scenario], seed: u64, reps: u32) -> Vec<Vec<Replication>> {
-    let jobs: Vec<(usize, u32)> = (0..scenarios.len())
-        .flat_map(|i| (0..reps).map(move |r| (i, r)))
-        .collect();
-    let mut done: Vec<(usize, Replication)> = jobs
-        .into_par_iter()
-        .map(|(i, r)| (i, run_replication(&scenarios[i], seed, r)))
-        .collect();
-    let mut out: Vec<Vec<Replication>> = scenarios
-        .iter()
-        .map(|_| Vec::with_capacity(reps as usize))
-        .collect();
+    let jobs: Vec<(usize, u32)> = (0..scenarios.len()).flat_map(|i| (0..reps).map(move |r| (i, r))).collect();
+    let mut done: Vec<(usize, Replication)> =
+        jobs.into_par_iter().map(|(i, r)| (i, run_replication(&scenarios[i], seed, r))).collect();
+    let mut out: Vec<Vec<Replication>> = scenarios.iter().map(|_| Vec::with_capacity(reps as usize)).collect();
     for (i, rep) in done.drain(..) {
         out[i].push(rep);
     }

@@ -21,42 +21,22 @@ impl Estimate {
         let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         let n = v.len();
         if n == 0 {
-            return Estimate {
-                mean: f64::NAN,
-                sd: f64::NAN,
-                ci_low: f64::NAN,
-                ci_high: f64::NAN,
-                n,
-            };
+            return Estimate { mean: f64::NAN, sd: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n };
         }
         let mean = v.iter().sum::<f64>() / n as f64;
         if n == 1 {
-            return Estimate {
-                mean,
-                sd: f64::NAN,
-                ci_low: f64::NAN,
-                ci_high: f64::NAN,
-                n,
-            };
+            return Estimate { mean, sd: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n };
         }
         let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
         let t = t_quantile_975(n - 1);
         let half = t * sd / (n as f64).sqrt();
-        Estimate {
-            mean,
-            sd,
-            ci_low: mean - half,
-            ci_high: mean + half,
-            n,
-        }
+        Estimate { mean, sd, ci_low: mean - half, ci_high: mean + half, n }
     }
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile_975(df: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64)
-        .map(|t| t.inverse_cdf(0.975))
-        .unwrap_or(1.959_963_984_540_054)
+    StudentsT::new(0.0, 1.0, df as f64).map(|t| t.inverse_cdf(0.975)).unwrap_or(1.959_963_984_540_054)
 }
 
 /// Mean of the finite values of a slice (NaN if none).
@@ -88,25 +68,13 @@ impl Summary {
         for m in 0..METRICS.len() {
             let fy: Vec<f64> = reps
                 .iter()
-                .map(|r| {
-                    finite_mean(
-                        r.rows[r.rows.len().saturating_sub(steps_per_year)..]
-                            .iter()
-                            .map(|row| row[m]),
-                    )
-                })
+                .map(|r| finite_mean(r.rows[r.rows.len().saturating_sub(steps_per_year)..].iter().map(|row| row[m])))
                 .collect();
-            let wr: Vec<f64> = reps
-                .iter()
-                .map(|r| finite_mean(r.rows.iter().map(|row| row[m])))
-                .collect();
+            let wr: Vec<f64> = reps.iter().map(|r| finite_mean(r.rows.iter().map(|row| row[m]))).collect();
             final_year.push(Estimate::of(&fy));
             whole_run.push(Estimate::of(&wr));
         }
-        Summary {
-            final_year,
-            whole_run,
-        }
+        Summary { final_year, whole_run }
     }
 }
 

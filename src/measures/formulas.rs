@@ -21,12 +21,7 @@ pub fn hhi(shares: &[f64]) -> f64 {
 /// Overall dependence on source j: Σ_k w_k·I_k·s(j,k). Dimensions with no flow in the window
 /// are left out and the remaining weights renormalised (a dimension nobody supplies creates no
 /// dependence on anybody); NaN if no dimension had any flow.
-pub fn dependence(
-    shares: &[[f64; SOURCES]; DIMENSIONS],
-    importance: &[f64; 4],
-    weights: &[f64; 4],
-    j: usize,
-) -> f64 {
+pub fn dependence(shares: &[[f64; SOURCES]; DIMENSIONS], importance: &[f64; 4], weights: &[f64; 4], j: usize) -> f64 {
     let mut num = 0.0;
     let mut wsum = 0.0;
     for k in 0..DIMENSIONS {
@@ -43,12 +38,7 @@ pub fn dependence(
 }
 
 /// Weighted share of dimensions where source j's share reaches the threshold (唯一性依赖).
-pub fn sole_dependence(
-    shares: &[[f64; SOURCES]; DIMENSIONS],
-    weights: &[f64; 4],
-    j: usize,
-    threshold: f64,
-) -> f64 {
+pub fn sole_dependence(shares: &[[f64; SOURCES]; DIMENSIONS], weights: &[f64; 4], j: usize, threshold: f64) -> f64 {
     let mut num = 0.0;
     let mut wsum = 0.0;
     for k in 0..DIMENSIONS {

@@ -6,9 +6,7 @@
 mod formulas;
 pub use formulas::*;
 
-use crate::model::entities::{
-    DIMENSIONS, FUND, FUNDING, GOV, HUMAN, KNOWLEDGE, LEGITIMACY, SELF, SO, SOURCES,
-};
+use crate::model::entities::{DIMENSIONS, FUND, FUNDING, GOV, HUMAN, KNOWLEDGE, LEGITIMACY, SELF, SO, SOURCES};
 use crate::model::ledger::Window;
 use crate::model::StepRecord;
 use crate::scenario::MeasureSettings;
@@ -93,11 +91,7 @@ pub struct Tracker {
 impl Tracker {
     pub fn new(settings: &MeasureSettings, months_per_step: f64) -> Tracker {
         let steps = ((settings.window_months as f64 / months_per_step).ceil() as usize).max(1);
-        Tracker {
-            window: Window::new(steps),
-            settings: settings.clone(),
-            months_per_step,
-        }
+        Tracker { window: Window::new(steps), settings: settings.clone(), months_per_step }
     }
 
     /// Record a step and compute all metrics for it.
@@ -126,8 +120,7 @@ impl Tracker {
             monthly_hours[w.min(119)] = rec.volunteer_hours;
             n += 1;
         }
-        let shares: [[f64; SOURCES]; DIMENSIONS] =
-            std::array::from_fn(|d| source_shares(&flows[d]));
+        let shares: [[f64; SOURCES]; DIMENSIONS] = std::array::from_fn(|d| source_shares(&flows[d]));
         let importance = ms.importance.as_array();
         let weights = ms.weights.as_array();
         let dep_g = dependence(&shares, &importance, &weights, GOV);
@@ -142,91 +135,32 @@ impl Tracker {
         let mut out = [f64::NAN; N_METRICS];
         let mut set = |m: M, v: f64| out[m as usize] = v;
         set(M::DependenceOnGovernment, dep_g);
-        set(
-            M::DependenceLegitimacy,
-            importance[LEGITIMACY] * shares[LEGITIMACY][GOV],
-        );
-        set(
-            M::DependenceFunding,
-            importance[FUNDING] * shares[FUNDING][GOV],
-        );
+        set(M::DependenceLegitimacy, importance[LEGITIMACY] * shares[LEGITIMACY][GOV]);
+        set(M::DependenceFunding, importance[FUNDING] * shares[FUNDING][GOV]);
         set(M::DependenceHuman, importance[HUMAN] * shares[HUMAN][GOV]);
-        set(
-            M::DependenceKnowledge,
-            importance[KNOWLEDGE] * shares[KNOWLEDGE][GOV],
-        );
+        set(M::DependenceKnowledge, importance[KNOWLEDGE] * shares[KNOWLEDGE][GOV]);
         set(M::GovernmentDependence, d_gv);
-        set(
-            M::Asymmetry,
-            if dep_g.is_nan() {
-                f64::NAN
-            } else {
-                dep_g - d_gv
-            },
-        );
-        set(
-            M::MutualDependence,
-            if dep_g.is_nan() {
-                f64::NAN
-            } else {
-                dep_g + d_gv
-            },
-        );
+        set(M::Asymmetry, if dep_g.is_nan() { f64::NAN } else { dep_g - d_gv });
+        set(M::MutualDependence, if dep_g.is_nan() { f64::NAN } else { dep_g + d_gv });
         set(M::FundingHhi, f_hhi);
-        set(
-            M::SoleDependence,
-            sole_dependence(&shares, &weights, GOV, ms.sole_dependence_threshold),
-        );
+        set(M::SoleDependence, sole_dependence(&shares, &weights, GOV, ms.sole_dependence_threshold));
         set(M::ActiveRate, r.active_in_window as f64 / residents);
         set(M::RegularRate, r.regular as f64 / residents);
         set(M::CoreVolunteers, r.core as f64);
         set(M::Leaders, r.leaders as f64);
-        set(
-            M::HoursPerCapita,
-            if months > 0.0 {
-                res_hours / months / residents
-            } else {
-                f64::NAN
-            },
-        );
-        set(
-            M::Retention12m,
-            share_of(r.retained as f64, (r.retention_base - r.retained) as f64).unwrap_or(f64::NAN),
-        );
-        set(
-            M::EndogenousShare,
-            share_of(res_hours, vol_hours - res_hours).unwrap_or(f64::NAN),
-        );
+        set(M::HoursPerCapita, if months > 0.0 { res_hours / months / residents } else { f64::NAN });
+        set(M::Retention12m, share_of(r.retained as f64, (r.retention_base - r.retained) as f64).unwrap_or(f64::NAN));
+        set(M::EndogenousShare, share_of(res_hours, vol_hours - res_hours).unwrap_or(f64::NAN));
         set(
             M::CoproductionDepth,
-            if r.active_volunteers > 0 {
-                r.phase_share_sum / r.active_volunteers as f64
-            } else {
-                f64::NAN
-            },
+            if r.active_volunteers > 0 { r.phase_share_sum / r.active_volunteers as f64 } else { f64::NAN },
         );
         set(M::Burstiness, burstiness(&monthly_hours[..n.min(120)]));
         set(M::Coverage, r.coverage);
-        set(
-            M::CoverageCv,
-            coefficient_of_variation(&r.coverage_by_category),
-        );
-        set(
-            M::SelfFundingShare,
-            shares[FUNDING][FUND] + shares[FUNDING][SELF],
-        );
-        set(
-            M::FundingDiversity,
-            if f_hhi > 0.0 { 1.0 / f_hhi } else { f64::NAN },
-        );
-        set(
-            M::GovCostPerServiceHour,
-            if service > 0.0 {
-                spend / service
-            } else {
-                f64::NAN
-            },
-        );
+        set(M::CoverageCv, coefficient_of_variation(&r.coverage_by_category));
+        set(M::SelfFundingShare, shares[FUNDING][FUND] + shares[FUNDING][SELF]);
+        set(M::FundingDiversity, if f_hhi > 0.0 { 1.0 / f_hhi } else { f64::NAN });
+        set(M::GovCostPerServiceHour, if service > 0.0 { spend / service } else { f64::NAN });
         set(M::Teams, r.teams as f64);
         set(M::CommunityFund, r.community_fund);
         set(M::DependenceOnSo, dep_so);
@@ -235,22 +169,11 @@ impl Tracker {
         set(M::KnowledgeHhi, hhi(&shares[KNOWLEDGE]));
         set(
             M::MeanSkill,
-            if r.active_volunteers > 0 {
-                r.active_skill_sum / r.active_volunteers as f64
-            } else {
-                f64::NAN
-            },
+            if r.active_volunteers > 0 { r.active_skill_sum / r.active_volunteers as f64 } else { f64::NAN },
         );
         set(M::TrustInGovernment, r.trust_government_sum / residents);
         set(M::TrustInNeighbours, r.trust_neighbours_sum / residents);
-        set(
-            M::GovernmentSpending,
-            if months > 0.0 {
-                spend / months
-            } else {
-                f64::NAN
-            },
-        );
+        set(M::GovernmentSpending, if months > 0.0 { spend / months } else { f64::NAN });
         set(M::ActiveVolunteers, r.active_volunteers as f64);
         out
     }

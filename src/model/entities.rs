@@ -33,13 +33,8 @@ pub const ENT: usize = 2;
 pub const FUND: usize = 3;
 /// Residents themselves: self-provision, peer recruitment, council endorsement.
 pub const SELF: usize = 4;
-pub const SOURCE_NAMES: [&str; SOURCES] = [
-    "government",
-    "social_organisation",
-    "enterprise",
-    "community_fund",
-    "residents",
-];
+pub const SOURCE_NAMES: [&str; SOURCES] =
+    ["government", "social_organisation", "enterprise", "community_fund", "residents"];
 
 /// Resource dimensions of dependence (seed 002).
 pub const DIMENSIONS: usize = 4;
@@ -56,14 +51,8 @@ pub type Channel = u8;
 /// Service categories (MODEL.md §1).
 pub const CATEGORIES: usize = 6;
 pub const EMERGENCY: usize = 5;
-pub const CATEGORY_NAMES: [&str; CATEGORIES] = [
-    "elder_care",
-    "children",
-    "environment",
-    "safety",
-    "mediation",
-    "emergency",
-];
+pub const CATEGORY_NAMES: [&str; CATEGORIES] =
+    ["elder_care", "children", "environment", "safety", "mediation", "emergency"];
 
 /// Marker for "no team" / "no leader" / "no building".
 pub const NO_TEAM: u16 = u16::MAX;

@@ -27,13 +27,7 @@ impl World {
         self.social_organisation_budgets();
         self.subsidies();
         if self.cal.campaign {
-            let cost = self
-                .scenario
-                .instruments
-                .mobilisation_campaigns
-                .as_ref()
-                .map_or(0.0, |c| c.cost_per_month)
-                * k;
+            let cost = self.scenario.instruments.mobilisation_campaigns.as_ref().map_or(0.0, |c| c.cost_per_month) * k;
             self.gov_pay(cost);
         }
         self.community_fund_inflows();
@@ -51,29 +45,19 @@ impl World {
 
     fn calendar(&mut self, m: u32) {
         let i = &self.scenario.instruments;
-        self.cal.campaign = i.mobilisation_campaigns.as_ref().is_some_and(|c| {
-            m >= c.start_month && (m - c.start_month) % c.interval_months < c.duration_months
-        });
-        self.cal.points = i
-            .points
+        self.cal.campaign = i
+            .mobilisation_campaigns
             .as_ref()
-            .is_some_and(|p| on(m, p.start_month, p.end_month));
-        self.cal.council = i
-            .deliberation_council
-            .as_ref()
-            .is_some_and(|c| m >= c.start_month);
-        self.cal.platform = i
-            .coordination_platform
-            .as_ref()
-            .is_some_and(|c| m >= c.start_month);
+            .is_some_and(|c| m >= c.start_month && (m - c.start_month) % c.interval_months < c.duration_months);
+        self.cal.points = i.points.as_ref().is_some_and(|p| on(m, p.start_month, p.end_month));
+        self.cal.council = i.deliberation_council.as_ref().is_some_and(|c| m >= c.start_month);
+        self.cal.platform = i.coordination_platform.as_ref().is_some_and(|c| m >= c.start_month);
         // Reward intensity X: point value per hour relative to the reference value, shrunk by
         // rivalness as more residents take part (Kitts 2006) and by unpaid redemptions.
         (self.reward, self.recognition) = match (&i.points, self.cal.points) {
             (Some(p), true) => {
-                let value = p.points_per_hour * p.value_per_point * p.redemption_share
-                    / p.reference_value_per_hour;
-                let x =
-                    value * (1.0 - p.rivalness * self.active_rate_prev) * self.points_paid_ratio;
+                let value = p.points_per_hour * p.value_per_point * p.redemption_share / p.reference_value_per_hour;
+                let x = value * (1.0 - p.rivalness * self.active_rate_prev) * self.points_paid_ratio;
                 (x.max(0.0) as f32, p.recognition as f32)
             }
             _ => (0.0, 0.0),
@@ -88,11 +72,8 @@ impl World {
             let g = self.scenario.actors.government.clone();
             let autonomy = autonomy_bits(&g.team_autonomy);
             for n in 0..g.founds_teams as usize {
-                if let Some(t) = self.new_team(
-                    Sponsor::Government,
-                    category_order[n % category_order.len()],
-                    autonomy,
-                ) {
+                if let Some(t) = self.new_team(Sponsor::Government, category_order[n % category_order.len()], autonomy)
+                {
                     self.teams[t as usize].registered = true;
                 }
             }
@@ -101,16 +82,10 @@ impl World {
             let p = &self.scenario.actors.social_organisations[i];
             if !self.so[i].started && m >= p.start_month {
                 self.so[i].started = true;
-                let (n, autonomy, umbrella) = (
-                    p.incubates_teams,
-                    autonomy_bits(&p.team_autonomy),
-                    p.umbrella,
-                );
+                let (n, autonomy, umbrella) = (p.incubates_teams, autonomy_bits(&p.team_autonomy), p.umbrella);
                 for j in 0..n as usize {
                     let c = category_order[j % category_order.len()];
-                    if let Some(t) =
-                        self.new_team(Sponsor::SocialOrganisation(i as u8), c, autonomy)
-                    {
+                    if let Some(t) = self.new_team(Sponsor::SocialOrganisation(i as u8), c, autonomy) {
                         if umbrella {
                             self.teams[t as usize].so_umbrella = Some(i as u8);
                         }
@@ -140,8 +115,7 @@ impl World {
                         if team.leader != NOBODY {
                             team.sponsor = Sponsor::Residents;
                             team.enterprise_umbrella = None;
-                            team.autonomy =
-                                autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
+                            team.autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
                         } else {
                             self.dissolve(t);
                         }
@@ -158,11 +132,7 @@ impl World {
     fn categories_by_demand(&self) -> [usize; CATEGORIES] {
         let d = super::world::demand_per_1000(&self.scenario);
         let mut order = [0, 1, 2, 3, 4, 5];
-        order.sort_by(|&a, &b| {
-            d[b].partial_cmp(&d[a])
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.cmp(&b))
-        });
+        order.sort_by(|&a, &b| d[b].partial_cmp(&d[a]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
         order
     }
 
@@ -175,12 +145,8 @@ impl World {
         }
         for j in 0..self.contracts.len() {
             let p = self.scenario.instruments.purchase_of_services[j].clone();
-            let Some(i) = self
-                .scenario
-                .actors
-                .social_organisations
-                .iter()
-                .position(|o| o.name == p.social_organisation)
+            let Some(i) =
+                self.scenario.actors.social_organisations.iter().position(|o| o.name == p.social_organisation)
             else {
                 continue;
             };
@@ -196,12 +162,8 @@ impl World {
             match c.runs_until {
                 None => c.runs_until = Some(m + p.contract_months),
                 Some(end) if m >= end => {
-                    let mut rng = self
-                        .streams
-                        .stream(Purpose::Institutions, self.step, j as u32);
-                    let renew = (p.renewal_base
-                        + p.renewal_performance * (self.coverage_prev - 0.5))
-                        .clamp(0.0, 1.0);
+                    let mut rng = self.streams.stream(Purpose::Institutions, self.step, j as u32);
+                    let renew = (p.renewal_base + p.renewal_performance * (self.coverage_prev - 0.5)).clamp(0.0, 1.0);
                     if uniform(&mut rng) < renew {
                         c.runs_until = Some(end + p.contract_months);
                     } else {
@@ -232,9 +194,7 @@ impl World {
             if total <= 0.0 {
                 continue;
             }
-            let own = self.give_to_teams(total * e.to_own_teams, ENT, |t| {
-                t.sponsor == Sponsor::Enterprise(i as u8)
-            });
+            let own = self.give_to_teams(total * e.to_own_teams, ENT, |t| t.sponsor == Sponsor::Enterprise(i as u8));
             let started = self.so.iter().filter(|s| s.started).count();
             let mut to_so = 0.0;
             if started > 0 {
@@ -245,11 +205,7 @@ impl World {
                     to_so += each;
                 }
             }
-            let to_fund = if self.scenario.actors.community_fund.is_some() {
-                total * e.to_community_fund
-            } else {
-                0.0
-            };
+            let to_fund = if self.scenario.actors.community_fund.is_some() { total * e.to_community_fund } else { 0.0 };
             self.fund += to_fund;
             self.audit.inflow += own + to_so + to_fund;
         }
@@ -277,8 +233,7 @@ impl World {
                 let mut given = 0.0;
                 for (src, amount) in taken.iter().enumerate() {
                     given += self.give_to_teams(*amount, src, |t| {
-                        t.sponsor == Sponsor::SocialOrganisation(i as u8)
-                            || t.so_umbrella == Some(i as u8)
+                        t.sponsor == Sponsor::SocialOrganisation(i as u8) || t.so_umbrella == Some(i as u8)
                     });
                 }
                 // what found no team stays with the organisation
@@ -287,16 +242,10 @@ impl World {
             }
             let wage = p.wage_per_worker * k;
             let balance: f64 = self.so[i].funds.iter().sum();
-            let affordable = if wage > 0.0 {
-                (balance / wage).floor().min(u32::MAX as f64) as u32
-            } else {
-                u32::MAX
-            };
+            let affordable = if wage > 0.0 { (balance / wage).floor().min(u32::MAX as f64) as u32 } else { u32::MAX };
             let workers = p.social_workers.min(affordable);
             self.so[i].workers = workers;
-            let paid: f64 = draw_proportional(&mut self.so[i].funds, workers as f64 * wage)
-                .iter()
-                .sum();
+            let paid: f64 = draw_proportional(&mut self.so[i].funds, workers as f64 * wage).iter().sum();
             self.audit.outflow += paid;
         }
     }
@@ -310,8 +259,7 @@ impl World {
             if !self.teams[t].alive || !self.teams[t].registered {
                 continue;
             }
-            let want =
-                (sub.per_team + sub.per_active_member * self.teams[t].active_last as f64) * self.k;
+            let want = (sub.per_team + sub.per_active_member * self.teams[t].active_last as f64) * self.k;
             let paid = self.gov_pay(want);
             self.audit.inflow += paid;
             self.give_to_team_pooled(t, paid, GOV);
@@ -330,9 +278,7 @@ impl World {
         } else {
             0.0
         };
-        let inflow =
-            (f.merchants as f64 * f.merchant_contribution + f.social_enterprise_income + donors)
-                * k;
+        let inflow = (f.merchants as f64 * f.merchant_contribution + f.social_enterprise_income + donors) * k;
         self.fund += inflow;
         self.audit.inflow += inflow;
         let grant = self.fund * self.per_step(f.grant_rate);
@@ -343,12 +289,7 @@ impl World {
     /// Give `amount` of money of origin `src` equally to the alive teams matching `to`,
     /// pooling a share across all teams when the coordination platform runs. Returns what was
     /// given (0 when no team matches).
-    pub(crate) fn give_to_teams(
-        &mut self,
-        amount: f64,
-        src: usize,
-        to: impl Fn(&Team) -> bool,
-    ) -> f64 {
+    pub(crate) fn give_to_teams(&mut self, amount: f64, src: usize, to: impl Fn(&Team) -> bool) -> f64 {
         if amount <= 0.0 {
             return 0.0;
         }
@@ -382,11 +323,7 @@ impl World {
 
     fn pooling_share(&self) -> f64 {
         if self.cal.platform {
-            self.scenario
-                .instruments
-                .coordination_platform
-                .as_ref()
-                .map_or(0.0, |p| p.pooling_share)
+            self.scenario.instruments.coordination_platform.as_ref().map_or(0.0, |p| p.pooling_share)
         } else {
             0.0
         }
@@ -396,31 +333,16 @@ impl World {
     fn team_offers(&mut self) {
         let s = &self.scenario;
         let g = &s.actors.government;
-        let campaign = s
-            .instruments
-            .mobilisation_campaigns
-            .as_ref()
-            .filter(|_| self.cal.campaign)
-            .map(|c| c.callout);
-        let council_bits = if self.cal.council {
-            PHASE_COMMISSIONING | PHASE_ASSESSMENT
-        } else {
-            0
-        };
+        let campaign = s.instruments.mobilisation_campaigns.as_ref().filter(|_| self.cal.campaign).map(|c| c.callout);
+        let council_bits = if self.cal.council { PHASE_COMMISSIONING | PHASE_ASSESSMENT } else { 0 };
         let pool = self.pooling_share();
         // training capacity of each social organisation (sessions this step), shared out by active members
-        let total_active: u32 = self
-            .teams
-            .iter()
-            .filter(|t| t.alive)
-            .map(|t| t.active_last)
-            .sum();
+        let total_active: u32 = self.teams.iter().filter(|t| t.alive).map(|t| t.active_last).sum();
         let mut pooled_sessions = 0.0;
         let mut so_sessions = [0.0f64; 256];
         let mut so_active = [0u32; 256];
         for (i, st) in self.so.iter().enumerate().take(256) {
-            let sessions =
-                st.workers as f64 * s.actors.social_organisations[i].trainees_per_worker * self.k;
+            let sessions = st.workers as f64 * s.actors.social_organisations[i].trainees_per_worker * self.k;
             so_sessions[i] = sessions * (1.0 - pool);
             pooled_sessions += sessions * pool;
         }
@@ -429,11 +351,7 @@ impl World {
                 so_active[i as usize] += t.active_last;
             }
         }
-        let pooled_rate = if total_active > 0 {
-            pooled_sessions / total_active as f64
-        } else {
-            0.0
-        };
+        let pooled_rate = if total_active > 0 { pooled_sessions / total_active as f64 } else { 0.0 };
         let k = self.k;
         let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
         for t in self.teams.iter_mut().filter(|t| t.alive) {
@@ -477,11 +395,7 @@ impl World {
             t.callout_assigned = assigned_callout;
             t.assigned_share = assigned_share as f32;
             t.train_so = train_so.min(1.0) as f32;
-            t.train_gov = if t.sponsor == Sponsor::Government {
-                per_step(g.training_share) as f32
-            } else {
-                0.0
-            };
+            t.train_gov = if t.sponsor == Sponsor::Government { per_step(g.training_share) as f32 } else { 0.0 };
             t.phases = t.autonomy | council_bits;
         }
         // points funded by the community fund need money in the fund; by government, budget

@@ -55,11 +55,7 @@ pub struct Window {
 
 impl Window {
     pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity: capacity.max(1),
-            items: Vec::with_capacity(capacity.max(1)),
-            next: 0,
-        }
+        Self { capacity: capacity.max(1), items: Vec::with_capacity(capacity.max(1)), next: 0 }
     }
     pub fn push(&mut self, r: StepRecord) {
         if self.items.len() < self.capacity {

@@ -88,16 +88,8 @@ fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, building:
 pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     let c = &s.community;
     let n = c.residents as usize;
-    let extra: usize = s
-        .actors
-        .enterprises
-        .iter()
-        .map(|e| e.employees as usize)
-        .sum();
-    let mut a = Agents {
-        residents: n,
-        ..Default::default()
-    };
+    let extra: usize = s.actors.enterprises.iter().map(|e| e.employees as usize).sum();
+    let mut a = Agents { residents: n, ..Default::default() };
     reserve(&mut a, n + extra);
     let samplers = TraitSamplers::new(&c.traits);
     let mut rng = streams.stream(Purpose::Population, 0, 0);

@@ -21,12 +21,7 @@ pub fn logistic(x: f64) -> f64 {
 
 /// Monthly exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (domain-anchors §4 M4).
 #[inline]
-pub fn exit_hazard(
-    r: &crate::scenario::Retention,
-    satisfaction: f64,
-    commitment: f64,
-    overload: f64,
-) -> f64 {
+pub fn exit_hazard(r: &crate::scenario::Retention, satisfaction: f64, commitment: f64, overload: f64) -> f64 {
     (r.base_hazard
         * (-r.satisfaction_protection * satisfaction - r.commitment_protection * commitment).exp()
         * (1.0 + r.overload_hazard * overload))
@@ -90,11 +85,7 @@ impl World {
             let employer_left = a.origin[i] > 0 && !self.ent[(a.origin[i] - 1) as usize].engaged;
             if !t.alive || employer_left {
                 let successor = t.split_to;
-                if !t.alive
-                    && successor != NO_TEAM
-                    && self.teams[successor as usize].alive
-                    && !employer_left
-                {
+                if !t.alive && successor != NO_TEAM && self.teams[successor as usize].alive && !employer_left {
                     team = successor;
                 } else {
                     leave(a, i);
@@ -157,12 +148,7 @@ impl World {
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
             if self.ent[e].engaged && !targets.is_empty() && (u[0] as f64) < self.per_step(share) {
                 let team = targets[pick(u[1], targets.len())];
-                consider(Ask {
-                    team,
-                    channel: ENT,
-                    bonus: acc.enterprise_bonus,
-                    trust: a.trust_neighbours[i],
-                });
+                consider(Ask { team, channel: ENT, bonus: acc.enterprise_bonus, trust: a.trust_neighbours[i] });
             }
             return best;
         }
@@ -200,14 +186,23 @@ impl World {
                 x -= asks;
             }
         }
+        // enterprise community programmes reach residents too (community centre, store events)
+        if self.non_volunteers > 0 {
+            let mut x = u[1] as f64 * self.non_volunteers as f64;
+            for (e, st) in self.ent.iter().enumerate() {
+                let asks = self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k;
+                let targets = &self.targets.enterprise[e];
+                if st.engaged && x < asks && !targets.is_empty() {
+                    let team = targets[pick((x / asks) as f32, targets.len())];
+                    consider(Ask { team, channel: ENT, bonus: acc.enterprise_bonus, trust: a.trust_neighbours[i] });
+                    break;
+                }
+                x -= asks;
+            }
+        }
         let peer = self.peer_ask[i];
         if peer != NO_TEAM && self.teams[peer as usize].alive {
-            consider(Ask {
-                team: peer,
-                channel: SELF,
-                bonus: acc.peer_bonus,
-                trust: a.trust_neighbours[i],
-            });
+            consider(Ask { team: peer, channel: SELF, bonus: acc.peer_bonus, trust: a.trust_neighbours[i] });
         }
         best
     }
@@ -219,10 +214,7 @@ impl World {
             return 0.0;
         }
         let ties = &self.net.ties[i * d..(i + 1) * d];
-        let active = ties
-            .iter()
-            .filter(|&&j| self.agents.history[j as usize] & 2 != 0)
-            .count();
+        let active = ties.iter().filter(|&&j| self.agents.history[j as usize] & 2 != 0).count();
         active as f64 / d as f64
     }
 
@@ -246,9 +238,7 @@ impl World {
             State::Inactive => (0.0, 0.0),
         };
         let w = b.activity.motivation_weight;
-        let p_active = per_step(
-            base * (1.0 - w + 2.0 * w * m) * (1.0 + b.activity.reward_effect * x * (1.0 - m)),
-        );
+        let p_active = per_step(base * (1.0 - w + 2.0 * w * m) * (1.0 + b.activity.reward_effect * x * (1.0 - m)));
         let called = (u[4] as f64) < team.callout as f64;
         let serves = (u[3] as f64) < p_active;
         let active = serves || called;
@@ -272,11 +262,7 @@ impl World {
             assigned += (hours - assigned) * team.assigned_share as f64;
             if hours > 0.0 {
                 control = assigned / hours;
-                overload = if budget > 0.0 {
-                    (hours / budget - b.activity.overload_threshold).max(0.0)
-                } else {
-                    0.0
-                };
+                overload = if budget > 0.0 { (hours / budget - b.activity.overload_threshold).max(0.0) } else { 0.0 };
             }
             // training sessions (social organisation first, then government)
             let u5 = u[5] as f64;
@@ -317,18 +303,15 @@ impl World {
             let s1 = s0 + per_step(sat.adapt_rate) * (experience.clamp(0.0, 1.0) - s0);
             a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
             let c0 = a.commitment[i] as f64;
-            a.commitment[i] =
-                (c0 + per_step(sat.commitment_growth) * (s1 - c0)).clamp(0.0, 1.0) as f32;
+            a.commitment[i] = (c0 + per_step(sat.commitment_growth) * (s1 - c0)).clamp(0.0, 1.0) as f32;
             // motivation crowding (Frey & Jegen 2001)
             let cr = &b.crowding;
-            let dm = (cr.recognition * self.recognition as f64 * (1.0 - m)
-                - cr.reward * x * m
-                - cr.control * control * m)
-                * k;
+            let dm =
+                (cr.recognition * self.recognition as f64 * (1.0 - m) - cr.reward * x * m - cr.control * control * m)
+                    * k;
             a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
             // bookkeeping
-            let effective = hours
-                * (b.production.skill_floor + (1.0 - b.production.skill_floor) * a.skill[i] as f64);
+            let effective = hours * (b.production.skill_floor + (1.0 - b.production.skill_floor) * a.skill[i] as f64);
             let tm = &mut self.teams[t];
             tm.active += 1;
             tm.hours += hours;
@@ -348,16 +331,10 @@ impl World {
             a.history[i] |= 1;
         } else {
             let c0 = a.commitment[i] as f64;
-            a.commitment[i] =
-                (c0 * (1.0 - per_step(b.satisfaction.commitment_decay))).max(0.0) as f32;
+            a.commitment[i] = (c0 * (1.0 - per_step(b.satisfaction.commitment_decay))).max(0.0) as f32;
         }
         // exit: "voting with feet" [000]
-        let h = exit_hazard(
-            &b.retention,
-            a.satisfaction[i] as f64,
-            a.commitment[i] as f64,
-            overload,
-        );
+        let h = exit_hazard(&b.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
         if (u[6] as f64) < per_step(h) {
             if is_leader {
                 self.teams[t].leader = NOBODY;
@@ -373,9 +350,7 @@ impl World {
             let h = st.hysteresis;
             let new_state = match state {
                 State::Occasional if c >= st.regular_commitment => State::Regular,
-                State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => {
-                    State::Core
-                }
+                State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => State::Core,
                 State::Regular if c < st.regular_commitment - h => State::Occasional,
                 State::Core if c < st.core_commitment - h => State::Regular,
                 State::Leader if c < st.core_commitment - h => State::Regular,
@@ -389,11 +364,7 @@ impl World {
             if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
                 let mut boost = 1.0;
                 if self.cal.council {
-                    boost *= s
-                        .instruments
-                        .deliberation_council
-                        .as_ref()
-                        .map_or(1.0, |c| c.leader_boost);
+                    boost *= s.instruments.deliberation_council.as_ref().map_or(1.0, |c| c.leader_boost);
                 }
                 if let Some(o) = so_link(&self.teams[t]) {
                     if self.so[o as usize].workers > 0 {
@@ -419,15 +390,11 @@ impl World {
         let rate = self.per_step(tr.adapt_rate);
         let council = self.cal.council as u8 as f64;
         let a = &mut self.agents;
-        let target_g = (tr.government_base
-            + tr.government_coverage * self.coverage_prev
-            + tr.government_voice * council)
-            .min(1.0);
+        let target_g =
+            (tr.government_base + tr.government_coverage * self.coverage_prev + tr.government_voice * council).min(1.0);
         let share = self.building_share_prev[a.building[i] as usize] as f64;
-        let target_n = (tr.neighbours_base
-            + tr.neighbours_activity * share
-            + tr.neighbours_coproduction * council)
-            .min(1.0);
+        let target_n =
+            (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
         let g = a.trust_government[i] as f64;
         let nb = a.trust_neighbours[i] as f64;
         a.trust_government[i] = (g + rate * (target_g - g)) as f32;
@@ -440,21 +407,10 @@ impl World {
         let steps_of = |months: u32| ((months as f64 / self.k).ceil() as u32).clamp(1, 32);
         let window = steps_of(ms.active_window_months);
         let year = steps_of(12);
-        let window_mask = if window >= 32 {
-            u32::MAX
-        } else {
-            (1u32 << window) - 1
-        };
-        let year_mask = if year >= 32 {
-            u32::MAX
-        } else {
-            (1u32 << year) - 1
-        };
-        let prior_year_mask = if 2 * year >= 32 {
-            u32::MAX & !year_mask
-        } else {
-            ((1u32 << (2 * year)) - 1) & !year_mask
-        };
+        let window_mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
+        let year_mask = if year >= 32 { u32::MAX } else { (1u32 << year) - 1 };
+        let prior_year_mask =
+            if 2 * year >= 32 { u32::MAX & !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
         let regular_min = ((ms.regular_min_months as f64 / self.k).ceil() as u32).max(1);
         let a = &self.agents;
         let r = &mut self.record;
@@ -478,16 +434,10 @@ impl World {
         r.enrolled = enrolled_residents;
         self.non_volunteers = (a.residents as u32).saturating_sub(enrolled_residents);
         self.active_rate_prev = r.active_in_window as f64 / a.residents.max(1) as f64;
-        for (s, (&act, &size)) in self
-            .building_share_prev
-            .iter_mut()
-            .zip(self.building_active.iter().zip(&self.building_size))
+        for (s, (&act, &size)) in
+            self.building_share_prev.iter_mut().zip(self.building_active.iter().zip(&self.building_size))
         {
-            *s = if size > 0 {
-                act as f32 / size as f32
-            } else {
-                0.0
-            };
+            *s = if size > 0 { act as f32 / size as f32 } else { 0.0 };
         }
     }
 }

@@ -40,10 +40,7 @@ pub struct Streams {
 
 impl Streams {
     pub fn new(seed: u64, replication: u32) -> Self {
-        Self {
-            base: ChaCha8Rng::seed_from_u64(seed),
-            replication,
-        }
+        Self { base: ChaCha8Rng::seed_from_u64(seed), replication }
     }
 
     /// Stream id layout: replication (24 bits) | purpose (8) | step (16) | chunk (16).

@@ -28,6 +28,17 @@ pub fn coverage(supply: f64, demand: f64) -> f64 {
     }
 }
 
+/// Share of a category's service hours that were needed: 1 while demand is unmet,
+/// demand/supply when hours exceed demand (idle volunteers feel less needed).
+#[inline]
+pub fn usefulness(supply: f64, demand: f64) -> f64 {
+    if supply <= 0.0 {
+        1.0
+    } else {
+        (demand / supply).clamp(0.0, 1.0)
+    }
+}
+
 impl World {
     pub(crate) fn teams_pass(&mut self) {
         self.leaders();
@@ -61,6 +72,10 @@ impl World {
                 continue;
             }
             let category = self.neediest_category();
+            if self.coverage_cat_prev[category] >= self.scenario.behaviour.leadership.found_below_coverage {
+                // no unmet need: the candidate stays a core member
+                continue;
+            }
             let Some(new) = self.new_team(Sponsor::Residents, category, autonomy) else {
                 break;
             };
@@ -94,9 +109,7 @@ impl World {
         for t in self.teams.iter_mut().filter(|t| t.alive) {
             let needed = t.hours * p.material_cost_per_hour;
             let own = t.hours * p.self_materials_per_hour;
-            let bought: f64 = draw_proportional(&mut t.funds, (needed - own).max(0.0))
-                .iter()
-                .sum();
+            let bought: f64 = draw_proportional(&mut t.funds, (needed - own).max(0.0)).iter().sum();
             self.audit.outflow += bought;
             self.record.flows[FUNDING][SELF] += own.min(needed);
             let factor = material_factor(p.material_floor, own + bought, needed);
@@ -104,11 +117,7 @@ impl World {
                 || t.so_umbrella.is_some()
                 || t.enterprise_umbrella.is_some()
                 || (council && t.sponsor == Sponsor::Residents);
-            let scope = if recognised {
-                1.0
-            } else {
-                p.unrecognised_scope
-            };
+            let scope = if recognised { 1.0 } else { p.unrecognised_scope };
             let output = t.effective_hours * factor * scope;
             supply[t.category] += output;
             if t.sponsor == Sponsor::Government || t.registered {
@@ -126,11 +135,7 @@ impl World {
         for (i, st) in self.so.iter().enumerate() {
             let o = &s.actors.social_organisations[i];
             let hours = st.workers as f64 * o.service_hours_per_worker * k;
-            let assigned = if st.contracted {
-                hours * o.assigned_task_share
-            } else {
-                0.0
-            };
+            let assigned = if st.contracted { hours * o.assigned_task_share } else { 0.0 };
             so_assigned += assigned;
             professional += hours - assigned;
             if st.contracted {
@@ -146,24 +151,16 @@ impl World {
         let mut weighted = 0.0;
         let mut covs = [0.0f64; super::entities::CATEGORIES];
         for c in 0..supply.len() {
-            let share = if total_rate > 0.0 {
-                demand_rate[c] / total_rate
-            } else {
-                0.0
-            };
+            let share = if total_rate > 0.0 { demand_rate[c] / total_rate } else { 0.0 };
             supply[c] += professional * share;
             let demand = demand_rate[c] * residents / 1000.0 * k;
             covs[c] = coverage(supply[c], demand);
             delivered += supply[c].min(demand);
             weighted += covs[c] * demand_rate[c];
         }
-        let cov = if total_rate > 0.0 {
-            weighted / total_rate
-        } else {
-            1.0
-        };
+        let cov = if total_rate > 0.0 { weighted / total_rate } else { 1.0 };
         for t in self.teams.iter_mut().filter(|t| t.alive) {
-            t.success *= covs[t.category] as f32;
+            t.success *= usefulness(supply[t.category], demand_rate[t.category] * residents / 1000.0 * k) as f32;
         }
         let r = &mut self.record;
         r.coverage_by_category = covs;
@@ -173,9 +170,7 @@ impl World {
         let tasks = s.community.governance_task_hours_per_1000 * residents / 1000.0 * k;
         let by_volunteers = r.governance_by_volunteers.min(tasks);
         r.governance_by_volunteers = by_volunteers;
-        r.governance_by_others = (g.staff_task_hours * k + so_assigned)
-            .min((tasks - by_volunteers).max(0.0))
-            .max(0.0);
+        r.governance_by_others = (g.staff_task_hours * k + so_assigned).min((tasks - by_volunteers).max(0.0)).max(0.0);
         r.performance_by_volunteers = gov_programme_output;
         r.performance_by_others = g.staff_service_hours * k + contracted_professional;
         self.coverage_prev = cov;
@@ -187,15 +182,8 @@ impl World {
     fn team_life(&mut self) {
         let lead = &self.scenario.behaviour.leadership;
         let (min_members, after) = (lead.min_members, lead.dissolve_after_months as f64);
-        let filing = self
-            .scenario
-            .instruments
-            .registration
-            .as_ref()
-            .map(|r| self.per_step(r.filing_rate));
-        let mut rng = self
-            .streams
-            .stream(Purpose::Institutions, self.step, u16::MAX as u32);
+        let filing = self.scenario.instruments.registration.as_ref().map(|r| self.per_step(r.filing_rate));
+        let mut rng = self.streams.stream(Purpose::Institutions, self.step, u16::MAX as u32);
         let k = self.k;
         for t in 0..self.teams.len() {
             if !self.teams[t].alive {
@@ -215,11 +203,7 @@ impl World {
             // a draw per team and step, whether or not it is used, keeps streams aligned
             let u = uniform(&mut rng);
             if let Some(p) = filing {
-                if team.sponsor == Sponsor::Residents
-                    && !team.registered
-                    && team.leader != NOBODY
-                    && u < p
-                {
+                if team.sponsor == Sponsor::Residents && !team.registered && team.leader != NOBODY && u < p {
                     team.registered = true;
                 }
             }

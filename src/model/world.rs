@@ -133,11 +133,7 @@ impl World {
             st.funds[SO] = p.initial_funds;
             initial += p.initial_funds;
         }
-        let fund = s
-            .actors
-            .community_fund
-            .as_ref()
-            .map_or(0.0, |f| f.initial_balance);
+        let fund = s.actors.community_fund.as_ref().map_or(0.0, |f| f.initial_balance);
         initial += fund;
         let n_agents = agents.len();
         let mut w = World {
@@ -171,11 +167,7 @@ impl World {
             non_volunteers: agents.residents as u32,
             gov_available: 0.0,
             record: StepRecord::default(),
-            audit: MoneyAudit {
-                initial,
-                inflow: 0.0,
-                outflow: 0.0,
-            },
+            audit: MoneyAudit { initial, inflow: 0.0, outflow: 0.0 },
             agents,
             scenario: s,
         };
@@ -241,12 +233,7 @@ impl World {
     /// Money held in all stocks (social organisations, teams, community fund).
     pub fn money_in_stocks(&self) -> f64 {
         let so: f64 = self.so.iter().map(|s| s.funds.iter().sum::<f64>()).sum();
-        let teams: f64 = self
-            .teams
-            .iter()
-            .filter(|t| t.alive)
-            .map(|t| t.balance())
-            .sum();
+        let teams: f64 = self.teams.iter().filter(|t| t.alive).map(|t| t.balance()).sum();
         so + teams + self.fund
     }
 
@@ -275,19 +262,10 @@ impl World {
     }
 
     /// Create a team in a free slot; `None` when the platform is full (`max_teams`).
-    pub(crate) fn new_team(
-        &mut self,
-        sponsor: Sponsor,
-        category: usize,
-        autonomy: u8,
-    ) -> Option<u16> {
+    pub(crate) fn new_team(&mut self, sponsor: Sponsor, category: usize, autonomy: u8) -> Option<u16> {
         let team = Team::new(sponsor, category, autonomy);
         // a dead slot is reused only once its former members have been released (next step)
-        if let Some(i) = self
-            .teams
-            .iter()
-            .position(|t| !t.alive && t.died_at < self.step)
-        {
+        if let Some(i) = self.teams.iter().position(|t| !t.alive && t.died_at < self.step) {
             self.teams[i] = team;
             return Some(i as u16);
         }
@@ -319,6 +297,7 @@ impl World {
         let peers = &self.scenario.behaviour.peers;
         let base = self.per_step(peers.ask_rate);
         let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
+        let need_sensitivity = peers.need_sensitivity;
         self.peer_ask.fill(NO_TEAM);
         let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
         let a = &mut self.agents;
@@ -333,14 +312,11 @@ impl World {
             if team == NO_TEAM {
                 continue;
             }
-            let p = if a.state[i] >= State::Core as u8 {
-                core
-            } else {
-                base
-            };
+            // people recruit when there is work to do: a covered need damps asking
+            let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
+            let p = if a.state[i] >= State::Core as u8 { core } else { base } * need;
             if uniform(&mut rng) < p {
-                let j = self.net.ties
-                    [i * degree + ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1)];
+                let j = self.net.ties[i * degree + ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1)];
                 if a.team[j as usize] == NO_TEAM {
                     self.peer_ask[j as usize] = team;
                 }
@@ -352,12 +328,5 @@ impl World {
 /// Demand per 1,000 residents per month by category, in category order.
 pub fn demand_per_1000(s: &Scenario) -> [f64; CATEGORIES] {
     let d = &s.community.demand;
-    [
-        d.elder_care,
-        d.children,
-        d.environment,
-        d.safety,
-        d.mediation,
-        d.emergency,
-    ]
+    [d.elder_care, d.children, d.environment, d.safety, d.mediation, d.emergency]
 }

@@ -21,8 +21,7 @@ pub struct RunInfo {
 /// The time series as CSV: one row per (replicate, step), one column per metric.
 /// Undefined values are empty cells (pandas reads them as NaN).
 pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
-    let mut out =
-        String::with_capacity(reps.len() * reps.first().map_or(0, |r| r.rows.len()) * 400);
+    let mut out = String::with_capacity(reps.len() * reps.first().map_or(0, |r| r.rows.len()) * 400);
     out.push_str("replicate,step,month");
     for m in METRICS {
         out.push(',');
@@ -31,13 +30,7 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
     out.push('\n');
     for r in reps {
         for (step, row) in r.rows.iter().enumerate() {
-            let _ = write!(
-                out,
-                "{},{},{}",
-                r.replicate,
-                step,
-                (step as u32 + 1) * step_months
-            );
+            let _ = write!(out, "{},{},{}", r.replicate, step, (step as u32 + 1) * step_months);
             for v in row {
                 out.push(',');
                 if v.is_finite() {
@@ -57,12 +50,7 @@ fn estimate_json(e: &Estimate) -> Value {
 
 /// summary.json: per metric, the final-year and whole-run estimates across replications,
 /// with units and meanings, plus everything needed to reproduce the run.
-pub fn summary_json(
-    s: &Scenario,
-    info: &RunInfo,
-    summary: &Summary,
-    reps: &[Replication],
-) -> Value {
+pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Replication]) -> Value {
     let mut metrics = serde_json::Map::new();
     for (i, m) in METRICS.iter().enumerate() {
         metrics.insert(
@@ -94,15 +82,9 @@ pub fn summary_json(
 
 /// Write a folder's files atomically: into `<dir>.partial-<pid>` first, then swap it into place.
 pub fn write_folder_atomically(dir: &Path, files: &[(&str, &[u8])]) -> io::Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "out".into());
+    let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
@@ -129,24 +111,12 @@ pub fn write_folder_atomically(dir: &Path, files: &[(&str, &[u8])]) -> io::Resul
 }
 
 /// Write `timeseries.csv` and `summary.json` of one scenario into `out/<name>/`.
-pub fn write_scenario(
-    out: &Path,
-    s: &Scenario,
-    info: &RunInfo,
-    reps: &[Replication],
-) -> io::Result<PathBuf> {
+pub fn write_scenario(out: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<PathBuf> {
     let steps_per_year = (12 / s.time.step_months.max(1)) as usize;
     let summary = Summary::of(reps, steps_per_year);
     let csv = timeseries_csv(reps, s.time.step_months);
-    let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps))
-        .map_err(io::Error::other)?;
+    let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
     let dir = out.join(&s.name);
-    write_folder_atomically(
-        &dir,
-        &[
-            ("timeseries.csv", csv.as_bytes()),
-            ("summary.json", json.as_bytes()),
-        ],
-    )?;
+    write_folder_atomically(&dir, &[("timeseries.csv", csv.as_bytes()), ("summary.json", json.as_bytes())])?;
     Ok(dir)
 }

@@ -16,11 +16,7 @@ pub enum ScenarioError {
     /// The file could not be read.
     Io { file: PathBuf, message: String },
     /// The file is not valid JSON or does not match the format (wrong type, unknown field…).
-    Parse {
-        file: PathBuf,
-        path: String,
-        message: String,
-    },
+    Parse { file: PathBuf, path: String, message: String },
     /// The file parsed but values are out of range or inconsistent; all problems at once.
     Invalid { file: PathBuf, issues: Vec<Issue> },
 }
@@ -31,11 +27,7 @@ impl fmt::Display for ScenarioError {
             ScenarioError::Io { file, message } => {
                 write!(f, "{}: cannot read: {message}", file.display())
             }
-            ScenarioError::Parse {
-                file,
-                path,
-                message,
-            } => {
+            ScenarioError::Parse { file, path, message } => {
                 if path.is_empty() || path == "." {
                     write!(f, "{}: {message}", file.display())
                 } else {
@@ -57,26 +49,24 @@ impl std::error::Error for ScenarioError {}
 
 /// Read, parse and validate a scenario file. The scenario's name defaults to the file stem.
 pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Io {
-        file: file.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let stem = file
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("scenario");
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ScenarioError::Io { file: file.to_path_buf(), message: e.to_string() })?;
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
     parse(&text, file, stem)
 }
 
 /// Parse and validate scenario text; `file` is only used in messages.
 pub fn parse(text: &str, file: &Path, default_name: &str) -> Result<Scenario, ScenarioError> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let mut scenario: Scenario =
-        serde_path_to_error::deserialize(de).map_err(|e| ScenarioError::Parse {
+    let mut scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+        use serde_json::error::Category;
+        let syntax = matches!(e.inner().classify(), Category::Syntax | Category::Eof);
+        ScenarioError::Parse {
             file: file.to_path_buf(),
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
+            path: if syntax { String::new() } else { e.path().to_string() },
+            message: if syntax { format!("not valid JSON: {}", e.inner()) } else { e.inner().to_string() },
+        }
+    })?;
     if scenario.name.is_empty() {
         scenario.name = default_name.to_string();
     }
@@ -84,10 +74,7 @@ pub fn parse(text: &str, file: &Path, default_name: &str) -> Result<Scenario, Sc
     if issues.is_empty() {
         Ok(scenario)
     } else {
-        Err(ScenarioError::Invalid {
-            file: file.to_path_buf(),
-            issues,
-        })
+        Err(ScenarioError::Invalid { file: file.to_path_buf(), issues })
     }
 }
 
@@ -109,23 +96,13 @@ pub fn schema() -> serde_json::Value {
 const BYTES_PER_AGENT_ESTIMATE: u64 = 48 + 4 * 16;
 
 /// Refuse up front runs whose agents cannot fit in memory: each thread holds one replication.
-pub fn check_size(
-    scenarios: &[Scenario],
-    _reps: u32,
-    threads: Option<usize>,
-) -> Result<(), String> {
+pub fn check_size(scenarios: &[Scenario], _reps: u32, threads: Option<usize>) -> Result<(), String> {
     let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1) as u64;
     let limit = available_memory_bytes();
     for s in scenarios {
-        let employees: u64 = s
-            .actors
-            .enterprises
-            .iter()
-            .map(|e| e.employees as u64)
-            .sum();
+        let employees: u64 = s.actors.enterprises.iter().map(|e| e.employees as u64).sum();
         let ties = (s.community.local_ties + s.community.long_range_ties) as u64 * 4;
-        let per_rep =
-            (s.community.residents as u64 + employees) * (BYTES_PER_AGENT_ESTIMATE + ties);
+        let per_rep = (s.community.residents as u64 + employees) * (BYTES_PER_AGENT_ESTIMATE + ties);
         let need = per_rep * threads;
         if let Some(limit) = limit {
             if need > limit {

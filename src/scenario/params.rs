@@ -29,10 +29,7 @@ pub trait Check {
 impl Check for f64 {
     fn check(&self, path: &str, issues: &mut Vec<Issue>) {
         if !self.is_finite() {
-            issues.push(Issue {
-                path: path.to_string(),
-                message: format!("value {self} is not a finite number"),
-            });
+            issues.push(Issue { path: path.to_string(), message: format!("value {self} is not a finite number") });
         }
     }
 }
@@ -78,21 +75,10 @@ impl InRange for u32 {
     }
 }
 
-pub fn check_range<T: InRange>(
-    value: T,
-    lo: f64,
-    hi: f64,
-    unit: &str,
-    path: &str,
-    issues: &mut Vec<Issue>,
-) {
+pub fn check_range<T: InRange>(value: T, lo: f64, hi: f64, unit: &str, path: &str, issues: &mut Vec<Issue>) {
     let v = value.as_f64();
     if !(v >= lo && v <= hi) {
-        let unit = if unit.is_empty() {
-            String::new()
-        } else {
-            format!(" ({unit})")
-        };
+        let unit = if unit.is_empty() { String::new() } else { format!(" ({unit})") };
         issues.push(Issue {
             path: path.to_string(),
             message: format!("value {value} is outside the allowed range [{lo}, {hi}]{unit}"),

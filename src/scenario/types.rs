@@ -144,7 +144,7 @@ params! {
     /// People volunteer mostly when asked (domain-anchors §4 M1; Granovetter 1978).
     pub struct Acceptance {
         /// Baseline log-odds of saying yes to an ask.
-        intercept: f64 = -3.2, range(-20.0, 20.0), unit("logit");
+        intercept: f64 = -2.0, range(-20.0, 20.0), unit("logit");
         /// Effect of intrinsic motivation (centred at 0.5).
         motivation: f64 = 5.0, range(-50.0, 50.0), unit("logit per unit");
         /// Effect of trust in the asker's side (government for campaigns, neighbours otherwise), centred at 0.5.
@@ -154,13 +154,13 @@ params! {
         /// Price effect of an extrinsic reward on low-motivation residents (M3; Fiorillo 2011).
         price_effect: f64 = 1.5, range(-50.0, 50.0), unit("logit per unit reward intensity");
         /// Extra log-odds when asked by a government mobilisation campaign ("行政动员仍然是主要动员形式" [001]).
-        government_campaign_bonus: f64 = 1.2, range(-20.0, 20.0), unit("logit");
+        government_campaign_bonus: f64 = 1.0, range(-20.0, 20.0), unit("logit");
         /// Extra log-odds when asked by a social worker's outreach.
-        social_organisation_bonus: f64 = 0.6, range(-20.0, 20.0), unit("logit");
+        social_organisation_bonus: f64 = 1.0, range(-20.0, 20.0), unit("logit");
         /// Extra log-odds when an employee is asked by the employer's volunteering programme.
-        enterprise_bonus: f64 = 2.5, range(-20.0, 20.0), unit("logit");
+        enterprise_bonus: f64 = 2.0, range(-20.0, 20.0), unit("logit");
         /// Extra log-odds when asked by a neighbour or friend.
-        peer_bonus: f64 = 1.0, range(-20.0, 20.0), unit("logit");
+        peer_bonus: f64 = 1.2, range(-20.0, 20.0), unit("logit");
     }
 }
 
@@ -197,9 +197,9 @@ params! {
     /// (three-stage model: satisfaction → commitment → role identity; Chacón et al. 2007).
     pub struct Satisfaction {
         /// Baseline experience of serving.
-        baseline: f64 = 0.35, range(0.0, 1.0), unit("1");
-        /// Weight of the team's service success (coverage of its category).
-        service_success: f64 = 0.3, range(0.0, 5.0), unit("1");
+        baseline: f64 = 0.2, range(0.0, 1.0), unit("1");
+        /// Weight of service success: the share of the team's hours that were needed (1 unless its category is oversupplied) × its material factor.
+        service_success: f64 = 0.45, range(0.0, 5.0), unit("1");
         /// Weight of voice: share of co-production phases the volunteer takes part in (Nabatchi et al. 2017).
         voice: f64 = 0.3, range(0.0, 5.0), unit("1");
         /// Weight of recognition (points, thanks, certificates).
@@ -224,11 +224,11 @@ params! {
     /// calibrated so annual retention of settled volunteers is 65–75% (CNCS 2010; Vecina et al. 2010).
     pub struct Retention {
         /// Base monthly exit hazard h0.
-        base_hazard: f64 = 0.12, range(0.0, 1.0), unit("1/month");
+        base_hazard: f64 = 0.25, range(0.0, 1.0), unit("1/month");
         /// Protection by satisfaction a_S.
         satisfaction_protection: f64 = 1.5, range(0.0, 50.0), unit("1");
         /// Protection by commitment a_C.
-        commitment_protection: f64 = 2.5, range(0.0, 50.0), unit("1");
+        commitment_protection: f64 = 3.5, range(0.0, 50.0), unit("1");
         /// Hazard increase per unit overload b.
         overload_hazard: f64 = 1.0, range(0.0, 50.0), unit("1");
     }
@@ -263,6 +263,8 @@ params! {
         min_members: u32 = 3, range(0, 1000), unit("members");
         /// Months a team may stay below `min_members` before it dissolves.
         dissolve_after_months: u32 = 6, range(1, 600), unit("months");
+        /// A leader founds a new team only where some category's coverage is below this (there is unmet need).
+        found_below_coverage: f64 = 0.95, range(0.0, 1.0), unit("share of demand");
         /// Share of an old team's members who follow a leader who splits off a new team.
         split_share: f64 = 0.4, range(0.0, 1.0), unit("share");
         /// Monthly call-out of members of a led resident team to activities the leader organises.
@@ -289,7 +291,7 @@ params! {
     /// Skill growth: by doing, by training, from team peers.
     pub struct Learning {
         /// Learning by doing: skill += rate·(1 − skill) per active month.
-        by_doing: f64 = 0.01, range(0.0, 1.0), unit("1/month");
+        by_doing: f64 = 0.02, range(0.0, 1.0), unit("1/month");
         /// Skill gained per training session: skill += gain·(1 − skill).
         training_gain: f64 = 0.1, range(0.0, 1.0), unit("1/session");
         /// Peer learning toward the team leader's skill per active month.
@@ -341,9 +343,11 @@ params! {
     /// Peer recruitment: active volunteers ask someone they know.
     pub struct Peers {
         /// Probability per month that an active volunteer asks one of their ties.
-        ask_rate: f64 = 0.12, range(0.0, 1.0), unit("probability/month");
+        ask_rate: f64 = 0.4, range(0.0, 1.0), unit("probability/month");
         /// Multiplier of the ask rate for core volunteers and leaders.
-        core_multiplier: f64 = 2.5, range(0.0, 100.0), unit("1");
+        core_multiplier: f64 = 2.0, range(0.0, 100.0), unit("1");
+        /// How much a covered need damps asking: ask rate × (1 − s·coverage of the team's category). People recruit when there is work to do.
+        need_sensitivity: f64 = 1.0, range(0.0, 1.0), unit("1");
     }
 }
 
@@ -364,27 +368,15 @@ pub struct Autonomy {
 }
 impl Default for Autonomy {
     fn default() -> Self {
-        Self {
-            commissioning: false,
-            design: false,
-            assessment: false,
-        }
+        Self { commissioning: false, design: false, assessment: false }
     }
 }
 impl Autonomy {
     pub fn all() -> Self {
-        Self {
-            commissioning: true,
-            design: true,
-            assessment: true,
-        }
+        Self { commissioning: true, design: true, assessment: true }
     }
     pub fn design_only() -> Self {
-        Self {
-            commissioning: false,
-            design: true,
-            assessment: false,
-        }
+        Self { commissioning: false, design: true, assessment: false }
     }
 }
 impl Check for Autonomy {}
@@ -484,6 +476,8 @@ params! {
         employees: u32 = 0, range(0, 1_000_000), unit("persons");
         /// Share of its employees asked each month by the volunteering programme.
         employee_ask_share: f64 = 0.3, range(0.0, 1.0), unit("share/month");
+        /// Residents its community programme asks to volunteer each month (centre activities, store events).
+        resident_outreach_per_month: f64 = 0.0, range(0.0, 1e6), unit("asks/month");
         /// Service hours delivered by its stores as service points (Lianjia's ten services [001]).
         store_service_hours: f64 = 0.0, range(0.0, 1e7), unit("hours/month");
         /// Volunteer teams it sets up at start, under its umbrella.
@@ -689,20 +683,10 @@ params! {
 }
 impl Dimensions {
     pub fn ones() -> Self {
-        Self {
-            legitimacy: 1.0,
-            funding: 1.0,
-            human: 1.0,
-            knowledge: 1.0,
-        }
+        Self { legitimacy: 1.0, funding: 1.0, human: 1.0, knowledge: 1.0 }
     }
     pub fn quarters() -> Self {
-        Self {
-            legitimacy: 0.25,
-            funding: 0.25,
-            human: 0.25,
-            knowledge: 0.25,
-        }
+        Self { legitimacy: 0.25, funding: 0.25, human: 0.25, knowledge: 0.25 }
     }
     pub fn as_array(&self) -> [f64; 4] {
         [self.legitimacy, self.funding, self.human, self.knowledge]
@@ -720,10 +704,7 @@ params! {
 }
 impl GovernmentNeeds {
     pub fn halves() -> Self {
-        Self {
-            governance: 0.5,
-            performance: 0.5,
-        }
+        Self { governance: 0.5, performance: 0.5 }
     }
 }
 
@@ -745,29 +726,16 @@ params! {
 
 /// Collects cross-field problems that per-field ranges cannot express.
 pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
-    let mut push = |path: &str, message: String| {
-        issues.push(Issue {
-            path: path.to_string(),
-            message,
-        })
-    };
+    let mut push = |path: &str, message: String| issues.push(Issue { path: path.to_string(), message });
     let t = &s.community.traits;
     for (name, mean, sd) in [
         ("motivation", t.motivation_mean, t.motivation_sd),
         ("skill", t.skill_mean, t.skill_sd),
-        (
-            "trust_government",
-            t.trust_government_mean,
-            t.trust_government_sd,
-        ),
-        (
-            "trust_neighbours",
-            t.trust_neighbours_mean,
-            t.trust_neighbours_sd,
-        ),
+        ("trust_government", t.trust_government_mean, t.trust_government_sd),
+        ("trust_neighbours", t.trust_neighbours_mean, t.trust_neighbours_sd),
     ] {
         let max_sd = (mean * (1.0 - mean)).sqrt();
-        if sd >= max_sd {
+        if sd >= max_sd && sd <= 0.49 {
             push(
                 &format!("community.traits.{name}_sd"),
                 format!("value {sd} is too large for a Beta distribution with mean {mean}: it must be below sqrt(mean·(1−mean)) = {max_sd:.4}"),
@@ -775,35 +743,35 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
         }
     }
     if s.time.step_months != 0 && 12 % s.time.step_months != 0 {
-        push(
-            "time.step_months",
-            format!(
-                "value {} must divide 12 (allowed: 1, 2, 3, 4, 6, 12)",
-                s.time.step_months
-            ),
-        );
+        push("time.step_months", format!("value {} must divide 12 (allowed: 1, 2, 3, 4, 6, 12)", s.time.step_months));
     }
     let months = s.time.years.saturating_mul(12);
     let last = months.saturating_sub(1);
     let sum = s.measures.weights.as_array().iter().sum::<f64>();
     if (sum - 1.0).abs() > 1e-9 {
-        push(
-            "measures.weights",
-            format!("weights sum to {sum}, they must sum to 1"),
-        );
+        push("measures.weights", format!("weights sum to {sum}, they must sum to 1"));
     }
     let g = &s.measures.government_weights;
     let gsum = g.governance + g.performance;
     if (gsum - 1.0).abs() > 1e-9 {
-        push(
-            "measures.government_weights",
-            format!("weights sum to {gsum}, they must sum to 1"),
-        );
+        push("measures.government_weights", format!("weights sum to {gsum}, they must sum to 1"));
     }
     if s.measures.regular_min_months > 12 {
         push("measures.regular_min_months", "must be at most 12".into());
     }
     // names: non-empty and unique; references resolve
+    if s.actors.social_organisations.len() > 255 {
+        push(
+            "actors.social_organisations",
+            format!("{} social organisations given; at most 255 are supported", s.actors.social_organisations.len()),
+        );
+    }
+    if s.actors.enterprises.len() > 254 {
+        push(
+            "actors.enterprises",
+            format!("{} enterprises given; at most 254 are supported", s.actors.enterprises.len()),
+        );
+    }
     let mut seen = std::collections::HashSet::new();
     for (i, so) in s.actors.social_organisations.iter().enumerate() {
         let p = format!("actors.social_organisations[{i}].name");
@@ -815,10 +783,7 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
         if so.start_month >= months {
             push(
                 &format!("actors.social_organisations[{i}].start_month"),
-                format!(
-                    "value {} is after the end of the run (month {})",
-                    so.start_month, last
-                ),
+                format!("value {} is after the end of the run (month {})", so.start_month, last),
             );
         }
     }
@@ -826,15 +791,9 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
     for (i, e) in s.actors.enterprises.iter().enumerate() {
         let p = format!("actors.enterprises[{i}]");
         if e.name.trim().is_empty() {
-            push(
-                &format!("{p}.name"),
-                "an enterprise needs a non-empty name".into(),
-            );
+            push(&format!("{p}.name"), "an enterprise needs a non-empty name".into());
         } else if !seen_e.insert(e.name.clone()) {
-            push(
-                &format!("{p}.name"),
-                format!("duplicate name \"{}\"", e.name),
-            );
+            push(&format!("{p}.name"), format!("duplicate name \"{}\"", e.name));
         }
         let total = e.to_own_teams + e.to_social_organisations + e.to_community_fund;
         if e.donation_per_month > 0.0 && (total - 1.0).abs() > 1e-6 {
@@ -846,47 +805,27 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
         if e.start_month >= months {
             push(
                 &format!("{p}.start_month"),
-                format!(
-                    "value {} is after the end of the run (month {})",
-                    e.start_month, last
-                ),
+                format!("value {} is after the end of the run (month {})", e.start_month, last),
             );
         }
     }
     for (i, pc) in s.instruments.purchase_of_services.iter().enumerate() {
         let p = format!("instruments.purchase_of_services[{i}].social_organisation");
-        if !s
-            .actors
-            .social_organisations
-            .iter()
-            .any(|so| so.name == pc.social_organisation)
-        {
-            let known: Vec<_> = s
-                .actors
-                .social_organisations
-                .iter()
-                .map(|so| so.name.as_str())
-                .collect();
+        if !s.actors.social_organisations.iter().any(|so| so.name == pc.social_organisation) {
+            let known: Vec<_> = s.actors.social_organisations.iter().map(|so| so.name.as_str()).collect();
             push(
                 &p,
                 format!(
                     "\"{}\" is not a social organisation of this scenario (known: {})",
                     pc.social_organisation,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 ),
             );
         }
         if pc.start_month >= months {
             push(
                 &format!("instruments.purchase_of_services[{i}].start_month"),
-                format!(
-                    "value {} is after the end of the run (month {})",
-                    pc.start_month, last
-                ),
+                format!("value {} is after the end of the run (month {})", pc.start_month, last),
             );
         }
     }
@@ -894,10 +833,7 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
         if c.duration_months > c.interval_months {
             push(
                 "instruments.mobilisation_campaigns.duration_months",
-                format!(
-                    "value {} is longer than interval_months {}",
-                    c.duration_months, c.interval_months
-                ),
+                format!("value {} is longer than interval_months {}", c.duration_months, c.interval_months),
             );
         }
     }
@@ -905,27 +841,18 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
         if p.end_month != 0 && p.end_month <= p.start_month {
             push(
                 "instruments.points.end_month",
-                format!(
-                    "value {} must be after start_month {} (or 0 for no end)",
-                    p.end_month, p.start_month
-                ),
+                format!("value {} must be after start_month {} (or 0 for no end)", p.end_month, p.start_month),
             );
         }
         if p.funder == Funder::CommunityFund && s.actors.community_fund.is_none() {
-            push(
-                "instruments.points.funder",
-                "\"community_fund\" needs actors.community_fund".into(),
-            );
+            push("instruments.points.funder", "\"community_fund\" needs actors.community_fund".into());
         }
     }
     let st = &s.behaviour.states;
     if st.core_commitment < st.regular_commitment {
         push(
             "behaviour.states.core_commitment",
-            format!(
-                "value {} is below regular_commitment {}",
-                st.core_commitment, st.regular_commitment
-            ),
+            format!("value {} is below regular_commitment {}", st.core_commitment, st.regular_commitment),
         );
     }
     if s.community.initial_core_volunteers > s.community.residents {
@@ -937,12 +864,10 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
             ),
         );
     }
-    if !s.name.is_empty()
-        && !s
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        push("name", format!("\"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)", s.name));
+    if !s.name.is_empty() && !s.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        push(
+            "name",
+            format!("\"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)", s.name),
+        );
     }
 }

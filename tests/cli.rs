@@ -1,0 +1,189 @@
+//! The govsim binary end to end: run, validate, schema, and every kind of bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn govsim() -> Command {
+    Command::cargo_bin("govsim").unwrap()
+}
+
+/// A small valid scenario (1,000 residents, 2 years) with every instrument family switched on.
+fn small_scenario(dir: &Path, name: &str) -> std::path::PathBuf {
+    let text = format!(
+        r#"{{
+  "name": "{name}",
+  "time": {{ "years": 2 }},
+  "community": {{ "residents": 1000 }},
+  "actors": {{
+    "government": {{ "budget_per_month": 20000, "founds_teams": 2 }},
+    "social_organisations": [{{ "name": "so", "social_workers": 2 }}],
+    "enterprises": [{{ "name": "e", "donation_per_month": 5000, "employees": 20, "horizon_months": 12 }}],
+    "community_fund": {{ "merchants": 10 }}
+  }},
+  "instruments": {{
+    "mobilisation_campaigns": {{}},
+    "direct_subsidies": {{}},
+    "purchase_of_services": [{{ "social_organisation": "so", "amount_per_month": 12000 }}],
+    "registration": {{}},
+    "points": {{ "funder": "community_fund" }},
+    "deliberation_council": {{}},
+    "coordination_platform": {{}}
+  }}
+}}"#
+    );
+    let p = dir.join(format!("{name}.json"));
+    fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn run_writes_timeseries_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_scenario(dir.path(), "small");
+    let out = dir.path().join("out");
+    govsim()
+        .args(["run", file.to_str().unwrap(), "--reps", "3", "--seed", "5", "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("small: 3 replications"));
+    let csv = fs::read_to_string(out.join("small/timeseries.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    for id in ["replicate", "step", "month", "dependence_on_government", "asymmetry", "retention_12m", "community_fund"] {
+        assert!(header.split(',').any(|c| c == id), "column {id} missing");
+    }
+    // 3 replicates × 24 monthly steps + header
+    assert_eq!(csv.lines().count(), 1 + 3 * 24);
+    let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("small/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seed"], 5);
+    assert_eq!(summary["replications"], 3);
+    let cov = &summary["metrics"]["coverage"]["final_year"];
+    let (m, lo, hi) = (cov["mean"].as_f64().unwrap(), cov["ci95_low"].as_f64().unwrap(), cov["ci95_high"].as_f64().unwrap());
+    assert!(lo <= m && m <= hi && (0.0..=1.0).contains(&m));
+    assert!(summary["money_conservation_max_residual_yuan"].as_f64().unwrap() < 1e-3);
+    // no temporary folders left behind
+    let leftovers: Vec<_> =
+        fs::read_dir(&out).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn output_is_identical_on_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_scenario(dir.path(), "small");
+    let mut texts = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        govsim()
+            .args(["run", file.to_str().unwrap(), "--reps", "4", "--threads", threads, "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+        texts.push(fs::read(out.join("small/timeseries.csv")).unwrap());
+    }
+    assert_eq!(texts[0], texts[1]);
+}
+
+#[test]
+fn rerun_replaces_old_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_scenario(dir.path(), "small");
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    govsim().args(["run", file.to_str().unwrap(), "--reps", "2", "--out", o]).assert().success();
+    fs::write(out.join("small/stale.txt"), "old").unwrap();
+    govsim().args(["run", file.to_str().unwrap(), "--reps", "3", "--out", o]).assert().success();
+    assert!(!out.join("small/stale.txt").exists());
+    let csv = fs::read_to_string(out.join("small/timeseries.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3 * 24);
+}
+
+#[test]
+fn validate_accepts_shipped_scenarios() {
+    let files: Vec<_> = fs::read_dir("scenarios/drivers").unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 5);
+    govsim().arg("validate").args(&files).assert().success().stdout(predicate::str::contains(": ok").count(5));
+}
+
+#[test]
+fn schema_describes_ranges_and_units() {
+    let out = govsim().arg("schema").assert().success().get_output().stdout.clone();
+    let schema: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let residents = &schema["$defs"]["Community"]["properties"]["residents"];
+    assert_eq!(residents["minimum"], 1);
+    assert_eq!(residents["x-unit"], "persons");
+    assert!(residents["description"].as_str().unwrap().contains("resident"));
+    assert_eq!(schema["$defs"]["Retention"]["additionalProperties"], false);
+}
+
+/// Each malformed file: exit code 2, the file name, the field path and what is allowed.
+#[test]
+fn bad_inputs_get_clear_errors() {
+    let cases: &[(&str, &[&str])] = &[
+        ("wrong-type.json", &["community.residents", "invalid type", "expected u32"]),
+        ("unknown-field.json", &["comunity", "unknown field", "expected one of"]),
+        ("out-of-range.json", &["community.residents", "value 0", "[1, 20000000]", "behaviour.retention.base_hazard", "1.5"]),
+        ("not-json.json", &["not valid JSON", "line 1"]),
+        ("missing-actor.json", &["instruments.purchase_of_services[0].social_organisation", "\"nobody\""]),
+        ("beta-infeasible.json", &["community.traits.motivation_sd", "0.6", "[0, 0.49]"]),
+        ("weights-sum.json", &["measures.weights", "sum to 2"]),
+        ("duplicate-name.json", &["actors.social_organisations[1].name", "duplicate"]),
+        ("start-after-end.json", &["actors.enterprises[0].start_month", "after the end of the run"]),
+    ];
+    for (file, needles) in cases {
+        let path = format!("tests/bad/{file}");
+        let assert = govsim().args(["validate", &path]).assert().code(2).stderr(predicate::str::contains(*file));
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        for n in *needles {
+            assert!(err.contains(n), "{file}: expected `{n}` in:\n{err}");
+        }
+        assert!(!err.contains("panicked"), "{file} panicked:\n{err}");
+    }
+}
+
+#[test]
+fn invalid_scenario_stops_the_whole_run_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = small_scenario(dir.path(), "good");
+    let out = dir.path().join("out");
+    govsim()
+        .args(["run", good.to_str().unwrap(), "tests/bad/out-of-range.json", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("out-of-range.json"));
+    assert!(!out.exists(), "nothing may be written when any input is invalid");
+}
+
+#[test]
+fn missing_file_and_bad_flags_are_input_errors() {
+    govsim().args(["validate", "no/such/file.json"]).assert().code(2).stderr(predicate::str::contains("no/such/file.json"));
+    govsim().args(["run", "scenarios/drivers/volunteer-led.json", "--reps", "0"]).assert().code(2);
+    govsim().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn duplicate_scenario_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = small_scenario(dir.path(), "same");
+    let sub = dir.path().join("sub");
+    fs::create_dir(&sub).unwrap();
+    let b = small_scenario(&sub, "same");
+    govsim()
+        .args(["run", a.to_str().unwrap(), b.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("both have the scenario name"));
+}
+
+#[test]
+fn unwritable_output_is_a_runtime_error_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_scenario(dir.path(), "small");
+    let blocker = dir.path().join("blocker");
+    fs::write(&blocker, "a file, not a folder").unwrap();
+    govsim()
+        .args(["run", file.to_str().unwrap(), "--reps", "1", "--out", blocker.join("x").to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot write results").and(predicate::str::contains("panicked").not()));
+}
