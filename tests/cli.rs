@@ -50,21 +50,27 @@ fn run_writes_timeseries_and_summary() {
         .stdout(predicate::str::contains("small: 3 replications"));
     let csv = fs::read_to_string(out.join("small/timeseries.csv")).unwrap();
     let header = csv.lines().next().unwrap();
-    for id in ["replicate", "step", "month", "dependence_on_government", "asymmetry", "retention_12m", "community_fund"] {
+    for id in ["replicate", "step", "month", "dependence_on_government", "asymmetry", "retention_12m", "community_fund"]
+    {
         assert!(header.split(',').any(|c| c == id), "column {id} missing");
     }
     // 3 replicates × 24 monthly steps + header
     assert_eq!(csv.lines().count(), 1 + 3 * 24);
-    let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("small/summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("small/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 5);
     assert_eq!(summary["replications"], 3);
     let cov = &summary["metrics"]["coverage"]["final_year"];
-    let (m, lo, hi) = (cov["mean"].as_f64().unwrap(), cov["ci95_low"].as_f64().unwrap(), cov["ci95_high"].as_f64().unwrap());
+    let (m, lo, hi) =
+        (cov["mean"].as_f64().unwrap(), cov["ci95_low"].as_f64().unwrap(), cov["ci95_high"].as_f64().unwrap());
     assert!(lo <= m && m <= hi && (0.0..=1.0).contains(&m));
     assert!(summary["money_conservation_max_residual_yuan"].as_f64().unwrap() < 1e-3);
     // no temporary folders left behind
-    let leftovers: Vec<_> =
-        fs::read_dir(&out).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -122,7 +128,10 @@ fn bad_inputs_get_clear_errors() {
     let cases: &[(&str, &[&str])] = &[
         ("wrong-type.json", &["community.residents", "invalid type", "expected u32"]),
         ("unknown-field.json", &["comunity", "unknown field", "expected one of"]),
-        ("out-of-range.json", &["community.residents", "value 0", "[1, 20000000]", "behaviour.retention.base_hazard", "1.5"]),
+        (
+            "out-of-range.json",
+            &["community.residents", "value 0", "[1, 20000000]", "behaviour.retention.base_hazard", "1.5"],
+        ),
         ("not-json.json", &["not valid JSON", "line 1"]),
         ("missing-actor.json", &["instruments.purchase_of_services[0].social_organisation", "\"nobody\""]),
         ("beta-infeasible.json", &["community.traits.motivation_sd", "0.6", "[0, 0.49]"]),
@@ -156,7 +165,11 @@ fn invalid_scenario_stops_the_whole_run_before_anything_is_written() {
 
 #[test]
 fn missing_file_and_bad_flags_are_input_errors() {
-    govsim().args(["validate", "no/such/file.json"]).assert().code(2).stderr(predicate::str::contains("no/such/file.json"));
+    govsim()
+        .args(["validate", "no/such/file.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.json"));
     govsim().args(["run", "scenarios/drivers/volunteer-led.json", "--reps", "0"]).assert().code(2);
     govsim().args(["frobnicate"]).assert().code(2);
 }

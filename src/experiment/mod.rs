@@ -1,7 +1,7 @@
 //! Experiments: many replications of a scenario in parallel (rayon), each with its own random
 //! streams derived from (seed, replication), and summary statistics across replications.
 
-mod stats;
+pub mod stats;
 pub use stats::{Estimate, Summary};
 
 use crate::measures::{Tracker, N_METRICS};

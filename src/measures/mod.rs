@@ -104,10 +104,8 @@ impl Tracker {
         let mut monthly_hours = [0.0f64; 120];
         let mut n = 0;
         for (w, rec) in self.window.iter().enumerate() {
-            for d in 0..DIMENSIONS {
-                for s in 0..SOURCES {
-                    flows[d][s] += rec.flows[d][s];
-                }
+            for (total, step) in flows.iter_mut().flatten().zip(rec.flows.iter().flatten()) {
+                *total += step;
             }
             gov_v += rec.governance_by_volunteers;
             gov_o += rec.governance_by_others;

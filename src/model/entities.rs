@@ -73,9 +73,9 @@ pub const PHASE_DESIGN: u8 = 2;
 pub const PHASE_ASSESSMENT: u8 = 4;
 
 pub fn autonomy_bits(a: &crate::scenario::Autonomy) -> u8 {
-    (a.commissioning as u8) * PHASE_COMMISSIONING
-        | (a.design as u8) * PHASE_DESIGN
-        | (a.assessment as u8) * PHASE_ASSESSMENT
+    ((a.commissioning as u8) * PHASE_COMMISSIONING)
+        | ((a.design as u8) * PHASE_DESIGN)
+        | ((a.assessment as u8) * PHASE_ASSESSMENT)
 }
 
 /// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are

@@ -11,3 +11,6 @@ pub mod world;
 
 pub use ledger::StepRecord;
 pub use world::World;
+
+#[cfg(test)]
+mod tests;

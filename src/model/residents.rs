@@ -409,8 +409,7 @@ impl World {
         let year = steps_of(12);
         let window_mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
         let year_mask = if year >= 32 { u32::MAX } else { (1u32 << year) - 1 };
-        let prior_year_mask =
-            if 2 * year >= 32 { u32::MAX & !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
+        let prior_year_mask = if 2 * year >= 32 { !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
         let regular_min = ((ms.regular_min_months as f64 / self.k).ceil() as u32).max(1);
         let a = &self.agents;
         let r = &mut self.record;

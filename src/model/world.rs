@@ -119,7 +119,7 @@ impl World {
         let k = s.time.step_months.max(1) as f64;
         let steps = s.time.years * 12 / s.time.step_months.max(1);
         let per_building = s.community.residents_per_building.max(1) as usize;
-        let buildings = (agents.residents + per_building - 1) / per_building;
+        let buildings = agents.residents.div_ceil(per_building);
         let mut building_size = vec![0u32; buildings.max(1)];
         for b in &agents.building[..agents.residents] {
             building_size[*b as usize] += 1;
@@ -252,9 +252,9 @@ impl World {
         let d = demand_per_1000(&self.scenario);
         let mut best = 0;
         let mut best_cov = f64::INFINITY;
-        for c in 0..CATEGORIES {
-            if d[c] > 0.0 && self.coverage_cat_prev[c] < best_cov {
-                best_cov = self.coverage_cat_prev[c];
+        for (c, (&demand, &cov)) in d.iter().zip(&self.coverage_cat_prev).enumerate() {
+            if demand > 0.0 && cov < best_cov {
+                best_cov = cov;
                 best = c;
             }
         }

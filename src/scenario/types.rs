@@ -353,7 +353,7 @@ params! {
 
 /// Co-production phases (Nabatchi, Sancino & Sicilia 2017; Osborne via [002]) in which team
 /// members co-decide. Delivery is always co-produced by volunteers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Autonomy {
     /// Members decide which services to commission.
@@ -365,11 +365,6 @@ pub struct Autonomy {
     /// Members take part in assessing the service.
     #[serde(default)]
     pub assessment: bool,
-}
-impl Default for Autonomy {
-    fn default() -> Self {
-        Self { commissioning: false, design: false, assessment: false }
-    }
 }
 impl Autonomy {
     pub fn all() -> Self {

@@ -1,0 +1,124 @@
+//! Hand-computed cases for the submodels' formulas and the model's building blocks.
+
+use super::entities::*;
+use super::ledger::{StepRecord, Window};
+use super::population;
+use super::residents::{exit_hazard, logistic, phase_share};
+use super::rng::{fill_uniforms, uniform, Purpose, Streams, DRAWS_PER_AGENT};
+use super::teams::{coverage, material_factor, usefulness};
+use crate::scenario::{Retention, Scenario};
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn logistic_hand_cases() {
+    assert!(close(logistic(0.0), 0.5));
+    assert!(close(logistic(2f64.ln()), 2.0 / 3.0));
+}
+
+#[test]
+fn exit_hazard_hand_cases() {
+    let r =
+        Retention { base_hazard: 0.2, satisfaction_protection: 1.0, commitment_protection: 2.0, overload_hazard: 1.0 };
+    // h = 0.2·exp(−0.5 − 2·0.25)·(1 + 0.5) = 0.3·e^−1
+    assert!(close(exit_hazard(&r, 0.5, 0.25, 0.5), 0.3 * (-1f64).exp()));
+    assert!(close(exit_hazard(&r, 0.0, 0.0, 0.0), 0.2));
+    // never above 1
+    let big = Retention { base_hazard: 1.0, overload_hazard: 50.0, ..r };
+    assert!(close(exit_hazard(&big, 0.0, 0.0, 1.0), 1.0));
+}
+
+#[test]
+fn phase_share_counts_delivery_plus_codecided_phases() {
+    assert!(close(phase_share(0, false), 0.25));
+    assert!(close(phase_share(PHASE_DESIGN, false), 0.5));
+    assert!(close(phase_share(PHASE_COMMISSIONING | PHASE_DESIGN | PHASE_ASSESSMENT, false), 1.0));
+    assert!(close(phase_share(0, true), 1.0));
+}
+
+#[test]
+fn production_formulas() {
+    // half the materials with floor 0.6: 0.6 + 0.4·0.5 = 0.8
+    assert!(close(material_factor(0.6, 30.0, 60.0), 0.8));
+    assert!(close(material_factor(0.6, 90.0, 60.0), 1.0));
+    assert!(close(material_factor(0.6, 0.0, 0.0), 1.0));
+    assert!(close(coverage(50.0, 200.0), 0.25));
+    assert!(close(coverage(500.0, 200.0), 1.0));
+    assert!(close(coverage(0.0, 0.0), 1.0));
+    assert!(close(usefulness(50.0, 200.0), 1.0));
+    assert!(close(usefulness(400.0, 200.0), 0.5));
+}
+
+#[test]
+fn drawing_money_keeps_provenance_and_never_overdraws() {
+    let mut stock = [30.0, 10.0, 0.0, 0.0, 0.0];
+    let taken = draw_proportional(&mut stock, 20.0);
+    assert!(close(taken[GOV], 15.0) && close(taken[SO], 5.0));
+    assert!(close(stock[GOV], 15.0) && close(stock[SO], 5.0));
+    let all = draw_proportional(&mut stock, 1e9);
+    assert!(close(all.iter().sum::<f64>(), 20.0));
+    assert!(stock.iter().all(|s| *s == 0.0));
+}
+
+#[test]
+fn window_keeps_the_last_records_in_order() {
+    let mut w = Window::new(3);
+    for i in 0..5 {
+        w.push(StepRecord { volunteer_hours: i as f64, ..Default::default() });
+    }
+    let v: Vec<f64> = w.iter().map(|r| r.volunteer_hours).collect();
+    assert_eq!(v, vec![2.0, 3.0, 4.0]);
+}
+
+#[test]
+fn streams_are_reproducible_and_distinct() {
+    let s = Streams::new(11, 4);
+    let mut a = s.stream(Purpose::Residents, 7, 2);
+    let mut b = s.stream(Purpose::Residents, 7, 2);
+    let mut c = s.stream(Purpose::Residents, 7, 3);
+    let mut d = Streams::new(11, 5).stream(Purpose::Residents, 7, 2);
+    let (x, y, z, q) = (uniform(&mut a), uniform(&mut b), uniform(&mut c), uniform(&mut d));
+    assert_eq!(x, y);
+    assert_ne!(x, z);
+    assert_ne!(x, q);
+    let mut u = [0.0f32; DRAWS_PER_AGENT];
+    fill_uniforms(&mut a, &mut u);
+    assert!(u.iter().all(|v| (0.0..1.0).contains(v)));
+}
+
+#[test]
+fn population_matches_the_trait_distributions_and_places_ties_locally() {
+    let mut s = Scenario::default();
+    s.community.residents = 20_000;
+    let streams = Streams::new(3, 0);
+    let a = population::agents(&s, &streams);
+    let n = a.residents as f64;
+    let mean = |v: &[f32]| v.iter().map(|x| *x as f64).sum::<f64>() / n;
+    let t = &s.community.traits;
+    // standard error of a mean of 20,000 draws with SD 0.18 is 0.0013: allow 4 SE
+    assert!((mean(&a.motivation) - t.motivation_mean).abs() < 0.006);
+    assert!((mean(&a.skill) - t.skill_mean).abs() < 0.005);
+    assert!((mean(&a.time_budget) - t.time_budget_mean).abs() < 0.25);
+    let net = population::network(&s.community, &streams);
+    let courtyard = (s.community.residents_per_building * s.community.buildings_per_courtyard) as usize;
+    for i in (0..a.residents).step_by(997) {
+        for k in 0..s.community.local_ties as usize {
+            let j = net.ties[i * net.degree + k] as usize;
+            assert_eq!(i / courtyard, j / courtyard, "local tie leaves the courtyard");
+        }
+    }
+}
+
+#[test]
+fn money_is_conserved_in_a_rich_scenario() {
+    let s = crate::scenario::load(std::path::Path::new("scenarios/drivers/multi-actor.json")).unwrap();
+    let mut w = super::World::new(&s, 1, 0);
+    for _ in 0..36 {
+        w.step();
+        let a = &w.audit;
+        assert!((w.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs() < 1e-6);
+    }
+    assert!(w.audit.inflow > 0.0 && w.audit.outflow > 0.0);
+}

@@ -1,0 +1,110 @@
+//! Statistical checks of the patterns MODEL.md §4 reports, on the five shipped driver models
+//! (10,000 residents, 10 years, 10 paired replications each — common random numbers, so
+//! differences are paired). A pattern holds when the 95% t-interval of the paired difference
+//! lies entirely on the stated side of zero. These are smoke tests of the mechanisms, not a
+//! calibration; the full pattern-oriented validation is documented in docs/ODD.md.
+
+use govsim::experiment::{run_many, stats::t_quantile_975, Replication};
+use govsim::measures::index_of;
+use govsim::scenario;
+use std::path::Path;
+use std::sync::OnceLock;
+
+const REPS: u32 = 10;
+const NAMES: [&str; 5] =
+    ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
+
+fn results() -> &'static Vec<Vec<Replication>> {
+    static RESULTS: OnceLock<Vec<Vec<Replication>>> = OnceLock::new();
+    RESULTS.get_or_init(|| {
+        let scenarios: Vec<_> =
+            NAMES.iter().map(|n| scenario::load(Path::new(&format!("scenarios/drivers/{n}.json"))).unwrap()).collect();
+        run_many(&scenarios, 2026, REPS)
+    })
+}
+
+fn model(name: &str) -> &'static [Replication] {
+    &results()[NAMES.iter().position(|n| *n == name).unwrap()]
+}
+
+/// Per replication: mean of a metric over months [from, to) (NaN months skipped).
+fn stat(name: &str, metric: &str, from: usize, to: usize) -> Vec<f64> {
+    let m = index_of(metric).unwrap();
+    model(name)
+        .iter()
+        .map(|r| {
+            let v: Vec<f64> = r.rows[from..to].iter().map(|row| row[m]).filter(|x| x.is_finite()).collect();
+            v.iter().sum::<f64>() / v.len() as f64
+        })
+        .collect()
+}
+
+/// 95% CI of the paired mean difference a − b.
+fn paired_ci(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = t_quantile_975(d.len() - 1) * sd / n.sqrt();
+    (mean, mean - half, mean + half)
+}
+
+fn assert_greater(metric: &str, high: &str, low: &str, from: usize, to: usize) {
+    let (mean, lo, hi) = paired_ci(&stat(high, metric, from, to), &stat(low, metric, from, to));
+    assert!(lo > 0.0, "{metric} months {from}..{to}: {high} − {low} = {mean:.4} [{lo:.4}, {hi:.4}] is not above 0");
+}
+
+const FINAL_YEAR: (usize, usize) = (108, 120);
+const FIRST_YEAR: (usize, usize) = (0, 12);
+
+#[test]
+fn administrative_mobilisation_gives_the_highest_dependence_on_government() {
+    for other in NAMES.iter().filter(|n| **n != "government-driven") {
+        assert_greater("dependence_on_government", "government-driven", other, FINAL_YEAR.0, FINAL_YEAR.1);
+        assert_greater("sole_dependence", "government-driven", other, FINAL_YEAR.0, FINAL_YEAR.1);
+    }
+}
+
+#[test]
+fn administrative_mobilisation_is_fastest_in_the_first_year() {
+    for other in ["social-organisation-driven", "volunteer-led"] {
+        assert_greater("active_rate", "government-driven", other, FIRST_YEAR.0, FIRST_YEAR.1);
+    }
+}
+
+#[test]
+fn administrative_participation_is_festival_like_and_shallow() {
+    // burstiness of monthly hours (碎片化、节日化) and co-production depth, over the whole run
+    for other in NAMES.iter().filter(|n| **n != "government-driven") {
+        assert_greater("burstiness", "government-driven", other, 12, 120);
+        assert_greater("coproduction_depth", other, "government-driven", 12, 120);
+    }
+}
+
+#[test]
+fn volunteer_led_costs_government_least() {
+    for other in ["government-driven", "social-organisation-driven", "multi-actor"] {
+        assert_greater("gov_cost_per_service_hour", other, "volunteer-led", 12, 120);
+    }
+}
+
+#[test]
+fn social_organisations_raise_volunteer_skill() {
+    assert_greater("mean_skill", "social-organisation-driven", "government-driven", FINAL_YEAR.0, FINAL_YEAR.1);
+}
+
+#[test]
+fn service_falls_when_the_enterprise_horizon_ends() {
+    // the enterprise leaves after month 60: coverage in year 5 exceeds coverage in year 6
+    let y5 = stat("enterprise-driven", "coverage", 48, 60);
+    let y6 = stat("enterprise-driven", "coverage", 61, 72);
+    let (mean, lo, hi) = paired_ci(&y5, &y6);
+    assert!(lo > 0.0, "coverage year 5 − year 6 = {mean:.4} [{lo:.4}, {hi:.4}]");
+}
+
+#[test]
+fn multi_actor_covers_most_once_formed() {
+    for other in NAMES.iter().filter(|n| **n != "multi-actor") {
+        assert_greater("coverage", "multi-actor", other, FINAL_YEAR.0, FINAL_YEAR.1);
+    }
+}
