@@ -1,8 +1,15 @@
-//! Command-line interface (clap). Exit codes: 0 success, 1 runtime failure, 2 bad input.
+//! Command-line interface (clap): a thin layer over the library. Exit codes: 0 success,
+//! 1 failure while running, 2 bad input (nothing is run or written). Only results go to
+//! stdout; progress and timing go to stderr.
 
-use crate::scenario;
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+mod progress;
+
+use crate::experiment::run_many_with;
+use crate::output::{self, compare::Comparison};
+use crate::scenario::{self, Scenario};
+use clap::{Parser, Subcommand, ValueEnum};
+use progress::Progress;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -16,31 +23,64 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by commands that run simulations.
+#[derive(clap::Args, Debug)]
+struct RunOptions {
+    /// Replications per scenario.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    reps: u32,
+    /// Master seed; replication r of every scenario uses streams derived from (seed, r).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// TrueType/OpenType font for chart text (e.g. a CJK font for Chinese names); default: embedded DejaVu Sans.
+    #[arg(long)]
+    font: Option<PathBuf>,
+    /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    Auto,
+    Bar,
+    Log,
+    Off,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Compare driver models side by side (the main job): runs every scenario with common random
+    /// numbers and writes comparison tables and charts.
+    Compare {
+        /// Scenario files or folders of them (default: the five shipped driver models).
+        #[arg(default_value = "scenarios/drivers")]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "output/compare")]
+        out: PathBuf,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Run scenarios: `<out>/<name>/timeseries.csv`, `summary.json` and a time-series chart each.
+    Run {
+        /// Scenario files (JSON). All are validated before anything runs.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        #[command(flatten)]
+        options: RunOptions,
+    },
     /// Check scenario files without running them; reports every problem of every file.
     Validate {
         /// Scenario files (JSON).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-    },
-    /// Run scenarios: replications in parallel, then `<out>/<name>/timeseries.csv` and `summary.json`.
-    Run {
-        /// Scenario files (JSON). All are validated before anything runs.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Replications per scenario.
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-        reps: u32,
-        /// Master seed; replication r of every scenario uses streams derived from (seed, r).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Output folder.
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
     },
     /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
     Schema,
@@ -76,6 +116,8 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Compare { paths, out, options } => compare(&paths, &out, &options),
+        Command::Run { files, out, options } => run(&files, &out, &options),
         Command::Validate { files } => {
             load_all(&files)?;
             for f in &files {
@@ -83,7 +125,6 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Run { files, reps, seed, out, threads } => run(&files, reps, seed, &out, threads),
         Command::Schema => {
             let text =
                 serde_json::to_string_pretty(&scenario::schema()).map_err(|e| Failure::Runtime(e.to_string()))?;
@@ -92,7 +133,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn run(files: &[PathBuf], reps: u32, seed: u64, out: &std::path::Path, threads: Option<usize>) -> Result<(), Failure> {
+/// Everything a run needs, checked before any simulation starts.
+fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, rayon::ThreadPool), Failure> {
     let scenarios = load_all(files)?;
     // two files with the same scenario name would write into the same folder
     for (i, s) in scenarios.iter().enumerate() {
@@ -105,26 +147,108 @@ fn run(files: &[PathBuf], reps: u32, seed: u64, out: &std::path::Path, threads: 
             )));
         }
     }
-    crate::scenario::check_size(&scenarios, reps, threads).map_err(Failure::Input)?;
+    scenario::check_size(&scenarios, options.reps, options.threads).map_err(Failure::Input)?;
+    if let Some(font) = &options.font {
+        let bytes =
+            std::fs::read(font).map_err(|e| Failure::Input(format!("--font {}: cannot read: {e}", font.display())))?;
+        output::charts::init_fonts(Some(bytes))
+            .map_err(|e| Failure::Input(format!("--font {}: {e}", font.display())))?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
+        .num_threads(options.threads.unwrap_or(0))
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+    Ok((scenarios, pool))
+}
+
+fn simulate(
+    scenarios: &[Scenario],
+    pool: &rayon::ThreadPool,
+    options: &RunOptions,
+) -> Vec<Vec<crate::experiment::Replication>> {
+    let total = scenarios.len() as u64 * options.reps as u64;
+    let progress = Progress::new(total, options.progress);
     let start = std::time::Instant::now();
-    let results = pool.install(|| crate::experiment::run_many(&scenarios, seed, reps));
-    let elapsed = start.elapsed().as_secs_f64();
+    let results = pool.install(|| run_many_with(scenarios, options.seed, options.reps, &|| progress.tick()));
+    progress.finish();
+    let agent_steps: f64 = scenarios
+        .iter()
+        .map(|s| {
+            let agents =
+                s.community.residents as f64 + s.actors.enterprises.iter().map(|e| e.employees as f64).sum::<f64>();
+            agents * (s.time.years * 12 / s.time.step_months) as f64 * options.reps as f64
+        })
+        .sum();
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "simulated {} runs in {secs:.2} s ({:.1} million agent-steps/s on {} threads)",
+        total,
+        agent_steps / secs.max(1e-9) / 1e6,
+        pool.current_num_threads()
+    );
+    results
+}
+
+fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failure> {
+    let (scenarios, pool) = prepare(files, options)?;
+    let results = simulate(&scenarios, &pool, options);
     for ((s, file), reps_done) in scenarios.iter().zip(files).zip(&results) {
-        let info = crate::output::RunInfo { seed, replications: reps, source_file: Some(file.clone()) };
-        let dir = crate::output::write_scenario(out, s, &info, reps_done)
+        let info = output::RunInfo { seed: options.seed, replications: options.reps, source_file: Some(file.clone()) };
+        let dir = output::write_scenario(out, s, &info, reps_done)
             .map_err(|e| Failure::Runtime(format!("cannot write results of {} into {}: {e}", s.name, out.display())))?;
-        say(&format!("{}: {} replications → {}", s.name, reps, dir.display()))?;
+        say(&format!("{}: {} replications → {}", s.name, options.reps, dir.display()))?;
     }
-    eprintln!("done in {elapsed:.2} s");
     Ok(())
 }
 
+fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failure> {
+    let files = expand(paths)?;
+    if files.len() < 2 {
+        return Err(Failure::Input(format!(
+            "compare needs at least two scenarios; found {} in {}",
+            files.len(),
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let (scenarios, pool) = prepare(&files, options)?;
+    let results = simulate(&scenarios, &pool, options);
+    let comparison = Comparison::new(&scenarios, &results, options.seed, options.reps);
+    output::write_folder_atomically(out, |tmp| {
+        output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)
+    })
+    .map_err(|e| Failure::Runtime(format!("cannot write the comparison into {}: {e}", out.display())))?;
+    say(&output::compare::terminal_table(&comparison))?;
+    say(&format!(
+        "files in {}: comparison.csv, comparison.json, comparison.md, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
+        out.display()
+    ))
+}
+
+/// Scenario files from files and folders (a folder contributes its `*.json` files, sorted).
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p)
+                .map_err(|e| Failure::Input(format!("{}: cannot read folder: {e}", p.display())))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Failure::Input(format!("{}: no scenario files (*.json) in this folder", p.display())));
+            }
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
 /// Load every file; if any fails, report all failures together as bad input.
-fn load_all(files: &[PathBuf]) -> Result<Vec<scenario::Scenario>, Failure> {
+fn load_all(files: &[PathBuf]) -> Result<Vec<Scenario>, Failure> {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     for f in files {

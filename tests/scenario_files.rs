@@ -66,6 +66,11 @@ fn non_finite_numbers_are_refused() {
 #[test]
 fn the_shipped_schema_file_is_up_to_date() {
     // scenario files point editors at govsim.schema.json; regenerate with `govsim schema > govsim.schema.json`
-    let shipped: serde_json::Value = serde_json::from_str(&std::fs::read_to_string("govsim.schema.json").unwrap()).unwrap();
-    assert_eq!(shipped, scenario::schema(), "govsim.schema.json is stale: run `cargo run -- schema > govsim.schema.json`");
+    let shipped: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("govsim.schema.json").unwrap()).unwrap();
+    assert_eq!(
+        shipped,
+        scenario::schema(),
+        "govsim.schema.json is stale: run `cargo run -- schema > govsim.schema.json`"
+    );
 }

@@ -1,6 +1,7 @@
 //! Experiments: many replications of a scenario in parallel (rayon), each with its own random
 //! streams derived from (seed, replication), and summary statistics across replications.
 
+pub mod compare;
 pub mod stats;
 pub use stats::{Estimate, Summary};
 
@@ -40,11 +41,23 @@ pub fn run_scenario(s: &Scenario, seed: u64, reps: u32) -> Vec<Replication> {
 
 /// Run several scenarios, all replications of all scenarios in one parallel pool.
 pub fn run_many(scenarios: &[Scenario], seed: u64, reps: u32) -> Vec<Vec<Replication>> {
+    run_many_with(scenarios, seed, reps, &|| {})
+}
+
+/// As [`run_many`], calling `done` after each finished replication (for progress reports).
+/// Replication r of every scenario uses streams (seed, r): common random numbers.
+pub fn run_many_with(scenarios: &[Scenario], seed: u64, reps: u32, done: &(dyn Fn() + Sync)) -> Vec<Vec<Replication>> {
     let jobs: Vec<(usize, u32)> = (0..scenarios.len()).flat_map(|i| (0..reps).map(move |r| (i, r))).collect();
-    let mut done: Vec<(usize, Replication)> =
-        jobs.into_par_iter().map(|(i, r)| (i, run_replication(&scenarios[i], seed, r))).collect();
+    let mut finished: Vec<(usize, Replication)> = jobs
+        .into_par_iter()
+        .map(|(i, r)| {
+            let rep = run_replication(&scenarios[i], seed, r);
+            done();
+            (i, rep)
+        })
+        .collect();
     let mut out: Vec<Vec<Replication>> = scenarios.iter().map(|_| Vec::with_capacity(reps as usize)).collect();
-    for (i, rep) in done.drain(..) {
+    for (i, rep) in finished.drain(..) {
         out[i].push(rep);
     }
     out

@@ -2,6 +2,9 @@
 //! target and renamed into place only when complete, so an interrupted or failed run never
 //! leaves a half-written folder that looks finished, and a rerun replaces old results cleanly.
 
+pub mod charts;
+pub mod compare;
+
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::METRICS;
 use crate::scenario::Scenario;
@@ -80,8 +83,9 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
     })
 }
 
-/// Write a folder's files atomically: into `<dir>.partial-<pid>` first, then swap it into place.
-pub fn write_folder_atomically(dir: &Path, files: &[(&str, &[u8])]) -> io::Result<()> {
+/// Fill a folder atomically: `fill` writes into `<dir>.partial-<pid>` next to it, which is then
+/// swapped into place; on any error the previous contents of `dir` are kept.
+pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
@@ -89,10 +93,7 @@ pub fn write_folder_atomically(dir: &Path, files: &[(&str, &[u8])]) -> io::Resul
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     fs::create_dir_all(&tmp)?;
-    let result = (|| {
-        for (file, bytes) in files {
-            fs::write(tmp.join(file), bytes)?;
-        }
+    let result = fill(&tmp).and_then(|()| {
         if dir.exists() {
             fs::rename(dir, &old)?;
         }
@@ -103,20 +104,44 @@ pub fn write_folder_atomically(dir: &Path, files: &[(&str, &[u8])]) -> io::Resul
         }
         let _ = fs::remove_dir_all(&old);
         Ok(())
-    })();
+    });
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
     result
 }
 
-/// Write `timeseries.csv` and `summary.json` of one scenario into `out/<name>/`.
-pub fn write_scenario(out: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<PathBuf> {
+/// Write one scenario's `timeseries.csv`, `summary.json` and time-series figure into `dir`.
+pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<()> {
     let steps_per_year = (12 / s.time.step_months.max(1)) as usize;
     let summary = Summary::of(reps, steps_per_year);
-    let csv = timeseries_csv(reps, s.time.step_months);
+    fs::create_dir_all(dir)?;
+    fs::write(dir.join("timeseries.csv"), timeseries_csv(reps, s.time.step_months))?;
     let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
+    fs::write(dir.join("summary.json"), json)?;
+    let models = [charts::ModelSeries {
+        name: s.name.clone(),
+        colour: charts::model_colour(&s.name, 0),
+        bands: (0..METRICS.len()).map(|m| crate::experiment::compare::band(reps, m)).collect(),
+        final_year: summary.final_year.clone(),
+    }];
+    let heading = format!("{} — {} replications", s.name, reps.len());
+    let figure = charts::Timeseries {
+        heading: &heading,
+        metrics: TIMESERIES_PANELS,
+        models: &models,
+        months_per_step: s.time.step_months as f64,
+    };
+    charts::save(&dir.join("timeseries"), (1800, 1050), &figure).map_err(io::Error::other)
+}
+
+/// The measures drawn in every time-series figure.
+pub const TIMESERIES_PANELS: &[&str] =
+    &["dependence_on_government", "asymmetry", "active_rate", "retention_12m", "coverage", "self_funding_share"];
+
+/// Write one scenario's results into `out/<name>/`, atomically.
+pub fn write_scenario(out: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<PathBuf> {
     let dir = out.join(&s.name);
-    write_folder_atomically(&dir, &[("timeseries.csv", csv.as_bytes()), ("summary.json", json.as_bytes())])?;
+    write_folder_atomically(&dir, |tmp| write_scenario_files(tmp, s, info, reps))?;
     Ok(dir)
 }

@@ -1,0 +1,526 @@
+//! Charts (plotters, PNG and SVG). Text is drawn with a font embedded in the binary (DejaVu Sans,
+//! licence in assets/fonts), so figures render on machines without any system fonts; `--font`
+//! swaps in another TTF/OTF, e.g. a CJK font for Chinese labels. Colours: Okabe–Ito, a
+//! colour-blind-safe palette, with one fixed colour per driver model across all figures.
+
+use crate::experiment::compare::Band;
+use crate::experiment::Estimate;
+use crate::measures::{index_of, METRICS};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+use std::error::Error;
+use std::path::Path;
+use std::sync::OnceLock;
+
+static DEJAVU: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+// Text sizes in pixels, chosen so that a 1800-pixel-wide figure printed across a page (7 in)
+// keeps tick labels above 6 pt and titles near 9 pt.
+const TITLE: u32 = 36;
+const CAPTION: u32 = 28;
+const LABEL: u32 = 22;
+const DESC: u32 = 24;
+const LEGEND: u32 = 26;
+const NOTE: u32 = 20;
+static FONT_RESULT: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Register the font used for all text, once per process. `custom` (the bytes of a TTF/OTF)
+/// replaces the embedded DejaVu Sans; the first call wins.
+pub fn init_fonts(custom: Option<Vec<u8>>) -> Result<(), String> {
+    FONT_RESULT
+        .get_or_init(|| {
+            let bytes: &'static [u8] = match custom {
+                Some(b) => Box::leak(b.into_boxed_slice()),
+                None => DEJAVU,
+            };
+            for style in [FontStyle::Normal, FontStyle::Bold] {
+                register_font(FAMILY, style, bytes)
+                    .map_err(|_| "the font file is not a usable TrueType/OpenType font".to_string())?;
+            }
+            Ok(())
+        })
+        .clone()
+}
+
+/// Okabe–Ito colours without yellow (too pale on white).
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+];
+
+/// The colour of a model: fixed for the five shipped driver models, by position otherwise.
+pub fn model_colour(name: &str, index: usize) -> RGBColor {
+    const DRIVERS: [&str; 5] =
+        ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
+    match DRIVERS.iter().position(|d| *d == name) {
+        Some(i) => PALETTE[i],
+        None => PALETTE[(5 + index) % PALETTE.len()],
+    }
+}
+
+/// A model's data for the figures.
+pub struct ModelSeries {
+    pub name: String,
+    pub colour: RGBColor,
+    /// Band per metric index (all metrics), over steps.
+    pub bands: Vec<Band>,
+    /// Final-year estimate per metric index.
+    pub final_year: Vec<Estimate>,
+}
+
+/// Titles shown on panels, with the measure's symbol where it helps.
+fn title(id: &str) -> String {
+    match id {
+        "dependence_on_government" => "Volunteers' dependence on government D(v←g)".into(),
+        "government_dependence_on_volunteers" => "Government's dependence on volunteers D(g←v)".into(),
+        "asymmetry" => "Asymmetry A = D(v←g) − D(g←v)".into(),
+        "active_rate" => "Active volunteers (last 3 months)".into(),
+        "retention_12m" => "Annual retention of volunteers".into(),
+        "coverage" => "Service coverage of demand".into(),
+        "self_funding_share" => "Self-funding share of teams' money".into(),
+        "coproduction_depth" => "Depth of co-production".into(),
+        "gov_cost_per_service_hour" => "Government cost per service hour".into(),
+        "burstiness" => "Burstiness of volunteer hours".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn unit(id: &str) -> &'static str {
+    index_of(id).map_or("", |i| METRICS[i].unit)
+}
+
+/// Something that can be drawn on any plotters backend.
+pub trait Figure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Box<dyn Error>>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Write a figure as `<stem>.png` and `<stem>.svg`.
+pub fn save(stem: &Path, size: (u32, u32), figure: &impl Figure) -> Result<(), String> {
+    init_fonts(None)?;
+    let png = stem.with_extension("png");
+    let svg = stem.with_extension("svg");
+    let fail = |e: Box<dyn Error>| format!("cannot draw {}: {e}", stem.display());
+    {
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    {
+        let root = SVGBackend::new(&svg, size).into_drawing_area();
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    Ok(())
+}
+
+/// Time series of some metrics, one line and band per model.
+pub struct Timeseries<'a> {
+    pub heading: &'a str,
+    pub metrics: &'a [&'a str],
+    pub models: &'a [ModelSeries],
+    pub months_per_step: f64,
+}
+
+impl Figure for Timeseries<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Box<dyn Error>>
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_timeseries(root, self.heading, self.metrics, self.models, self.months_per_step)
+    }
+}
+
+/// Final-year means with CIs, one panel per metric.
+pub struct FinalState<'a> {
+    pub heading: &'a str,
+    pub metrics: &'a [&'a str],
+    pub models: &'a [ModelSeries],
+}
+
+impl Figure for FinalState<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Box<dyn Error>>
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_final_state(root, self.heading, self.metrics, self.models)
+    }
+}
+
+/// Dependency by dimension and in both directions.
+pub struct Dependency<'a> {
+    pub models: &'a [ModelSeries],
+}
+
+impl Figure for Dependency<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Box<dyn Error>>
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_dependency(root, self.models)
+    }
+}
+
+/// Split a series into runs of finite points (a NaN breaks the line).
+fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = vec![Vec::new()];
+    for (&x, &y) in xs.iter().zip(ys) {
+        if y.is_finite() {
+            runs.last_mut().unwrap().push((x, y));
+        } else if !runs.last().unwrap().is_empty() {
+            runs.push(Vec::new());
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// A y range covering the values, padded, starting at 0 for non-negative measures.
+fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if metric_lo >= 0.0 && lo >= 0.0 {
+        lo = 0.0;
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.06;
+    (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
+}
+
+/// Shared legend strip: a coloured line and the model's name for each model.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    models: &[(&str, RGBColor)],
+    note: &str,
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (w, h) = area.dim_in_pixel();
+    let font = (FAMILY, LEGEND).into_font();
+    let widths: Vec<i32> =
+        models.iter().map(|(n, _)| 70 + (LEGEND as f64 * 0.56) as i32 * n.chars().count() as i32).collect();
+    let total: i32 = widths.iter().sum();
+    let mut x = ((w as i32 - total) / 2).max(10);
+    let y = (h / 2) as i32 - if note.is_empty() { 0 } else { 10 };
+    for ((name, colour), width) in models.iter().zip(widths) {
+        area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?;
+        area.draw(&Text::new(name.to_string(), (x + 46, y - LEGEND as i32 / 2), font.clone()))?;
+        x += width;
+    }
+    if !note.is_empty() {
+        let note_font = (FAMILY, NOTE).into_font().color(&RGBColor(80, 80, 80));
+        area.draw(&Text::new(note.to_string(), (10, y + 22), note_font))?;
+    }
+    Ok(())
+}
+
+/// Time series: one panel per metric, one line per model with a shaded 95% band; x in years.
+pub fn draw_timeseries<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &str,
+    metrics: &[&str],
+    models: &[ModelSeries],
+    months_per_step: f64,
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(heading, (FAMILY, TITLE))?;
+    let (_, h) = root.dim_in_pixel();
+    let (plots, strip) = root.split_vertically(h - 90);
+    let cols = 3.min(metrics.len()).max(1);
+    let rows = metrics.len().div_ceil(cols);
+    let steps = models.first().map_or(0, |m| m.bands.first().map_or(0, |b| b.mean.len()));
+    let xs: Vec<f64> = (0..steps).map(|t| (t as f64 + 1.0) * months_per_step / 12.0).collect();
+    let x_end = xs.last().copied().unwrap_or(1.0);
+    for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
+        let Some(m) = index_of(id) else { continue };
+        let (lo, hi) = y_range(
+            models.iter().flat_map(|s| s.bands[m].low.iter().chain(&s.bands[m].high).copied()),
+            METRICS[m].range.0,
+        );
+        let mut chart = ChartBuilder::on(panel)
+            .caption(title(id), (FAMILY, CAPTION))
+            .margin(12)
+            .x_label_area_size(64)
+            .y_label_area_size(100)
+            .build_cartesian_2d(0f64..x_end, lo..hi)?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .x_desc("year")
+            .y_desc(unit(id))
+            .label_style((FAMILY, LABEL))
+            .axis_desc_style((FAMILY, DESC))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format_tick(*y))
+            .draw()?;
+        for s in models {
+            let b = &s.bands[m];
+            for (upper, lower) in finite_runs(&xs, &b.high).into_iter().zip(finite_runs(&xs, &b.low)) {
+                let polygon: Vec<(f64, f64)> = upper.iter().copied().chain(lower.iter().rev().copied()).collect();
+                chart.draw_series(std::iter::once(Polygon::new(polygon, s.colour.mix(0.18).filled())))?;
+            }
+        }
+        for s in models {
+            for run in finite_runs(&xs, &s.bands[m].mean) {
+                chart.draw_series(LineSeries::new(run, s.colour.stroke_width(3)))?;
+            }
+        }
+    }
+    let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
+    legend(&strip, &names, "lines: mean over replications; shaded: 95% confidence interval of the mean")?;
+    Ok(())
+}
+
+fn format_tick(y: f64) -> String {
+    let a = y.abs();
+    if a < 0.005 {
+        "0".into()
+    } else if a >= 10_000.0 {
+        format!("{:.0}k", y / 1000.0)
+    } else if a >= 100.0 {
+        format!("{y:.0}")
+    } else if a >= 10.0 {
+        format!("{y:.1}")
+    } else {
+        format!("{y:.2}")
+    }
+}
+
+/// Short label of a model for category axes (the full names are in the legend).
+fn short(name: &str) -> String {
+    if name.chars().count() <= 12 {
+        name.to_string()
+    } else {
+        name.split(['-', '_']).next().unwrap_or(name).to_string()
+    }
+}
+
+/// Points with 95% error bars, one per model, at category positions 0..n.
+fn dot_panel<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    caption: &str,
+    y_desc: &str,
+    labels: &[String],
+    points: &[(Estimate, RGBColor)],
+    metric_lo: f64,
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (lo, hi) = y_range(points.iter().flat_map(|(e, _)| [e.ci_low, e.ci_high, e.mean]), metric_lo);
+    let n = points.len();
+    let mut chart = ChartBuilder::on(panel)
+        .caption(caption, (FAMILY, CAPTION))
+        .margin(12)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                labels[i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| format_tick(*y))
+        .y_desc(y_desc)
+        .label_style((FAMILY, LABEL))
+        .axis_desc_style((FAMILY, DESC))
+        .draw()?;
+    for (i, (e, colour)) in points.iter().enumerate() {
+        let x = i as f64;
+        if e.ci_low.is_finite() && e.ci_high.is_finite() {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, e.ci_low), (x, e.ci_high)],
+                colour.stroke_width(3),
+            )))?;
+            for y in [e.ci_low, e.ci_high] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x - 0.12, y), (x + 0.12, y)],
+                    colour.stroke_width(3),
+                )))?;
+            }
+        }
+        if e.mean.is_finite() {
+            chart.draw_series(std::iter::once(Circle::new((x, e.mean), 10, colour.filled())))?;
+        }
+    }
+    Ok(())
+}
+
+/// Final state: one panel per metric, final-year mean per model with its 95% CI.
+pub fn draw_final_state<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &str,
+    metrics: &[&str],
+    models: &[ModelSeries],
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(heading, (FAMILY, TITLE))?;
+    let (_, h) = root.dim_in_pixel();
+    let (plots, strip) = root.split_vertically(h - 90);
+    let cols = 3.min(metrics.len()).max(1);
+    let rows = metrics.len().div_ceil(cols);
+    let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();
+    for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
+        let Some(m) = index_of(id) else { continue };
+        let points: Vec<(Estimate, RGBColor)> = models.iter().map(|s| (s.final_year[m], s.colour)).collect();
+        dot_panel(panel, &title(id), unit(id), &labels, &points, METRICS[m].range.0)?;
+    }
+    let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
+    legend(&strip, &names, "dots: mean over replications of the final-year average; bars: 95% confidence interval")?;
+    Ok(())
+}
+
+/// Dependency in both directions: by dimension (volunteers on government), and a map of
+/// D(v←g) against D(g←v) where the diagonal is symmetric dependence.
+pub fn draw_dependency<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    models: &[ModelSeries],
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled("Dependency between volunteers and government (final year)", (FAMILY, TITLE))?;
+    let (_, h) = root.dim_in_pixel();
+    let (plots, strip) = root.split_vertically(h - 90);
+    let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
+    // left: grouped bars by dimension
+    let dims = [
+        ("legitimacy", "dependence_on_government_legitimacy"),
+        ("funding", "dependence_on_government_funding"),
+        ("human resources", "dependence_on_government_human"),
+        ("knowledge", "dependence_on_government_knowledge"),
+        ("overall", "dependence_on_government"),
+    ];
+    let mut chart = ChartBuilder::on(&left)
+        .caption("Volunteers' dependence on government, by dimension", (FAMILY, CAPTION))
+        .margin(12)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(-0.5f64..(dims.len() as f64 - 0.5), 0f64..1.05)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .disable_x_mesh()
+        .x_labels(dims.len())
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < dims.len() {
+                dims[i as usize].0.to_string()
+            } else {
+                String::new()
+            }
+        })
+        .y_desc("I·s(government, dimension)")
+        .label_style((FAMILY, LABEL))
+        .axis_desc_style((FAMILY, DESC))
+        .draw()?;
+    let n = models.len().max(1) as f64;
+    let width = 0.8 / n;
+    for (g, (_, id)) in dims.iter().enumerate() {
+        let Some(m) = index_of(id) else { continue };
+        for (i, s) in models.iter().enumerate() {
+            let e = s.final_year[m];
+            let x0 = g as f64 - 0.4 + i as f64 * width;
+            let x1 = x0 + width * 0.9;
+            if e.mean.is_finite() {
+                chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, e.mean)], s.colour.filled())))?;
+            }
+            if e.ci_low.is_finite() && e.ci_high.is_finite() {
+                let xc = (x0 + x1) / 2.0;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(xc, e.ci_low), (xc, e.ci_high)],
+                    BLACK.stroke_width(2),
+                )))?;
+            }
+        }
+    }
+    // right: the asymmetry map
+    let (vg, gv) = (
+        index_of("dependence_on_government").unwrap_or(0),
+        index_of("government_dependence_on_volunteers").unwrap_or(0),
+    );
+    let mut chart = ChartBuilder::on(&right)
+        .caption("Both directions", (FAMILY, CAPTION))
+        .margin(12)
+        .margin_right(36)
+        .x_label_area_size(64)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .x_desc("government's dependence on volunteers D(g←v)")
+        .y_desc("volunteers' dependence on government D(v←g)")
+        .label_style((FAMILY, LABEL))
+        .axis_desc_style((FAMILY, DESC))
+        .draw()?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, 0.0), (1.0, 1.0)],
+        RGBColor(150, 150, 150).stroke_width(2),
+    )))?;
+    let grey = (FAMILY, LABEL).into_font().color(&RGBColor(110, 110, 110));
+    chart.draw_series(std::iter::once(Text::new("symmetric", (0.70, 0.64), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new("volunteers depend more ↑", (0.04, 0.97), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new("government depends more →", (0.47, 0.08), grey)))?;
+    for s in models {
+        let (y, x) = (s.final_year[vg], s.final_year[gv]);
+        if !(x.mean.is_finite() && y.mean.is_finite()) {
+            continue;
+        }
+        if x.ci_low.is_finite() && x.ci_high.is_finite() {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x.ci_low, y.mean), (x.ci_high, y.mean)],
+                s.colour.stroke_width(3),
+            )))?;
+        }
+        if y.ci_low.is_finite() && y.ci_high.is_finite() {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x.mean, y.ci_low), (x.mean, y.ci_high)],
+                s.colour.stroke_width(3),
+            )))?;
+        }
+        chart.draw_series(std::iter::once(Circle::new((x.mean, y.mean), 11, s.colour.filled())))?;
+    }
+    let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
+    legend(
+        &strip,
+        &names,
+        "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval",
+    )?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! `govsim compare` end to end on small communities: tables, statistics and figures.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn govsim() -> Command {
+    Command::cargo_bin("govsim").unwrap()
+}
+
+/// The shipped driver models shrunk to 1,500 residents and 3 years, written into `dir`.
+fn small_drivers(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir("scenarios/drivers").unwrap() {
+        let path = entry.unwrap().path();
+        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        v["community"] = serde_json::json!({ "residents": 1500 });
+        v["time"] = serde_json::json!({ "years": 3 });
+        if let Some(es) = v.get_mut("actors").and_then(|a| a.get_mut("enterprises")).and_then(|e| e.as_array_mut()) {
+            for e in es {
+                e["horizon_months"] = serde_json::json!(24);
+            }
+        }
+        let target = dir.join(path.file_name().unwrap());
+        fs::write(&target, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        out.push(target);
+    }
+    out.sort();
+    out
+}
+
+/// Width and height from a PNG header (IHDR follows the 8-byte signature).
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = fs::read(path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{} is not a PNG", path.display());
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    (w, h)
+}
+
+/// All text of an SVG file (which must parse as XML).
+fn svg_text(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join("\n")
+}
+
+const NAMES: [&str; 5] =
+    ["enterprise-driven", "government-driven", "multi-actor", "social-organisation-driven", "volunteer-led"];
+
+#[test]
+fn compare_writes_tables_and_figures_a_reader_can_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = dir.path().join("scen");
+    fs::create_dir(&scen).unwrap();
+    small_drivers(&scen);
+    let out = dir.path().join("cmp");
+    let assert = govsim()
+        .args(["compare", scen.to_str().unwrap(), "--reps", "6", "--seed", "3", "--out", out.to_str().unwrap()])
+        // no fonts anywhere: an empty fontconfig setup must not matter (text uses the embedded font)
+        .env("FONTCONFIG_FILE", dir.path().join("empty-fonts.conf"))
+        .env("FONTCONFIG_PATH", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    for n in NAMES {
+        assert!(stdout.contains(n), "table lacks {n}:\n{stdout}");
+    }
+    assert!(stdout.contains(out.to_str().unwrap()), "the table must end with where the files are");
+
+    for (stem, size) in [("timeseries", (1800, 1050)), ("dependency", (1800, 800)), ("final_state", (1800, 1050))] {
+        assert_eq!(png_size(&out.join(format!("{stem}.png"))), size);
+        let text = svg_text(&out.join(format!("{stem}.svg")));
+        for n in NAMES {
+            assert!(text.contains(n), "{stem}.svg lacks the model name {n}");
+        }
+    }
+    let ts = svg_text(&out.join("timeseries.svg"));
+    for axis in ["year", "share of residents", "share of demand", "index"] {
+        assert!(ts.contains(axis), "timeseries.svg lacks the axis title {axis}");
+    }
+    let dep = svg_text(&out.join("dependency.svg"));
+    assert!(dep.contains("D(g←v)") && dep.contains("D(v←g)") && dep.contains("knowledge"));
+
+    // comparison.csv: model rows and pair rows; a pair's mean difference equals the difference
+    // of the two models' means when every replication is defined (paired design)
+    let csv = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let model_mean = |model: &str, metric: &str| -> f64 {
+        rows.iter()
+            .find(|r| r[0] == "model" && r[1] == model && r[3] == metric && r[4] == "final_year")
+            .map(|r| r[5].parse().unwrap())
+            .unwrap()
+    };
+    let pair = rows
+        .iter()
+        .find(|r| {
+            r[0] == "pair" && r[1] == "government-driven" && r[2] == "multi-actor" && r[3] == "dependence_on_government"
+        })
+        .expect("pair row");
+    let diff: f64 = pair[5].parse().unwrap();
+    let expected = model_mean("government-driven", "dependence_on_government")
+        - model_mean("multi-actor", "dependence_on_government");
+    assert!((diff - expected).abs() < 1e-9, "{diff} vs {expected}");
+    let a: f64 = pair[10].parse().unwrap();
+    assert!((0.0..=1.0).contains(&a));
+    assert!(["negligible", "small", "medium", "large"].contains(&pair[11]));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("comparison.json")).unwrap()).unwrap();
+    assert_eq!(json["replications"], 6);
+    assert_eq!(json["models"].as_object().unwrap().len(), 5);
+    let md = fs::read_to_string(out.join("comparison.md")).unwrap();
+    assert!(md.starts_with("# Comparison of driver models") && md.contains("| `asymmetry` |"));
+    // each model's own files
+    for n in NAMES {
+        assert!(out.join(n).join("timeseries.csv").exists());
+        assert_eq!(png_size(&out.join(n).join("timeseries.png")), (1800, 1050));
+    }
+}
+
+#[test]
+fn compare_needs_two_scenarios_and_a_usable_font() {
+    let dir = tempfile::tempdir().unwrap();
+    govsim()
+        .args(["compare", "scenarios/drivers/volunteer-led.json", "--out", dir.path().join("o").to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least two scenarios"));
+    let bad_font = dir.path().join("font.ttf");
+    fs::write(&bad_font, "not a font").unwrap();
+    let files = small_drivers(dir.path());
+    govsim()
+        .args(["compare", files[0].to_str().unwrap(), files[1].to_str().unwrap(), "--reps", "2"])
+        .args(["--font", bad_font.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--font"));
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn progress_lines_go_to_stderr_when_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = small_drivers(dir.path());
+    govsim()
+        .args(["compare", files[0].to_str().unwrap(), files[1].to_str().unwrap(), "--reps", "3"])
+        .args(["--out", dir.path().join("o").to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("[govsim] 6/6 runs (100%)"))
+        .stdout(predicate::str::contains("[govsim]").not());
+}
+
+/// The binary must not link fontconfig or freetype: charts work on machines without fonts.
+#[test]
+fn binary_does_not_link_system_font_libraries() {
+    let bin = assert_cmd::cargo::cargo_bin("govsim");
+    let Ok(out) = std::process::Command::new("ldd").arg(&bin).output() else {
+        eprintln!("ldd not available; skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("fontconfig") && !text.contains("freetype"), "govsim links system font libraries:\n{text}");
+}
