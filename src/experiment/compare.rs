@@ -52,7 +52,8 @@ pub fn effect_label(a: f64) -> &'static str {
     if !a.is_finite() {
         return "undefined";
     }
-    let d = (a - 0.5).abs();
+    // distance from 0.5, with a tolerance so that A = 0.71 exactly counts as large
+    let d = (a - 0.5).abs() + 1e-9;
     if d >= 0.21 {
         "large"
     } else if d >= 0.14 {
