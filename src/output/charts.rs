@@ -315,11 +315,12 @@ fn short(name: &str) -> String {
     }
 }
 
-/// Points with 95% error bars, one per model, at category positions 0..n.
+/// A forest plot: one row per model (first on top), the estimate as a dot and its 95%
+/// confidence interval as a horizontal bar.
 fn dot_panel<DB: DrawingBackend>(
     panel: &DrawingArea<DB, Shift>,
     caption: &str,
-    y_desc: &str,
+    x_desc: &str,
     labels: &[String],
     points: &[(Estimate, RGBColor)],
     metric_lo: f64,
@@ -329,47 +330,50 @@ where
 {
     let (lo, hi) = y_range(points.iter().flat_map(|(e, _)| [e.ci_low, e.ci_high, e.mean]), metric_lo);
     let n = points.len();
+    let row = |i: usize| (n - 1 - i) as f64;
     let mut chart = ChartBuilder::on(panel)
         .caption(caption, (FAMILY, CAPTION))
         .margin(12)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
+        .margin_right(30)
+        .x_label_area_size(64)
+        .y_label_area_size(150)
+        .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))?;
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                labels[i as usize].clone()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|y| {
+            let r = y.round();
+            if (y - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < n {
+                labels[n - 1 - r as usize].clone()
             } else {
                 String::new()
             }
         })
-        .y_label_formatter(&|y| format_tick(*y))
-        .y_desc(y_desc)
+        .x_labels(6)
+        .x_label_formatter(&|x| format_tick(*x))
+        .x_desc(x_desc)
         .label_style((FAMILY, LABEL))
         .axis_desc_style((FAMILY, DESC))
         .draw()?;
     for (i, (e, colour)) in points.iter().enumerate() {
-        let x = i as f64;
+        let y = row(i);
         if e.ci_low.is_finite() && e.ci_high.is_finite() {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x, e.ci_low), (x, e.ci_high)],
+                vec![(e.ci_low, y), (e.ci_high, y)],
                 colour.stroke_width(3),
             )))?;
-            for y in [e.ci_low, e.ci_high] {
+            for x in [e.ci_low, e.ci_high] {
                 chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(x - 0.12, y), (x + 0.12, y)],
+                    vec![(x, y - 0.15), (x, y + 0.15)],
                     colour.stroke_width(3),
                 )))?;
             }
         }
         if e.mean.is_finite() {
-            chart.draw_series(std::iter::once(Circle::new((x, e.mean), 10, colour.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new((e.mean, y), 10, colour.filled())))?;
         }
     }
     Ok(())
@@ -392,6 +396,7 @@ where
     let cols = 3.min(metrics.len()).max(1);
     let rows = metrics.len().div_ceil(cols);
     let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();
+    // forest plots: models on the y axis, so names never collide
     for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
         let Some(m) = index_of(id) else { continue };
         let points: Vec<(Estimate, RGBColor)> = models.iter().map(|s| (s.final_year[m], s.colour)).collect();
