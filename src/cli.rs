@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use progress::Progress;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -86,10 +87,25 @@ enum Command {
     Schema,
 }
 
-/// Bad input (exit code 2) versus a failure while running (exit code 1).
+/// Bad input (exit code 2), a failure while running (exit code 1), or a stop by Ctrl-C or
+/// SIGTERM (exit code 130, the shell's convention for SIGINT).
 pub enum Failure {
     Input(String),
     Runtime(String),
+    Interrupted(String),
+}
+
+/// Set by the first Ctrl-C / SIGTERM; simulations check it every step and stop.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn install_signal_handler() {
+    // a second signal ends the process at once
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("govsim: stopping (press Ctrl-C again to quit at once)…");
+    });
 }
 
 pub fn main() -> ExitCode {
@@ -111,10 +127,15 @@ pub fn main() -> ExitCode {
             eprintln!("error: {m}");
             ExitCode::from(1)
         }
+        Err(Failure::Interrupted(m)) => {
+            eprintln!("interrupted: {m}");
+            ExitCode::from(130)
+        }
     }
 }
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
+    install_signal_handler();
     match cli.command {
         Command::Compare { paths, out, options } => compare(&paths, &out, &options),
         Command::Run { files, out, options } => run(&files, &out, &options),
@@ -165,12 +186,15 @@ fn simulate(
     scenarios: &[Scenario],
     pool: &rayon::ThreadPool,
     options: &RunOptions,
-) -> Vec<Vec<crate::experiment::Replication>> {
+) -> Result<Vec<Vec<crate::experiment::Replication>>, Failure> {
     let total = scenarios.len() as u64 * options.reps as u64;
     let progress = Progress::new(total, options.progress);
     let start = std::time::Instant::now();
-    let results = pool.install(|| run_many_with(scenarios, options.seed, options.reps, &|| progress.tick()));
+    let results = pool.install(|| run_many_with(scenarios, options.seed, options.reps, &|| progress.tick(), &STOP));
     progress.finish();
+    let Some(results) = results else {
+        return Err(Failure::Interrupted("no results were written".into()));
+    };
     let agent_steps: f64 = scenarios
         .iter()
         .map(|s| {
@@ -186,12 +210,19 @@ fn simulate(
         agent_steps / secs.max(1e-9) / 1e6,
         pool.current_num_threads()
     );
-    results
+    Ok(results)
+}
+
+/// Fail before a long run, not after it, when results cannot be written.
+fn check_output(folder: &Path) -> Result<(), Failure> {
+    output::check_writable(folder)
+        .map_err(|e| Failure::Runtime(format!("cannot write results into {}: {e}", folder.display())))
 }
 
 fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failure> {
     let (scenarios, pool) = prepare(files, options)?;
-    let results = simulate(&scenarios, &pool, options);
+    check_output(out)?;
+    let results = simulate(&scenarios, &pool, options)?;
     for ((s, file), reps_done) in scenarios.iter().zip(files).zip(&results) {
         let info = output::RunInfo { seed: options.seed, replications: options.reps, source_file: Some(file.clone()) };
         let dir = output::write_scenario(out, s, &info, reps_done)
@@ -211,7 +242,8 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
         )));
     }
     let (scenarios, pool) = prepare(&files, options)?;
-    let results = simulate(&scenarios, &pool, options);
+    check_output(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+    let results = simulate(&scenarios, &pool, options)?;
     let comparison = Comparison::new(&scenarios, &results, options.seed, options.reps);
     output::write_folder_atomically(out, |tmp| {
         output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)

@@ -138,6 +138,13 @@ fn bad_inputs_get_clear_errors() {
         ("weights-sum.json", &["measures.weights", "sum to 2"]),
         ("duplicate-name.json", &["actors.social_organisations[1].name", "duplicate"]),
         ("start-after-end.json", &["actors.enterprises[0].start_month", "after the end of the run"]),
+        (
+            "inconsistent-instruments.json",
+            &["duration_months", "interval_months 2", "instruments.points.end_month", "needs actors.community_fund"],
+        ),
+        ("null-value.json", &["community.residents", "invalid type: null"]),
+        ("bad-name.json", &["name", "may contain only"]),
+        ("empty-file.json", &["not valid JSON", "EOF"]),
     ];
     for (file, needles) in cases {
         let path = format!("tests/bad/{file}");

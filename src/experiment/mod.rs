@@ -9,6 +9,7 @@ use crate::measures::{Tracker, N_METRICS};
 use crate::model::World;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One replication's metric rows (one per step) and its money-audit residual.
 #[derive(Clone, Debug)]
@@ -21,16 +22,25 @@ pub struct Replication {
 
 /// Run one replication to the end.
 pub fn run_replication(s: &Scenario, seed: u64, replicate: u32) -> Replication {
+    let never = AtomicBool::new(false);
+    run_replication_until(s, seed, replicate, &never).unwrap_or_else(|| unreachable!("never stopped"))
+}
+
+/// Run one replication, checking `stop` at every step; `None` if it was stopped.
+pub fn run_replication_until(s: &Scenario, seed: u64, replicate: u32, stop: &AtomicBool) -> Option<Replication> {
     let mut world = World::new(s, seed, replicate);
     let mut tracker = Tracker::new(&s.measures, world.months_per_step());
     let mut rows = Vec::with_capacity(world.steps() as usize);
     for _ in 0..world.steps() {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
         let record = world.step();
         rows.push(tracker.observe(record));
     }
     let a = &world.audit;
     let money_residual = (world.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs();
-    Replication { replicate, rows, money_residual }
+    Some(Replication { replicate, rows, money_residual })
 }
 
 /// Run `reps` replications in parallel; results come back in replication order whatever the
@@ -41,24 +51,32 @@ pub fn run_scenario(s: &Scenario, seed: u64, reps: u32) -> Vec<Replication> {
 
 /// Run several scenarios, all replications of all scenarios in one parallel pool.
 pub fn run_many(scenarios: &[Scenario], seed: u64, reps: u32) -> Vec<Vec<Replication>> {
-    run_many_with(scenarios, seed, reps, &|| {})
+    let never = AtomicBool::new(false);
+    run_many_with(scenarios, seed, reps, &|| {}, &never).unwrap_or_else(|| unreachable!("never stopped"))
 }
 
-/// As [`run_many`], calling `done` after each finished replication (for progress reports).
+/// As [`run_many`], calling `done` after each finished replication (for progress reports) and
+/// giving up promptly, with `None`, once `stop` is set (Ctrl-C, SIGTERM).
 /// Replication r of every scenario uses streams (seed, r): common random numbers.
-pub fn run_many_with(scenarios: &[Scenario], seed: u64, reps: u32, done: &(dyn Fn() + Sync)) -> Vec<Vec<Replication>> {
+pub fn run_many_with(
+    scenarios: &[Scenario],
+    seed: u64,
+    reps: u32,
+    done: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Option<Vec<Vec<Replication>>> {
     let jobs: Vec<(usize, u32)> = (0..scenarios.len()).flat_map(|i| (0..reps).map(move |r| (i, r))).collect();
-    let mut finished: Vec<(usize, Replication)> = jobs
+    let finished: Option<Vec<(usize, Replication)>> = jobs
         .into_par_iter()
         .map(|(i, r)| {
-            let rep = run_replication(&scenarios[i], seed, r);
+            let rep = run_replication_until(&scenarios[i], seed, r, stop)?;
             done();
-            (i, rep)
+            Some((i, rep))
         })
         .collect();
     let mut out: Vec<Vec<Replication>> = scenarios.iter().map(|_| Vec::with_capacity(reps as usize)).collect();
-    for (i, rep) in finished.drain(..) {
+    for (i, rep) in finished? {
         out[i].push(rep);
     }
-    out
+    Some(out)
 }

@@ -83,6 +83,14 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
     })
 }
 
+/// Check, before a long run, that results can be written under `folder` (creating it).
+pub fn check_writable(folder: &Path) -> io::Result<()> {
+    fs::create_dir_all(folder)?;
+    let probe = folder.join(format!(".govsim-write-test-{}", std::process::id()));
+    fs::write(&probe, b"probe")?;
+    fs::remove_file(&probe)
+}
+
 /// Fill a folder atomically: `fill` writes into `<dir>.partial-<pid>` next to it, which is then
 /// swapped into place; on any error the previous contents of `dir` are kept.
 pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {

@@ -1,0 +1,173 @@
+//! Hostile input and interrupted work, driving the real binary; and a property test that the
+//! scenario loader never panics on arbitrary or mutated input.
+
+use assert_cmd::Command;
+use govsim::scenario;
+use proptest::prelude::*;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+fn govsim() -> Command {
+    Command::cargo_bin("govsim").unwrap()
+}
+
+/// Start a long run, send `signal` after a second, and check it stops promptly and cleanly.
+fn interrupt_with(signal: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    fs::write(&file, r#"{"name": "big", "community": {"residents": 200000}}"#).unwrap();
+    let out = dir.path().join("out");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("govsim"))
+        .args(["run", file.to_str().unwrap(), "--reps", "200", "--progress", "off", "--out", out.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    let status = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let sent = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    assert!(sent.elapsed() < Duration::from_secs(10), "took {:?} to stop", sent.elapsed());
+    assert_eq!(output.status.code(), Some(130), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("interrupted") && !stderr.contains("panicked"), "{stderr}");
+    // nothing that looks like a result, and no temporary leftovers
+    if out.exists() {
+        let entries: Vec<_> = fs::read_dir(&out).unwrap().collect();
+        assert!(entries.is_empty(), "leftovers in {}: {entries:?}", out.display());
+    }
+}
+
+#[test]
+fn ctrl_c_stops_a_run_promptly_without_writing() {
+    interrupt_with("-INT");
+}
+
+#[test]
+fn sigterm_stops_a_run_promptly_without_writing() {
+    interrupt_with("-TERM");
+}
+
+#[test]
+fn unwritable_output_fails_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    fs::write(&blocker, "x").unwrap();
+    for cmd in [vec!["run", "scenarios/drivers/volunteer-led.json"], vec!["compare"]] {
+        let assert =
+            govsim().args(&cmd).args(["--reps", "1", "--out", blocker.join("sub").to_str().unwrap()]).assert().code(1);
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(err.contains("cannot write results"), "{err}");
+        assert!(!err.contains("simulated"), "the run should not start: {err}");
+    }
+}
+
+#[test]
+fn a_population_that_cannot_fit_in_memory_is_refused_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.json");
+    let enterprises: Vec<Value> =
+        (0..200).map(|i| serde_json::json!({ "name": format!("e{i}"), "employees": 1_000_000 })).collect();
+    let text = serde_json::json!({ "name": "huge", "actors": { "enterprises": enterprises } }).to_string();
+    fs::write(&file, text).unwrap();
+    govsim()
+        .args(["run", file.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("GiB"));
+}
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(Value::from),
+        "[a-z_$]{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("community".to_string()),
+                    Just("residents".to_string()),
+                    Just("actors".to_string()),
+                    Just("time".to_string()),
+                    "[a-z_]{1,10}"
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Replace the value at a pseudo-random position of `v` (chosen by `path`) with `new`.
+fn mutate(v: &mut Value, path: &[usize], new: Value) {
+    match (v, path.split_first()) {
+        (Value::Object(m), Some((i, rest))) if !m.is_empty() => {
+            let key = m.keys().nth(i % m.len()).unwrap().clone();
+            let child = m.get_mut(&key).unwrap();
+            if rest.is_empty() || !(child.is_object() || child.is_array()) {
+                *child = new;
+            } else {
+                mutate(child, rest, new);
+            }
+        }
+        (Value::Array(a), Some((i, rest))) if !a.is_empty() => {
+            let n = a.len();
+            mutate(&mut a[i % n], rest, new)
+        }
+        (slot, _) => *slot = new,
+    }
+}
+
+fn check_loader(text: &str) {
+    match scenario::parse(text, Path::new("fuzz.json"), "fuzz") {
+        Ok(s) => {
+            assert!(scenario::validate(&s).is_empty());
+            // a valid scenario must also run (small ones only, to stay fast)
+            let agents =
+                s.community.residents as u64 + s.actors.enterprises.iter().map(|e| e.employees as u64).sum::<u64>();
+            if agents <= 20_000 && s.actors.social_organisations.len() < 8 {
+                let mut w = govsim::model::World::new(&s, 1, 0);
+                for _ in 0..w.steps().min(3) {
+                    w.step();
+                }
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_json_never_panics_the_loader(v in arb_json()) {
+        check_loader(&v.to_string());
+    }
+
+    #[test]
+    fn mutated_driver_scenarios_never_panic(
+        file in prop::sample::select(vec!["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"]),
+        path in prop::collection::vec(any::<usize>(), 1..5),
+        new in arb_json(),
+    ) {
+        let text = fs::read_to_string(format!("scenarios/drivers/{file}.json")).unwrap();
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        mutate(&mut v, &path, new);
+        check_loader(&v.to_string());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_loader(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        check_loader(&String::from_utf8_lossy(&bytes));
+    }
+}
