@@ -4,7 +4,9 @@
 //! and `null` in JSON.
 
 mod formulas;
+mod shock;
 pub use formulas::*;
+pub use shock::{shock, Shock};
 
 use crate::model::entities::{DIMENSIONS, FUND, FUNDING, GOV, HUMAN, KNOWLEDGE, LEGITIMACY, SELF, SO, SOURCES};
 use crate::model::ledger::Window;

@@ -7,7 +7,7 @@
 use super::entities::*;
 use super::rng::{uniform, Purpose};
 use super::world::World;
-use crate::scenario::Funder;
+use crate::scenario::{Event, Funder};
 
 /// Is month `m` inside a window that starts at `start` and ends before `end` (0 = no end)?
 fn on(m: u32, start: u32, end: u32) -> bool {
@@ -18,21 +18,126 @@ impl World {
     pub(crate) fn institutions(&mut self) {
         let m = self.month();
         let k = self.k;
+        self.apply_events(m + self.scenario.time.step_months);
         self.calendar(m);
         let gov = &self.scenario.actors.government;
-        self.gov_available = gov.budget_per_month * k;
+        self.gov_available = gov.budget_per_month * k * self.timeline.government_funding;
         self.engage_actors(m);
         self.pay_contracts(m);
         self.enterprise_donations();
         self.social_organisation_budgets();
         self.subsidies();
         if self.cal.campaign {
+            // a campaign runs only if government can pay for it this step
             let cost = self.scenario.instruments.mobilisation_campaigns.as_ref().map_or(0.0, |c| c.cost_per_month) * k;
-            self.gov_pay(cost);
+            if cost > self.gov_available {
+                self.cal.campaign = false;
+            } else {
+                self.gov_pay(cost);
+            }
         }
         self.community_fund_inflows();
         self.team_offers();
         self.recruit_targets();
+    }
+
+    /// Apply the scenario events that happen before month `until` and have not been applied.
+    fn apply_events(&mut self, until: u32) {
+        while self.timeline.applied < self.timeline.order.len() {
+            let idx = self.timeline.order[self.timeline.applied];
+            let event = self.scenario.events[idx].clone();
+            if event.month() >= until {
+                break;
+            }
+            self.timeline.applied += 1;
+            let month = event.month();
+            let so_index =
+                |name: &str, w: &World| w.scenario.actors.social_organisations.iter().position(|o| o.name == name);
+            let ent_index = |name: &str, w: &World| w.scenario.actors.enterprises.iter().position(|e| e.name == name);
+            match event {
+                Event::FundingChange { actor, factor, .. } => {
+                    if actor == "government" {
+                        self.timeline.government_funding = factor;
+                    } else if actor == "community_fund" {
+                        self.timeline.fund_funding = factor;
+                    } else if let Some(i) = so_index(&actor, self) {
+                        self.timeline.so_funding[i] = factor;
+                    } else if let Some(i) = ent_index(&actor, self) {
+                        self.timeline.enterprise_funding[i] = factor;
+                    }
+                }
+                Event::ContractEnd { social_organisation, .. } => {
+                    if let Some(i) = so_index(&social_organisation, self) {
+                        self.timeline.so_contracts_ended[i] = true;
+                    }
+                }
+                Event::EnterpriseEnter { enterprise, .. } => {
+                    if let Some(i) = ent_index(&enterprise, self) {
+                        self.timeline.enterprise_start[i] = Some(month);
+                        self.timeline.enterprise_end[i] = None;
+                    }
+                }
+                Event::EnterpriseLeave { enterprise, .. } => {
+                    if let Some(i) = ent_index(&enterprise, self) {
+                        self.timeline.enterprise_end[i] = Some(month);
+                    }
+                }
+                Event::SocialOrganisationEnter { social_organisation, .. } => {
+                    if let Some(i) = so_index(&social_organisation, self) {
+                        self.timeline.so_enter[i] = Some(month);
+                    }
+                }
+                Event::SocialOrganisationLeave { social_organisation, .. } => {
+                    if let Some(i) = so_index(&social_organisation, self) {
+                        self.social_organisation_leaves(i);
+                    }
+                }
+                Event::DemandShock { category, factor, duration_months, .. } => {
+                    let c = category.index();
+                    self.timeline.demand_factor[c] = factor;
+                    self.timeline.demand_until[c] = month.saturating_add(duration_months);
+                }
+                Event::PointsStart { .. } => self.timeline.points = Some(true),
+                Event::PointsStop { .. } => self.timeline.points = Some(false),
+                Event::Campaign { duration_months, .. } => {
+                    self.timeline.campaign_until =
+                        self.timeline.campaign_until.max(month.saturating_add(duration_months));
+                }
+                Event::CouncilStart { .. } => self.timeline.council = true,
+                Event::PlatformStart { .. } => self.timeline.platform = true,
+            }
+        }
+    }
+
+    /// A social organisation leaves with its money: its own teams carry on as resident teams if
+    /// a resident leads them, otherwise dissolve; teams under its umbrella lose it.
+    fn social_organisation_leaves(&mut self, i: usize) {
+        if self.timeline.so_left[i] {
+            return;
+        }
+        self.timeline.so_left[i] = true;
+        let money: f64 = self.so[i].funds.iter().sum();
+        self.so[i].funds = [0.0; SOURCES];
+        self.so[i].workers = 0;
+        self.audit.outflow += money;
+        let autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
+        for t in 0..self.teams.len() {
+            let team = &mut self.teams[t];
+            if !team.alive {
+                continue;
+            }
+            if team.so_umbrella == Some(i as u8) {
+                team.so_umbrella = None;
+            }
+            if team.sponsor == Sponsor::SocialOrganisation(i as u8) {
+                if team.leader != NOBODY {
+                    team.sponsor = Sponsor::Residents;
+                    team.autonomy = autonomy;
+                } else {
+                    self.dissolve(t);
+                }
+            }
+        }
     }
 
     /// Pay from government's budget for this step; returns what could be paid.
@@ -45,13 +150,15 @@ impl World {
 
     fn calendar(&mut self, m: u32) {
         let i = &self.scenario.instruments;
-        self.cal.campaign = i
-            .mobilisation_campaigns
-            .as_ref()
-            .is_some_and(|c| m >= c.start_month && (m - c.start_month) % c.interval_months < c.duration_months);
-        self.cal.points = i.points.as_ref().is_some_and(|p| on(m, p.start_month, p.end_month));
-        self.cal.council = i.deliberation_council.as_ref().is_some_and(|c| m >= c.start_month);
-        self.cal.platform = i.coordination_platform.as_ref().is_some_and(|c| m >= c.start_month);
+        let tl = &self.timeline;
+        self.cal.campaign = i.mobilisation_campaigns.as_ref().is_some_and(|c| {
+            (c.periodic && m >= c.start_month && (m - c.start_month) % c.interval_months < c.duration_months)
+                || m < tl.campaign_until
+        });
+        self.cal.points =
+            i.points.as_ref().is_some_and(|p| tl.points.unwrap_or_else(|| on(m, p.start_month, p.end_month)));
+        self.cal.council = i.deliberation_council.as_ref().is_some_and(|c| m >= c.start_month || tl.council);
+        self.cal.platform = i.coordination_platform.as_ref().is_some_and(|c| m >= c.start_month || tl.platform);
         // Reward intensity X: point value per hour relative to the reference value, shrunk by
         // rivalness as more residents take part (Kitts 2006) and by unpaid redemptions.
         (self.reward, self.recognition) = match (&i.points, self.cal.points) {
@@ -80,7 +187,8 @@ impl World {
         }
         for i in 0..self.so.len() {
             let p = &self.scenario.actors.social_organisations[i];
-            if !self.so[i].started && m >= p.start_month {
+            let entered = m >= p.start_month || self.timeline.so_enter[i].is_some_and(|e| m >= e);
+            if !self.so[i].started && entered && !self.timeline.so_left[i] {
                 self.so[i].started = true;
                 let (n, autonomy, umbrella) = (p.incubates_teams, autonomy_bits(&p.team_autonomy), p.umbrella);
                 for j in 0..n as usize {
@@ -95,9 +203,10 @@ impl World {
         }
         for i in 0..self.ent.len() {
             let p = &self.scenario.actors.enterprises[i];
-            let engaged = m >= p.start_month && m < p.start_month.saturating_add(p.horizon_months);
-            if engaged && !self.ent[i].has_engaged {
-                self.ent[i].has_engaged = true;
+            let start = self.timeline.enterprise_start[i].unwrap_or(p.start_month);
+            let end = start.saturating_add(p.horizon_months).min(self.timeline.enterprise_end[i].unwrap_or(u32::MAX));
+            let engaged = m >= start && m < end;
+            if engaged && !self.ent[i].engaged {
                 let (n, autonomy) = (p.founds_teams, autonomy_bits(&p.team_autonomy));
                 for j in 0..n as usize {
                     let c = category_order[j % category_order.len()];
@@ -151,7 +260,11 @@ impl World {
                 continue;
             };
             let c = &mut self.contracts[j];
-            if c.ended || m < p.start_month {
+            if self.timeline.so_contracts_ended[i] || self.timeline.so_left[i] {
+                c.ended = true;
+                c.runs_until = None;
+            }
+            if c.ended || m < p.start_month || !self.so[i].started {
                 continue;
             }
             if p.programme_end_month != 0 && m >= p.programme_end_month {
@@ -190,16 +303,17 @@ impl World {
                 continue;
             }
             let e = self.scenario.actors.enterprises[i].clone();
-            let total = e.donation_per_month * self.k;
+            let total = e.donation_per_month * self.k * self.timeline.enterprise_funding[i];
             if total <= 0.0 {
                 continue;
             }
             let own = self.give_to_teams(total * e.to_own_teams, ENT, |t| t.sponsor == Sponsor::Enterprise(i as u8));
-            let started = self.so.iter().filter(|s| s.started).count();
+            let left = &self.timeline.so_left;
+            let started = self.so.iter().enumerate().filter(|(o, s)| s.started && !left[*o]).count();
             let mut to_so = 0.0;
             if started > 0 {
                 let each = total * e.to_social_organisations / started as f64;
-                for so in self.so.iter_mut().filter(|s| s.started) {
+                for (_, so) in self.so.iter_mut().enumerate().filter(|(o, s)| s.started && !left[*o]) {
                     so.funds[ENT] += each;
                     so.income[ENT] += each;
                     to_so += each;
@@ -216,11 +330,12 @@ impl World {
     fn social_organisation_budgets(&mut self) {
         let k = self.k;
         for i in 0..self.so.len() {
-            if !self.so[i].started {
+            if !self.so[i].started || self.timeline.so_left[i] {
+                self.so[i].workers = 0;
                 continue;
             }
             let p = self.scenario.actors.social_organisations[i].clone();
-            let grant = p.foundation_grant_per_month * k;
+            let grant = p.foundation_grant_per_month * k * self.timeline.so_funding[i];
             self.so[i].funds[SO] += grant;
             self.so[i].income[SO] += grant;
             self.audit.inflow += grant;
@@ -278,7 +393,9 @@ impl World {
         } else {
             0.0
         };
-        let inflow = (f.merchants as f64 * f.merchant_contribution + f.social_enterprise_income + donors) * k;
+        let inflow = (f.merchants as f64 * f.merchant_contribution + f.social_enterprise_income + donors)
+            * k
+            * self.timeline.fund_funding;
         self.fund += inflow;
         self.audit.inflow += inflow;
         let grant = self.fund * self.per_step(f.grant_rate);

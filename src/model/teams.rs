@@ -106,6 +106,7 @@ impl World {
         let mut gov_programme_output = 0.0;
         let mut volunteer_total_hours = 0.0;
         let council = self.cal.council;
+        let mut redeployable = 0.0;
         for t in self.teams.iter_mut().filter(|t| t.alive) {
             let needed = t.hours * p.material_cost_per_hour;
             let own = t.hours * p.self_materials_per_hour;
@@ -119,7 +120,8 @@ impl World {
                 || (council && t.sponsor == Sponsor::Residents);
             let scope = if recognised { 1.0 } else { p.unrecognised_scope };
             let output = t.effective_hours * factor * scope;
-            supply[t.category] += output;
+            supply[t.category] += output * (1.0 - p.redeploy_share);
+            redeployable += output * p.redeploy_share;
             if t.sponsor == Sponsor::Government || t.registered {
                 gov_programme_output += output;
             }
@@ -147,20 +149,34 @@ impl World {
                 professional += e.store_service_hours * k;
             }
         }
-        let mut delivered = 0.0;
-        let mut weighted = 0.0;
-        let mut covs = [0.0f64; super::entities::CATEGORIES];
+        let month = self.month();
+        let demands: [f64; CATEGORIES] =
+            std::array::from_fn(|c| demand_rate[c] * self.timeline.demand(c, month) * residents / 1000.0 * k);
         for c in 0..supply.len() {
             let share = if total_rate > 0.0 { demand_rate[c] / total_rate } else { 0.0 };
             supply[c] += professional * share;
-            let demand = demand_rate[c] * residents / 1000.0 * k;
-            covs[c] = coverage(supply[c], demand);
-            delivered += supply[c].min(demand);
-            weighted += covs[c] * demand_rate[c];
         }
-        let cov = if total_rate > 0.0 { weighted / total_rate } else { 1.0 };
+        // the redeployable share of volunteer output goes where need is unmet, in proportion
+        let unmet: [f64; CATEGORIES] = std::array::from_fn(|c| (demands[c] - supply[c]).max(0.0));
+        let total_unmet: f64 = unmet.iter().sum();
+        if total_unmet > 0.0 {
+            let used = redeployable.min(total_unmet);
+            for c in 0..CATEGORIES {
+                supply[c] += used * unmet[c] / total_unmet;
+            }
+        }
+        let mut delivered = 0.0;
+        let mut weighted = 0.0;
+        let mut covs = [0.0f64; CATEGORIES];
+        for c in 0..CATEGORIES {
+            covs[c] = coverage(supply[c], demands[c]);
+            delivered += supply[c].min(demands[c]);
+            weighted += covs[c] * demands[c];
+        }
+        let total_demand: f64 = demands.iter().sum();
+        let cov = if total_demand > 0.0 { weighted / total_demand } else { 1.0 };
         for t in self.teams.iter_mut().filter(|t| t.alive) {
-            t.success *= usefulness(supply[t.category], demand_rate[t.category] * residents / 1000.0 * k) as f32;
+            t.success *= usefulness(supply[t.category], demands[t.category]) as f32;
         }
         let r = &mut self.record;
         r.coverage_by_category = covs;

@@ -36,7 +36,6 @@ pub struct SoState {
 #[derive(Clone, Debug, Default)]
 pub struct EntState {
     pub engaged: bool,
-    pub has_engaged: bool,
 }
 
 /// A purchase-of-services programme's running state.
@@ -46,6 +45,67 @@ pub struct ContractState {
     pub runs_until: Option<u32>,
     /// The programme is over (not renewed or ended).
     pub ended: bool,
+}
+
+/// The running effect of timeline events (scenario `events`), applied in month order.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    /// Indices of scenario events sorted by month (stable), and how many have been applied.
+    pub order: Vec<usize>,
+    pub applied: usize,
+    pub government_funding: f64,
+    pub so_funding: Vec<f64>,
+    pub enterprise_funding: Vec<f64>,
+    pub fund_funding: f64,
+    pub so_contracts_ended: Vec<bool>,
+    pub so_enter: Vec<Option<u32>>,
+    pub so_left: Vec<bool>,
+    pub enterprise_start: Vec<Option<u32>>,
+    pub enterprise_end: Vec<Option<u32>>,
+    /// Demand multiplier by category and the month it ends (exclusive).
+    pub demand_factor: [f64; CATEGORIES],
+    pub demand_until: [u32; CATEGORIES],
+    pub points: Option<bool>,
+    pub campaign_until: u32,
+    pub council: bool,
+    pub platform: bool,
+}
+
+impl Timeline {
+    fn new(s: &Scenario) -> Timeline {
+        let mut order: Vec<usize> = (0..s.events.len()).collect();
+        order.sort_by_key(|&i| s.events[i].month());
+        let n_so = s.actors.social_organisations.len();
+        let n_ent = s.actors.enterprises.len();
+        Timeline {
+            order,
+            applied: 0,
+            government_funding: 1.0,
+            so_funding: vec![1.0; n_so],
+            enterprise_funding: vec![1.0; n_ent],
+            fund_funding: 1.0,
+            so_contracts_ended: vec![false; n_so],
+            so_enter: vec![None; n_so],
+            so_left: vec![false; n_so],
+            enterprise_start: vec![None; n_ent],
+            enterprise_end: vec![None; n_ent],
+            demand_factor: [1.0; CATEGORIES],
+            demand_until: [0; CATEGORIES],
+            points: None,
+            campaign_until: 0,
+            council: false,
+            platform: false,
+        }
+    }
+
+    /// Demand multiplier of category c in month m.
+    pub fn demand(&self, c: usize, m: u32) -> f64 {
+        if m < self.demand_until[c] {
+            self.demand_factor[c]
+        } else {
+            1.0
+        }
+    }
 }
 
 /// Which instruments are on in this step.
@@ -81,6 +141,7 @@ pub struct World {
     /// Community fund balance (yuan).
     pub fund: f64,
     pub(crate) cal: Calendar,
+    pub timeline: Timeline,
     /// Reward intensity X of the points scheme this step (0 when off).
     pub(crate) reward: f32,
     /// Recognition value R this step.
@@ -148,6 +209,7 @@ impl World {
             contracts: vec![ContractState::default(); s.instruments.purchase_of_services.len()],
             fund,
             cal: Calendar::default(),
+            timeline: Timeline::new(&s),
             reward: 0.0,
             recognition: 0.0,
             points_paid_ratio: 1.0,

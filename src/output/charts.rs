@@ -58,7 +58,8 @@ const PALETTE: [RGBColor; 7] = [
 pub fn model_colour(name: &str, index: usize) -> RGBColor {
     const DRIVERS: [&str; 5] =
         ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
-    match DRIVERS.iter().position(|d| *d == name) {
+    // a variant of a driver model ("government-driven-withdrawal") keeps the driver's colour
+    match DRIVERS.iter().position(|d| name == *d || name.starts_with(&format!("{d}-"))) {
         Some(i) => PALETTE[i],
         None => PALETTE[(5 + index) % PALETTE.len()],
     }
@@ -127,6 +128,8 @@ pub struct Timeseries<'a> {
     pub metrics: &'a [&'a str],
     pub models: &'a [ModelSeries],
     pub months_per_step: f64,
+    /// Scheduled events to mark: (year, label).
+    pub events: &'a [(f64, String)],
 }
 
 impl Figure for Timeseries<'_> {
@@ -134,7 +137,7 @@ impl Figure for Timeseries<'_> {
     where
         DB::ErrorType: 'static,
     {
-        draw_timeseries(root, self.heading, self.metrics, self.models, self.months_per_step)
+        draw_timeseries(root, self.heading, self.metrics, self.models, self.months_per_step, self.events)
     }
 }
 
@@ -202,7 +205,34 @@ fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
     (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
 }
 
-/// Shared legend strip: a coloured line and the model's name for each model.
+/// Width in pixels of one legend entry (line sample plus name).
+fn legend_entry_width(name: &str) -> i32 {
+    70 + (LEGEND as f64 * 0.56) as i32 * name.chars().count() as i32
+}
+
+/// Legend rows of entries that fit in `width` pixels.
+fn legend_rows<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> Vec<Vec<&'a str>> {
+    let mut rows: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut used = 0;
+    for n in names {
+        let w = legend_entry_width(n);
+        if used + w > width as i32 - 20 && !rows.last().unwrap().is_empty() {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        rows.last_mut().unwrap().push(n);
+        used += w;
+    }
+    rows
+}
+
+/// Height of the legend strip: one line per row of entries plus the note.
+fn legend_height<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> u32 {
+    legend_rows(width, names).len() as u32 * 38 + 40
+}
+
+/// Shared legend strip: a coloured line and the model's name for each model, wrapped into
+/// rows, with a note on what lines and bands mean.
 fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     models: &[(&str, RGBColor)],
@@ -211,21 +241,24 @@ fn legend<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (w, h) = area.dim_in_pixel();
+    let (w, _) = area.dim_in_pixel();
     let font = (FAMILY, LEGEND).into_font();
-    let widths: Vec<i32> =
-        models.iter().map(|(n, _)| 70 + (LEGEND as f64 * 0.56) as i32 * n.chars().count() as i32).collect();
-    let total: i32 = widths.iter().sum();
-    let mut x = ((w as i32 - total) / 2).max(10);
-    let y = (h / 2) as i32 - if note.is_empty() { 0 } else { 10 };
-    for ((name, colour), width) in models.iter().zip(widths) {
-        area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?;
-        area.draw(&Text::new(name.to_string(), (x + 46, y - LEGEND as i32 / 2), font.clone()))?;
-        x += width;
+    let rows = legend_rows(w, models.iter().map(|(n, _)| *n));
+    let mut y = 22;
+    for row in &rows {
+        let total: i32 = row.iter().map(|n| legend_entry_width(n)).sum();
+        let mut x = ((w as i32 - total) / 2).max(10);
+        for name in row {
+            let colour = models.iter().find(|(n, _)| n == name).map_or(BLACK, |(_, c)| *c);
+            area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?;
+            area.draw(&Text::new(name.to_string(), (x + 46, y - LEGEND as i32 / 2), font.clone()))?;
+            x += legend_entry_width(name);
+        }
+        y += 38;
     }
     if !note.is_empty() {
         let note_font = (FAMILY, NOTE).into_font().color(&RGBColor(80, 80, 80));
-        area.draw(&Text::new(note.to_string(), (10, y + 22), note_font))?;
+        area.draw(&Text::new(note.to_string(), (10, y - 12), note_font))?;
     }
     Ok(())
 }
@@ -237,6 +270,7 @@ pub fn draw_timeseries<DB: DrawingBackend>(
     metrics: &[&str],
     models: &[ModelSeries],
     months_per_step: f64,
+    events: &[(f64, String)],
 ) -> Result<(), Box<dyn Error>>
 where
     DB::ErrorType: 'static,
@@ -244,7 +278,8 @@ where
     root.fill(&WHITE)?;
     let root = root.titled(heading, (FAMILY, TITLE))?;
     let (_, h) = root.dim_in_pixel();
-    let (plots, strip) = root.split_vertically(h - 90);
+    let (plots, strip) =
+        root.split_vertically(h - legend_height(root.dim_in_pixel().0, models.iter().map(|m| m.name.as_str())));
     let cols = 3.min(metrics.len()).max(1);
     let rows = metrics.len().div_ceil(cols);
     let steps = models.first().map_or(0, |m| m.bands.first().map_or(0, |b| b.mean.len()));
@@ -278,6 +313,16 @@ where
             for (upper, lower) in finite_runs(&xs, &b.high).into_iter().zip(finite_runs(&xs, &b.low)) {
                 let polygon: Vec<(f64, f64)> = upper.iter().copied().chain(lower.iter().rev().copied()).collect();
                 chart.draw_series(std::iter::once(Polygon::new(polygon, s.colour.mix(0.18).filled())))?;
+            }
+        }
+        // scheduled events: dashed vertical lines, labelled in the first panel
+        for (n, (year, label)) in events.iter().enumerate() {
+            let line = vec![(*year, lo), (*year, hi)];
+            chart.draw_series(DashedLineSeries::new(line, 8, 6, RGBColor(90, 90, 90).stroke_width(2)))?;
+            if id == &metrics[0] {
+                let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
+                let y = hi - (hi - lo) * (0.06 + 0.08 * (n % 3) as f64);
+                chart.draw_series(std::iter::once(Text::new(format!(" {label}"), (*year, y), font)))?;
             }
         }
         for s in models {
@@ -392,7 +437,8 @@ where
     root.fill(&WHITE)?;
     let root = root.titled(heading, (FAMILY, TITLE))?;
     let (_, h) = root.dim_in_pixel();
-    let (plots, strip) = root.split_vertically(h - 90);
+    let (plots, strip) =
+        root.split_vertically(h - legend_height(root.dim_in_pixel().0, models.iter().map(|m| m.name.as_str())));
     let cols = 3.min(metrics.len()).max(1);
     let rows = metrics.len().div_ceil(cols);
     let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();
@@ -419,7 +465,8 @@ where
     root.fill(&WHITE)?;
     let root = root.titled("Dependency between volunteers and government (final year)", (FAMILY, TITLE))?;
     let (_, h) = root.dim_in_pixel();
-    let (plots, strip) = root.split_vertically(h - 90);
+    let (plots, strip) =
+        root.split_vertically(h - legend_height(root.dim_in_pixel().0, models.iter().map(|m| m.name.as_str())));
     let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
     // left: grouped bars by dimension
     let dims = [

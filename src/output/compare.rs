@@ -255,11 +255,15 @@ pub fn write_comparison_files(
         })
         .collect();
     let heading = format!("Driver models compared — mean and 95% CI over {} replications", c.replications);
+    let mut events: Vec<(f64, String)> = scenarios.iter().flat_map(super::event_marks).collect();
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    events.dedup();
     let ts = charts::Timeseries {
         heading: &heading,
         metrics: TIMESERIES_PANELS,
         models: &models,
         months_per_step: c.months_per_step,
+        events: &events,
     };
     charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
     charts::save(&dir.join("dependency"), (1800, 800), &charts::Dependency { models: &models })

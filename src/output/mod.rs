@@ -67,6 +67,7 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
         );
     }
     let max_residual = reps.iter().map(|r| r.money_residual).fold(0.0, f64::max);
+    let events = events_json(s, reps);
     json!({
         "scenario": s.name,
         "description": s.description,
@@ -79,8 +80,59 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
         "statistics": "mean, sample SD and 95% t-interval across replications of each replication's final-year mean (final_year) or whole-run mean (whole_run) of the metric; undefined values are null and n counts replications where the statistic is defined",
         "money_conservation_max_residual_yuan": max_residual,
         "metrics": metrics,
+        "events": events,
         "resolved_scenario": serde_json::to_value(s).unwrap_or(Value::Null),
     })
+}
+
+/// Shock measures of coverage around every scheduled event, estimated across replications.
+pub fn events_json(s: &Scenario, reps: &[Replication]) -> Value {
+    let Some(q) = crate::measures::index_of("coverage") else { return Value::Array(vec![]) };
+    let k = s.time.step_months.max(1);
+    let steps = |months: u32| months.div_ceil(k) as usize;
+    let ms = &s.measures;
+    let list: Vec<Value> = s
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let shocks: Vec<crate::measures::Shock> = reps
+                .iter()
+                .map(|r| {
+                    let series: Vec<f64> = r.rows.iter().map(|row| row[q]).collect();
+                    crate::measures::shock(
+                        &series,
+                        (e.month() / k) as usize,
+                        steps(ms.shock_baseline_months),
+                        steps(ms.shock_horizon_months),
+                        ms.recovery_threshold,
+                        steps(ms.recovery_hold_months),
+                        k as f64,
+                    )
+                })
+                .collect();
+            let est = |f: fn(&crate::measures::Shock) -> f64| estimate_json(&Estimate::of(&shocks.iter().map(f).collect::<Vec<_>>()));
+            let recovered = shocks.iter().filter(|x| x.recovery_months.is_finite()).count();
+            json!({
+                "index": i,
+                "type": e.kind(),
+                "month": e.month(),
+                "event": serde_json::to_value(e).unwrap_or(Value::Null),
+                "measured_on": "coverage",
+                "robustness": est(|x| x.robustness),
+                "resilience_loss_months": est(|x| x.resilience_loss),
+                "recovery_months": est(|x| x.recovery_months),
+                "recovered_share": if shocks.is_empty() { Value::Null } else { json!(recovered as f64 / shocks.len() as f64) },
+                "persistence": est(|x| x.persistence),
+            })
+        })
+        .collect();
+    Value::Array(list)
+}
+
+/// Event markers for charts: (year, label).
+pub fn event_marks(s: &Scenario) -> Vec<(f64, String)> {
+    s.events.iter().map(|e| (e.month() as f64 / 12.0, e.kind().replace('_', " "))).collect()
 }
 
 /// Check, before a long run, that results can be written under `folder` (creating it).
@@ -139,6 +191,7 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
         metrics: TIMESERIES_PANELS,
         models: &models,
         months_per_step: s.time.step_months as f64,
+        events: &event_marks(s),
     };
     charts::save(&dir.join("timeseries"), (1800, 1050), &figure).map_err(io::Error::other)
 }

@@ -48,11 +48,91 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// Read, parse and validate a scenario file. The scenario's name defaults to the file stem.
+/// A file with `"extends": "base.json"` is merged over its base first (see [`Scenario::extends`]).
 pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| ScenarioError::Io { file: file.to_path_buf(), message: e.to_string() })?;
+    let text = read(file)?;
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
-    parse(&text, file, stem)
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(_) => return parse(&text, file, stem), // parse() reports the syntax error with its position
+    };
+    if value.get("extends").is_none() {
+        return parse(&text, file, stem);
+    }
+    let merged = resolve_extends(value, file, 0)?;
+    from_value(merged, file, stem)
+}
+
+fn read(file: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(file).map_err(|e| ScenarioError::Io { file: file.to_path_buf(), message: e.to_string() })
+}
+
+/// Follow `extends` chains (at most 8 deep) and merge each file over its base.
+fn resolve_extends(
+    mut value: serde_json::Value,
+    file: &Path,
+    depth: usize,
+) -> Result<serde_json::Value, ScenarioError> {
+    let Some(base) = value.as_object_mut().and_then(|o| o.remove("extends")) else { return Ok(value) };
+    let invalid = |message: String| ScenarioError::Invalid {
+        file: file.to_path_buf(),
+        issues: vec![Issue { path: "extends".into(), message }],
+    };
+    let Some(base) = base.as_str() else { return Err(invalid(format!("expected a file path, found {base}"))) };
+    if depth >= 8 {
+        return Err(invalid("more than 8 levels of `extends` (is there a cycle?)".into()));
+    }
+    let base_path = file.parent().unwrap_or(Path::new(".")).join(base);
+    let text = read(&base_path).map_err(|e| invalid(format!("cannot use \"{base}\": {e}")))?;
+    let mut base_value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| invalid(format!("\"{}\" is not valid JSON: {e}", base_path.display())))?;
+    base_value = resolve_extends(base_value, &base_path, depth + 1)?;
+    if let Some(o) = base_value.as_object_mut() {
+        o.remove("name");
+        o.remove("$schema");
+    }
+    merge(&mut base_value, value);
+    Ok(base_value)
+}
+
+/// Deep merge: objects merge key by key, anything else replaces.
+fn merge(base: &mut serde_json::Value, over: serde_json::Value) {
+    match (base, over) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+fn from_value(value: serde_json::Value, file: &Path, default_name: &str) -> Result<Scenario, ScenarioError> {
+    let mut scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Parse {
+        file: file.to_path_buf(),
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })?;
+    finish(&mut scenario, file, default_name)?;
+    Ok(scenario)
+}
+
+fn finish(scenario: &mut Scenario, file: &Path, default_name: &str) -> Result<(), ScenarioError> {
+    if scenario.name.is_empty() {
+        scenario.name = default_name.to_string();
+    }
+    scenario.extends = None;
+    let issues = validate(scenario);
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError::Invalid { file: file.to_path_buf(), issues })
+    }
 }
 
 /// Parse and validate scenario text; `file` is only used in messages.
@@ -67,15 +147,15 @@ pub fn parse(text: &str, file: &Path, default_name: &str) -> Result<Scenario, Sc
             message: if syntax { format!("not valid JSON: {}", e.inner()) } else { e.inner().to_string() },
         }
     })?;
-    if scenario.name.is_empty() {
-        scenario.name = default_name.to_string();
+    if scenario.extends.is_some() {
+        let message = "`extends` needs the scenario to be loaded from a file (govsim::scenario::load)".to_string();
+        return Err(ScenarioError::Invalid {
+            file: file.to_path_buf(),
+            issues: vec![Issue { path: "extends".into(), message }],
+        });
     }
-    let issues = validate(&scenario);
-    if issues.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(ScenarioError::Invalid { file: file.to_path_buf(), issues })
-    }
+    finish(&mut scenario, file, default_name)?;
+    Ok(scenario)
 }
 
 /// Every range and consistency problem of a scenario (empty = valid).

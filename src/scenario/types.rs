@@ -13,6 +13,10 @@ params! {
         /// Optional JSON Schema reference for editors (`govsim schema > govsim.schema.json`).
         #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
         schema_ref: Option<String> = None;
+        /// Path of a scenario file this one builds on (relative to this file): its fields are
+        /// taken as defaults and this file's fields override them (objects merge, lists and values replace). `name` is not inherited.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        extends: Option<String> = None;
         /// Short identifier used for the output folder (letters, digits, `-`, `_`); defaults to the file name.
         name: String = String::new();
         /// Free text: what this scenario represents and where its numbers come from.
@@ -27,6 +31,8 @@ params! {
         actors: Actors = Actors::default();
         /// Policy instruments switched on in this scenario (absent = off).
         instruments: Instruments = Instruments::default();
+        /// Changes scheduled at given months (timeline events), applied through the same mechanisms as everything else.
+        events: Vec<Event> = Vec::new();
         /// Settings of the measures (windows, importance weights, thresholds).
         measures: MeasureSettings = MeasureSettings::default();
     }
@@ -314,6 +320,8 @@ params! {
         material_floor: f64 = 0.6, range(0.0, 1.0), unit("1");
         /// Materials volunteers bring themselves (in-kind self-funding).
         self_materials_per_hour: f64 = 1.0, range(0.0, 10_000.0), unit("yuan/hour");
+        /// Share of each team's output that can be redeployed to whichever categories have unmet need (surges, epidemics [000]).
+        redeploy_share: f64 = 0.3, range(0.0, 1.0), unit("share");
         /// Reach of a team with no legitimacy source at all, relative to one with some [002: unregistered groups cannot act widely].
         unrecognised_scope: f64 = 0.7, range(0.0, 1.0), unit("1");
     }
@@ -531,6 +539,8 @@ params! {
     pub struct Campaigns {
         /// First month with a campaign.
         start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Whether campaigns recur every interval (false: only campaigns scheduled as events).
+        periodic: bool = true;
         /// Months between campaign starts.
         interval_months: u32 = 4, range(1, 600), unit("months");
         /// Months each campaign lasts.
@@ -660,6 +670,14 @@ params! {
         sole_dependence_threshold: f64 = 0.9, range(0.5, 1.0), unit("share");
         /// Legitimacy weight of each source a team holds.
         legitimacy: LegitimacyWeights = LegitimacyWeights::default();
+        /// Months before an event whose mean coverage is the baseline Q_pre of the shock measures (DA §3.1).
+        shock_baseline_months: u32 = 12, range(1, 120), unit("months");
+        /// Horizon H after an event over which the shock measures are computed.
+        shock_horizon_months: u32 = 36, range(1, 600), unit("months");
+        /// Coverage counts as recovered at this share of Q_pre.
+        recovery_threshold: f64 = 0.9, range(0.0, 1.0), unit("share of Q_pre");
+        /// Months coverage must stay recovered (DA §3.1: 8 weeks).
+        recovery_hold_months: u32 = 2, range(1, 120), unit("months");
     }
 }
 
@@ -719,8 +737,245 @@ params! {
     }
 }
 
+/// Service categories, for events that change demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    ElderCare,
+    Children,
+    Environment,
+    Safety,
+    Mediation,
+    Emergency,
+}
+impl Category {
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A change scheduled at a month. Events act only through the model's generic mechanisms:
+/// money, contracts, actors' presence, demand, and instruments switched on or off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A funder's money is scaled from this month on: "government" (its budget), a social
+    /// organisation's name (its foundation grants), an enterprise's name (its donations) or
+    /// "community_fund" (merchants, social enterprises, residents). factor 0 stops it.
+    FundingChange {
+        /// Month of the change.
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        /// Who changes their funding.
+        actor: String,
+        /// New level relative to the scenario's value (0 = stop, 0.5 = halve, 1 = restore).
+        #[schemars(range(min = 0.0, max = 100.0))]
+        factor: f64,
+    },
+    /// Every purchase-of-services programme with this social organisation ends (not renewed).
+    ContractEnd {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        social_organisation: String,
+    },
+    /// An enterprise starts engaging now (its horizon counts from here).
+    EnterpriseEnter {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        enterprise: String,
+    },
+    /// An enterprise leaves now (its horizon ends early).
+    EnterpriseLeave {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        enterprise: String,
+    },
+    /// A social organisation starts working in the community now (the third party of [002]).
+    SocialOrganisationEnter {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        social_organisation: String,
+    },
+    /// A social organisation leaves with its money; its teams carry on only if led by a resident.
+    SocialOrganisationLeave {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        social_organisation: String,
+    },
+    /// Demand of a category is multiplied for some months (an epidemic raises emergency demand [000]).
+    DemandShock {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        category: Category,
+        /// Multiplier of the category's demand.
+        #[schemars(range(min = 0.0, max = 1000.0))]
+        factor: f64,
+        /// Months the shock lasts.
+        #[schemars(range(min = 1, max = 600))]
+        duration_months: u32,
+    },
+    /// The points scheme (instruments.points) starts now.
+    PointsStart {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+    },
+    /// The points scheme stops now.
+    PointsStop {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+    },
+    /// A mobilisation campaign (with instruments.mobilisation_campaigns' reach, call-out and cost).
+    Campaign {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+        #[schemars(range(min = 1, max = 600))]
+        duration_months: u32,
+    },
+    /// The deliberation council (instruments.deliberation_council) starts sitting now.
+    CouncilStart {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+    },
+    /// The coordination platform (instruments.coordination_platform) starts now.
+    PlatformStart {
+        #[schemars(range(min = 0, max = 6000))]
+        month: u32,
+    },
+}
+
+impl Event {
+    pub fn month(&self) -> u32 {
+        match self {
+            Event::FundingChange { month, .. }
+            | Event::ContractEnd { month, .. }
+            | Event::EnterpriseEnter { month, .. }
+            | Event::EnterpriseLeave { month, .. }
+            | Event::SocialOrganisationEnter { month, .. }
+            | Event::SocialOrganisationLeave { month, .. }
+            | Event::DemandShock { month, .. }
+            | Event::PointsStart { month }
+            | Event::PointsStop { month }
+            | Event::Campaign { month, .. }
+            | Event::CouncilStart { month }
+            | Event::PlatformStart { month } => *month,
+        }
+    }
+
+    /// The event's type as written in scenario files.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::FundingChange { .. } => "funding_change",
+            Event::ContractEnd { .. } => "contract_end",
+            Event::EnterpriseEnter { .. } => "enterprise_enter",
+            Event::EnterpriseLeave { .. } => "enterprise_leave",
+            Event::SocialOrganisationEnter { .. } => "social_organisation_enter",
+            Event::SocialOrganisationLeave { .. } => "social_organisation_leave",
+            Event::DemandShock { .. } => "demand_shock",
+            Event::PointsStart { .. } => "points_start",
+            Event::PointsStop { .. } => "points_stop",
+            Event::Campaign { .. } => "campaign",
+            Event::CouncilStart { .. } => "council_start",
+            Event::PlatformStart { .. } => "platform_start",
+        }
+    }
+}
+
+impl Check for Event {
+    fn check(&self, path: &str, issues: &mut Vec<Issue>) {
+        use super::params::check_range;
+        check_range(self.month(), 0.0, 6000.0, "month", &format!("{path}.month"), issues);
+        match self {
+            Event::FundingChange { factor, .. } => {
+                factor.check(&format!("{path}.factor"), issues);
+                check_range(*factor, 0.0, 100.0, "1", &format!("{path}.factor"), issues);
+            }
+            Event::DemandShock { factor, duration_months, .. } => {
+                factor.check(&format!("{path}.factor"), issues);
+                check_range(*factor, 0.0, 1000.0, "1", &format!("{path}.factor"), issues);
+                check_range(*duration_months, 1.0, 600.0, "months", &format!("{path}.duration_months"), issues);
+            }
+            Event::Campaign { duration_months, .. } => {
+                check_range(*duration_months, 1.0, 600.0, "months", &format!("{path}.duration_months"), issues);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// References and timing of events.
+fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
+    let months = s.time.years.saturating_mul(12);
+    let so_names: Vec<&str> = s.actors.social_organisations.iter().map(|o| o.name.as_str()).collect();
+    let ent_names: Vec<&str> = s.actors.enterprises.iter().map(|e| e.name.as_str()).collect();
+    let list = |names: &[&str]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    for (i, e) in s.events.iter().enumerate() {
+        let p = format!("events[{i}]");
+        let mut push = |field: &str, message: String| issues.push(Issue { path: format!("{p}.{field}"), message });
+        if e.month() >= months {
+            push(
+                "month",
+                format!("value {} is after the end of the run (month {})", e.month(), months.saturating_sub(1)),
+            );
+        }
+        match e {
+            Event::FundingChange { actor, .. } => {
+                let known = actor == "government"
+                    || actor == "community_fund" && s.actors.community_fund.is_some()
+                    || so_names.contains(&actor.as_str())
+                    || ent_names.contains(&actor.as_str());
+                if !known {
+                    push(
+                        "actor",
+                        format!(
+                            "\"{actor}\" is not a funder of this scenario (known: government{}, social organisations: {}, enterprises: {})",
+                            if s.actors.community_fund.is_some() { ", community_fund" } else { "" },
+                            list(&so_names),
+                            list(&ent_names)
+                        ),
+                    );
+                }
+            }
+            Event::ContractEnd { social_organisation: n, .. }
+            | Event::SocialOrganisationEnter { social_organisation: n, .. }
+            | Event::SocialOrganisationLeave { social_organisation: n, .. }
+                if !so_names.contains(&n.as_str()) =>
+            {
+                push(
+                    "social_organisation",
+                    format!("\"{n}\" is not a social organisation of this scenario (known: {})", list(&so_names)),
+                );
+            }
+            Event::EnterpriseEnter { enterprise: n, .. } | Event::EnterpriseLeave { enterprise: n, .. }
+                if !ent_names.contains(&n.as_str()) =>
+            {
+                push(
+                    "enterprise",
+                    format!("\"{n}\" is not an enterprise of this scenario (known: {})", list(&ent_names)),
+                );
+            }
+            Event::PointsStart { .. } | Event::PointsStop { .. } if s.instruments.points.is_none() => {
+                push("type", "a points event needs instruments.points (the scheme's parameters)".into());
+            }
+            Event::Campaign { .. } if s.instruments.mobilisation_campaigns.is_none() => {
+                push(
+                    "type",
+                    "a campaign event needs instruments.mobilisation_campaigns (reach, call-out, cost)".into(),
+                );
+            }
+            Event::CouncilStart { .. } if s.instruments.deliberation_council.is_none() => {
+                push("type", "council_start needs instruments.deliberation_council (its parameters)".into());
+            }
+            Event::PlatformStart { .. } if s.instruments.coordination_platform.is_none() => {
+                push("type", "platform_start needs instruments.coordination_platform (its parameters)".into());
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Collects cross-field problems that per-field ranges cannot express.
 pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
+    check_events(s, issues);
     let mut push = |path: &str, message: String| issues.push(Issue { path: path.to_string(), message });
     let t = &s.community.traits;
     for (name, mean, sd) in [

@@ -1,0 +1,158 @@
+//! Pattern-oriented validation (MODEL.md §4; DA §6.2) on the shipped experiments: each pattern
+//! is a statistic with an acceptance criterion over paired replications (common random
+//! numbers). Run with `--nocapture` to see the measured values that docs/validation.md reports.
+
+use govsim::experiment::{run_many, stats::t_quantile_975, Replication};
+use govsim::measures::{index_of, shock};
+use govsim::scenario::{self, Scenario};
+use std::path::Path;
+
+const REPS: u32 = 12;
+
+fn load(path: &str) -> Scenario {
+    scenario::load(Path::new(path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn run(paths: &[&str]) -> Vec<Vec<Replication>> {
+    let s: Vec<Scenario> = paths.iter().map(|p| load(p)).collect();
+    run_many(&s, 4242, REPS)
+}
+
+/// Per replication, mean of a metric over steps [from, to).
+fn window(reps: &[Replication], metric: &str, from: usize, to: usize) -> Vec<f64> {
+    let m = index_of(metric).unwrap();
+    reps.iter()
+        .map(|r| {
+            let v: Vec<f64> = r.rows[from..to].iter().map(|row| row[m]).filter(|x| x.is_finite()).collect();
+            v.iter().sum::<f64>() / v.len() as f64
+        })
+        .collect()
+}
+
+/// Mean and 95% CI of paired differences.
+fn paired(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = t_quantile_975(d.len() - 1) * sd / n.sqrt();
+    (mean, mean - half, mean + half)
+}
+
+fn report(label: &str, a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    let (m, lo, hi) = paired(a, b);
+    let ma = a.iter().sum::<f64>() / a.len() as f64;
+    let mb = b.iter().sum::<f64>() / b.len() as f64;
+    eprintln!("{label}: {ma:.4} vs {mb:.4}, difference {m:.4} [{lo:.4}, {hi:.4}]");
+    (m, lo, hi)
+}
+
+const FINAL: (usize, usize) = (108, 120);
+
+#[test]
+fn p2_third_party_entry_lowers_dependence_and_raises_skill() {
+    let r = run(&[
+        "scenarios/experiments/third-party-entry/third-party-year3.json",
+        "scenarios/experiments/third-party-entry/government-only.json",
+    ]);
+    let (_, _, hi) = report(
+        "P2 dependence_on_government",
+        &window(&r[0], "dependence_on_government", FINAL.0, FINAL.1),
+        &window(&r[1], "dependence_on_government", FINAL.0, FINAL.1),
+    );
+    assert!(hi < 0.0, "dependence did not fall");
+    let (_, _, hi) = report(
+        "P2 asymmetry",
+        &window(&r[0], "asymmetry", FINAL.0, FINAL.1),
+        &window(&r[1], "asymmetry", FINAL.0, FINAL.1),
+    );
+    assert!(hi < 0.0, "asymmetry did not fall");
+    let (_, lo, _) = report(
+        "P2 mean_skill",
+        &window(&r[0], "mean_skill", FINAL.0, FINAL.1),
+        &window(&r[1], "mean_skill", FINAL.0, FINAL.1),
+    );
+    assert!(lo > 0.0, "skill did not rise");
+}
+
+/// Persistence of coverage after the month-60 withdrawal (Q at the end of a 36-month horizon / Q_pre).
+fn persistence(reps: &[Replication]) -> Vec<f64> {
+    let q = index_of("coverage").unwrap();
+    reps.iter()
+        .map(|r| {
+            let series: Vec<f64> = r.rows.iter().map(|row| row[q]).collect();
+            shock(&series, 60, 12, 36, 0.9, 2, 1.0).persistence
+        })
+        .collect()
+}
+
+#[test]
+fn p3_volunteer_led_holds_up_best_when_support_stops() {
+    let names =
+        ["volunteer-led", "government-driven", "social-organisation-driven", "enterprise-driven", "multi-actor"];
+    let paths: Vec<String> =
+        names.iter().map(|n| format!("scenarios/experiments/support-withdrawal/{n}.json")).collect();
+    let r = run(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+    let vl = persistence(&r[0]);
+    for (i, n) in names.iter().enumerate().skip(1) {
+        let (_, lo, _) = report(&format!("P3 persistence volunteer-led vs {n}"), &vl, &persistence(&r[i]));
+        assert!(lo > 0.0, "volunteer-led does not hold up better than {n}");
+    }
+}
+
+#[test]
+fn p6_points_raise_sustained_participation() {
+    let r = run(&["scenarios/experiments/points/points-year2.json", "scenarios/experiments/points/no-points.json"]);
+    // after the scheme starts (month 24): regular volunteering and retention
+    let (_, lo, _) = report(
+        "P6 regular_rate months 36-120",
+        &window(&r[0], "regular_rate", 36, 120),
+        &window(&r[1], "regular_rate", 36, 120),
+    );
+    assert!(lo > 0.0, "points did not raise regular participation");
+    report(
+        "P6 retention_12m months 36-120",
+        &window(&r[0], "retention_12m", 36, 120),
+        &window(&r[1], "retention_12m", 36, 120),
+    );
+}
+
+#[test]
+fn p7_staged_linkage_beats_waiting_for_all_five() {
+    let r = run(&[
+        "scenarios/experiments/staged-linkage/staged.json",
+        "scenarios/experiments/staged-linkage/all-at-once-year3.json",
+    ]);
+    let (_, lo, _) =
+        report("P7 coverage whole run", &window(&r[0], "coverage", 0, 120), &window(&r[1], "coverage", 0, 120));
+    assert!(lo > 0.0, "staged linkage does not cover more over the run");
+    let (_, lo, _) = report(
+        "P7 active_rate whole run",
+        &window(&r[0], "active_rate", 0, 120),
+        &window(&r[1], "active_rate", 0, 120),
+    );
+    assert!(lo > 0.0, "staged linkage does not mobilise more over the run");
+    report(
+        "P7 active_rate final year",
+        &window(&r[0], "active_rate", FINAL.0, FINAL.1),
+        &window(&r[1], "active_rate", FINAL.0, FINAL.1),
+    );
+}
+
+#[test]
+fn epidemic_shock_is_absorbed_best_where_capacity_is_local() {
+    // reported, not a seed pattern: robustness of coverage to the year-4 emergency surge
+    let names = ["multi-actor", "volunteer-led", "government-driven"];
+    let paths: Vec<String> = names.iter().map(|n| format!("scenarios/experiments/epidemic/{n}.json")).collect();
+    let r = run(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+    let q = index_of("coverage").unwrap();
+    let robustness = |reps: &[Replication]| -> Vec<f64> {
+        reps.iter()
+            .map(|x| shock(&x.rows.iter().map(|row| row[q]).collect::<Vec<_>>(), 48, 12, 36, 0.9, 2, 1.0).robustness)
+            .collect()
+    };
+    let (_, lo, _) =
+        report("epidemic robustness multi-actor vs government-driven", &robustness(&r[0]), &robustness(&r[2]));
+    assert!(lo > 0.0);
+    report("epidemic robustness volunteer-led vs government-driven", &robustness(&r[1]), &robustness(&r[2]));
+}
