@@ -74,3 +74,65 @@ fn the_shipped_schema_file_is_up_to_date() {
         "govsim.schema.json is stale: run `cargo run -- schema > govsim.schema.json`"
     );
 }
+
+#[test]
+fn every_shipped_scenario_loads() {
+    let mut n = 0;
+    let mut stack = vec![std::path::PathBuf::from("scenarios")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                let s = scenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!s.description.is_empty(), "{} has no description", p.display());
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 5 + 9 + 16, "only {n} scenario files found");
+}
+
+#[test]
+fn extends_merges_over_the_base_and_does_not_inherit_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("scenarios/drivers/government-driven.json").unwrap();
+    let child = dir.path().join("child.json");
+    std::fs::write(
+        &child,
+        format!(r#"{{"extends": "{}", "community": {{"residents": 500}}, "actors": {{"government": {{"budget_per_month": 7}}}}}}"#, base.display()),
+    )
+    .unwrap();
+    let s = scenario::load(&child).unwrap();
+    let b = scenario::load(&base).unwrap();
+    assert_eq!(s.name, "child");
+    assert_eq!(s.community.residents, 500);
+    assert_eq!(s.actors.government.budget_per_month, 7.0);
+    assert_eq!(s.actors.government.founds_teams, b.actors.government.founds_teams);
+    assert_eq!(s.instruments, b.instruments);
+    assert_eq!(s.extends, None);
+}
+
+#[test]
+fn events_are_checked_against_the_scenario() {
+    let text = r#"{"time": {"years": 2}, "events": [
+        {"type": "funding_change", "month": 30, "actor": "nobody", "factor": 0},
+        {"type": "points_start", "month": 3},
+        {"type": "demand_shock", "month": 5, "category": "emergency", "factor": -1, "duration_months": 0}]}"#;
+    let err = scenario::parse(text, Path::new("e.json"), "e").unwrap_err().to_string();
+    for needle in [
+        "events[0].month",
+        "after the end of the run",
+        "events[0].actor",
+        "\"nobody\"",
+        "events[1].type",
+        "instruments.points",
+        "events[2].factor",
+        "events[2].duration_months",
+    ] {
+        assert!(err.contains(needle), "{needle} missing in {err}");
+    }
+    let unknown = scenario::parse(r#"{"events": [{"type": "earthquake", "month": 1}]}"#, Path::new("e.json"), "e");
+    assert!(unknown.unwrap_err().to_string().contains("earthquake"));
+}
