@@ -205,10 +205,11 @@ fn simulate(
         .sum();
     let secs = start.elapsed().as_secs_f64();
     eprintln!(
-        "simulated {} runs in {secs:.2} s ({:.1} million agent-steps/s on {} threads)",
+        "simulated {} runs in {secs:.2} s ({:.1} million agent-steps/s on {} threads; peak memory {})",
         total,
         agent_steps / secs.max(1e-9) / 1e6,
-        pool.current_num_threads()
+        pool.current_num_threads(),
+        peak_memory().map_or("unknown".to_string(), |b| format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64))
     );
     Ok(results)
 }
@@ -254,6 +255,13 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
         "files in {}: comparison.csv, comparison.json, comparison.md, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
         out.display()
     ))
+}
+
+/// Peak resident memory of this process (VmHWM from /proc; None where unavailable).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
 }
 
 /// Scenario files from files and folders (a folder contributes its `*.json` files, sorted).

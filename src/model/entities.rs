@@ -83,8 +83,9 @@ pub fn autonomy_bits(a: &crate::scenario::Autonomy) -> u8 {
 #[derive(Clone, Debug, Default)]
 pub struct Agents {
     pub residents: usize,
-    /// Building index (NOBODY for brought-in volunteers).
-    pub building: Vec<u32>,
+    /// Residents per building: resident i lives in building i / per_building (residents are
+    /// placed in index order, so the building needs no storage).
+    pub per_building: usize,
     /// 0 = resident; k+1 = employee of enterprise k.
     pub origin: Vec<u8>,
     pub motivation: Vec<f32>,
@@ -111,8 +112,15 @@ impl Agents {
     pub fn is_empty(&self) -> bool {
         self.state.is_empty()
     }
-    /// Bytes of state per agent (for the performance notes).
-    pub const BYTES_PER_AGENT: usize = 4 + 1 + 4 * 7 + 1 + 1 + 2 + 4 + 2;
+    /// Building of resident i (residents only).
+    #[inline]
+    pub fn building(&self, i: usize) -> usize {
+        i / self.per_building.max(1)
+    }
+
+    /// Bytes of state per agent in these arrays: origin, seven f32 traits and states, state,
+    /// channel, team, history, tenure (ties and per-step scratch are counted in docs/performance.md).
+    pub const BYTES_PER_AGENT: usize = 1 + 4 * 7 + 1 + 1 + 2 + 4 + 2;
 }
 
 /// A volunteer team (志愿服务队).

@@ -37,6 +37,7 @@ impl World {
             }
         }
         self.community_fund_inflows();
+        self.share_pool();
         self.team_offers();
         self.recruit_targets();
     }
@@ -424,18 +425,27 @@ impl World {
     }
 
     /// Money for one team; with the coordination platform a share is spread over all teams.
+    /// The pooled share waits in `pooled` until [`World::share_pool`] spreads it at the end of
+    /// the institutions phase (one pass over teams instead of one per gift).
     fn give_to_team_pooled(&mut self, t: usize, amount: f64, src: usize) {
-        let pool = self.pooling_share();
-        let alive = self.teams.iter().filter(|t| t.alive).count().max(1) as f64;
-        let pooled = amount * pool;
+        let pooled = amount * self.pooling_share();
         self.teams[t].funds[src] += amount - pooled;
+        self.pooled[src] += pooled;
         self.record.flows[FUNDING][src] += amount;
-        if pooled > 0.0 {
-            let each = pooled / alive;
+    }
+
+    /// Spread the pooled money equally over all alive teams (coordination platform).
+    fn share_pool(&mut self) {
+        let alive = self.teams.iter().filter(|t| t.alive).count();
+        if alive > 0 {
             for team in self.teams.iter_mut().filter(|t| t.alive) {
-                team.funds[src] += each;
+                for (f, p) in team.funds.iter_mut().zip(&self.pooled) {
+                    *f += p / alive as f64;
+                }
             }
         }
+        // with no team alive the pool cannot exist: gifts need a team to start from
+        self.pooled = [0.0; SOURCES];
     }
 
     fn pooling_share(&self) -> f64 {

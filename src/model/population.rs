@@ -67,8 +67,7 @@ impl TraitSamplers {
     }
 }
 
-fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, building: u32, origin: u8) {
-    a.building.push(building);
+fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u8) {
     a.origin.push(origin);
     a.motivation.push(s.motivation.draw(rng));
     a.time_budget.push(s.time.draw(rng));
@@ -89,25 +88,24 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     let c = &s.community;
     let n = c.residents as usize;
     let extra: usize = s.actors.enterprises.iter().map(|e| e.employees as usize).sum();
-    let mut a = Agents { residents: n, ..Default::default() };
+    let per_building = c.residents_per_building.max(1) as usize;
+    let mut a = Agents { residents: n, per_building, ..Default::default() };
     reserve(&mut a, n + extra);
     let samplers = TraitSamplers::new(&c.traits);
     let mut rng = streams.stream(Purpose::Population, 0, 0);
-    let per_building = c.residents_per_building.max(1) as usize;
-    for i in 0..n {
-        push_agent(&mut a, &samplers, &mut rng, (i / per_building) as u32, 0);
+    for _ in 0..n {
+        push_agent(&mut a, &samplers, &mut rng, 0);
     }
     let mut rng = streams.stream(Purpose::BroughtIn, 0, 0);
     for (k, e) in s.actors.enterprises.iter().enumerate() {
         for _ in 0..e.employees {
-            push_agent(&mut a, &samplers, &mut rng, NOBODY, (k + 1).min(255) as u8);
+            push_agent(&mut a, &samplers, &mut rng, (k + 1).min(255) as u8);
         }
     }
     a
 }
 
 fn reserve(a: &mut Agents, n: usize) {
-    a.building.reserve_exact(n);
     a.origin.reserve_exact(n);
     a.motivation.reserve_exact(n);
     a.time_budget.reserve_exact(n);
@@ -123,47 +121,82 @@ fn reserve(a: &mut Agents, n: usize) {
     a.tenure.reserve_exact(n);
 }
 
-/// Fixed-degree directed ties: resident i's ties are `ties[i*k .. (i+1)*k]`, the first
-/// `local_ties` inside i's courtyard, the rest anywhere (small-world: clustered plus shortcuts).
+/// Fixed-degree directed ties: `local` ties inside the own courtyard, stored as 16-bit offsets
+/// from the courtyard's first resident (validation keeps courtyards below 65,536 residents), and
+/// `long` ties to anyone, stored as indices. Clustered ties plus shortcuts: a small world.
 pub struct Network {
     pub degree: usize,
-    pub ties: Vec<u32>,
+    pub local: usize,
+    pub courtyard: usize,
+    pub local_ties: Vec<u16>,
+    pub long_ties: Vec<u32>,
+}
+
+impl Network {
+    /// The k-th tie of resident i.
+    #[inline]
+    pub fn tie(&self, i: usize, k: usize) -> u32 {
+        if k < self.local {
+            ((i / self.courtyard) * self.courtyard + self.local_ties[i * self.local + k] as usize) as u32
+        } else {
+            let long = self.degree - self.local;
+            self.long_ties[i * long + (k - self.local)]
+        }
+    }
+
+    /// Bytes of ties per resident.
+    pub fn bytes_per_resident(&self) -> usize {
+        2 * self.local + 4 * (self.degree - self.local)
+    }
 }
 
 pub fn network(c: &Community, streams: &Streams) -> Network {
     let n = c.residents as usize;
     let local = c.local_ties as usize;
-    let degree = local + c.long_range_ties as usize;
-    let mut ties = Vec::with_capacity(n * degree);
+    let long = c.long_range_ties as usize;
+    let mut local_ties = Vec::with_capacity(n * local);
+    let mut long_ties = Vec::with_capacity(n * long);
     let mut rng = streams.stream(Purpose::Network, 0, 0);
-    let courtyard = (c.residents_per_building as usize * c.buildings_per_courtyard as usize).max(1);
+    let courtyard = (c.residents_per_building as usize * c.buildings_per_courtyard as usize).clamp(1, 1 << 16);
     for i in 0..n {
         let start = (i / courtyard) * courtyard;
         let end = (start + courtyard).min(n);
-        let span = end - start;
-        for k in 0..degree {
-            let (lo, width) = if k < local { (start, span) } else { (0, n) };
+        for k in 0..local + long {
+            let (lo, width) = if k < local { (start, end - start) } else { (0, n) };
             let mut j = lo + (uniform(&mut rng) * width as f64) as usize;
             if j == i && width > 1 {
                 // one redraw suffices to make self-ties rare; a remaining self-tie is harmless
                 j = lo + (uniform(&mut rng) * width as f64) as usize;
             }
-            ties.push(j.min(n - 1) as u32);
+            let j = j.min(n - 1);
+            if k < local {
+                local_ties.push((j - start) as u16);
+            } else {
+                long_ties.push(j as u32);
+            }
         }
     }
-    Network { degree, ties }
+    Network { degree: local + long, local, courtyard, local_ties, long_ties }
 }
 
 /// Indices of the `count` most motivated residents (ties broken by index): the
 /// self-motivated core members present before any programme starts [002].
 pub fn initial_core(a: &Agents, count: usize) -> Vec<u32> {
     let mut idx: Vec<u32> = (0..a.residents as u32).collect();
-    idx.sort_by(|&x, &y| {
-        a.motivation[y as usize]
-            .partial_cmp(&a.motivation[x as usize])
+    let count = count.min(idx.len());
+    if count == 0 {
+        return Vec::new();
+    }
+    let order = |x: &u32, y: &u32| {
+        a.motivation[*y as usize]
+            .partial_cmp(&a.motivation[*x as usize])
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then(x.cmp(&y))
-    });
+            .then(x.cmp(y))
+    };
+    // linear-time selection of the most motivated; a full sort of a million residents is wasted work
+    if count < idx.len() {
+        idx.select_nth_unstable_by(count - 1, order);
+    }
     idx.truncate(count);
     idx.sort_unstable();
     idx

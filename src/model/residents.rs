@@ -213,8 +213,13 @@ impl World {
         if d == 0 || i >= self.agents.residents {
             return 0.0;
         }
-        let ties = &self.net.ties[i * d..(i + 1) * d];
-        let active = ties.iter().filter(|&&j| self.agents.history[j as usize] & 2 != 0).count();
+        let net = &self.net;
+        let h = &self.agents.history;
+        let start = (i / net.courtyard) * net.courtyard;
+        let long = d - net.local;
+        let local = net.local_ties[i * net.local..(i + 1) * net.local].iter().map(|&o| start + o as usize);
+        let far = net.long_ties[i * long..(i + 1) * long].iter().map(|&j| j as usize);
+        let active = local.chain(far).filter(|&j| h[j] & 2 != 0).count();
         active as f64 / d as f64
     }
 
@@ -326,7 +331,7 @@ impl World {
             r.governance_by_volunteers += assigned;
             if i < a.residents {
                 r.resident_hours += hours;
-                self.building_active[a.building[i] as usize] += 1;
+                self.building_active[a.building(i)] += 1;
             }
             a.history[i] |= 1;
         } else {
@@ -392,7 +397,7 @@ impl World {
         let a = &mut self.agents;
         let target_g =
             (tr.government_base + tr.government_coverage * self.coverage_prev + tr.government_voice * council).min(1.0);
-        let share = self.building_share_prev[a.building[i] as usize] as f64;
+        let share = self.building_share_prev[a.building(i)] as f64;
         let target_n =
             (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
         let g = a.trust_government[i] as f64;

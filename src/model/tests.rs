@@ -105,10 +105,19 @@ fn population_matches_the_trait_distributions_and_places_ties_locally() {
     let courtyard = (s.community.residents_per_building * s.community.buildings_per_courtyard) as usize;
     for i in (0..a.residents).step_by(997) {
         for k in 0..s.community.local_ties as usize {
-            let j = net.ties[i * net.degree + k] as usize;
+            let j = net.tie(i, k) as usize;
             assert_eq!(i / courtyard, j / courtyard, "local tie leaves the courtyard");
         }
     }
+}
+
+#[test]
+fn a_resident_costs_at_most_64_bytes_of_state() {
+    let mut s = crate::scenario::load(std::path::Path::new("scenarios/drivers/multi-actor.json")).unwrap();
+    s.community.residents = 100_000;
+    let w = super::World::new(&s, 1, 0);
+    let per = w.state_bytes() as f64 / w.agents.len() as f64;
+    assert!(per <= 64.0, "{per:.1} bytes per resident");
 }
 
 #[test]

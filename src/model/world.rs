@@ -161,6 +161,8 @@ pub struct World {
     pub(crate) targets: RecruitTargets,
     /// Residents not enrolled at the end of the last step (for outreach probabilities).
     pub(crate) non_volunteers: u32,
+    /// Money given to teams but pooled by the coordination platform, by origin (within a step).
+    pub(crate) pooled: [f64; SOURCES],
     /// Government money still available this step.
     pub(crate) gov_available: f64,
     pub record: StepRecord,
@@ -182,8 +184,8 @@ impl World {
         let per_building = s.community.residents_per_building.max(1) as usize;
         let buildings = agents.residents.div_ceil(per_building);
         let mut building_size = vec![0u32; buildings.max(1)];
-        for b in &agents.building[..agents.residents] {
-            building_size[*b as usize] += 1;
+        for i in 0..agents.residents {
+            building_size[agents.building(i)] += 1;
         }
         let max_teams = s.behaviour.leadership.max_teams as usize;
         let n_so = s.actors.social_organisations.len();
@@ -228,6 +230,7 @@ impl World {
             },
             non_volunteers: agents.residents as u32,
             gov_available: 0.0,
+            pooled: [0.0; SOURCES],
             record: StepRecord::default(),
             audit: MoneyAudit { initial, inflow: 0.0, outflow: 0.0 },
             agents,
@@ -290,6 +293,34 @@ impl World {
         self.teams_pass();
         self.step += 1;
         &self.record
+    }
+
+    /// Bytes held by per-resident arrays (agent state, ties, per-step scratch, building
+    /// counters), from the arrays' capacities: what a resident costs in memory.
+    pub fn state_bytes(&self) -> usize {
+        let a = &self.agents;
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        bytes(&a.origin)
+            + bytes(&a.motivation)
+            + bytes(&a.time_budget)
+            + bytes(&a.skill)
+            + bytes(&a.trust_government)
+            + bytes(&a.trust_neighbours)
+            + bytes(&a.satisfaction)
+            + bytes(&a.commitment)
+            + bytes(&a.state)
+            + bytes(&a.channel)
+            + bytes(&a.team)
+            + bytes(&a.history)
+            + bytes(&a.tenure)
+            + bytes(&self.net.local_ties)
+            + bytes(&self.net.long_ties)
+            + bytes(&self.peer_ask)
+            + bytes(&self.building_share_prev)
+            + bytes(&self.building_active)
+            + bytes(&self.building_size)
     }
 
     /// Money held in all stocks (social organisations, teams, community fund).
@@ -378,7 +409,7 @@ impl World {
             let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
             let p = if a.state[i] >= State::Core as u8 { core } else { base } * need;
             if uniform(&mut rng) < p {
-                let j = self.net.ties[i * degree + ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1)];
+                let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
                 if a.team[j as usize] == NO_TEAM {
                     self.peer_ask[j as usize] = team;
                 }

@@ -1105,6 +1105,13 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
             format!("value {} is below regular_commitment {}", st.core_commitment, st.regular_commitment),
         );
     }
+    let courtyard = s.community.residents_per_building as u64 * s.community.buildings_per_courtyard as u64;
+    if courtyard > 65_536 {
+        push(
+            "community.buildings_per_courtyard",
+            format!("a courtyard of {courtyard} residents (residents_per_building × buildings_per_courtyard) is more than the 65,536 allowed"),
+        );
+    }
     if s.community.initial_core_volunteers > s.community.residents {
         push(
             "community.initial_core_volunteers",

@@ -1,0 +1,55 @@
+//! Benchmarks (divan): one model step at 1k–1M residents with all mechanisms on (the multi-actor
+//! driver model), the measures' cost per step, and one whole replication of the default community.
+//! Run with `cargo bench`; see docs/performance.md for results on the reference machine.
+
+use divan::{black_box, Bencher};
+use govsim::experiment::run_replication;
+use govsim::measures::Tracker;
+use govsim::model::World;
+use govsim::scenario::{self, Scenario};
+use std::path::Path;
+
+fn main() {
+    divan::main();
+}
+
+fn multi_actor(residents: u32) -> Scenario {
+    let mut s = scenario::load(Path::new("scenarios/drivers/multi-actor.json")).unwrap();
+    s.community.residents = residents;
+    s
+}
+
+/// One step of a world that has already run two years (participation established).
+#[divan::bench(args = [1_000, 10_000, 100_000, 1_000_000], sample_count = 10)]
+fn step(bencher: Bencher, residents: u32) {
+    let s = multi_actor(residents);
+    let mut w = World::new(&s, 1, 0);
+    for _ in 0..24 {
+        w.step();
+    }
+    bencher.counter(divan::counter::ItemsCount::new(residents)).bench_local(|| {
+        black_box(w.step().coverage);
+    });
+}
+
+/// The measures of one step (rolling window of 12 months).
+#[divan::bench]
+fn measures(bencher: Bencher) {
+    let s = multi_actor(10_000);
+    let mut w = World::new(&s, 1, 0);
+    let mut t = Tracker::new(&s.measures, 1.0);
+    for _ in 0..24 {
+        t.observe(w.step());
+    }
+    let record = w.record.clone();
+    bencher.bench_local(|| black_box(t.observe(&record)));
+}
+
+/// One whole replication: 10,000 residents, 10 years, monthly steps, with initialisation.
+#[divan::bench(sample_count = 10)]
+fn replication_10k_10y(bencher: Bencher) {
+    let s = multi_actor(10_000);
+    bencher
+        .counter(divan::counter::ItemsCount::new(10_000u32 * 120))
+        .bench(|| black_box(run_replication(&s, 1, 0).rows.len()));
+}
