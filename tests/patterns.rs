@@ -4,8 +4,10 @@
 //! lies entirely on the stated side of zero. These are smoke tests of the mechanisms, not a
 //! calibration; the full pattern-oriented validation is documented in docs/ODD.md.
 
-use govsim::experiment::{run_many, stats::t_quantile_975, Replication};
-use govsim::measures::index_of;
+mod common;
+
+use common::{paired, window};
+use govsim::experiment::{run_many, Replication};
 use govsim::scenario;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -29,28 +31,11 @@ fn model(name: &str) -> &'static [Replication] {
 
 /// Per replication: mean of a metric over months [from, to) (NaN months skipped).
 fn stat(name: &str, metric: &str, from: usize, to: usize) -> Vec<f64> {
-    let m = index_of(metric).unwrap();
-    model(name)
-        .iter()
-        .map(|r| {
-            let v: Vec<f64> = r.rows[from..to].iter().map(|row| row[m]).filter(|x| x.is_finite()).collect();
-            v.iter().sum::<f64>() / v.len() as f64
-        })
-        .collect()
-}
-
-/// 95% CI of the paired mean difference a − b.
-fn paired_ci(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let half = t_quantile_975(d.len() - 1) * sd / n.sqrt();
-    (mean, mean - half, mean + half)
+    window(model(name), metric, from, to)
 }
 
 fn assert_greater(metric: &str, high: &str, low: &str, from: usize, to: usize) {
-    let (mean, lo, hi) = paired_ci(&stat(high, metric, from, to), &stat(low, metric, from, to));
+    let (mean, lo, hi) = paired(&stat(high, metric, from, to), &stat(low, metric, from, to));
     assert!(lo > 0.0, "{metric} months {from}..{to}: {high} − {low} = {mean:.4} [{lo:.4}, {hi:.4}] is not above 0");
 }
 
@@ -98,7 +83,7 @@ fn service_falls_when_the_enterprise_horizon_ends() {
     // the enterprise leaves after month 60: coverage in year 5 exceeds coverage in year 6
     let y5 = stat("enterprise-driven", "coverage", 48, 60);
     let y6 = stat("enterprise-driven", "coverage", 61, 72);
-    let (mean, lo, hi) = paired_ci(&y5, &y6);
+    let (mean, lo, hi) = paired(&y5, &y6);
     assert!(lo > 0.0, "coverage year 5 − year 6 = {mean:.4} [{lo:.4}, {hi:.4}]");
 }
 

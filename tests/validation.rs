@@ -2,7 +2,10 @@
 //! is a statistic with an acceptance criterion over paired replications (common random
 //! numbers). Run with `--nocapture` to see the measured values that docs/validation.md reports.
 
-use govsim::experiment::{run_many, stats::t_quantile_975, Replication};
+mod common;
+
+use common::{paired, window};
+use govsim::experiment::{run_many, Replication};
 use govsim::measures::{index_of, shock};
 use govsim::scenario::{self, Scenario};
 use std::path::Path;
@@ -16,27 +19,6 @@ fn load(path: &str) -> Scenario {
 fn run(paths: &[&str]) -> Vec<Vec<Replication>> {
     let s: Vec<Scenario> = paths.iter().map(|p| load(p)).collect();
     run_many(&s, 4242, REPS)
-}
-
-/// Per replication, mean of a metric over steps [from, to).
-fn window(reps: &[Replication], metric: &str, from: usize, to: usize) -> Vec<f64> {
-    let m = index_of(metric).unwrap();
-    reps.iter()
-        .map(|r| {
-            let v: Vec<f64> = r.rows[from..to].iter().map(|row| row[m]).filter(|x| x.is_finite()).collect();
-            v.iter().sum::<f64>() / v.len() as f64
-        })
-        .collect()
-}
-
-/// Mean and 95% CI of paired differences.
-fn paired(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let half = t_quantile_975(d.len() - 1) * sd / n.sqrt();
-    (mean, mean - half, mean + half)
 }
 
 fn report(label: &str, a: &[f64], b: &[f64]) -> (f64, f64, f64) {
