@@ -26,9 +26,9 @@ impl World {
         self.pay_contracts(m);
         self.enterprise_donations();
         self.social_organisation_budgets();
-        self.subsidies();
         if self.cal.campaign {
-            // a campaign runs only if government can pay for it this step
+            // a campaign runs only if government can pay for it this step; administrative
+            // mobilisation comes before subsidies in government's priorities
             let cost = self.scenario.instruments.mobilisation_campaigns.as_ref().map_or(0.0, |c| c.cost_per_month) * k;
             if cost > self.gov_available {
                 self.cal.campaign = false;
@@ -36,6 +36,7 @@ impl World {
                 self.gov_pay(cost);
             }
         }
+        self.subsidies();
         self.community_fund_inflows();
         self.share_pool();
         self.team_offers();

@@ -263,6 +263,29 @@ where
     Ok(())
 }
 
+/// A figure's frame: white background, the title, and the plotting area above a legend strip
+/// tall enough for the models' names.
+type Areas<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &str,
+    models: &[ModelSeries],
+) -> Result<Areas<DB>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(heading, (FAMILY, TITLE))?;
+    let (w, h) = root.dim_in_pixel();
+    Ok(root.split_vertically(h - legend_height(w, models.iter().map(|m| m.name.as_str()))))
+}
+
+/// Rows and columns of a panel grid: at most three panels a row.
+fn grid(panels: usize) -> (usize, usize) {
+    let cols = panels.clamp(1, 3);
+    (panels.div_ceil(cols), cols)
+}
+
 /// Time series: one panel per metric, one line per model with a shaded 95% band; x in years.
 pub fn draw_timeseries<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -275,13 +298,8 @@ pub fn draw_timeseries<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let root = root.titled(heading, (FAMILY, TITLE))?;
-    let (_, h) = root.dim_in_pixel();
-    let (plots, strip) =
-        root.split_vertically(h - legend_height(root.dim_in_pixel().0, models.iter().map(|m| m.name.as_str())));
-    let cols = 3.min(metrics.len()).max(1);
-    let rows = metrics.len().div_ceil(cols);
+    let (plots, strip) = frame(root, heading, models)?;
+    let (rows, cols) = grid(metrics.len());
     let steps = models.first().map_or(0, |m| m.bands.first().map_or(0, |b| b.mean.len()));
     let xs: Vec<f64> = (0..steps).map(|t| (t as f64 + 1.0) * months_per_step / 12.0).collect();
     let x_end = xs.last().copied().unwrap_or(1.0);
@@ -434,13 +452,8 @@ pub fn draw_final_state<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let root = root.titled(heading, (FAMILY, TITLE))?;
-    let (_, h) = root.dim_in_pixel();
-    let (plots, strip) =
-        root.split_vertically(h - legend_height(root.dim_in_pixel().0, models.iter().map(|m| m.name.as_str())));
-    let cols = 3.min(metrics.len()).max(1);
-    let rows = metrics.len().div_ceil(cols);
+    let (plots, strip) = frame(root, heading, models)?;
+    let (rows, cols) = grid(metrics.len());
     let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();
     // forest plots: models on the y axis, so names never collide
     for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
@@ -462,11 +475,7 @@ pub fn draw_dependency<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let root = root.titled("Dependency between volunteers and government (final year)", (FAMILY, TITLE))?;
-    let (_, h) = root.dim_in_pixel();
-    let (plots, strip) =
-        root.split_vertically(h - legend_height(root.dim_in_pixel().0, models.iter().map(|m| m.name.as_str())));
+    let (plots, strip) = frame(root, "Dependency between volunteers and government (final year)", models)?;
     let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
     // left: grouped bars by dimension
     let dims = [
