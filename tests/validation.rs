@@ -5,8 +5,8 @@
 mod common;
 
 use common::{paired, window};
-use govsim::experiment::{run_many, Replication};
-use govsim::measures::{index_of, shock};
+use govsim::experiment::{coverage_shock, run_many, Replication};
+use govsim::measures::Shock;
 use govsim::scenario::{self, Scenario};
 use std::path::Path;
 
@@ -57,15 +57,12 @@ fn p2_third_party_entry_lowers_dependence_and_raises_skill() {
     assert!(lo > 0.0, "skill did not rise");
 }
 
-/// Persistence of coverage after the month-60 withdrawal (Q at the end of a 36-month horizon / Q_pre).
-fn persistence(reps: &[Replication]) -> Vec<f64> {
-    let q = index_of("coverage").unwrap();
-    reps.iter()
-        .map(|r| {
-            let series: Vec<f64> = r.rows.iter().map(|row| row[q]).collect();
-            shock(&series, 60, 12, 36, 0.9, 2, 1.0).persistence
-        })
-        .collect()
+/// Shock measures of coverage around the scenario's first event, per replication — the same
+/// figures summary.json reports for that event.
+fn event_shocks(path: &str, reps: &[Replication]) -> Vec<Shock> {
+    let s = load(path);
+    let month = s.events[0].month();
+    reps.iter().map(|r| coverage_shock(r, &s, month)).collect()
 }
 
 #[test]
@@ -75,9 +72,11 @@ fn p3_volunteer_led_holds_up_best_when_support_stops() {
     let paths: Vec<String> =
         names.iter().map(|n| format!("scenarios/experiments/support-withdrawal/{n}.json")).collect();
     let r = run(&paths.iter().map(String::as_str).collect::<Vec<_>>());
-    let vl = persistence(&r[0]);
+    // persistence: coverage 36 months after the month-60 withdrawal relative to the year before
+    let persistence = |i: usize| -> Vec<f64> { event_shocks(&paths[i], &r[i]).iter().map(|x| x.persistence).collect() };
+    let vl = persistence(0);
     for (i, n) in names.iter().enumerate().skip(1) {
-        let (_, lo, _) = report(&format!("P3 persistence volunteer-led vs {n}"), &vl, &persistence(&r[i]));
+        let (_, lo, _) = report(&format!("P3 persistence volunteer-led vs {n}"), &vl, &persistence(i));
         assert!(lo > 0.0, "volunteer-led does not hold up better than {n}");
     }
 }
@@ -127,14 +126,8 @@ fn epidemic_shock_is_absorbed_best_where_capacity_is_local() {
     let names = ["multi-actor", "volunteer-led", "government-driven"];
     let paths: Vec<String> = names.iter().map(|n| format!("scenarios/experiments/epidemic/{n}.json")).collect();
     let r = run(&paths.iter().map(String::as_str).collect::<Vec<_>>());
-    let q = index_of("coverage").unwrap();
-    let robustness = |reps: &[Replication]| -> Vec<f64> {
-        reps.iter()
-            .map(|x| shock(&x.rows.iter().map(|row| row[q]).collect::<Vec<_>>(), 48, 12, 36, 0.9, 2, 1.0).robustness)
-            .collect()
-    };
-    let (_, lo, _) =
-        report("epidemic robustness multi-actor vs government-driven", &robustness(&r[0]), &robustness(&r[2]));
+    let robustness = |i: usize| -> Vec<f64> { event_shocks(&paths[i], &r[i]).iter().map(|x| x.robustness).collect() };
+    let (_, lo, _) = report("epidemic robustness multi-actor vs government-driven", &robustness(0), &robustness(2));
     assert!(lo > 0.0);
-    report("epidemic robustness volunteer-led vs government-driven", &robustness(&r[1]), &robustness(&r[2]));
+    report("epidemic robustness volunteer-led vs government-driven", &robustness(1), &robustness(2));
 }

@@ -1,7 +1,7 @@
 //! Comparison of driver models run with common random numbers: replication r of every model
 //! shares residents and random streams, so differences between models are paired.
 
-use super::stats::{finite_mean, t_quantile_975, Estimate};
+use super::stats::{final_year_means, Estimate};
 use super::Replication;
 use crate::measures::{index_of, METRICS};
 use serde::Serialize;
@@ -81,10 +81,7 @@ pub struct ModelResults<'a> {
 impl ModelResults<'_> {
     /// Per replication, the final-year mean of metric `m`.
     pub fn final_year(&self, m: usize) -> Vec<f64> {
-        self.reps
-            .iter()
-            .map(|r| finite_mean(r.rows[r.rows.len().saturating_sub(self.steps_per_year)..].iter().map(|row| row[m])))
-            .collect()
+        final_year_means(self.reps, m, self.steps_per_year)
     }
 }
 
@@ -147,11 +144,6 @@ pub fn band(reps: &[Replication], m: usize) -> Band {
         b.high.push(if e.ci_high.is_finite() { e.ci_high } else { e.mean });
     }
     b
-}
-
-/// The t quantile used for every 95% interval (re-exported for reports).
-pub fn t975(df: usize) -> f64 {
-    t_quantile_975(df)
 }
 
 #[cfg(test)]

@@ -60,16 +60,20 @@ pub struct Summary {
     pub whole_run: Vec<Estimate>,
 }
 
+/// Per replication, the mean of metric `m` over its last `steps_per_year` rows.
+pub fn final_year_means(reps: &[super::Replication], m: usize, steps_per_year: usize) -> Vec<f64> {
+    reps.iter()
+        .map(|r| finite_mean(r.rows[r.rows.len().saturating_sub(steps_per_year)..].iter().map(|row| row[m])))
+        .collect()
+}
+
 impl Summary {
     /// `steps_per_year` rows make the final year.
     pub fn of(reps: &[super::Replication], steps_per_year: usize) -> Summary {
         let mut final_year = Vec::with_capacity(N_METRICS);
         let mut whole_run = Vec::with_capacity(N_METRICS);
         for m in 0..METRICS.len() {
-            let fy: Vec<f64> = reps
-                .iter()
-                .map(|r| finite_mean(r.rows[r.rows.len().saturating_sub(steps_per_year)..].iter().map(|row| row[m])))
-                .collect();
+            let fy = final_year_means(reps, m, steps_per_year);
             let wr: Vec<f64> = reps.iter().map(|r| finite_mean(r.rows.iter().map(|row| row[m]))).collect();
             final_year.push(Estimate::of(&fy));
             whole_run.push(Estimate::of(&wr));

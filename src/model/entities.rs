@@ -117,10 +117,6 @@ impl Agents {
     pub fn building(&self, i: usize) -> usize {
         i / self.per_building.max(1)
     }
-
-    /// Bytes of state per agent in these arrays: origin, seven f32 traits and states, state,
-    /// channel, team, history, tenure (ties and per-step scratch are counted in docs/performance.md).
-    pub const BYTES_PER_AGENT: usize = 1 + 4 * 7 + 1 + 1 + 2 + 4 + 2;
 }
 
 /// A volunteer team (志愿服务队).

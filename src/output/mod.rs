@@ -87,30 +87,13 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
 
 /// Shock measures of coverage around every scheduled event, estimated across replications.
 pub fn events_json(s: &Scenario, reps: &[Replication]) -> Value {
-    let Some(q) = crate::measures::index_of("coverage") else { return Value::Array(vec![]) };
-    let k = s.time.step_months.max(1);
-    let steps = |months: u32| months.div_ceil(k) as usize;
-    let ms = &s.measures;
     let list: Vec<Value> = s
         .events
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let shocks: Vec<crate::measures::Shock> = reps
-                .iter()
-                .map(|r| {
-                    let series: Vec<f64> = r.rows.iter().map(|row| row[q]).collect();
-                    crate::measures::shock(
-                        &series,
-                        (e.month() / k) as usize,
-                        steps(ms.shock_baseline_months),
-                        steps(ms.shock_horizon_months),
-                        ms.recovery_threshold,
-                        steps(ms.recovery_hold_months),
-                        k as f64,
-                    )
-                })
-                .collect();
+            let shocks: Vec<crate::measures::Shock> =
+                reps.iter().map(|r| crate::experiment::coverage_shock(r, s, e.month())).collect();
             let est = |f: fn(&crate::measures::Shock) -> f64| estimate_json(&Estimate::of(&shocks.iter().map(f).collect::<Vec<_>>()));
             let recovered = shocks.iter().filter(|x| x.recovery_months.is_finite()).count();
             json!({
