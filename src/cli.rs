@@ -77,6 +77,28 @@ enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Run a district: many communities, each with its own driver model, under a district
+    /// government and district enterprises; communities step in parallel (same results on any
+    /// number of threads). Writes `<out>/timeseries.csv`, `communities.csv`, `summary.json`, charts.
+    District {
+        /// District file (JSON), e.g. scenarios/scale/district-10m.json.
+        file: PathBuf,
+        /// Output folder (default: output/district/<district name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Master seed; community c draws from streams derived from (seed, c).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// TrueType/OpenType font for chart text; default: embedded DejaVu Sans.
+        #[arg(long)]
+        font: Option<PathBuf>,
+        /// Progress on stderr (steps done).
+        #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+        progress: ProgressMode,
+    },
     /// Check scenario files without running them; reports every problem of every file.
     Validate {
         /// Scenario files (JSON).
@@ -139,6 +161,9 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Compare { paths, out, options } => compare(&paths, &out, &options),
         Command::Run { files, out, options } => run(&files, &out, &options),
+        Command::District { file, out, seed, threads, font, progress } => {
+            district(&file, out.as_deref(), seed, threads, font.as_deref(), progress)
+        }
         Command::Validate { files } => {
             load_all(&files)?;
             for f in &files {
@@ -169,17 +194,24 @@ fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, ra
         }
     }
     scenario::check_size(&scenarios, options.reps, options.threads).map_err(Failure::Input)?;
-    if let Some(font) = &options.font {
-        let bytes =
-            std::fs::read(font).map_err(|e| Failure::Input(format!("--font {}: cannot read: {e}", font.display())))?;
-        output::charts::init_fonts(Some(bytes))
-            .map_err(|e| Failure::Input(format!("--font {}: {e}", font.display())))?;
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
+    load_font(options.font.as_deref())?;
+    Ok((scenarios, thread_pool(options.threads)?))
+}
+
+/// Use a custom chart font (`--font`), checked before any run.
+fn load_font(font: Option<&Path>) -> Result<(), Failure> {
+    let Some(font) = font else { return Ok(()) };
+    let bytes =
+        std::fs::read(font).map_err(|e| Failure::Input(format!("--font {}: cannot read: {e}", font.display())))?;
+    output::charts::init_fonts(Some(bytes)).map_err(|e| Failure::Input(format!("--font {}: {e}", font.display())))
+}
+
+/// The worker pool (`--threads`; default all cores).
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
-    Ok((scenarios, pool))
+        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))
 }
 
 fn simulate(
@@ -253,6 +285,57 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
     say(&output::compare::terminal_table(&comparison))?;
     say(&format!(
         "files in {}: comparison.csv, comparison.json, comparison.md, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
+        out.display()
+    ))
+}
+
+fn district(
+    file: &Path,
+    out: Option<&Path>,
+    seed: u64,
+    threads: Option<usize>,
+    font: Option<&Path>,
+    mode: ProgressMode,
+) -> Result<(), Failure> {
+    let plan = scenario::district::load_district(file).map_err(|e| Failure::Input(e.to_string()))?;
+    scenario::check_district_size(&plan).map_err(Failure::Input)?;
+    load_font(font)?;
+    let pool = thread_pool(threads)?;
+    let out = out.map_or_else(|| Path::new("output/district").join(&plan.district.name), Path::to_path_buf);
+    check_output(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+    let steps = plan.communities.first().map_or(0, |(s, _)| s.time.years * 12 / s.time.step_months.max(1));
+    eprintln!(
+        "district {}: {} communities, {} residents, {steps} steps on {} threads",
+        plan.district.name,
+        plan.communities.len(),
+        plan.residents(),
+        pool.current_num_threads()
+    );
+    let progress = Progress::counting(steps as u64, mode, "steps");
+    let start = std::time::Instant::now();
+    let run = pool.install(|| crate::experiment::district::run_district(&plan, seed, &STOP, &|_| progress.tick()));
+    progress.finish();
+    let Some(run) = run else { return Err(Failure::Interrupted("no results were written".into())) };
+    let seconds = start.elapsed().as_secs_f64();
+    let info = output::district::DistrictInfo {
+        seed,
+        threads: pool.current_num_threads(),
+        seconds,
+        peak_memory_bytes: peak_memory(),
+        source_file: file.to_path_buf(),
+    };
+    eprintln!(
+        "simulated {:.2} billion resident-steps in {seconds:.1} s ({:.1} million resident-steps/s on {} threads; peak memory {})",
+        run.resident_steps as f64 / 1e9,
+        run.resident_steps as f64 / seconds.max(1e-9) / 1e6,
+        info.threads,
+        info.peak_memory_bytes.map_or("unknown".to_string(), |b| format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64))
+    );
+    output::write_folder_atomically(&out, |tmp| output::district::write_district_files(tmp, &plan, &run, &info))
+        .map_err(|e| Failure::Runtime(format!("cannot write the district results into {}: {e}", out.display())))?;
+    say(&format!(
+        "{}: files in {}: timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
+        plan.district.name,
         out.display()
     ))
 }

@@ -84,6 +84,10 @@ fn every_shipped_scenario_loads() {
             let p = entry.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
+            } else if p.starts_with("scenarios/scale") {
+                // district files: groups of community scenarios (tests/district.rs)
+                let d = scenario::district::load_district(&p).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!d.district.description.is_empty(), "{} has no description", p.display());
             } else if p.extension().is_some_and(|e| e == "json") {
                 let s = scenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
                 assert!(!s.description.is_empty(), "{} has no description", p.display());

@@ -15,17 +15,25 @@ pub struct Progress {
     done: AtomicU64,
     start: Instant,
     last_line: Mutex<(Instant, u64)>,
+    /// What is counted ("runs", "steps").
+    unit: &'static str,
 }
 
 impl Progress {
+    /// Progress over `total` runs.
     pub fn new(total: u64, mode: ProgressMode) -> Progress {
+        Progress::counting(total, mode, "runs")
+    }
+
+    /// Progress over `total` things called `unit`.
+    pub fn counting(total: u64, mode: ProgressMode, unit: &'static str) -> Progress {
         let terminal = std::io::stderr().is_terminal();
         let use_bar = mode == ProgressMode::Bar || (mode == ProgressMode::Auto && terminal);
         let bar = use_bar.then(|| {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) =
-                ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed_precise} elapsed, eta {eta}")
-            {
+            if let Ok(style) = ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{pos}}/{{len}} {unit}  {{elapsed_precise}} elapsed, eta {{eta}}"
+            )) {
                 b.set_style(style);
             }
             b
@@ -38,6 +46,7 @@ impl Progress {
             done: AtomicU64::new(0),
             start: Instant::now(),
             last_line: Mutex::new((Instant::now(), 0)),
+            unit,
         }
     }
 
@@ -54,8 +63,9 @@ impl Progress {
                 let elapsed = self.start.elapsed().as_secs_f64();
                 let eta = elapsed / done as f64 * (self.total - done) as f64;
                 eprintln!(
-                    "[govsim] {done}/{} runs ({:.0}%) elapsed {elapsed:.1} s, eta {eta:.1} s",
+                    "[govsim] {done}/{} {} ({:.0}%) elapsed {elapsed:.1} s, eta {eta:.1} s",
                     self.total,
+                    self.unit,
                     100.0 * done as f64 / self.total.max(1) as f64
                 );
                 *last = (Instant::now(), done);

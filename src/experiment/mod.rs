@@ -2,6 +2,7 @@
 //! streams derived from (seed, replication), and summary statistics across replications.
 
 pub mod compare;
+pub mod district;
 pub mod stats;
 pub use stats::{Estimate, Summary};
 

@@ -21,7 +21,8 @@ impl World {
         self.apply_events(m + self.scenario.time.step_months);
         self.calendar(m);
         let gov = &self.scenario.actors.government;
-        self.gov_available = gov.budget_per_month * k * self.timeline.government_funding;
+        self.gov_available =
+            gov.budget_per_month * k * self.timeline.government_funding * self.timeline.district_budget;
         self.engage_actors(m);
         self.pay_contracts(m);
         self.enterprise_donations();

@@ -54,6 +54,9 @@ pub struct Timeline {
     pub order: Vec<usize>,
     pub applied: usize,
     pub government_funding: f64,
+    /// Share of its requested budget a district government pays this community this step
+    /// (1 outside a district; set by `experiment::district` between steps).
+    pub district_budget: f64,
     pub so_funding: Vec<f64>,
     pub enterprise_funding: Vec<f64>,
     pub fund_funding: f64,
@@ -81,6 +84,7 @@ impl Timeline {
             order,
             applied: 0,
             government_funding: 1.0,
+            district_budget: 1.0,
             so_funding: vec![1.0; n_so],
             enterprise_funding: vec![1.0; n_ent],
             fund_funding: 1.0,
@@ -277,6 +281,11 @@ impl World {
     /// The step about to be simulated (0-based).
     pub fn current_step(&self) -> u32 {
         self.step
+    }
+
+    /// Service coverage of demand in the last step (what a district government rewards).
+    pub fn coverage(&self) -> f64 {
+        self.coverage_prev
     }
 
     /// Month at the start of the current step.

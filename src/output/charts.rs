@@ -130,6 +130,8 @@ pub struct Timeseries<'a> {
     pub months_per_step: f64,
     /// Scheduled events to mark: (year, label).
     pub events: &'a [(f64, String)],
+    /// What the means and intervals are taken over ("replications", "communities").
+    pub across: &'a str,
 }
 
 impl Figure for Timeseries<'_> {
@@ -137,7 +139,7 @@ impl Figure for Timeseries<'_> {
     where
         DB::ErrorType: 'static,
     {
-        draw_timeseries(root, self.heading, self.metrics, self.models, self.months_per_step, self.events)
+        draw_timeseries(root, self.heading, self.metrics, self.models, self.months_per_step, self.events, self.across)
     }
 }
 
@@ -146,6 +148,8 @@ pub struct FinalState<'a> {
     pub heading: &'a str,
     pub metrics: &'a [&'a str],
     pub models: &'a [ModelSeries],
+    /// What the means and intervals are taken over ("replications", "communities").
+    pub across: &'a str,
 }
 
 impl Figure for FinalState<'_> {
@@ -153,7 +157,7 @@ impl Figure for FinalState<'_> {
     where
         DB::ErrorType: 'static,
     {
-        draw_final_state(root, self.heading, self.metrics, self.models)
+        draw_final_state(root, self.heading, self.metrics, self.models, self.across)
     }
 }
 
@@ -294,6 +298,7 @@ pub fn draw_timeseries<DB: DrawingBackend>(
     models: &[ModelSeries],
     months_per_step: f64,
     events: &[(f64, String)],
+    across: &str,
 ) -> Result<(), Box<dyn Error>>
 where
     DB::ErrorType: 'static,
@@ -305,9 +310,12 @@ where
     let x_end = xs.last().copied().unwrap_or(1.0);
     for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
         let Some(m) = index_of(id) else { continue };
+        // an interval of a mean reaching outside the measure's range says nothing more: cut it there
+        let (r_lo, r_hi) = METRICS[m].range;
+        let inside = |v: f64| v.clamp(r_lo, r_hi);
         let (lo, hi) = y_range(
-            models.iter().flat_map(|s| s.bands[m].low.iter().chain(&s.bands[m].high).copied()),
-            METRICS[m].range.0,
+            models.iter().flat_map(|s| s.bands[m].low.iter().chain(&s.bands[m].high).map(|&v| inside(v))),
+            r_lo,
         );
         let mut chart = ChartBuilder::on(panel)
             .caption(title(id), (FAMILY, CAPTION))
@@ -329,7 +337,8 @@ where
         for s in models {
             let b = &s.bands[m];
             for (upper, lower) in finite_runs(&xs, &b.high).into_iter().zip(finite_runs(&xs, &b.low)) {
-                let polygon: Vec<(f64, f64)> = upper.iter().copied().chain(lower.iter().rev().copied()).collect();
+                let polygon: Vec<(f64, f64)> =
+                    upper.iter().chain(lower.iter().rev()).map(|&(x, y)| (x, inside(y))).collect();
                 chart.draw_series(std::iter::once(Polygon::new(polygon, s.colour.mix(0.18).filled())))?;
             }
         }
@@ -350,7 +359,7 @@ where
         }
     }
     let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
-    legend(&strip, &names, "lines: mean over replications; shaded: 95% confidence interval of the mean")?;
+    legend(&strip, &names, &format!("lines: mean over {across}; shaded: 95% confidence interval of the mean"))?;
     Ok(())
 }
 
@@ -448,6 +457,7 @@ pub fn draw_final_state<DB: DrawingBackend>(
     heading: &str,
     metrics: &[&str],
     models: &[ModelSeries],
+    across: &str,
 ) -> Result<(), Box<dyn Error>>
 where
     DB::ErrorType: 'static,
@@ -458,11 +468,18 @@ where
     // forest plots: models on the y axis, so names never collide
     for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
         let Some(m) = index_of(id) else { continue };
-        let points: Vec<(Estimate, RGBColor)> = models.iter().map(|s| (s.final_year[m], s.colour)).collect();
+        let (r_lo, r_hi) = METRICS[m].range;
+        let inside =
+            |e: Estimate| Estimate { ci_low: e.ci_low.clamp(r_lo, r_hi), ci_high: e.ci_high.clamp(r_lo, r_hi), ..e };
+        let points: Vec<(Estimate, RGBColor)> = models.iter().map(|s| (inside(s.final_year[m]), s.colour)).collect();
         dot_panel(panel, &title(id), unit(id), &labels, &points, METRICS[m].range.0)?;
     }
     let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
-    legend(&strip, &names, "dots: mean over replications of the final-year average; bars: 95% confidence interval")?;
+    legend(
+        &strip,
+        &names,
+        &format!("dots: mean over {across} of the final-year average; bars: 95% confidence interval"),
+    )?;
     Ok(())
 }
 

@@ -264,6 +264,7 @@ pub fn write_comparison_files(
         models: &models,
         months_per_step: c.months_per_step,
         events: &events,
+        across: "replications",
     };
     charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
     charts::save(&dir.join("dependency"), (1800, 800), &charts::Dependency { models: &models })
@@ -275,7 +276,7 @@ pub fn write_comparison_files(
     charts::save(
         &dir.join("final_state"),
         (1800, 1050),
-        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models },
+        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models, across: "replications" },
     )
     .map_err(io::Error::other)?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {

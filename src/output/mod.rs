@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod district;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::METRICS;
@@ -46,7 +47,7 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
     out
 }
 
-fn estimate_json(e: &Estimate) -> Value {
+pub(crate) fn estimate_json(e: &Estimate) -> Value {
     let num = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
     json!({ "mean": num(e.mean), "sd": num(e.sd), "ci95_low": num(e.ci_low), "ci95_high": num(e.ci_high), "n": e.n })
 }
@@ -175,6 +176,7 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
         models: &models,
         months_per_step: s.time.step_months as f64,
         events: &event_marks(s),
+        across: "replications",
     };
     charts::save(&dir.join("timeseries"), (1800, 1050), &figure).map_err(io::Error::other)
 }

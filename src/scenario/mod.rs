@@ -1,5 +1,6 @@
 //! What a user writes: scenario types, loading with precise error paths, validation, schema.
 
+pub mod district;
 pub mod params;
 mod types;
 
@@ -175,27 +176,46 @@ pub fn schema() -> serde_json::Value {
 /// Bytes of memory one agent needs while running (state plus ties), for the size check.
 const BYTES_PER_AGENT_ESTIMATE: u64 = 48 + 4 * 16;
 
+/// Bytes one replication of `s` needs for its agents (state plus ties), an upper estimate.
+fn bytes_needed(s: &Scenario) -> u64 {
+    let employees: u64 = s.actors.enterprises.iter().map(|e| e.employees as u64).sum();
+    let ties = (s.community.local_ties + s.community.long_range_ties) as u64 * 4;
+    (s.community.residents as u64 + employees) * (BYTES_PER_AGENT_ESTIMATE + ties)
+}
+
+fn too_big(what: &str, residents: u64, need: u64, threads: u64, limit: u64) -> String {
+    format!(
+        "{what}: {residents} residents need about {:.1} GiB with {threads} thread(s), more than the {:.1} GiB of memory available; use fewer residents or threads",
+        need as f64 / (1u64 << 30) as f64,
+        limit as f64 / (1u64 << 30) as f64
+    )
+}
+
 /// Refuse up front runs whose agents cannot fit in memory: each thread holds one replication.
 pub fn check_size(scenarios: &[Scenario], _reps: u32, threads: Option<usize>) -> Result<(), String> {
     let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1) as u64;
-    let limit = available_memory_bytes();
+    let Some(limit) = available_memory_bytes() else { return Ok(()) };
     for s in scenarios {
-        let employees: u64 = s.actors.enterprises.iter().map(|e| e.employees as u64).sum();
-        let ties = (s.community.local_ties + s.community.long_range_ties) as u64 * 4;
-        let per_rep = (s.community.residents as u64 + employees) * (BYTES_PER_AGENT_ESTIMATE + ties);
-        let need = per_rep * threads;
-        if let Some(limit) = limit {
-            if need > limit {
-                return Err(format!(
-                    "scenario \"{}\": {} residents need about {:.1} GiB with {} threads, more than the {:.1} GiB of memory available; use fewer residents or --threads",
-                    s.name,
-                    s.community.residents,
-                    need as f64 / (1u64 << 30) as f64,
-                    threads,
-                    limit as f64 / (1u64 << 30) as f64
-                ));
-            }
+        let need = bytes_needed(s) * threads;
+        if need > limit {
+            return Err(too_big(
+                &format!("scenario \"{}\"", s.name),
+                s.community.residents as u64,
+                need,
+                threads,
+                limit,
+            ));
         }
+    }
+    Ok(())
+}
+
+/// Refuse up front a district whose communities cannot all fit in memory at once.
+pub fn check_district_size(plan: &district::DistrictPlan) -> Result<(), String> {
+    let Some(limit) = available_memory_bytes() else { return Ok(()) };
+    let need: u64 = plan.communities.iter().map(|(s, _)| bytes_needed(s)).sum();
+    if need > limit {
+        return Err(too_big(&format!("district \"{}\"", plan.district.name), plan.residents(), need, 1, limit));
     }
     Ok(())
 }

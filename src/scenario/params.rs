@@ -36,6 +36,7 @@ impl Check for f64 {
 impl Check for u32 {}
 impl Check for bool {}
 impl Check for String {}
+impl Check for serde_json::Map<String, serde_json::Value> {}
 impl<T: Check> Check for Option<T> {
     fn check(&self, path: &str, issues: &mut Vec<Issue>) {
         if let Some(v) = self {

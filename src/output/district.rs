@@ -1,0 +1,201 @@
+//! District results: per-group time series (means over the group's communities), one row per
+//! community, a summary with the run's cost, and the figures.
+
+use super::charts::{self, ModelSeries};
+use super::{estimate_json, TIMESERIES_PANELS};
+use crate::experiment::compare::{band, KEY_METRICS};
+use crate::experiment::district::DistrictRun;
+use crate::experiment::stats::{final_year_means, finite_mean};
+use crate::experiment::Summary;
+use crate::measures::{index_of, METRICS, N_METRICS};
+use crate::scenario::district::{reaches, DistrictPlan};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// How the district run went (summary.json).
+pub struct DistrictInfo {
+    pub seed: u64,
+    pub threads: usize,
+    pub seconds: f64,
+    pub peak_memory_bytes: Option<u64>,
+    pub source_file: PathBuf,
+}
+
+fn cell(out: &mut String, v: f64) {
+    out.push(',');
+    if v.is_finite() {
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// timeseries.csv: per group and step, each metric's mean over the group's communities; the
+/// group `district` is the mean over all communities.
+pub fn timeseries_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
+    let step_months = plan.communities.first().map_or(1, |(s, _)| s.time.step_months);
+    let steps = run.groups.iter().flatten().map(|r| r.rows.len()).min().unwrap_or(0);
+    let mut out = String::from("group,step,month,communities");
+    for m in METRICS {
+        out.push(',');
+        out.push_str(m.id);
+    }
+    out.push('\n');
+    let all: Vec<&crate::experiment::Replication> = run.groups.iter().flatten().collect();
+    let named = plan.groups.iter().map(String::as_str).zip(run.groups.iter().map(|g| g.iter().collect::<Vec<_>>()));
+    for (name, reps) in named.chain(std::iter::once(("district", all))) {
+        for t in 0..steps {
+            let _ = write!(out, "{name},{t},{},{}", (t as u32 + 1) * step_months, reps.len());
+            for m in 0..N_METRICS {
+                cell(&mut out, finite_mean(reps.iter().map(|r| r.rows[t][m])));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// communities.csv: one row per community — its group, size, the share of its requested
+/// budget it was paid on average, and every metric's final-year mean.
+pub fn communities_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
+    let steps_per_year = steps_per_year(plan);
+    let mut out = String::from("community,group,residents,district_enterprises,budget_received_share");
+    for m in METRICS {
+        out.push(',');
+        out.push_str(m.id);
+    }
+    out.push('\n');
+    for reps in &run.groups {
+        for r in reps {
+            let c = r.replicate as usize;
+            let (s, g) = &plan.communities[c];
+            let reached = plan.district.enterprises.iter().filter(|e| reaches(e.reach, c)).count();
+            let _ = write!(out, "{c},{},{},{reached}", plan.groups[*g], s.community.residents);
+            cell(&mut out, run.budget_received[c]);
+            for m in 0..N_METRICS {
+                cell(&mut out, final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn steps_per_year(plan: &DistrictPlan) -> usize {
+    (12 / plan.communities.first().map_or(1, |(s, _)| s.time.step_months.max(1))) as usize
+}
+
+/// summary.json: the district, how the run went, and per group the final-year estimate of the
+/// key measures across its communities.
+pub fn summary_json(plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo) -> Value {
+    let spy = steps_per_year(plan);
+    let groups: Vec<Value> = plan
+        .groups
+        .iter()
+        .zip(&run.groups)
+        .map(|(name, reps)| {
+            let summary = Summary::of(reps, spy);
+            let mut final_year = serde_json::Map::new();
+            for id in KEY_METRICS {
+                if let Some(m) = index_of(id) {
+                    final_year.insert(id.to_string(), estimate_json(&summary.final_year[m]));
+                }
+            }
+            let residents: u64 =
+                reps.iter().map(|r| plan.communities[r.replicate as usize].0.community.residents as u64).sum();
+            json!({ "group": name, "communities": reps.len(), "residents": residents, "final_year": final_year })
+        })
+        .collect();
+    json!({
+        "district": plan.district.name,
+        "description": plan.district.description,
+        "source_file": info.source_file.display().to_string(),
+        "seed": info.seed,
+        "seed_rule": "community c uses the streams of seed community_seed(seed, c), replication 0",
+        "communities": plan.communities.len(),
+        "residents": plan.residents(),
+        "steps": plan.communities.first().map_or(0, |(s, _)| s.time.years * 12 / s.time.step_months.max(1)),
+        "estimates_across": "communities of the group (mean, SD and 95% CI of final-year means)",
+        "groups": groups,
+        "money_residual_max": run.money_residual,
+        "performance": {
+            "threads": info.threads,
+            "wall_seconds": info.seconds,
+            "resident_steps": run.resident_steps,
+            "resident_steps_per_second": run.resident_steps as f64 / info.seconds.max(1e-9),
+            "peak_memory_bytes": info.peak_memory_bytes,
+        },
+        "govsim_version": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// Write every district file into `dir` (a temporary folder swapped into place by the caller).
+pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    fs::write(dir.join("timeseries.csv"), timeseries_csv(plan, run))?;
+    fs::write(dir.join("communities.csv"), communities_csv(plan, run))?;
+    let json = serde_json::to_string_pretty(&summary_json(plan, run, info)).map_err(io::Error::other)?;
+    fs::write(dir.join("summary.json"), json)?;
+    let spy = steps_per_year(plan);
+    let models: Vec<ModelSeries> = plan
+        .groups
+        .iter()
+        .zip(&run.groups)
+        .enumerate()
+        .map(|(i, (name, reps))| ModelSeries {
+            name: format!("{name} ({})", reps.len()),
+            colour: charts::model_colour(name, i),
+            bands: (0..METRICS.len()).map(|m| band(reps, m)).collect(),
+            final_year: Summary::of(reps, spy).final_year,
+        })
+        .collect();
+    let months_per_step = plan.communities.first().map_or(1, |(s, _)| s.time.step_months) as f64;
+    let mut events: Vec<(f64, String)> = plan
+        .district
+        .government
+        .budget_changes
+        .iter()
+        .map(|c| (c.month as f64 / 12.0, "district budget".into()))
+        .collect();
+    for e in &plan.district.enterprises {
+        let ent = &e.enterprise;
+        events.push((ent.start_month as f64 / 12.0, format!("{} enters", ent.name)));
+        events.push(((ent.start_month + ent.horizon_months) as f64 / 12.0, format!("{} leaves", ent.name)));
+    }
+    let years = plan.communities.first().map_or(0, |(s, _)| s.time.years) as f64;
+    events.retain(|(y, _)| *y > 0.0 && *y < years);
+    // events in the same month share one line and one label
+    events.sort_by(|a, b| a.0.total_cmp(&b.0));
+    events.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        if same {
+            first.1 = format!("{}; {}", first.1, later.1);
+        }
+        same
+    });
+    let heading = format!(
+        "{}: {} communities, {:.1} million residents, by driver model of the community",
+        plan.district.name,
+        plan.communities.len(),
+        plan.residents() as f64 / 1e6
+    );
+    let ts = charts::Timeseries {
+        heading: &heading,
+        metrics: TIMESERIES_PANELS,
+        models: &models,
+        months_per_step,
+        events: &events,
+        across: "communities",
+    };
+    charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
+    let final_metrics =
+        ["active_rate", "retention_12m", "coproduction_depth", "asymmetry", "coverage", "gov_cost_per_service_hour"];
+    let fs_heading = format!("{}: final year by driver model of the community", plan.district.name);
+    charts::save(
+        &dir.join("final_state"),
+        (1800, 1050),
+        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models, across: "communities" },
+    )
+    .map_err(io::Error::other)
+}

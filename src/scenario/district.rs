@@ -1,0 +1,244 @@
+//! District files: many communities, each a full community scenario with its own driver model,
+//! under one district government that funds the community governments and district
+//! enterprises whose programmes reach many communities at once (Lianjia's stores, IKEA's
+//! community centres [001]). A district is composed from ordinary scenario files, so every
+//! behaviour still comes from them; the district adds only who pays and who is reached.
+
+use super::params::{params, Check, Issue};
+use super::{load, merge, Enterprise, Scenario, ScenarioError};
+use std::path::Path;
+
+params! {
+    /// A district (街道/区): groups of communities under a district government and enterprises.
+    pub struct District {
+        /// Optional JSON Schema reference for editors.
+        #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+        schema_ref: Option<String> = None;
+        /// Short identifier used for the output folder; defaults to the file name.
+        name: String = String::new();
+        /// Free text: what this district represents and where its numbers come from.
+        description: String = String::new();
+        /// Groups of communities; each group is `count` communities built from one scenario file.
+        communities: Vec<CommunityGroup> = Vec::new();
+        /// The district government, which pays the community governments' budgets.
+        government: DistrictGovernment = DistrictGovernment::default();
+        /// Enterprises running one programme in many of the district's communities.
+        enterprises: Vec<DistrictEnterprise> = Vec::new();
+    }
+}
+
+params! {
+    /// `count` communities built from one scenario file (its driver model and community).
+    pub struct CommunityGroup {
+        /// Scenario file of these communities, relative to the district file.
+        scenario: String = String::new();
+        /// Number of communities built from it.
+        count: u32 = 1, range(1, 100_000), unit("communities");
+        /// Values merged over the scenario file for these communities, in the scenario format
+        /// (e.g. `{"community": {"residents": 4000}}`); objects merge, values replace.
+        #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
+        overrides: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+    }
+}
+
+params! {
+    /// The district government: it pays each community government's budget
+    /// (`actors.government.budget_per_month` of the community's scenario, its "request")
+    /// out of one district pool, part by request and part by service coverage.
+    pub struct DistrictGovernment {
+        /// District money for community governments at the start, as a share of the sum of their requests.
+        budget_share: f64 = 1.0, range(0.0, 10.0), unit("share of requested budgets");
+        /// Share of the district money allocated in proportion to request × last month's service
+        /// coverage instead of request alone (performance-based allocation, 以奖代补).
+        performance_weight: f64 = 0.0, range(0.0, 1.0), unit("share");
+        /// Changes of the district budget from given months on (fiscal tightening, new programmes).
+        budget_changes: Vec<BudgetChange> = Vec::new();
+    }
+}
+
+params! {
+    /// The district budget from `month` on.
+    pub struct BudgetChange {
+        /// First month of the new budget.
+        month: u32 = 0, range(0, 6000), unit("month");
+        /// District money from then on, as a share of the sum of the communities' requests.
+        budget_share: f64 = 1.0, range(0.0, 10.0), unit("share of requested budgets");
+    }
+}
+
+params! {
+    /// An enterprise whose programme runs in a share of the district's communities; in each
+    /// it reaches it acts exactly like a community enterprise with these settings, and it
+    /// enters and leaves all of them in the same months (a district-wide partner change).
+    pub struct DistrictEnterprise {
+        /// Share of the district's communities its programme reaches, spread evenly over the community list.
+        reach: f64 = 1.0, range(0.0, 1.0), unit("share of communities");
+        /// The programme in each community it reaches (fields as in a scenario's `actors.enterprises`).
+        enterprise: Enterprise = Enterprise::default();
+    }
+}
+
+/// A district ready to run: one validated scenario per community, in community order.
+#[derive(Clone, Debug)]
+pub struct DistrictPlan {
+    pub district: District,
+    /// Group names (the scenarios' names), in file order.
+    pub groups: Vec<String>,
+    /// Each community's scenario and group index.
+    pub communities: Vec<(Scenario, usize)>,
+}
+
+impl DistrictPlan {
+    /// Total resident agents across communities.
+    pub fn residents(&self) -> u64 {
+        self.communities.iter().map(|(s, _)| s.community.residents as u64).sum()
+    }
+
+    /// District budget share in force in `month`.
+    pub fn budget_share(&self, month: u32) -> f64 {
+        let g = &self.district.government;
+        let mut changes: Vec<&BudgetChange> = g.budget_changes.iter().filter(|c| c.month <= month).collect();
+        changes.sort_by_key(|c| c.month);
+        changes.last().map_or(g.budget_share, |c| c.budget_share)
+    }
+}
+
+/// Whether community `c` of `n` is reached by a programme of reach `share`: every
+/// (1/share)-th community on average, spread evenly so that all groups are reached alike.
+pub fn reaches(share: f64, c: usize) -> bool {
+    ((c + 1) as f64 * share).floor() > (c as f64 * share).floor()
+}
+
+/// Read and validate a district file and every scenario it uses; errors name the district
+/// file and the field path (`communities[2].scenario`), or the scenario file and its field.
+pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ScenarioError::Io { file: file.to_path_buf(), message: e.to_string() })?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let mut district: District = serde_path_to_error::deserialize(de).map_err(|e| ScenarioError::Parse {
+        file: file.to_path_buf(),
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })?;
+    if district.name.is_empty() {
+        district.name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("district").to_string();
+    }
+    let invalid = |issues: Vec<Issue>| ScenarioError::Invalid { file: file.to_path_buf(), issues };
+    let mut issues = Vec::new();
+    district.check("", &mut issues);
+    if district.communities.is_empty() {
+        issues.push(Issue {
+            path: "communities".into(),
+            message: "a district needs at least one group of communities".into(),
+        });
+    }
+    if !issues.is_empty() {
+        return Err(invalid(issues));
+    }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let mut groups = Vec::new();
+    let mut bases = Vec::new();
+    for (g, group) in district.communities.iter().enumerate() {
+        let path = format!("communities[{g}]");
+        let base = load(&dir.join(&group.scenario)).map_err(|e| {
+            invalid(vec![Issue {
+                path: format!("{path}.scenario"),
+                message: format!("cannot use \"{}\": {e}", group.scenario),
+            }])
+        })?;
+        let mut value = serde_json::to_value(&base)
+            .map_err(|e| invalid(vec![Issue { path: path.clone(), message: e.to_string() }]))?;
+        merge(&mut value, serde_json::Value::Object(group.overrides.clone()));
+        let with_overrides: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
+            invalid(vec![Issue { path: format!("{path}.overrides.{}", e.path()), message: e.inner().to_string() }])
+        })?;
+        let problems = super::validate(&with_overrides);
+        if !problems.is_empty() {
+            return Err(invalid(
+                problems.into_iter().map(|i| Issue { path: format!("{path}.overrides.{}", i.path), ..i }).collect(),
+            ));
+        }
+        if groups.contains(&with_overrides.name) {
+            issues.push(Issue {
+                path: format!("{path}.scenario"),
+                message: format!(
+                    "scenario name \"{}\" is used by two groups; give one a distinct \"name\" in overrides",
+                    with_overrides.name
+                ),
+            });
+        }
+        if let Some(first) = bases.first().map(|b: &Scenario| &b.time) {
+            if *first != with_overrides.time {
+                issues.push(Issue {
+                    path: format!("{path}.scenario"),
+                    message: format!(
+                        "time ({} years, {}-month steps) differs from the first group's ({} years, {}-month steps); all communities of a district run on one clock",
+                        with_overrides.time.years, with_overrides.time.step_months, first.years, first.step_months
+                    ),
+                });
+            }
+        }
+        groups.push(with_overrides.name.clone());
+        bases.push(with_overrides);
+    }
+    if !issues.is_empty() {
+        return Err(invalid(issues));
+    }
+    let n: usize = district.communities.iter().map(|g| g.count as usize).sum();
+    let mut communities = Vec::with_capacity(n);
+    for (g, (group, base)) in district.communities.iter().zip(&bases).enumerate() {
+        for _ in 0..group.count {
+            let c = communities.len();
+            let mut s = base.clone();
+            for (e, de) in district.enterprises.iter().enumerate() {
+                if reaches(de.reach, c) {
+                    let mut ent = de.enterprise.clone();
+                    if ent.name.is_empty() {
+                        ent.name = format!("district-enterprise-{e}");
+                    }
+                    s.actors.enterprises.push(ent);
+                }
+            }
+            communities.push((s, g));
+        }
+    }
+    // a district enterprise must fit every community it joins (names, counts, timeline)
+    for (c, (s, g)) in communities.iter().enumerate() {
+        let problems = super::validate(s);
+        if let Some(first) = problems.first() {
+            return Err(invalid(vec![Issue {
+                path: "enterprises".into(),
+                message: format!(
+                    "community {c} (group {g}, \"{}\") is not valid with the district enterprises added: {}: {} ({} problem(s) in all)",
+                    s.name,
+                    first.path,
+                    first.message,
+                    problems.len()
+                ),
+            }]));
+        }
+    }
+    Ok(DistrictPlan { district, groups, communities })
+}
+
+/// The JSON Schema of district files.
+pub fn district_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(District)).expect("a schema is always serialisable")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reach_spreads_evenly_and_counts_right() {
+        let n = 1000;
+        for share in [0.0, 0.1, 0.3, 0.5, 1.0] {
+            let reached = (0..n).filter(|&c| reaches(share, c)).count();
+            assert_eq!(reached, (n as f64 * share).floor() as usize, "share {share}");
+        }
+        // a quarter reach: every fourth community
+        let hits: Vec<usize> = (0..12).filter(|&c| reaches(0.25, c)).collect();
+        assert_eq!(hits, vec![3, 7, 11]);
+    }
+}
