@@ -97,6 +97,19 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
+# Kill what is left of our cluster's jobs if slurmd could not clean up (e.g. it died first):
+# slurmstepd and the job's tasks carry SLURM_CONF=<our private slurm.conf> in their environment.
+kill_strays() {
+  local conf=$1 p pid n=0
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    [[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
+    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$conf" || continue
+    kill -KILL "$pid" 2>/dev/null && n=$((n + 1))
+  done
+  ((n == 0)) || log "killed $n leftover job process(es) of this cluster"
+}
+
 show_file() {  # show_file TITLE FILE [LINES]
   [[ -s $2 ]] || return 0
   printf '\n----- %s (%s, last %s lines) -----\n' "$1" "$2" "${3:-200}" >&2
@@ -110,8 +123,10 @@ cleanup() {
   if ((rc != 0)); then
     log "FAILED (exit $rc) during: $PHASE"
     if [[ -n $JOBID ]] && { ((OWN_CLUSTER == 0)) || pid_alive "$SLURMCTLD_PID"; }; then
-      printf '\n----- scontrol show job %s -----\n' "$JOBID" >&2
-      timeout 10 scontrol show job "$JOBID" >&2 2>&1
+      printf '\n----- job %s: state of each array task -----\n' "$JOBID" >&2
+      timeout 10 scontrol -o show job "$JOBID" 2>&1 |
+        grep -Eo '^JobId=[^ ]+|ArrayTaskId=[^ ]+|JobState=[^ ]+|Reason=[^ ]+|ExitCode=[^ ]+| NodeList=[^ ]+' |
+        paste -sd' ' | sed 's/ JobId=/\nJobId=/g' >&2
       printf '\n----- sinfo -R (down/drained nodes and why) -----\n' >&2
       timeout 10 sinfo -R >&2 2>&1
     fi
@@ -129,6 +144,11 @@ cleanup() {
     if timeout 10 squeue -h -j "$JOBID" 2>/dev/null | grep -q .; then
       log "cancelling job $JOBID"
       timeout 10 scancel "$JOBID" 2>/dev/null
+      # Let slurmstepd kill the tasks and finish before slurmd goes away (up to 20 s).
+      for ((f = 0; f < 40; f++)); do
+        timeout 5 squeue -h -j "$JOBID" -t RUNNING,COMPLETING 2>/dev/null | grep -q . || break
+        sleep 0.5
+      done
     fi
   fi
   stop_pid "sbatch --wait" "$WAIT_PID"
@@ -137,6 +157,7 @@ cleanup() {
     stop_pid slurmd "$SLURMD_PID"
     stop_pid slurmctld "$SLURMCTLD_PID"
     stop_pid munged "$MUNGED_PID"
+    [[ -z ${SLURM_CONF:-} ]] || kill_strays "$SLURM_CONF"
   fi
   if [[ -n $WORK && -d $WORK ]]; then
     if [[ ${SLURM_TEST_KEEP:-0} = 1 ]]; then log "kept work folder $WORK"; else rm -rf -- "$WORK"; fi
@@ -201,7 +222,9 @@ else
   chown munge:munge "$WORK/munge/munge.key"
   chmod 400 "$WORK/munge/munge.key"
   # setpriv execs munged directly, so $! is munged itself. munged refuses to run as root.
-  setpriv --reuid=munge --regid=munge --init-groups -- /usr/sbin/munged --foreground \
+  # setsid: own session, so a terminal's Ctrl-C reaches only this script, which then stops the
+  # job and the daemons in order (setsid does not fork here: we are not a group leader).
+  setsid setpriv --reuid=munge --regid=munge --init-groups -- /usr/sbin/munged --foreground \
     --socket="$MUNGE_SOCKET" --key-file="$WORK/munge/munge.key" \
     --pid-file="$WORK/munge/munged.pid" --seed-file="$WORK/munge/munged.seed" \
     --log-file="$WORK/munge/munged.log" </dev/null >>"$WORK/munge/munged.log" 2>&1 &
@@ -257,7 +280,7 @@ PartitionName=govsimtest Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
 
   PHASE="starting slurmctld"
-  /usr/sbin/slurmctld -D -f "$SLURM_CONF" </dev/null >>"$WORK/log/slurmctld.stderr" 2>&1 &
+  setsid /usr/sbin/slurmctld -D -f "$SLURM_CONF" </dev/null >>"$WORK/log/slurmctld.stderr" 2>&1 &
   SLURMCTLD_PID=$!
   for ((i = 0; ; i++)); do
     timeout 5 scontrol ping 2>/dev/null | grep -q 'is UP' && break
@@ -267,7 +290,7 @@ EOF
   done
 
   PHASE="starting slurmd"
-  /usr/sbin/slurmd -D -f "$SLURM_CONF" -N "$NODE" </dev/null >>"$WORK/log/slurmd.stderr" 2>&1 &
+  setsid /usr/sbin/slurmd -D -f "$SLURM_CONF" -N "$NODE" </dev/null >>"$WORK/log/slurmd.stderr" 2>&1 &
   SLURMD_PID=$!
   for ((i = 0; ; i++)); do
     state=$(timeout 5 sinfo -h -n "$NODE" -o %t 2>/dev/null || true)
