@@ -104,7 +104,7 @@ kill_strays() {
   for p in /proc/[0-9]*; do
     pid=${p#/proc/}
     [[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
-    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$conf" || continue
+    tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qxF "SLURM_CONF=$conf" || continue
     kill -KILL "$pid" 2>/dev/null && n=$((n + 1))
   done
   ((n == 0)) || log "killed $n leftover job process(es) of this cluster"
@@ -131,7 +131,7 @@ cleanup() {
       timeout 10 sinfo -R >&2 2>&1
     fi
     if [[ -n $WORK ]]; then
-      show_file "job script" "$WORK/job.sh"
+      show_file "stand-in govsim of the self-test" "$WORK/fake-govsim"
       show_file "sbatch output" "$WORK/sbatch.out"
       for f in "$WORK"/job/*; do show_file "job task output" "$f" 100; done
       show_file "slurmctld log" "$WORK/log/slurmctld.log" 80
@@ -245,6 +245,8 @@ else
     ((port < 7817)) || die 1 "no free port pair between 6817 and 7817"
   done
   CPUS=$(nproc)
+  # RealMemory a bit under the real size, so `--mem-per-cpu` requests are checked as on a cluster.
+  MEM_MB=$(awk '/^MemTotal:/ {print int($2 / 1024 * 0.9)}' /proc/meminfo)
   NODE=localhost
   export SLURM_CONF=$WORK/slurm.conf
   cat >"$SLURM_CONF" <<EOF
@@ -275,7 +277,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 MpiDefault=none
-NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$CPUS State=UNKNOWN
+NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=govsimtest Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
 
@@ -310,37 +312,47 @@ EOF
 fi
 
 # ---------------------------------------------------------------- the job
+# Both modes submit the user-facing scripts/sweep.sbatch as written; the command line only
+# overrides the array size, CPUs, time and log paths. In the self-test, "govsim" is a stand-in
+# that records what Slurm gave the task.
 OUT=$WORK/sharded
 REF=$WORK/unsharded
 ST=$WORK/selftest
 mkdir -p "$WORK/job" "$ST"
-# The job script is written with absolute paths; its $VARIABLES expand in the task, not here.
-# shellcheck disable=SC2016
-{
-  printf '#!/usr/bin/env bash\nset -euo pipefail\n'
-  printf 'echo "task ${SLURM_ARRAY_TASK_ID} of ${SLURM_ARRAY_TASK_COUNT} (min ${SLURM_ARRAY_TASK_MIN} max ${SLURM_ARRAY_TASK_MAX} step ${SLURM_ARRAY_TASK_STEP}) job ${SLURM_ARRAY_JOB_ID} on $(hostname) cpus-per-task ${SLURM_CPUS_PER_TASK:-unset}" >&2\n'
-  if [[ $MODE = govsim ]]; then
-    printf 'exec %q sweep %q --out %q --shard-from-env\n' "$GOVSIM" "$SWEEP" "$OUT"
-  else
-    printf 'echo "${SLURM_ARRAY_TASK_ID} ${SLURM_ARRAY_TASK_COUNT} ${SLURM_ARRAY_TASK_MIN} ${SLURM_ARRAY_TASK_STEP} ${SLURM_CPUS_PER_TASK:-}" > %q/task-"${SLURM_ARRAY_TASK_ID}"\n' "$ST"
+SBATCH_SCRIPT=$REPO/scripts/sweep.sbatch
+[[ -f $SBATCH_SCRIPT ]] || die 2 "no $SBATCH_SCRIPT"
+if [[ $MODE = govsim ]]; then
+  JOB_GOVSIM=$GOVSIM
+else
+  JOB_GOVSIM=$WORK/fake-govsim
+  SWEEP=$WORK/selftest.json
+  echo '{}' >"$SWEEP"
+  # Written with absolute paths; its $VARIABLES expand in the task, not here.
+  # shellcheck disable=SC2016
+  {
+    printf '#!/usr/bin/env bash\nset -euo pipefail\n'
+    printf 'f=%q/task-"${SLURM_ARRAY_TASK_ID}"\n' "$ST"
+    printf 'echo "${SLURM_ARRAY_TASK_ID} ${SLURM_ARRAY_TASK_COUNT} ${SLURM_ARRAY_TASK_MIN} ${SLURM_ARRAY_TASK_STEP} ${SLURM_CPUS_PER_TASK:-}" >"$f"\n'
+    printf 'echo "$*" >>"$f"\n'
     case $SELFTEST_KIND in
       fail) printf 'if [[ ${SLURM_ARRAY_TASK_ID} = 2 ]]; then echo "task 2 fails on purpose (--selftest=fail)" >&2; exit 3; fi\n' ;;
       hang) printf 'sleep 100000\n' ;;
     esac
-  fi
-} >"$WORK/job.sh"
-chmod 755 "$WORK/job.sh"
+  } >"$JOB_GOVSIM"
+  chmod 755 "$JOB_GOVSIM"
+fi
 
-PHASE="array job (sbatch --array=0-$((TASKS - 1)) --wait, timeout ${TIMEOUT} s)"
+PHASE="array job (sbatch --array=0-$((TASKS - 1)) --wait scripts/sweep.sbatch, timeout ${TIMEOUT} s)"
 t0=$SECONDS
 mode_desc=$MODE
 [[ $MODE = govsim ]] || mode_desc="selftest=$SELFTEST_KIND"
 log "submitting: $PHASE, mode $mode_desc"
 # In the background plus `wait`, so Ctrl-C and SIGTERM reach our traps at once.
 timeout --kill-after=10 "$TIMEOUT" sbatch --parsable --wait --array="0-$((TASKS - 1))" \
-  --job-name=govsim-slurm-test --ntasks=1 --cpus-per-task=1 --chdir="$WORK" \
+  --job-name=govsim-slurm-test --cpus-per-task=1 --time=30 --chdir="$WORK" \
   --output="$WORK/job/%A_%a.out" --error="$WORK/job/%A_%a.err" \
-  "$WORK/job.sh" </dev/null >"$WORK/sbatch.out" 2>&1 &
+  --export=ALL,GOVSIM="$JOB_GOVSIM" \
+  "$SBATCH_SCRIPT" "$SWEEP" "$OUT" </dev/null >"$WORK/sbatch.out" 2>&1 &
 WAIT_PID=$!
 for ((i = 0; i < 100; i++)); do
   JOBID=$(grep -Eom1 '^[0-9]+' "$WORK/sbatch.out" 2>/dev/null || true)
@@ -368,7 +380,9 @@ if [[ $MODE = selftest ]]; then
   for ((k = 0; k < TASKS; k++)); do
     f=$ST/task-$k
     [[ -f $f ]] || die 1 "self-test: array index $k never ran (no $f)"
-    read -r id count min step cpus <"$f"
+    { read -r id count min step cpus && read -r args; } <"$f"
+    [[ $args = "sweep $SWEEP --out $OUT --shard-from-env" ]] ||
+      die 1 "self-test: task $k ran govsim with '$args', expected 'sweep $SWEEP --out $OUT --shard-from-env'"
     [[ $id = "$k" && $count = "$TASKS" && $min = 0 && $step = 1 ]] ||
       die 1 "self-test: task $k saw ID=$id COUNT=$count MIN=$min STEP=$step, expected ID=$k COUNT=$TASKS MIN=0 STEP=1"
     [[ $cpus = 1 ]] || die 1 "self-test: task $k saw SLURM_CPUS_PER_TASK='$cpus', expected 1"
