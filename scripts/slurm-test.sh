@@ -4,10 +4,13 @@
 #   scripts/slurm-test.sh [path/to/govsim]        # default: target/release/govsim
 #   scripts/slurm-test.sh --selftest[=ok|fail|hang]   # check the cluster only, no govsim
 #
-# Default path: start (or reuse) a Slurm cluster, submit `sbatch --array=0-3 --wait` whose tasks
-# run `govsim sweep tests/sweeps/small.json --out $OUT --shard-from-env` (1 CPU each), run
-# `govsim merge $OUT`, run the unsharded `govsim sweep tests/sweeps/small.json --out $REF`, and
-# compare runs.csv and points.csv byte for byte. Exit 0 only if they are identical.
+# Default path: start (or reuse) a Slurm cluster, submit scripts/sweep.sbatch as an array job
+# (`sbatch --array=0-3 --wait`, 1 CPU each) whose tasks run
+# `govsim sweep tests/sweeps/small.json --out $OUT --shard-from-env`, run `govsim merge $OUT`,
+# run the unsharded `govsim sweep tests/sweeps/small.json --out $REF`, and compare runs.csv and
+# points.csv byte for byte. Then resume: delete every other block file, submit the same array
+# again, check the kept blocks were not rewritten, merge and compare again. Exit 0 only if all
+# of it holds.
 #
 # Cluster: if `sinfo` already answers, the existing cluster is used (nothing is installed,
 # started or stopped; the work folder is then under target/ so compute nodes can see it if the
@@ -342,35 +345,60 @@ else
   chmod 755 "$JOB_GOVSIM"
 fi
 
-PHASE="array job (sbatch --array=0-$((TASKS - 1)) --wait scripts/sweep.sbatch, timeout ${TIMEOUT} s)"
-t0=$SECONDS
 mode_desc=$MODE
 [[ $MODE = govsim ]] || mode_desc="selftest=$SELFTEST_KIND"
-log "submitting: $PHASE, mode $mode_desc"
-# In the background plus `wait`, so Ctrl-C and SIGTERM reach our traps at once.
-timeout --kill-after=10 "$TIMEOUT" sbatch --parsable --wait --array="0-$((TASKS - 1))" \
-  --job-name=govsim-slurm-test --cpus-per-task=1 --time=30 --chdir="$WORK" \
-  --output="$WORK/job/%A_%a.out" --error="$WORK/job/%A_%a.err" \
-  --export=ALL,GOVSIM="$JOB_GOVSIM" \
-  "$SBATCH_SCRIPT" "$SWEEP" "$OUT" </dev/null >"$WORK/sbatch.out" 2>&1 &
-WAIT_PID=$!
-for ((i = 0; i < 100; i++)); do
-  JOBID=$(grep -Eom1 '^[0-9]+' "$WORK/sbatch.out" 2>/dev/null || true)
-  [[ -z $JOBID ]] || break
-  pid_alive "$WAIT_PID" || break
-  sleep 0.1
-done
-[[ -n $JOBID ]] && log "job $JOBID submitted; waiting"
-set +e
-wait "$WAIT_PID"
-job_rc=$?
-set -e
-WAIT_PID=
-T[job]=$((SECONDS - t0))
-((job_rc != 124 && job_rc != 137)) || die 124 "the job did not finish within ${TIMEOUT} s"
-[[ -n $JOBID ]] || die 1 "sbatch failed to submit (exit $job_rc)"
-((job_rc == 0)) || die 1 "array job $JOBID failed: sbatch --wait exited $job_rc (highest task exit code)"
-log "job $JOBID finished in ${T[job]} s"
+
+# submit_array LABEL: sbatch --wait the array, fail on a failed task or the time-out; sets JOBID.
+submit_array() {
+  local t0=$SECONDS rc i
+  PHASE="$1: sbatch --array=0-$((TASKS - 1)) --wait scripts/sweep.sbatch (timeout ${TIMEOUT} s)"
+  log "submitting $PHASE, mode $mode_desc"
+  JOBID=
+  : >"$WORK/sbatch.out"
+  # In the background plus `wait`, so Ctrl-C and SIGTERM reach our traps at once.
+  timeout --kill-after=10 "$TIMEOUT" sbatch --parsable --wait --array="0-$((TASKS - 1))" \
+    --job-name=govsim-slurm-test --cpus-per-task=1 --time=30 --chdir="$WORK" \
+    --output="$WORK/job/%A_%a.out" --error="$WORK/job/%A_%a.err" \
+    --export=ALL,GOVSIM="$JOB_GOVSIM" \
+    "$SBATCH_SCRIPT" "$SWEEP" "$OUT" </dev/null >"$WORK/sbatch.out" 2>&1 &
+  WAIT_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    JOBID=$(grep -Eom1 '^[0-9]+' "$WORK/sbatch.out" 2>/dev/null || true)
+    [[ -z $JOBID ]] || break
+    pid_alive "$WAIT_PID" || break
+    sleep 0.1
+  done
+  [[ -n $JOBID ]] && log "job $JOBID submitted; waiting"
+  set +e
+  wait "$WAIT_PID"
+  rc=$?
+  set -e
+  WAIT_PID=
+  T[job]=$((${T[job]:-0} + SECONDS - t0))
+  ((rc != 124 && rc != 137)) || die 124 "the job did not finish within ${TIMEOUT} s"
+  [[ -n $JOBID ]] || die 1 "sbatch failed to submit (exit $rc)"
+  ((rc == 0)) || die 1 "array job $JOBID failed: sbatch --wait exited $rc (highest task exit code)"
+  log "job $JOBID finished in $((SECONDS - t0)) s"
+  if [[ $MODE = govsim ]]; then
+    for ((i = 0; i < TASKS; i++)); do
+      log "  task $i: $(tail -n 1 "$WORK/job/${JOBID}_$i.out" 2>/dev/null || echo '(no output)')"
+    done
+  fi
+}
+
+compare_with_reference() {  # compare_with_reference WHAT
+  local f
+  for f in runs.csv points.csv; do
+    [[ -f $OUT/$f ]] || die 1 "merge wrote no $f ($1)"
+    cmp "$OUT/$f" "$REF/$f" || {
+      diff <(head -n 20 "$OUT/$f") <(head -n 20 "$REF/$f") >&2 || true
+      die 1 "$f differs between the $1 and the unsharded run"
+    }
+    log "$f identical: $1 = unsharded ($(wc -l <"$OUT/$f") lines, $(wc -c <"$OUT/$f") bytes)"
+  done
+}
+
+submit_array "array job"
 
 # ---------------------------------------------------------------- checks
 PHASE=check
@@ -396,15 +424,38 @@ else
   "$GOVSIM" merge "$OUT" || die 1 "govsim merge failed on the sharded output"
   log "govsim sweep (unsharded reference) --out $REF"
   "$GOVSIM" sweep "$SWEEP" --out "$REF" || die 1 "the unsharded govsim sweep failed"
-  for f in runs.csv points.csv; do
-    [[ -f $OUT/$f ]] || die 1 "merge wrote no $f"
-    [[ -f $REF/$f ]] || die 1 "the unsharded sweep wrote no $f"
-    cmp "$OUT/$f" "$REF/$f" || {
-      diff <(head -n 20 "$OUT/$f") <(head -n 20 "$REF/$f") >&2 || true
-      die 1 "$f differs between the $TASKS-shard Slurm array and the unsharded run"
-    }
-    log "$f identical ($(wc -l <"$OUT/$f") lines, $(wc -c <"$OUT/$f") bytes)"
+  for f in runs.csv points.csv; do [[ -f $REF/$f ]] || die 1 "the unsharded sweep wrote no $f"; done
+  compare_with_reference "merge of the $TASKS-task Slurm array"
+
+  # Resume, as after a pre-emption: delete every other block and the merged files, submit the
+  # same array again. The kept blocks must not be rewritten (same inode), the deleted ones must
+  # come back, and the merge must again equal the unsharded run.
+  PHASE="resume check"
+  mapfile -t blocks < <(find "$OUT/blocks" -maxdepth 1 -name '*.csv' | sort)
+  ((${#blocks[@]} >= 2)) || die 1 "expected at least 2 block files in $OUT/blocks, found ${#blocks[@]}"
+  declare -A kept=()
+  removed=0
+  for ((i = 0; i < ${#blocks[@]}; i++)); do
+    if ((i % 2)); then
+      rm -f -- "${blocks[i]}" "${blocks[i]%.csv}.json"
+      removed=$((removed + 1))
+    else
+      kept[${blocks[i]}]=$(stat -c %i "${blocks[i]}")
+    fi
   done
+  rm -f -- "$OUT/runs.csv" "$OUT/points.csv"
+  log "resume: removed $removed of ${#blocks[@]} block files; resubmitting the same array"
+  T[check]=$((SECONDS - t0))
+  submit_array "resubmitted array job"
+  t0=$SECONDS
+  PHASE="resume check"
+  for f in "${!kept[@]}"; do
+    [[ -f $f && $(stat -c %i "$f") = "${kept[$f]}" ]] || die 1 "resume rewrote or lost the completed block $f"
+  done
+  n=$(find "$OUT/blocks" -maxdepth 1 -name '*.csv' | wc -l)
+  ((n == ${#blocks[@]})) || die 1 "after resume $n block files, expected ${#blocks[@]}"
+  "$GOVSIM" merge "$OUT" || die 1 "govsim merge failed after the resubmission"
+  compare_with_reference "merge after a resubmitted (resumed) Slurm array"
 fi
-T[check]=$((SECONDS - t0))
+T[check]=$((${T[check]:-0} + SECONDS - t0))
 PHASE=finished
