@@ -196,9 +196,9 @@ else
     log "installing ${missing[*]} (apt-get, quietly)"
     export DEBIAN_FRONTEND=noninteractive
     apt_log=$(mktemp)
-    if ! apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >"$apt_log" 2>&1; then
+    if ! apt-get install -y -qq -o DPkg::Lock::Timeout=180 --no-install-recommends slurmctld slurmd slurm-client munge >"$apt_log" 2>&1; then
       log "apt-get install failed; running apt-get update and retrying"
-      if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge; } >"$apt_log" 2>&1; then
+      if ! { apt-get update -qq -o DPkg::Lock::Timeout=180 && apt-get install -y -qq -o DPkg::Lock::Timeout=180 --no-install-recommends slurmctld slurmd slurm-client munge; } >"$apt_log" 2>&1; then
         tail -n 40 "$apt_log" >&2; rm -f "$apt_log"
         die 2 "could not install slurm-wlm and munge with apt-get"
       fi
