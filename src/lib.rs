@@ -9,3 +9,4 @@ pub mod measures;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod sensitivity;
