@@ -1,6 +1,7 @@
 //! Design points: the factor values of every point, in a fixed order. The grid is built here;
 //! Latin hypercube, Morris and Saltelli samples come from `crate::sensitivity::design` as unit-cube
-//! points, mapped to factor values by [`from_unit`].
+//! points, mapped to factor values by [`from_unit`] (bounds linearly, as
+//! `crate::sensitivity::design::scale` does; levels by index).
 
 use super::spec::{Design, Factor};
 
@@ -63,22 +64,23 @@ pub fn point_count(design: &Design, ranges: &[Range]) -> u64 {
     }
 }
 
-/// Every design point (one value per factor), in design order. `seed` drives randomised designs.
+/// Every design point (one value per factor), in design order. `seed` drives randomised designs
+/// (the sweep's master seed: the same sweep file always gives the same points).
 pub fn design_points(design: &Design, ranges: &[Range], seed: u64) -> Result<Vec<Vec<f64>>, String> {
-    let _ = seed;
+    use crate::sensitivity::design as sd;
     let k = ranges.len();
-    match design {
-        Design::Grid { levels_per_factor } => Ok(grid(ranges, *levels_per_factor)),
-        // TODO(sensitivity): wire crate::sensitivity::design::{latin_hypercube, morris, saltelli}
-        // once that module is merged: unit points → from_unit(&points, ranges).
-        Design::LatinHypercube { .. } | Design::Morris { .. } | Design::Sobol { .. } => {
-            let _ = k;
-            Err(format!(
-                "design \"{}\" is not available yet in this build (it needs crate::sensitivity::design); use \"grid\"",
-                design.kind()
-            ))
+    let unit = match design {
+        Design::Grid { levels_per_factor } => return Ok(grid(ranges, *levels_per_factor)),
+        Design::LatinHypercube { points } => sd::latin_hypercube(*points as usize, k, seed),
+        Design::Morris { trajectories, levels } => {
+            sd::try_morris(*trajectories as usize, k, *levels as usize, seed).map_err(|e| format!("morris: {e}"))?
         }
+        Design::Sobol { base_samples } => sd::saltelli(*base_samples as usize, k, seed),
+    };
+    if unit.is_empty() {
+        return Err(format!("design \"{}\" gives no points for {k} factor(s)", design.kind()));
     }
+    Ok(from_unit(&unit, ranges))
 }
 
 /// The levels of one factor in a grid.
@@ -165,6 +167,37 @@ mod tests {
         assert!(Range::of(&f(Some(0.0), Some(1.0), Some(vec![1.0]))).unwrap_err().contains("not both"));
         assert!(Range::of(&f(None, None, Some(vec![]))).is_err());
         assert_eq!(Range::of(&f(None, None, Some(vec![2.0]))), Ok(Range::Levels(vec![2.0])));
+    }
+
+    #[test]
+    fn randomised_designs_match_their_counts_and_are_reproducible() {
+        let r = vec![Range::Bounds { min: 10.0, max: 20.0 }, Range::Levels(vec![1.0, 2.0, 3.0, 4.0])];
+        for d in [
+            Design::LatinHypercube { points: 8 },
+            Design::Morris { trajectories: 3, levels: 4 },
+            Design::Sobol { base_samples: 8 },
+        ] {
+            let p = design_points(&d, &r, 5).unwrap();
+            assert_eq!(p.len() as u64, point_count(&d, &r), "{d:?}");
+            assert_eq!(p, design_points(&d, &r, 5).unwrap(), "{d:?} is not a function of the seed");
+            for x in &p {
+                assert!((10.0..=20.0).contains(&x[0]), "{d:?}: {x:?}");
+                assert!([1.0, 2.0, 3.0, 4.0].contains(&x[1]), "{d:?}: {x:?}");
+            }
+        }
+        // Morris: consecutive points of a trajectory differ in exactly one factor
+        let p = design_points(&Design::Morris { trajectories: 2, levels: 4 }, &r, 1).unwrap();
+        for t in p.chunks(3) {
+            for w in t.windows(2) {
+                assert_eq!(w[0].iter().zip(&w[1]).filter(|(a, b)| a != b).count(), 1, "{t:?}");
+            }
+        }
+        // Latin hypercube: each of the 4 levels is hit by exactly 2 of 8 points
+        let p = design_points(&Design::LatinHypercube { points: 8 }, &r, 3).unwrap();
+        for level in [1.0, 2.0, 3.0, 4.0] {
+            assert_eq!(p.iter().filter(|x| x[1] == level).count(), 2);
+        }
+        assert!(design_points(&Design::Morris { trajectories: 2, levels: 3 }, &r, 1).unwrap_err().contains("morris"));
     }
 
     #[test]
