@@ -116,7 +116,7 @@ pub enum Design {
         #[schemars(range(min = 1, max = 10_000_000))]
         points: u32,
     },
-    /// Morris elementary-effects trajectories: trajectories × (factors + 1) points on a `levels`-level grid.
+    /// Morris elementary-effects trajectories: trajectories × (factors + 1) points on a `levels`-level grid (levels even).
     Morris {
         #[schemars(range(min = 1, max = 100_000))]
         trajectories: u32,
