@@ -195,10 +195,13 @@ fn variant(dir: &Path, name: &str, change: impl FnOnce(&mut serde_json::Value)) 
     p
 }
 
+/// An edit of the test sweep file.
+type Change = Box<dyn FnOnce(&mut serde_json::Value)>;
+
 #[test]
 fn bad_factors_are_refused_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut serde_json::Value)>, Vec<&str>)> = vec![
+    let cases: Vec<(&str, Change, Vec<&str>)> = vec![
         (
             "bad-path",
             Box::new(|v| v["factors"][0]["path"] = "behaviour.retention.base_hazrd".into()),
