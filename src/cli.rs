@@ -106,7 +106,45 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
-    Schema,
+    Schema {
+        /// Print the schema of sweep files instead (`govsim.sweep.schema.json`).
+        #[arg(long)]
+        sweep: bool,
+    },
+    /// Run a parameter sweep (all of it, or one shard of it) into DIR/blocks; unsharded, also merge.
+    Sweep(SweepArgs),
+    /// Check that every run of a sweep is in DIR/blocks and write DIR/runs.csv, points.csv, manifest.json.
+    Merge {
+        /// The sweep's output folder.
+        dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct SweepArgs {
+    /// The sweep file (JSON; `govsim schema --sweep` describes it).
+    file: PathBuf,
+    /// Output folder (default: output/sweeps/<sweep name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: SLURM_CPUS_PER_TASK if set, else all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
+    /// Run only shard I (0-based) of --shard-count N: the blocks b with b mod N = I. Does not merge.
+    #[arg(long, requires = "shard_count", conflicts_with = "shard_from_env")]
+    shard_index: Option<u64>,
+    /// Number of shards (with --shard-index, or with --shard-from-env where the scheduler does not export it).
+    #[arg(long)]
+    shard_count: Option<u64>,
+    /// Take the shard from a batch array's variables: Slurm, Kubernetes Indexed Job, AWS Batch, PBS Pro, Torque, SGE.
+    #[arg(long)]
+    shard_from_env: bool,
+    /// Check the sweep and print its runs and blocks without running or writing anything.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 /// Bad input (exit code 2), a failure while running (exit code 1), or a stop by Ctrl-C or
@@ -171,11 +209,13 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Schema => {
-            let text =
-                serde_json::to_string_pretty(&scenario::schema()).map_err(|e| Failure::Runtime(e.to_string()))?;
+        Command::Schema { sweep } => {
+            let schema = if sweep { crate::sweep::schema() } else { scenario::schema() };
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| Failure::Runtime(e.to_string()))?;
             say(&text)
         }
+        Command::Sweep(args) => sweep(&args),
+        Command::Merge { dir } => merge(&dir),
     }
 }
 
@@ -337,6 +377,128 @@ fn district(
         "{}: files in {}: timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
         plan.district.name,
         out.display()
+    ))
+}
+
+impl From<crate::sweep::SweepError> for Failure {
+    fn from(e: crate::sweep::SweepError) -> Failure {
+        use crate::sweep::SweepError;
+        match e {
+            SweepError::Input(m) => Failure::Input(m),
+            SweepError::Runtime(m) => Failure::Runtime(m),
+            SweepError::Interrupted(m) => Failure::Interrupted(m),
+        }
+    }
+}
+
+fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    use crate::sweep::{self, shard};
+    // the shard first: a malformed environment is bad input, found before any work
+    let shard = if args.shard_from_env {
+        let get = |k: &str| std::env::var(k).ok();
+        Some(shard::from_env(&get, args.shard_count).map_err(Failure::Input)?)
+    } else if let Some(index) = args.shard_index {
+        Some(shard::explicit(index, args.shard_count.unwrap_or(0)).map_err(Failure::Input)?)
+    } else if args.shard_count.is_some() {
+        return Err(Failure::Input("--shard-count needs --shard-index or --shard-from-env".into()));
+    } else {
+        None
+    };
+    let threads = match args.threads {
+        Some(0) => return Err(Failure::Input("--threads must be at least 1".into())),
+        Some(t) => Some(t),
+        None => match std::env::var("SLURM_CPUS_PER_TASK") {
+            Ok(v) => Some(v.trim().parse::<usize>().ok().filter(|&t| t > 0).ok_or_else(|| {
+                Failure::Input(format!("SLURM_CPUS_PER_TASK={v:?} is not a positive whole number (or pass --threads)"))
+            })?),
+            Err(_) => None,
+        },
+    };
+    let plan = sweep::prepare(&args.file)?;
+    let r = &plan.resolved;
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output/sweeps").join(&r.name));
+    let blocks: Vec<u64> = match &shard {
+        Some(s) => shard::blocks_of(r.blocks, s.index, s.count),
+        None => (0..r.blocks).collect(),
+    };
+    let runs_of = |bs: &[u64]| bs.iter().map(|&b| r.block_runs(b).count() as u64).sum::<u64>();
+    if args.dry_run {
+        let share = match &shard {
+            Some(s) => format!(
+                "; shard {} of {} ({}): {} block(s), {} run(s)",
+                s.index,
+                s.count,
+                s.source,
+                blocks.len(),
+                runs_of(&blocks)
+            ),
+            None => String::new(),
+        };
+        return say(&format!(
+            "{}: ok — {} scenario(s) × {} point(s) × {} replication(s) = {} runs in {} block(s) of {}{share}; output folder {}",
+            args.file.display(),
+            r.scenarios.len(),
+            r.points.len(),
+            r.replications,
+            r.total_runs,
+            r.blocks,
+            r.block_size,
+            out.display()
+        ));
+    }
+    let bases: Vec<Scenario> = (0..r.scenarios.len()).filter_map(|s| r.scenario_at(s, 0).ok()).collect();
+    scenario::check_size(&bases, r.replications, threads).map_err(Failure::Input)?;
+    check_output(&out)?;
+    sweep::run::write_or_check_sweep_json(&out, r)?;
+    let (todo, skipped, warnings) = sweep::run::pending(r, &out, &blocks);
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+    let label = match &shard {
+        Some(s) => format!("shard {} of {} ({})", s.index, s.count, s.source),
+        None => "all blocks".to_string(),
+    };
+    eprintln!(
+        "{}: {label}: {} block(s) to run ({} runs), {} already complete; {} threads",
+        r.name,
+        todo.len(),
+        runs_of(&todo),
+        skipped.len(),
+        pool.current_num_threads()
+    );
+    let progress = Progress::new(runs_of(&todo), args.progress);
+    let start = std::time::Instant::now();
+    let result = pool.install(|| sweep::run::run_blocks(&plan, &out, &todo, &label, &|| progress.tick(), &STOP));
+    progress.finish();
+    let report = result?;
+    say(&format!(
+        "{}: {label}: ran {} runs in {} block(s) in {:.1} s; skipped {} block(s) ({} runs) already complete → {}",
+        r.name,
+        report.runs_done,
+        report.blocks_written,
+        start.elapsed().as_secs_f64(),
+        skipped.len(),
+        runs_of(&skipped),
+        crate::sweep::blocks::blocks_dir(&out).display()
+    ))?;
+    if shard.is_none() {
+        merge(&out)?;
+    }
+    Ok(())
+}
+
+fn merge(dir: &Path) -> Result<(), Failure> {
+    let m = crate::sweep::merge::merge(dir)?;
+    say(&format!(
+        "merged {} runs from {} block(s) ({} scenario × point rows) → {}",
+        m.runs,
+        m.blocks,
+        m.points,
+        ["runs.csv", "points.csv", "manifest.json"].map(|f| dir.join(f).display().to_string()).join(", ")
     ))
 }
 

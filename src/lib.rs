@@ -9,3 +9,5 @@ pub mod measures;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod sensitivity;
+pub mod sweep;

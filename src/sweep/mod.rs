@@ -1,0 +1,48 @@
+//! Parameter sweeps (`govsim sweep`, `govsim merge`): a sweep file names scenarios, factors
+//! (scenario parameters by path, with bounds or levels), a design, replications and outputs.
+//! The sweep expands to one global ordered run list — scenario × design point × replication —
+//! cut into fixed blocks of consecutive runs. Shard s of N runs the blocks b with b mod N = s;
+//! every run depends only on (seed, run index), so results never depend on shards or threads.
+//! Each block is written atomically to `DIR/blocks/`, a rerun skips complete blocks, and
+//! `govsim merge` checks every run is present once and writes `runs.csv`, `points.csv` and
+//! `manifest.json`.
+//!
+//! Files: [`spec`] the sweep file format, [`path`] setting a parameter by path, [`design`] design
+//! points, [`plan`] resolving and checking a sweep before running, [`shard`] shards and scheduler
+//! array variables, [`blocks`] block files, [`run`] running blocks, [`merge`] merging.
+
+pub mod blocks;
+pub mod design;
+pub mod merge;
+pub mod path;
+pub mod plan;
+pub mod run;
+pub mod shard;
+pub mod spec;
+
+pub use plan::{prepare, Plan, Resolved};
+pub use spec::SweepFile;
+
+/// Why a sweep command failed: bad input (nothing was run or written), a failure while running
+/// or an incomplete merge, or a stop by Ctrl-C/SIGTERM.
+#[derive(Debug)]
+pub enum SweepError {
+    Input(String),
+    Runtime(String),
+    Interrupted(String),
+}
+
+impl std::fmt::Display for SweepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SweepError::Input(m) | SweepError::Runtime(m) | SweepError::Interrupted(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for SweepError {}
+
+/// The JSON Schema of sweep files.
+pub fn schema() -> serde_json::Value {
+    spec::schema()
+}

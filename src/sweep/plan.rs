@@ -1,0 +1,469 @@
+//! Resolving a sweep file: load its scenarios, check every factor at its bounds (or levels) in
+//! every scenario, check the outputs, expand the design, and check every point — all before
+//! anything runs. The result, [`Resolved`], is written as `DIR/sweep.json`.
+
+use super::design::{self, Range};
+use super::path::{self, Kind};
+use super::spec::{Statistic, SweepFile};
+use super::SweepError;
+use crate::experiment::Replication;
+use crate::measures::{index_of, METRICS};
+use crate::scenario::{self, Scenario};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Version tag of `sweep.json`.
+pub const FORMAT: &str = "govsim-sweep/1";
+
+/// How each run's random streams are chosen (written to sweep.json and manifest.json).
+pub const SEED_RULE: &str = "run i = (scenario index × points + point) × replications + replicate; it runs the simulator's streams for (seed, replicate): common random numbers across points and scenarios, independent of shards and threads";
+
+/// The fully expanded sweep: what every shard must agree on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolved {
+    pub format: String,
+    pub govsim_version: String,
+    pub name: String,
+    pub description: String,
+    /// The sweep file as written.
+    pub sweep: SweepFile,
+    pub scenarios: Vec<ResolvedScenario>,
+    pub factors: Vec<ResolvedFactor>,
+    pub outputs: Vec<ResolvedOutput>,
+    pub seeds: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub block_size: u32,
+    pub total_runs: u64,
+    pub blocks: u64,
+    /// Factor values of every design point (integer fields rounded), in design order.
+    pub points: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedScenario {
+    /// The path as written in the sweep file.
+    pub file: String,
+    pub name: String,
+    /// The loaded scenario (defaults filled in, `extends` resolved) before any factor is applied.
+    pub scenario: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedFactor {
+    pub header: String,
+    pub paths: Vec<String>,
+    /// "integer" (values rounded), "real" or "flag" (0/1).
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedOutput {
+    pub header: String,
+    pub metric: String,
+    pub statistic: Statistic,
+    pub unit: String,
+}
+
+/// A resolved sweep with the local paths of its files (not written anywhere).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub file: PathBuf,
+    pub scenario_files: Vec<PathBuf>,
+    pub resolved: Resolved,
+}
+
+/// Where run `i` belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunId {
+    pub run: u64,
+    pub scenario: usize,
+    pub point: usize,
+    pub replicate: u32,
+}
+
+impl Resolved {
+    pub fn run_id(&self, run: u64) -> RunId {
+        let reps = self.replications as u64;
+        let points = self.points.len() as u64;
+        RunId {
+            run,
+            scenario: (run / reps / points) as usize,
+            point: (run / reps % points) as usize,
+            replicate: (run % reps) as u32,
+        }
+    }
+
+    /// Run indices of block `b`.
+    pub fn block_runs(&self, b: u64) -> std::ops::Range<u64> {
+        let size = self.block_size as u64;
+        (b * size).min(self.total_runs)..((b + 1) * size).min(self.total_runs)
+    }
+
+    /// The header of runs.csv and of every block file.
+    pub fn header(&self) -> String {
+        let mut cols = vec!["run".to_string(), "scenario".into(), "point".into(), "replicate".into()];
+        cols.extend(self.factors.iter().map(|f| f.header.clone()));
+        cols.extend(self.outputs.iter().map(|o| o.header.clone()));
+        cols.join(",")
+    }
+
+    /// The scenario of (scenario index, point): the base with the point's factor values set.
+    pub fn scenario_at(&self, s: usize, p: usize) -> Result<Scenario, String> {
+        let base = &self.scenarios[s];
+        let mut value = base.scenario.clone();
+        for (f, &v) in self.factors.iter().zip(&self.points[p]) {
+            for path in &f.paths {
+                path::set(&mut value, path, v).map_err(|e| format!("factor `{}`: {e}", f.header))?;
+            }
+        }
+        let text = value.to_string();
+        scenario::parse(&text, Path::new(&base.file), &base.name).map_err(|e| e.to_string())
+    }
+}
+
+fn fail(file: &Path, problems: Vec<String>) -> SweepError {
+    let mut m = format!("{}: {} problem(s), nothing was run:", file.display(), problems.len());
+    for p in problems {
+        m.push_str("\n  - ");
+        m.push_str(&p.replace('\n', "\n    "));
+    }
+    SweepError::Input(m)
+}
+
+/// Characters allowed in column headers (no commas, quotes or line breaks in CSV).
+fn plain(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic() && c != ',' && c != '"')
+}
+
+/// Parse the sweep file with the field path of any error.
+pub fn read_sweep_file(file: &Path) -> Result<SweepFile, SweepError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| SweepError::Input(format!("{}: cannot read: {e}", file.display())))?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        use serde_json::error::Category;
+        let syntax = matches!(e.inner().classify(), Category::Syntax | Category::Eof);
+        if syntax {
+            SweepError::Input(format!("{}: not valid JSON: {}", file.display(), e.inner()))
+        } else {
+            SweepError::Input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner()))
+        }
+    })
+}
+
+/// Load, check and expand a sweep file. Every problem is reported at once as bad input.
+pub fn prepare(file: &Path) -> Result<Plan, SweepError> {
+    let spec = read_sweep_file(file)?;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let mut problems = Vec::new();
+    if !spec.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || spec.name.is_empty() {
+        problems.push(format!(
+            "name: \"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)",
+            spec.name
+        ));
+    }
+    for (what, empty) in [
+        ("scenarios", spec.scenarios.is_empty()),
+        ("factors", spec.factors.is_empty()),
+        ("outputs", spec.outputs.is_empty()),
+    ] {
+        if empty {
+            problems.push(format!("{what}: needs at least one entry"));
+        }
+    }
+    if spec.replications == 0 {
+        problems.push("replications: must be at least 1".into());
+    }
+    if spec.block_size == 0 {
+        problems.push("block_size: must be at least 1".into());
+    }
+    // scenarios
+    let mut bases: Vec<(PathBuf, Scenario)> = Vec::new();
+    for (i, rel) in spec.scenarios.iter().enumerate() {
+        let path = dir.join(rel);
+        match scenario::load(&path) {
+            Ok(s) => {
+                if let Some((other, _)) = bases.iter().find(|(_, o)| o.name == s.name) {
+                    problems.push(format!(
+                        "scenarios[{i}]: {} has the same scenario name \"{}\" as {}; results are labelled by name",
+                        path.display(),
+                        s.name,
+                        other.display()
+                    ));
+                }
+                bases.push((path, s));
+            }
+            Err(e) => problems.push(format!("scenarios[{i}]: {e}")),
+        }
+    }
+    let base_values: Vec<Value> = bases.iter().map(|(_, s)| serde_json::to_value(s).unwrap_or(Value::Null)).collect();
+    // factors: ranges, paths and every bound or level in every scenario
+    let mut ranges = Vec::new();
+    let mut factors = Vec::new();
+    let mut headers: Vec<String> = Vec::new();
+    for (i, f) in spec.factors.iter().enumerate() {
+        let paths: Vec<String> = f.path.paths().iter().map(|p| p.to_string()).collect();
+        let label = format!("factors[{i}] ({})", paths.join(" = "));
+        if paths.is_empty() {
+            problems.push(format!("factors[{i}]: `path` lists no paths"));
+            continue;
+        }
+        let header = f.header();
+        if !plain(&header) {
+            problems.push(format!(
+                "{label}: column name \"{header}\" must be non-empty ASCII without spaces, commas or quotes"
+            ));
+        } else if headers.contains(&header) || ["run", "scenario", "point", "replicate"].contains(&header.as_str()) {
+            problems
+                .push(format!("{label}: column name \"{header}\" is used twice; give the factor a distinct \"name\""));
+        }
+        headers.push(header.clone());
+        let range = match Range::of(f) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{label}: {e}"));
+                continue;
+            }
+        };
+        let mut kind = None;
+        let mut path_ok = true;
+        for ((file_i, s), value) in bases.iter().zip(&base_values) {
+            for p in &paths {
+                match path::kind_at(value, p) {
+                    Ok(k) => {
+                        if kind.is_some_and(|old| old != k) {
+                            problems.push(format!("{label}: `{p}` is a different kind of field than the other paths"));
+                        }
+                        kind = Some(k);
+                    }
+                    Err(e) => {
+                        path_ok = false;
+                        problems.push(format!("{label}: in scenario \"{}\" ({}): {e}", s.name, file_i.display()));
+                    }
+                }
+            }
+        }
+        if path_ok {
+            for ((file_i, s), value) in bases.iter().zip(&base_values) {
+                for v in range.extremes() {
+                    if let Some(problem) = check_value(value, &paths, v, s, file_i) {
+                        problems.push(format!("{label} = {v}: {problem}"));
+                    }
+                }
+            }
+        }
+        factors.push(ResolvedFactor {
+            header,
+            paths,
+            kind: match kind {
+                Some(Kind::Integer) => "integer",
+                Some(Kind::Flag) => "flag",
+                _ => "real",
+            }
+            .into(),
+            min: f.min,
+            max: f.max,
+            levels: f.levels.clone(),
+        });
+        ranges.push(range);
+    }
+    // outputs
+    let mut outputs = Vec::new();
+    for (i, o) in spec.outputs.iter().enumerate() {
+        let header = o.header();
+        let label = format!("outputs[{i}] ({header})");
+        let Some(m) = index_of(&o.metric) else {
+            let ids: Vec<&str> = METRICS.iter().map(|m| m.id).collect();
+            problems.push(format!(
+                "outputs[{i}].metric: \"{}\" is not a metric; nearest: {}",
+                o.metric,
+                path::nearest(&o.metric, &ids, 5).join(", ")
+            ));
+            continue;
+        };
+        if !plain(&header) {
+            problems.push(format!("{label}: column name must be ASCII without spaces, commas or quotes"));
+        } else if headers.contains(&header) || ["run", "scenario", "point", "replicate"].contains(&header.as_str()) {
+            problems
+                .push(format!("{label}: column name \"{header}\" is used twice; give the output a distinct \"name\""));
+        }
+        headers.push(header.clone());
+        match &o.statistic {
+            Statistic::TimeToThreshold { threshold, .. } if !threshold.is_finite() => {
+                problems.push(format!("{label}: threshold must be a finite number"));
+            }
+            Statistic::CoverageShock { event, month, .. } => {
+                if o.metric != "coverage" {
+                    problems
+                        .push(format!("{label}: coverage_shock is measured on coverage; set \"metric\": \"coverage\""));
+                }
+                match (event, month) {
+                    (Some(_), Some(_)) | (None, None) => {
+                        problems.push(format!("{label}: coverage_shock needs exactly one of `event` (index in the scenario's events) or `month`"));
+                    }
+                    (Some(e), None) => {
+                        for (f, s) in &bases {
+                            if *e as usize >= s.events.len() {
+                                problems.push(format!(
+                                    "{label}: scenario \"{}\" ({}) has {} event(s), so there is no event {e}",
+                                    s.name,
+                                    f.display(),
+                                    s.events.len()
+                                ));
+                            }
+                        }
+                    }
+                    (None, Some(month)) => {
+                        for (f, s) in &bases {
+                            if *month == 0 || *month >= s.time.years * 12 {
+                                problems.push(format!(
+                                    "{label}: month {month} is not inside the run of scenario \"{}\" ({}): months 1 to {}",
+                                    s.name,
+                                    f.display(),
+                                    s.time.years * 12 - 1
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        outputs.push(ResolvedOutput {
+            header,
+            metric: o.metric.clone(),
+            statistic: o.statistic.clone(),
+            unit: METRICS[m].unit.to_string(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(fail(file, problems));
+    }
+    // the design
+    let points = match design::design_points(&spec.design, &ranges, spec.seed) {
+        Ok(p) => p,
+        Err(e) => return Err(fail(file, vec![format!("design: {e}")])),
+    };
+    // round integer fields so the recorded values are the values run
+    let points: Vec<Vec<f64>> = points
+        .into_iter()
+        .map(|p| p.into_iter().zip(&factors).map(|(v, f)| if f.kind == "integer" { v.round() } else { v }).collect())
+        .collect();
+    let n_points = points.len() as u64;
+    let total_runs = bases.len() as u64 * n_points * spec.replications as u64;
+    let block_size = spec.block_size.max(1);
+    let resolved = Resolved {
+        format: FORMAT.into(),
+        govsim_version: env!("CARGO_PKG_VERSION").into(),
+        name: spec.name.clone(),
+        description: spec.description.clone(),
+        sweep: spec.clone(),
+        scenarios: bases
+            .iter()
+            .zip(&spec.scenarios)
+            .zip(base_values)
+            .map(|(((_, s), rel), v)| ResolvedScenario { file: rel.clone(), name: s.name.clone(), scenario: v })
+            .collect(),
+        factors,
+        outputs,
+        seeds: SEED_RULE.into(),
+        seed: spec.seed,
+        replications: spec.replications,
+        block_size,
+        total_runs,
+        blocks: total_runs.div_ceil(block_size as u64),
+        points,
+    };
+    // every point in every scenario must be a valid scenario (cross-field checks too)
+    let mut problems = Vec::new();
+    'outer: for s in 0..resolved.scenarios.len() {
+        for p in 0..resolved.points.len() {
+            if let Err(e) = resolved.scenario_at(s, p) {
+                let values: Vec<String> = resolved
+                    .factors
+                    .iter()
+                    .zip(&resolved.points[p])
+                    .map(|(f, v)| format!("{} = {v}", f.header))
+                    .collect();
+                problems.push(format!(
+                    "design point {p} ({}) is not a valid scenario \"{}\": {e}",
+                    values.join(", "),
+                    resolved.scenarios[s].name
+                ));
+                if problems.len() >= 10 {
+                    problems.push("(further points not checked)".into());
+                    break 'outer;
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(fail(file, problems));
+    }
+    Ok(Plan { file: file.to_path_buf(), scenario_files: bases.into_iter().map(|(f, _)| f).collect(), resolved })
+}
+
+/// Set `v` at every path of a factor in a copy of the scenario and validate; the problem if any.
+fn check_value(base: &Value, paths: &[String], v: f64, s: &Scenario, file: &Path) -> Option<String> {
+    let mut value = base.clone();
+    for p in paths {
+        if let Err(e) = path::set(&mut value, p, v) {
+            return Some(format!("in scenario \"{}\" ({}): `{p}`: {e}", s.name, file.display()));
+        }
+    }
+    match scenario::parse(&value.to_string(), file, &s.name) {
+        Ok(_) => None,
+        Err(scenario::ScenarioError::Invalid { issues, .. }) => Some(format!(
+            "not allowed in scenario \"{}\" ({}): {}",
+            s.name,
+            file.display(),
+            issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ")
+        )),
+        Err(e) => Some(format!("not allowed in scenario \"{}\": {e}", s.name)),
+    }
+}
+
+/// The outputs of one run, in the sweep's output order (NaN where undefined).
+pub fn outputs_of(outputs: &[ResolvedOutput], s: &Scenario, rep: &Replication) -> Vec<f64> {
+    let k = s.time.step_months.max(1);
+    let steps_per_year = (12 / k) as usize;
+    outputs
+        .iter()
+        .map(|o| {
+            let m = index_of(&o.metric).unwrap_or(0);
+            match &o.statistic {
+                Statistic::FinalYearMean => {
+                    crate::experiment::stats::final_year_means(std::slice::from_ref(rep), m, steps_per_year)[0]
+                }
+                Statistic::WholeRunMean => crate::experiment::stats::finite_mean(rep.rows.iter().map(|r| r[m])),
+                Statistic::TimeToThreshold { threshold, above } => rep
+                    .rows
+                    .iter()
+                    .position(|r| if *above { r[m] >= *threshold } else { r[m] <= *threshold })
+                    .map_or(f64::NAN, |step| ((step as u32 + 1) * k) as f64),
+                Statistic::CoverageShock { measure, event, month } => {
+                    let month = match (event, month) {
+                        (Some(e), _) => s.events.get(*e as usize).map(|ev| ev.month()),
+                        (None, m) => *m,
+                    };
+                    let Some(month) = month else { return f64::NAN };
+                    let shock = crate::experiment::coverage_shock(rep, s, month);
+                    match measure {
+                        super::spec::ShockMeasure::Robustness => shock.robustness,
+                        super::spec::ShockMeasure::ResilienceLoss => shock.resilience_loss,
+                        super::spec::ShockMeasure::RecoveryMonths => shock.recovery_months,
+                        super::spec::ShockMeasure::Persistence => shock.persistence,
+                    }
+                }
+            }
+        })
+        .collect()
+}

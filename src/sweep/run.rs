@@ -1,0 +1,191 @@
+//! Running a share of the run list: the blocks not yet on disk, all their runs in one rayon
+//! pool, each block written as soon as its last run finishes.
+
+use super::blocks::{self, block_file, read_block, sidecar_file, write_atomic};
+use super::plan::{outputs_of, Plan, Resolved};
+use super::SweepError;
+use crate::experiment::run_replication_until;
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Write `DIR/sweep.json`, or check that the one there is this sweep. Refuses (bad input) to mix
+/// results of a different sweep — or of the same sweep file with changed scenarios or version.
+pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), SweepError> {
+    let text = serde_json::to_string_pretty(r).map_err(|e| SweepError::Runtime(e.to_string()))? + "\n";
+    let path = dir.join("sweep.json");
+    match std::fs::read_to_string(&path) {
+        Ok(old) if old == text => Ok(()),
+        Ok(old) => {
+            let differing = match (
+                serde_json::from_str::<serde_json::Value>(&old),
+                serde_json::from_str::<serde_json::Value>(&text),
+            ) {
+                (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) => {
+                    let mut keys: Vec<&String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
+                    keys.dedup();
+                    keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                }
+                _ => "it is not a readable sweep.json".into(),
+            };
+            Err(SweepError::Input(format!(
+                "{} holds results of a different sweep (sweep.json differs in: {}); refusing to mix them — use another --out or remove that folder",
+                dir.display(),
+                if differing.is_empty() { "formatting" } else { &differing }
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_atomic(&path, text.as_bytes())
+            .map_err(|e| SweepError::Runtime(format!("cannot write {}: {e}", path.display()))),
+        Err(e) => Err(SweepError::Runtime(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// Split `blocks` into those still to run and those already complete on disk. A block file
+/// that exists but is not a complete block of this sweep is run again (and overwritten).
+pub fn pending(r: &Resolved, dir: &Path, blocks: &[u64]) -> (Vec<u64>, Vec<u64>, Vec<String>) {
+    let (mut todo, mut done, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    for &b in blocks {
+        let f = block_file(dir, b);
+        if !f.exists() {
+            todo.push(b);
+            continue;
+        }
+        match read_block(r, &f, b) {
+            Ok(_) => done.push(b),
+            Err(e) => {
+                warnings.push(format!("{}: {e}; running the block again", f.display()));
+                todo.push(b);
+            }
+        }
+    }
+    (todo, done, warnings)
+}
+
+/// What a call to [`run_blocks`] did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub blocks_written: u64,
+    pub runs_done: u64,
+}
+
+struct Block {
+    rows: Vec<Option<Vec<f64>>>,
+    left: usize,
+    started: Option<Instant>,
+}
+
+/// Run every run of `todo` (block numbers) in the current rayon pool, calling `tick` after each
+/// run; write each block when complete. Stops promptly when `stop` is set (completed blocks stay
+/// on disk) and returns `Interrupted`.
+pub fn run_blocks(
+    plan: &Plan,
+    dir: &Path,
+    todo: &[u64],
+    label: &str,
+    tick: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Result<Report, SweepError> {
+    let r = &plan.resolved;
+    std::fs::create_dir_all(blocks::blocks_dir(dir))
+        .map_err(|e| SweepError::Runtime(format!("cannot create {}: {e}", blocks::blocks_dir(dir).display())))?;
+    let state: Vec<Mutex<Block>> = todo
+        .iter()
+        .map(|&b| {
+            let n = r.block_runs(b).count();
+            Mutex::new(Block { rows: vec![None; n], left: n, started: None })
+        })
+        .collect();
+    let jobs: Vec<(usize, u64)> =
+        todo.iter().enumerate().flat_map(|(k, &b)| r.block_runs(b).map(move |i| (k, i))).collect();
+    let halt = AtomicBool::new(false);
+    let error: Mutex<Option<String>> = Mutex::new(None);
+    let written = AtomicU64::new(0);
+    let runs_done = AtomicU64::new(0);
+    let threads = rayon::current_num_threads();
+    let fail = |m: String| {
+        halt.store(true, Ordering::SeqCst);
+        if let Ok(mut e) = error.lock() {
+            e.get_or_insert(m);
+        }
+    };
+    jobs.par_iter().for_each(|&(k, run)| {
+        if halt.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let b = todo[k];
+        if let Ok(mut st) = state[k].lock() {
+            st.started.get_or_insert_with(Instant::now);
+        }
+        let id = r.run_id(run);
+        let scenario = match r.scenario_at(id.scenario, id.point) {
+            Ok(s) => s,
+            Err(e) => return fail(format!("run {run}: {e}")),
+        };
+        let Some(rep) = run_replication_until(&scenario, r.seed, id.replicate, stop) else { return };
+        let outputs = outputs_of(&r.outputs, &scenario, &rep);
+        runs_done.fetch_add(1, Ordering::Relaxed);
+        tick();
+        let finished = {
+            let Ok(mut st) = state[k].lock() else { return fail("a worker thread panicked".into()) };
+            let start = r.block_runs(b).start;
+            st.rows[(run - start) as usize] = Some(outputs);
+            st.left -= 1;
+            if st.left == 0 {
+                let rows: Vec<(u64, Vec<f64>)> = st
+                    .rows
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(j, o)| (start + j as u64, o.take().unwrap_or_default()))
+                    .collect();
+                Some((rows, st.started.map_or(0.0, |t| t.elapsed().as_secs_f64())))
+            } else {
+                None
+            }
+        };
+        if let Some((rows, secs)) = finished {
+            let sidecar = serde_json::json!({
+                "block": b,
+                "runs": [rows.first().map_or(0, |x| x.0), rows.last().map_or(0, |x| x.0)],
+                "threads": threads,
+                "wall_seconds": secs,
+                "host": host(),
+                "shard": label,
+                "govsim_version": env!("CARGO_PKG_VERSION"),
+            });
+            let side = serde_json::to_string_pretty(&sidecar).unwrap_or_default();
+            // the sidecar first: a block CSV on disk means the block is done
+            let res = write_atomic(&sidecar_file(dir, b), side.as_bytes())
+                .and_then(|()| write_atomic(&block_file(dir, b), blocks::block_text(r, &rows).as_bytes()));
+            match res {
+                Ok(()) => {
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => fail(format!("cannot write {}: {e}", block_file(dir, b).display())),
+            }
+        }
+    });
+    if let Some(e) = error.lock().ok().and_then(|mut e| e.take()) {
+        return Err(SweepError::Runtime(e));
+    }
+    let report =
+        Report { blocks_written: written.load(Ordering::Relaxed), runs_done: runs_done.load(Ordering::Relaxed) };
+    if stop.load(Ordering::Relaxed) {
+        return Err(SweepError::Interrupted(format!(
+            "{} block(s) completed before the stop are kept in {}; rerun the same command to resume",
+            report.blocks_written,
+            blocks::blocks_dir(dir).display()
+        )));
+    }
+    Ok(report)
+}
+
+/// This machine's name, for the sidecars (empty if unknown).
+fn host() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}

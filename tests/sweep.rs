@@ -1,0 +1,348 @@
+//! `govsim sweep` and `govsim merge` end to end on tests/sweeps/small.json (2 driver models at
+//! 1,000 residents for 3 years, a 3-point grid, 2 replications: 12 runs in 6 blocks of 2).
+//! The Slurm test script runs exactly `govsim sweep tests/sweeps/small.json --out $OUT
+//! --shard-from-env` in an array of 4, then `govsim merge $OUT`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SMALL: &str = "tests/sweeps/small.json";
+
+fn govsim() -> Command {
+    let mut c = Command::cargo_bin("govsim").unwrap();
+    // a scheduler's variables in the test environment must not leak into these runs
+    for v in ["SLURM_ARRAY_TASK_ID", "SLURM_CPUS_PER_TASK", "JOB_COMPLETION_INDEX", "SGE_TASK_ID", "PBS_ARRAYID"] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn sweep(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    govsim().args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off"]).args(extra).assert()
+}
+
+fn results(out: &Path) -> (Vec<u8>, Vec<u8>) {
+    (fs::read(out.join("runs.csv")).unwrap(), fs::read(out.join("points.csv")).unwrap())
+}
+
+/// The unsharded run everything else is compared with.
+fn reference(dir: &Path) -> (PathBuf, (Vec<u8>, Vec<u8>)) {
+    let out = dir.join("all");
+    sweep(&out, &[]).success();
+    let r = results(&out);
+    (out, r)
+}
+
+#[test]
+fn unsharded_sweep_runs_everything_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, (runs, points)) = reference(dir.path());
+    let runs = String::from_utf8(runs).unwrap();
+    let lines: Vec<&str> = runs.lines().collect();
+    assert_eq!(
+        lines[0],
+        "run,scenario,point,replicate,behaviour.retention.base_hazard,asymmetry.final_year_mean,coverage.whole_run_mean,active_rate.months_to_above_0.05"
+    );
+    assert_eq!(lines.len(), 1 + 12);
+    // run order: scenario × point × replicate; grid levels 0.1, 0.25, 0.4
+    assert!(lines[1].starts_with("0,government-driven,0,0,0.1,"), "{}", lines[1]);
+    assert!(lines[4].starts_with("3,government-driven,1,1,0.25,"), "{}", lines[4]);
+    assert!(lines[12].starts_with("11,social-organisation-driven,2,1,0.4,"), "{}", lines[12]);
+    // common random numbers: replicate r is the same stream at every point, yet the factor matters
+    let asym = |l: &str| l.split(',').nth(5).unwrap().parse::<f64>().unwrap();
+    assert_ne!(asym(lines[1]), asym(lines[5]), "the exit hazard changed nothing");
+    let points = String::from_utf8(points).unwrap();
+    let p: Vec<&str> = points.lines().collect();
+    assert_eq!(p.len(), 1 + 6);
+    assert!(p[0].starts_with("scenario,point,behaviour.retention.base_hazard,asymmetry.final_year_mean"));
+    // points.csv holds the replication means of runs.csv
+    let mean = (asym(lines[1]) + asym(lines[2])) / 2.0;
+    let p1: f64 = p[1].split(',').nth(3).unwrap().parse().unwrap();
+    assert!((p1 - mean).abs() < 1e-12, "{p1} vs {mean}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["total_runs"], 12);
+    assert_eq!(manifest["blocks"], 6);
+    assert_eq!(manifest["block_runs"].as_array().unwrap().len(), 6);
+    assert!(manifest["block_runs"][0]["threads"].as_u64().unwrap() >= 1);
+    let sweep_json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(sweep_json["points"].as_array().unwrap().len(), 3);
+    // no temporary files left behind
+    for d in [out.clone(), out.join("blocks")] {
+        let hidden: Vec<_> = fs::read_dir(&d)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(hidden.is_empty(), "{hidden:?}");
+    }
+}
+
+#[test]
+fn three_shards_in_separate_processes_merge_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    let out = dir.path().join("sharded");
+    for i in ["0", "1", "2"] {
+        sweep(&out, &["--shard-index", i, "--shard-count", "3"]).success().stdout(
+            predicate::str::contains(format!("shard {i} of 3"))
+                .and(predicate::str::contains("ran 4 runs in 2 block(s)")),
+        );
+        assert!(!out.join("runs.csv").exists(), "a shard must not merge");
+    }
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merged 12 runs"));
+    assert_eq!(results(&out), expected);
+}
+
+#[test]
+fn slurm_array_of_four_tasks_merges_to_the_same_bytes() {
+    // what the Slurm test script does, with the variables Slurm 22.05 sets for --array=0-3
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    let out = dir.path().join("slurm");
+    for id in 0..4 {
+        govsim()
+            .args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--shard-from-env"])
+            .env("SLURM_ARRAY_TASK_ID", id.to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "0")
+            .env("SLURM_ARRAY_TASK_MAX", "3")
+            .env("SLURM_ARRAY_TASK_STEP", "1")
+            .env("SLURM_ARRAY_TASK_COUNT", "4")
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("shard {id} of 4 (Slurm array")))
+            .stderr(predicate::str::contains("1 threads"));
+    }
+    govsim().args(["merge", out.to_str().unwrap()]).assert().success();
+    assert_eq!(results(&out), expected);
+}
+
+#[test]
+fn a_lost_block_is_redone_alone_and_merge_says_which_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    let out = dir.path().join("resume");
+    for i in ["0", "1", "2"] {
+        sweep(&out, &["--shard-index", i, "--shard-count", "3"]).success();
+    }
+    // block 4 (runs 8–9) belongs to shard 1 of 3; shard 1 also has block 1
+    fs::remove_file(out.join("blocks/block-000004.csv")).unwrap();
+    let before = fs::read(out.join("blocks/block-000001.csv")).unwrap();
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("block(s) 4 = runs 8–9").and(predicate::str::contains("nothing was written")));
+    assert!(!out.join("runs.csv").exists() && !out.join("points.csv").exists() && !out.join("manifest.json").exists());
+    sweep(&out, &["--shard-index", "1", "--shard-count", "3"]).success().stdout(
+        predicate::str::contains("ran 2 runs in 1 block(s)")
+            .and(predicate::str::contains("skipped 1 block(s) (2 runs)")),
+    );
+    assert_eq!(fs::read(out.join("blocks/block-000001.csv")).unwrap(), before);
+    govsim().args(["merge", out.to_str().unwrap()]).assert().success();
+    assert_eq!(results(&out), expected);
+    // a complete folder: rerunning everything does nothing and merges the same bytes
+    sweep(&out, &[]).success().stdout(predicate::str::contains("ran 0 runs in 0 block(s)"));
+    assert_eq!(results(&out), expected);
+}
+
+#[test]
+fn a_truncated_block_is_not_taken_as_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, expected) = reference(dir.path());
+    let f = out.join("blocks/block-000002.csv");
+    let text = fs::read_to_string(&f).unwrap();
+    fs::write(&f, text.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("block-000002.csv"));
+    sweep(&out, &[]).success().stderr(predicate::str::contains("running the block again"));
+    assert_eq!(results(&out), expected);
+}
+
+#[test]
+fn one_and_two_threads_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = Vec::new();
+    for t in ["1", "2"] {
+        let out = dir.path().join(format!("t{t}"));
+        sweep(&out, &["--threads", t]).success().stderr(predicate::str::contains(format!("{t} threads")));
+        all.push(results(&out));
+    }
+    assert_eq!(all[0], all[1]);
+}
+
+/// A copy of small.json (scenario paths made absolute) with one change.
+fn variant(dir: &Path, name: &str, change: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(SMALL).unwrap()).unwrap();
+    let base = fs::canonicalize("tests/sweeps").unwrap();
+    for s in v["scenarios"].as_array_mut().unwrap() {
+        *s = serde_json::json!(base.join(s.as_str().unwrap()).to_str().unwrap());
+    }
+    change(&mut v);
+    let p = dir.join(format!("{name}.json"));
+    fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    p
+}
+
+/// An edit of the test sweep file.
+type Change = Box<dyn FnOnce(&mut serde_json::Value)>;
+
+#[test]
+fn bad_factors_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Change, Vec<&str>)> = vec![
+        (
+            "bad-path",
+            Box::new(|v| v["factors"][0]["path"] = "behaviour.retention.base_hazrd".into()),
+            vec!["bad-path.json", "factors[0]", "base_hazrd", "nearest valid keys: base_hazard"],
+        ),
+        (
+            "out-of-range",
+            Box::new(|v| v["factors"][0]["max"] = 1.5.into()),
+            vec!["factors[0] (behaviour.retention.base_hazard) = 1.5", "government-driven", "allowed range [0, 1]"],
+        ),
+        (
+            "no-such-organisation",
+            Box::new(|v| {
+                v["factors"][0] =
+                    serde_json::json!({ "path": "actors.social_organisations.0.social_workers", "levels": [2, 4] })
+            }),
+            vec!["factors[0]", "government-driven", "empty list"],
+        ),
+        (
+            "inconsistent-point",
+            Box::new(|v| {
+                v["factors"][0] =
+                    serde_json::json!({ "path": "behaviour.states.regular_commitment", "min": 0.1, "max": 0.9 })
+            }),
+            vec!["= 0.9", "core_commitment"],
+        ),
+        (
+            "unknown-key",
+            Box::new(|v| v["design"]["levelz"] = 3.into()),
+            vec!["unknown-key.json", "at `design`", "levelz"],
+        ),
+        (
+            "bad-metric",
+            Box::new(|v| v["outputs"][0]["metric"] = "asymetry".into()),
+            vec!["outputs[0].metric", "nearest: asymmetry"],
+        ),
+        (
+            "odd-morris",
+            Box::new(|v| v["design"] = serde_json::json!({ "type": "morris", "trajectories": 2, "levels": 3 })),
+            vec!["design", "morris"],
+        ),
+    ];
+    for (name, change, needles) in cases {
+        let file = variant(dir.path(), name, change);
+        let out = dir.path().join(format!("out-{name}"));
+        let mut a = govsim().args(["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap()]).assert().code(2);
+        for n in needles {
+            a = a.stderr(predicate::str::contains(n));
+        }
+        assert!(!out.exists(), "{name}: the output folder was created");
+    }
+}
+
+#[test]
+fn a_folder_of_another_sweep_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, expected) = reference(dir.path());
+    let other = variant(dir.path(), "other", |v| v["replications"] = 3.into());
+    govsim()
+        .args(["sweep", other.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("different sweep").and(predicate::str::contains("replications")));
+    assert_eq!(results(&out), expected);
+}
+
+#[test]
+fn malformed_scheduler_variables_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    let o = out.to_str().unwrap();
+    govsim()
+        .args(["sweep", SMALL, "--out", o, "--shard-from-env"])
+        .env("SLURM_ARRAY_TASK_ID", "2")
+        .env("SLURM_ARRAY_TASK_MIN", "0")
+        .env("SLURM_ARRAY_TASK_STEP", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "two")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SLURM_ARRAY_TASK_COUNT=\"two\""));
+    govsim()
+        .args(["sweep", SMALL, "--out", o, "--shard-from-env"])
+        .env("JOB_COMPLETION_INDEX", "1")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("JOB_COMPLETION_INDEX=1").and(predicate::str::contains("--shard-count")));
+    govsim()
+        .args(["sweep", SMALL, "--out", o, "--shard-from-env"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no array task variable"));
+    govsim().args(["sweep", SMALL, "--out", o, "--shard-index", "3", "--shard-count", "3"]).assert().code(2);
+    govsim()
+        .args(["sweep", SMALL, "--out", o])
+        .env("SLURM_CPUS_PER_TASK", "lots")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SLURM_CPUS_PER_TASK"));
+    assert!(!out.exists());
+    govsim()
+        .args(["merge", dir.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("sweep.json"));
+}
+
+#[test]
+fn shipped_sweeps_are_valid() {
+    let expected = [
+        ("sweeps/morris-screening.json", "5 scenario(s) × 240 point(s) × 5 replication(s) = 6000 runs in 375 block(s)"),
+        (
+            "sweeps/budget-by-so-capacity.json",
+            "2 scenario(s) × 25 point(s) × 10 replication(s) = 500 runs in 32 block(s)",
+        ),
+        (
+            "sweeps/entry-time-by-contract.json",
+            "1 scenario(s) × 20 point(s) × 10 replication(s) = 200 runs in 13 block(s)",
+        ),
+        (SMALL, "2 scenario(s) × 3 point(s) × 2 replication(s) = 12 runs in 6 block(s)"),
+    ];
+    let found = fs::read_dir("sweeps")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(found, 3, "a new shipped sweep needs a line here");
+    for (file, counts) in expected {
+        govsim().args(["sweep", file, "--dry-run"]).assert().success().stdout(predicate::str::contains(counts));
+    }
+    assert!(!Path::new("output/sweeps/small").exists() || Path::new("output/sweeps/small/sweep.json").exists());
+}
+
+#[test]
+fn the_shipped_sweep_schema_file_is_up_to_date() {
+    let shipped: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string("govsim.sweep.schema.json").unwrap()).unwrap();
+    assert_eq!(
+        shipped,
+        govsim::sweep::schema(),
+        "govsim.sweep.schema.json is stale: run `cargo run -- schema --sweep > govsim.sweep.schema.json`"
+    );
+    let printed = govsim().args(["schema", "--sweep"]).assert().success().get_output().stdout.clone();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&printed).unwrap(), shipped);
+    assert_eq!(shipped["additionalProperties"], false);
+}
