@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod sensitivity_charts;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::METRICS;
