@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod compare;
 pub mod district;
+pub mod sensitivity_charts;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::METRICS;
