@@ -118,6 +118,18 @@ enum Command {
         /// The sweep's output folder.
         dir: PathBuf,
     },
+    /// Sensitivity of a merged sweep: Morris μ*/σ, Sobol' S1/ST (bootstrap 95% CIs) or
+    /// correlations, per scenario and output; writes DIR/analysis/ (CSV, JSON, charts).
+    Analyze {
+        /// The sweep's output folder (after `govsim merge`).
+        dir: PathBuf,
+        /// How many top factors to print per scenario and output.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+        /// TrueType/OpenType font for chart text; default: embedded DejaVu Sans.
+        #[arg(long)]
+        font: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -216,6 +228,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Command::Sweep(args) => sweep(&args),
         Command::Merge { dir } => merge(&dir),
+        Command::Analyze { dir, top, font } => analyze(&dir, top, font.as_deref()),
     }
 }
 
@@ -500,6 +513,54 @@ fn merge(dir: &Path) -> Result<(), Failure> {
         m.points,
         ["runs.csv", "points.csv", "manifest.json"].map(|f| dir.join(f).display().to_string()).join(", ")
     ))
+}
+
+fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Failure> {
+    use crate::sweep::analyze as an;
+    load_font(font)?;
+    let out = dir.join("analysis");
+    let mut result = None;
+    let mut failure = None;
+    let written = output::write_folder_atomically(&out, |tmp| {
+        let a = match an::analyze(dir, &tmp.join("charts")) {
+            Ok(a) => a,
+            Err(e) => {
+                failure = Some(e);
+                return Err(std::io::Error::other("analysis failed"));
+            }
+        };
+        std::fs::write(tmp.join("sensitivity.csv"), an::sensitivity_csv(&a))?;
+        let json = serde_json::to_string_pretty(&an::sensitivity_json(&a)).map_err(std::io::Error::other)?;
+        std::fs::write(tmp.join("sensitivity.json"), json)?;
+        result = Some(a);
+        Ok(())
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    written.map_err(|e| Failure::Runtime(format!("cannot write the analysis into {}: {e}", out.display())))?;
+    let Some(a) = result else { return Err(Failure::Runtime("no analysis was produced".into())) };
+    let mut text = String::new();
+    for (scenario, output, ranked) in an::ranking(&a) {
+        let best: Vec<String> = ranked
+            .iter()
+            .take(top)
+            .map(|(f, v)| if v.is_finite() { format!("{f} ({v:.3})") } else { format!("{f} (undefined)") })
+            .collect();
+        text.push_str(&format!("{scenario} · {output}: {}\n", best.join(", ")));
+    }
+    for (scenario, output, why) in &a.skipped {
+        text.push_str(&format!("{scenario} · {output}: not analysed ({why})\n"));
+    }
+    for (scenario, output, what) in &a.notes {
+        text.push_str(&format!("{scenario} · {output}: {what}\n"));
+    }
+    let main = match a.design {
+        "morris" => "μ*",
+        "sobol" => "total index ST",
+        _ => "|Pearson r|",
+    };
+    say(&format!("factors ranked by {main}, top {top}:\n{text}files in {}: sensitivity.csv, sensitivity.json, charts/ ({} charts)", out.display(), a.charts.len()))
 }
 
 /// Peak resident memory of this process (VmHWM from /proc; None where unavailable).

@@ -9,8 +9,10 @@
 //!
 //! Files: [`spec`] the sweep file format, [`path`] setting a parameter by path, [`design`] design
 //! points, [`plan`] resolving and checking a sweep before running, [`shard`] shards and scheduler
-//! array variables, [`blocks`] block files, [`run`] running blocks, [`merge`] merging.
+//! array variables, [`blocks`] block files, [`run`] running blocks, [`merge`] merging, [`analyze`]
+//! sensitivity indices and charts.
 
+pub mod analyze;
 pub mod blocks;
 pub mod design;
 pub mod merge;

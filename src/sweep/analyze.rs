@@ -1,0 +1,348 @@
+//! `govsim analyze DIR`: sensitivity of every output to the factors, per scenario, from a merged
+//! sweep (`points.csv`, the replication mean of each output at each design point; common random
+//! numbers make differences between points differences of parameters, not of luck).
+//!
+//! - Morris designs: μ, μ* (with a bootstrap 95% CI over trajectories) and σ of the elementary
+//!   effects, in unit-cube steps (Morris 1991; Campolongo et al. 2007).
+//! - Sobol' (Saltelli) designs: first-order S1 (Saltelli 2010) and total ST (Jansen 1999) with
+//!   bootstrap 95% CIs.
+//! - Grids and Latin hypercubes: Pearson correlation of each factor with the output; a grid of
+//!   exactly two factors also gets a heatmap per output.
+//!
+//! Writes `sensitivity.csv` (tidy: scenario, output, factor, method, index, value, ci_low,
+//! ci_high), `sensitivity.json` and charts in `DIR/charts/`, atomically.
+
+use super::merge::read_resolved;
+use super::plan::Resolved;
+use super::spec::Design;
+use super::SweepError;
+use crate::output::sensitivity_charts::{self as charts, Heatmap, MorrisPanel};
+use crate::sensitivity::{morris_indices, sobol_indices};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// Bootstrap resamples for every interval.
+pub const BOOTSTRAP: usize = 1000;
+
+/// One index of one factor for one (scenario, output).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Index {
+    pub scenario: String,
+    pub output: String,
+    pub factor: String,
+    pub method: &'static str,
+    pub index: &'static str,
+    pub value: f64,
+    pub ci: (f64, f64),
+}
+
+/// What `analyze` found.
+pub struct Analysis {
+    pub design: &'static str,
+    pub indices: Vec<Index>,
+    /// (scenario, output, why) for outputs that could not be analysed.
+    pub skipped: Vec<(String, String, String)>,
+    /// (scenario, output, what) for outputs analysed on part of the design.
+    pub notes: Vec<(String, String, String)>,
+    pub charts: Vec<PathBuf>,
+}
+
+/// Replication means per scenario (in sweep order) and point: `means[s][p][o]`.
+fn read_points(dir: &Path, r: &Resolved) -> Result<Vec<Vec<Vec<f64>>>, SweepError> {
+    let path = dir.join("points.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        SweepError::Input(format!("{}: cannot read ({e}); run `govsim merge {}` first", path.display(), dir.display()))
+    })?;
+    let k = r.factors.len();
+    let n_out = r.outputs.len();
+    let mut means = vec![vec![vec![f64::NAN; n_out]; r.points.len()]; r.scenarios.len()];
+    let mut seen = vec![vec![false; r.points.len()]; r.scenarios.len()];
+    let bad = |line: usize, why: String| SweepError::Input(format!("{}: line {}: {why}", path.display(), line + 1));
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() != 2 + k + n_out {
+            return Err(bad(i, format!("{} cells, expected {}", cells.len(), 2 + k + n_out)));
+        }
+        let s = r
+            .scenarios
+            .iter()
+            .position(|x| x.name == cells[0])
+            .ok_or_else(|| bad(i, format!("unknown scenario {}", cells[0])))?;
+        let p: usize = cells[1]
+            .parse()
+            .ok()
+            .filter(|&p| p < r.points.len())
+            .ok_or_else(|| bad(i, format!("bad point {}", cells[1])))?;
+        for (o, cell) in cells[2 + k..].iter().enumerate() {
+            means[s][p][o] = if cell.is_empty() {
+                f64::NAN
+            } else {
+                cell.parse().map_err(|_| bad(i, format!("`{cell}` is not a number")))?
+            };
+        }
+        seen[s][p] = true;
+    }
+    if let Some(s) = seen.iter().position(|v| v.iter().any(|x| !x)) {
+        return Err(SweepError::Input(format!(
+            "{}: points of scenario {} are missing; run `govsim merge {}` again",
+            path.display(),
+            r.scenarios[s].name,
+            dir.display()
+        )));
+    }
+    Ok(means)
+}
+
+/// Pearson correlation (NaN when either side is constant or pairs are missing).
+pub fn correlation(x: &[f64], y: &[f64]) -> f64 {
+    let pairs: Vec<(f64, f64)> =
+        x.iter().zip(y).filter(|(a, b)| a.is_finite() && b.is_finite()).map(|(a, b)| (*a, *b)).collect();
+    let n = pairs.len() as f64;
+    if n < 3.0 {
+        return f64::NAN;
+    }
+    let (mx, my) = (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in &pairs {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    if sxx <= 0.0 || syy <= 0.0 {
+        return f64::NAN;
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// File-name-safe form of a scenario or output name.
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
+}
+
+/// Analyse a merged sweep in `dir`, writing the charts into `charts_dir`.
+pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
+    let r = read_resolved(dir)?;
+    let means = read_points(dir, &r)?;
+    let k = r.factors.len();
+    let factor_names: Vec<&str> = r.factors.iter().map(|f| f.header.as_str()).collect();
+    let mut indices = Vec::new();
+    let mut skipped = Vec::new();
+    let mut notes = Vec::new();
+    let mut chart_files = Vec::new();
+    let runtime =
+        |e: std::io::Error| SweepError::Runtime(format!("cannot draw a chart into {}: {e}", charts_dir.display()));
+    std::fs::create_dir_all(charts_dir).map_err(runtime)?;
+    // Morris needs the unit-cube design: regenerate it exactly as the sweep did (same seed)
+    let morris_unit = match &r.sweep.design {
+        Design::Morris { trajectories, levels } => Some(
+            crate::sensitivity::design::try_morris(*trajectories as usize, k, *levels as usize, r.seed)
+                .map_err(|e| SweepError::Input(format!("sweep.json: morris design: {e}")))?,
+        ),
+        _ => None,
+    };
+    for (s, sc) in r.scenarios.iter().enumerate() {
+        let mut morris_panels: Vec<(String, Vec<crate::sensitivity::MorrisIndex>)> = Vec::new();
+        for (o, out) in r.outputs.iter().enumerate() {
+            let y: Vec<f64> = means[s].iter().map(|p| p[o]).collect();
+            let mut push = |factor: &str, method: &'static str, index: &'static str, value: f64, ci: (f64, f64)| {
+                indices.push(Index {
+                    scenario: sc.name.clone(),
+                    output: out.header.clone(),
+                    factor: factor.to_string(),
+                    method,
+                    index,
+                    value,
+                    ci,
+                })
+            };
+            let undefined = y.iter().filter(|v| !v.is_finite()).count();
+            match &r.sweep.design {
+                Design::Sobol { .. } if undefined > 0 => {
+                    skipped.push((
+                        sc.name.clone(),
+                        out.header.clone(),
+                        format!("undefined at {undefined} of {} points", y.len()),
+                    ));
+                }
+                Design::Morris { .. } => {
+                    // a trajectory with an undefined output (e.g. dependence where nobody
+                    // volunteers) gives no elementary effects: use the complete trajectories
+                    let unit = morris_unit.as_deref().unwrap_or_default();
+                    let (mut unit_ok, mut y_ok) = (Vec::new(), Vec::new());
+                    for (u, v) in unit.chunks(k + 1).zip(y.chunks(k + 1)) {
+                        if v.iter().all(|x| x.is_finite()) {
+                            unit_ok.extend_from_slice(u);
+                            y_ok.extend_from_slice(v);
+                        }
+                    }
+                    let dropped = (y.len() - y_ok.len()) / (k + 1);
+                    if dropped > 0 {
+                        let why = format!(
+                            "{dropped} of {} trajectories left out: the output is undefined at some of their points",
+                            y.len() / (k + 1)
+                        );
+                        notes.push((sc.name.clone(), out.header.clone(), why));
+                    }
+                    match morris_indices(&unit_ok, &y_ok, k, BOOTSTRAP, r.seed) {
+                        Ok(m) => {
+                            for (f, idx) in factor_names.iter().zip(&m) {
+                                push(f, "morris", "mu", idx.mu, (f64::NAN, f64::NAN));
+                                push(f, "morris", "mu_star", idx.mu_star, idx.mu_star_ci);
+                                push(f, "morris", "sigma", idx.sigma, (f64::NAN, f64::NAN));
+                            }
+                            morris_panels.push((out.header.clone(), m));
+                        }
+                        Err(e) => skipped.push((sc.name.clone(), out.header.clone(), e.to_string())),
+                    }
+                }
+                Design::Sobol { .. } => match sobol_indices(&y, k, BOOTSTRAP, r.seed) {
+                    Ok(v) => {
+                        for (f, idx) in factor_names.iter().zip(&v) {
+                            push(f, "sobol", "S1", idx.s1, idx.s1_ci);
+                            push(f, "sobol", "ST", idx.st, idx.st_ci);
+                        }
+                        let stem = charts_dir.join(format!("sobol-{}-{}", slug(&sc.name), slug(&out.header)));
+                        charts::sobol_chart(&stem, &format!("{} — {}", out.header, sc.name), &factor_names, &v, None)
+                            .map_err(runtime)?;
+                        chart_files.push(stem.with_extension("png"));
+                    }
+                    Err(e) => skipped.push((sc.name.clone(), out.header.clone(), e.to_string())),
+                },
+                Design::Grid { .. } | Design::LatinHypercube { .. } => {
+                    for (f, name) in factor_names.iter().enumerate() {
+                        let x: Vec<f64> = r.points.iter().map(|p| p[f]).collect();
+                        push(name, "correlation", "pearson_r", correlation(&x, &y), (f64::NAN, f64::NAN));
+                    }
+                    if let (Design::Grid { levels_per_factor }, 2) = (&r.sweep.design, k) {
+                        let ranges: Vec<super::design::Range> = r
+                            .factors
+                            .iter()
+                            .map(|f| match &f.levels {
+                                Some(l) => super::design::Range::Levels(l.clone()),
+                                None => super::design::Range::Bounds {
+                                    min: f.min.unwrap_or(0.0),
+                                    max: f.max.unwrap_or(1.0),
+                                },
+                            })
+                            .collect();
+                        // the grid's levels as run (integer factors were rounded), in design order
+                        let nx = super::design::grid_levels(&ranges[0], *levels_per_factor).len();
+                        let ny = super::design::grid_levels(&ranges[1], *levels_per_factor).len();
+                        let xs: Vec<f64> = (0..nx).map(|i| r.points[i * ny][0]).collect();
+                        let ys: Vec<f64> = (0..ny).map(|j| r.points[j][1]).collect();
+                        let unit =
+                            crate::measures::index_of(&out.metric).map_or("", |m| crate::measures::METRICS[m].unit);
+                        let stem = charts_dir.join(format!("heatmap-{}-{}", slug(&sc.name), slug(&out.header)));
+                        let metric = format!("{} — {}", out.header, sc.name);
+                        let h = Heatmap {
+                            metric: &metric,
+                            unit,
+                            x_factor: factor_names[0],
+                            x_levels: &xs,
+                            y_factor: factor_names[1],
+                            y_levels: &ys,
+                            values: &y,
+                        };
+                        charts::heatmap_chart(&stem, &h, None).map_err(runtime)?;
+                        chart_files.push(stem.with_extension("png"));
+                    }
+                }
+            }
+        }
+        if !morris_panels.is_empty() {
+            let stem = charts_dir.join(format!("morris-{}", slug(&sc.name)));
+            let titles: Vec<String> = morris_panels.iter().map(|(h, _)| format!("{h} — {}", sc.name)).collect();
+            let panels: Vec<MorrisPanel> =
+                morris_panels.iter().zip(&titles).map(|((_, m), t)| MorrisPanel { metric: t, indices: m }).collect();
+            charts::morris_chart(&stem, &factor_names, &panels, None).map_err(runtime)?;
+            chart_files.push(stem.with_extension("png"));
+        }
+    }
+    Ok(Analysis { design: r.sweep.design.kind(), indices, skipped, notes, charts: chart_files })
+}
+
+fn cell(v: f64) -> String {
+    if v.is_finite() {
+        super::blocks::number(v)
+    } else {
+        String::new()
+    }
+}
+
+/// sensitivity.csv: one row per (scenario, output, factor, index).
+pub fn sensitivity_csv(a: &Analysis) -> String {
+    let mut out = String::from("scenario,output,factor,method,index,value,ci95_low,ci95_high\n");
+    for i in &a.indices {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            i.scenario,
+            i.output,
+            i.factor,
+            i.method,
+            i.index,
+            cell(i.value),
+            cell(i.ci.0),
+            cell(i.ci.1)
+        ));
+    }
+    out
+}
+
+/// sensitivity.json: the same, nested by scenario and output, factors ranked by the main index.
+pub fn sensitivity_json(a: &Analysis) -> Value {
+    let num = |v: f64| if v.is_finite() { json!(v) } else { Value::Null };
+    let rows: Vec<Value> = a
+        .indices
+        .iter()
+        .map(|i| {
+            json!({ "scenario": i.scenario, "output": i.output, "factor": i.factor, "method": i.method,
+                    "index": i.index, "value": num(i.value), "ci95": [num(i.ci.0), num(i.ci.1)] })
+        })
+        .collect();
+    let listed = |v: &[(String, String, String)]| -> Vec<Value> {
+        v.iter().map(|(s, o, why)| json!({ "scenario": s, "output": o, "why": why })).collect()
+    };
+    json!({ "design": a.design, "bootstrap_resamples": BOOTSTRAP, "indices": rows,
+            "skipped": listed(&a.skipped), "partial": listed(&a.notes) })
+}
+
+/// (scenario, output, factors with their main index, best first).
+pub type Ranked = (String, String, Vec<(String, f64)>);
+
+/// The main index of the design ("mu_star", "ST" or "pearson_r") and, per (scenario, output),
+/// the factors ranked by it (absolute value), best first.
+pub fn ranking(a: &Analysis) -> Vec<Ranked> {
+    let main = match a.design {
+        "morris" => "mu_star",
+        "sobol" => "ST",
+        _ => "pearson_r",
+    };
+    let mut out: Vec<Ranked> = Vec::new();
+    for i in a.indices.iter().filter(|i| i.index == main) {
+        match out.iter_mut().find(|(s, o, _)| *s == i.scenario && *o == i.output) {
+            Some((_, _, v)) => v.push((i.factor.clone(), i.value)),
+            None => out.push((i.scenario.clone(), i.output.clone(), vec![(i.factor.clone(), i.value)])),
+        }
+    }
+    for (_, _, v) in &mut out {
+        // largest first; undefined (NaN) last
+        let key = |x: f64| if x.is_finite() { x.abs() } else { -1.0 };
+        v.sort_by(|a, b| key(b.1).total_cmp(&key(a.1)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn correlation_hand_cases() {
+        assert!((correlation(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]) - 1.0).abs() < 1e-12);
+        assert!((correlation(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // x = 1..4, y = 1, 3, 2, 4: sxy = 4, sxx = syy = 5 → r = 0.8
+        assert!((correlation(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 4.0]) - 0.8).abs() < 1e-12);
+        assert!(correlation(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]).is_nan());
+        assert!(correlation(&[1.0, 2.0], &[1.0, 2.0]).is_nan());
+    }
+}

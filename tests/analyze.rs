@@ -1,0 +1,142 @@
+//! `govsim analyze` on small sweeps: a factor the outputs cannot depend on must get exactly zero
+//! sensitivity (common random numbers make every replication identical across its levels), and
+//! a factor that drives them must not.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn govsim() -> Command {
+    Command::cargo_bin("govsim").unwrap()
+}
+
+/// A sweep file over the small government-driven scenario (1,000 residents, 3 years) with two
+/// factors: the base exit hazard (drives participation) and the recovery threshold of the shock
+/// measures (only read when measuring shocks, so no final-year mean can depend on it).
+fn sweep_file(dir: &Path, design: &str) -> PathBuf {
+    let scenario = fs::canonicalize("tests/sweeps/small-government-driven.json").unwrap();
+    let text = format!(
+        r#"{{
+  "name": "analyze-test",
+  "scenarios": ["{}"],
+  "factors": [
+    {{ "path": "behaviour.retention.base_hazard", "min": 0.05, "max": 0.4 }},
+    {{ "path": "measures.recovery_threshold", "min": 0.5, "max": 0.95 }}
+  ],
+  "design": {design},
+  "replications": 2,
+  "seed": 3,
+  "outputs": [
+    {{ "metric": "active_rate", "statistic": "final_year_mean" }},
+    {{ "metric": "retention_12m", "statistic": "whole_run_mean" }}
+  ]
+}}"#,
+        scenario.display()
+    );
+    let p = dir.join("sweep.json");
+    fs::write(&p, text).unwrap();
+    p
+}
+
+/// Run and analyse; the rows of sensitivity.csv as (output, factor, index, value).
+fn analyse(dir: &Path, design: &str) -> (PathBuf, Vec<(String, String, String, f64)>) {
+    let file = sweep_file(dir, design);
+    let out = dir.join("out");
+    govsim().args(["sweep", file.to_str().unwrap(), "--progress", "off", "--out"]).arg(&out).assert().success();
+    govsim().args(["analyze", out.to_str().unwrap()]).assert().success();
+    let csv = fs::read_to_string(out.join("analysis/sensitivity.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), "scenario,output,factor,method,index,value,ci95_low,ci95_high");
+    let rows = lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[1].to_string(), c[2].to_string(), c[4].to_string(), c[5].parse().unwrap_or(f64::NAN))
+        })
+        .collect();
+    (out, rows)
+}
+
+fn value(rows: &[(String, String, String, f64)], output: &str, factor: &str, index: &str) -> f64 {
+    rows.iter().find(|r| r.0 == output && r.1 == factor && r.2 == index).map(|r| r.3).unwrap()
+}
+
+const HAZARD: &str = "behaviour.retention.base_hazard";
+const NULL: &str = "measures.recovery_threshold";
+
+#[test]
+fn morris_finds_the_driving_factor_and_gives_the_inert_one_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, rows) = analyse(dir.path(), r#"{ "type": "morris", "trajectories": 4, "levels": 4 }"#);
+    for output in ["active_rate.final_year_mean", "retention_12m.whole_run_mean"] {
+        assert_eq!(value(&rows, output, NULL, "mu_star"), 0.0, "{output}");
+        assert_eq!(value(&rows, output, NULL, "sigma"), 0.0, "{output}");
+        let mu_star = value(&rows, output, HAZARD, "mu_star");
+        assert!(mu_star > 0.01, "{output}: μ* of the exit hazard {mu_star}");
+        assert!(mu_star >= value(&rows, output, HAZARD, "mu").abs() - 1e-12);
+    }
+    // more exits, fewer active volunteers: the mean effect is negative
+    assert!(value(&rows, "active_rate.final_year_mean", HAZARD, "mu") < 0.0);
+    assert!(out.join("analysis/charts/morris-government-driven.png").exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("analysis/sensitivity.json")).unwrap()).unwrap();
+    assert_eq!(json["design"], "morris");
+}
+
+#[test]
+fn sobol_gives_the_inert_factor_zero_total_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, rows) = analyse(dir.path(), r#"{ "type": "sobol", "base_samples": 16 }"#);
+    let output = "active_rate.final_year_mean";
+    assert_eq!(value(&rows, output, NULL, "ST"), 0.0);
+    assert_eq!(value(&rows, output, NULL, "S1"), 0.0);
+    // one factor does everything: its total index is about one (16 base samples: a wide margin)
+    let st = value(&rows, output, HAZARD, "ST");
+    assert!((0.6..1.4).contains(&st), "ST of the exit hazard {st}");
+    assert!(out.join("analysis/charts/sobol-government-driven-active_rate-final_year_mean.svg").exists());
+}
+
+#[test]
+fn a_two_factor_grid_gets_correlations_and_heatmaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, rows) = analyse(dir.path(), r#"{ "type": "grid", "levels_per_factor": 3 }"#);
+    assert!(value(&rows, "active_rate.final_year_mean", HAZARD, "pearson_r") < -0.5);
+    // the inert factor: constant output along it within each hazard level, but the correlation
+    // over the whole grid is exactly zero because the levels are balanced
+    assert!(value(&rows, "active_rate.final_year_mean", NULL, "pearson_r").abs() < 1e-9);
+    for f in [
+        "heatmap-government-driven-active_rate-final_year_mean.png",
+        "heatmap-government-driven-retention_12m-whole_run_mean.svg",
+    ] {
+        assert!(out.join("analysis/charts").join(f).exists(), "{f}");
+    }
+}
+
+#[test]
+fn analyze_before_merge_or_on_another_folder_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("nothing");
+    fs::create_dir_all(&out).unwrap();
+    let a = govsim().args(["analyze", out.to_str().unwrap()]).assert().code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("sweep.json"));
+    // shards only, not merged yet
+    let file = sweep_file(dir.path(), r#"{ "type": "grid", "levels_per_factor": 2 }"#);
+    let out = dir.path().join("sharded");
+    govsim()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--shard-index",
+            "0",
+            "--shard-count",
+            "1",
+            "--progress",
+            "off",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let a = govsim().args(["analyze", out.to_str().unwrap()]).assert().code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("govsim merge"));
+    assert!(!out.join("analysis").exists());
+}
