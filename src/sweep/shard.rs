@@ -87,6 +87,15 @@ pub fn from_env(get: &dyn Fn(&str) -> Option<String>, count_arg: Option<u64>) ->
                 count.saturating_sub(1)
             ));
         }
+        // a list (--array=5,17) has MIN=5 MAX=17 STEP=1 COUNT=2: indices would not be 0..COUNT
+        if let Some(max) = num("SLURM_ARRAY_TASK_MAX")? {
+            if max < min || (max - min) / step + 1 != count {
+                return Err(format!(
+                    "{s}: SLURM_ARRAY_TASK_MIN={min}, SLURM_ARRAY_TASK_MAX={max} and SLURM_ARRAY_TASK_STEP={step} do not span SLURM_ARRAY_TASK_COUNT={count} tasks (a list such as --array=5,17?); use a range such as --array=0-{}",
+                    count.saturating_sub(1)
+                ));
+            }
+        }
         agree(count, "Slurm array (SLURM_ARRAY_TASK_COUNT)")?;
         return finish((id - min) / step, count, format!("{s} (SLURM_ARRAY_TASK_ID={id})"));
     }
@@ -197,6 +206,18 @@ mod tests {
         v[3].1 = "2"; // ID 7 is task 2, not below COUNT 2
         err(&v, None, &["task index 2", "count 2"]);
         err(&SLURM, Some(4), &["--shard-count 4", "3 tasks"]);
+        // --array=5,17: Slurm sets MIN=5 MAX=17 STEP=1 COUNT=2 (seen on Slurm 22.05.8)
+        let list = [
+            ("SLURM_ARRAY_TASK_ID", "5"),
+            ("SLURM_ARRAY_TASK_MIN", "5"),
+            ("SLURM_ARRAY_TASK_MAX", "17"),
+            ("SLURM_ARRAY_TASK_STEP", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ];
+        err(&list, None, &["SLURM_ARRAY_TASK_MAX=17", "a list"]);
+        let mut range = list;
+        range[2].1 = "6"; // --array=5-6
+        assert_eq!(ok(&range, None), (0, 2));
         let mut v = SLURM;
         v[0].1 = "0"; // below MIN
         err(&v, None, &["SLURM_ARRAY_TASK_ID=0"]);
