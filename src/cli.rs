@@ -108,8 +108,11 @@ enum Command {
     /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
     Schema {
         /// Print the schema of sweep files instead (`govsim.sweep.schema.json`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "district")]
         sweep: bool,
+        /// Print the schema of district files instead (`govsim.district.schema.json`).
+        #[arg(long)]
+        district: bool,
     },
     /// Run a parameter sweep (all of it, or one shard of it) into DIR/blocks; unsharded, also merge.
     Sweep(SweepArgs),
@@ -221,8 +224,12 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Schema { sweep } => {
-            let schema = if sweep { crate::sweep::schema() } else { scenario::schema() };
+        Command::Schema { sweep, district } => {
+            let schema = match (sweep, district) {
+                (true, _) => crate::sweep::schema(),
+                (_, true) => scenario::district::district_schema(),
+                _ => scenario::schema(),
+            };
             let text = serde_json::to_string_pretty(&schema).map_err(|e| Failure::Runtime(e.to_string()))?;
             say(&text)
         }

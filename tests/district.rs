@@ -159,3 +159,14 @@ fn bad_district_files_name_the_field_and_write_nothing() {
         assert!(!out.exists(), "case {i} wrote output");
     }
 }
+
+#[test]
+fn the_shipped_district_schema_file_is_up_to_date() {
+    let shipped: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string("govsim.district.schema.json").unwrap()).unwrap();
+    assert_eq!(
+        shipped,
+        govsim::scenario::district::district_schema(),
+        "govsim.district.schema.json is stale: run `cargo run -- schema --district > govsim.district.schema.json`"
+    );
+}
