@@ -14,15 +14,20 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 static DEJAVU: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 // Text sizes in pixels, chosen so that a 1800-pixel-wide figure printed across a page (7 in)
-// keeps tick labels above 6 pt and titles near 9 pt.
-const TITLE: u32 = 36;
-const CAPTION: u32 = 28;
-const LABEL: u32 = 22;
-const DESC: u32 = 24;
-const LEGEND: u32 = 26;
-const NOTE: u32 = 20;
+// keeps tick labels above 6 pt and titles near 9 pt. Shared by all figures (also the
+// sensitivity charts), so they sit together in a report.
+pub(crate) const TITLE: u32 = 36;
+pub(crate) const CAPTION: u32 = 28;
+pub(crate) const LABEL: u32 = 22;
+pub(crate) const DESC: u32 = 24;
+pub(crate) const LEGEND: u32 = 26;
+pub(crate) const NOTE: u32 = 20;
+/// Grid lines of the mesh.
+pub(crate) const GRID_LINE: RGBColor = RGBColor(225, 225, 225);
+/// Secondary text: notes on a plot, guide-line labels.
+pub(crate) const GREY: RGBColor = RGBColor(110, 110, 110);
 static FONT_RESULT: OnceLock<Result<(), String>> = OnceLock::new();
 
 /// Register the font used for all text, once per process. `custom` (the bytes of a TTF/OTF)
@@ -44,7 +49,7 @@ pub fn init_fonts(custom: Option<Vec<u8>>) -> Result<(), String> {
 }
 
 /// Okabe–Ito colours without yellow (too pale on white).
-const PALETTE: [RGBColor; 7] = [
+pub(crate) const PALETTE: [RGBColor; 7] = [
     RGBColor(213, 94, 0),    // vermillion
     RGBColor(0, 158, 115),   // bluish green
     RGBColor(230, 159, 0),   // orange
@@ -53,6 +58,8 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(86, 180, 233),  // sky blue
     RGBColor(0, 0, 0),       // black
 ];
+pub(crate) const VERMILLION: RGBColor = PALETTE[0];
+pub(crate) const BLUE: RGBColor = PALETTE[3];
 
 /// The colour of a model: fixed for the five shipped driver models, by position otherwise.
 pub fn model_colour(name: &str, index: usize) -> RGBColor {
@@ -231,8 +238,17 @@ fn legend_rows<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> Vec<Vec<
 }
 
 /// Height of the legend strip: one line per row of entries plus the note.
-fn legend_height<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> u32 {
+pub(crate) fn legend_height<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> u32 {
     legend_rows(width, names).len() as u32 * 38 + 40
+}
+
+/// How a legend entry shows its colour.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Swatch {
+    /// A short thick line, for series drawn as lines.
+    Line,
+    /// A filled square, for bars.
+    Square,
 }
 
 /// Shared legend strip: a coloured line and the model's name for each model, wrapped into
@@ -245,16 +261,33 @@ fn legend<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    legend_with(area, models, note, Swatch::Line)
+}
+
+/// A legend strip (see [`legend_height`] for its height): a swatch and a name per entry,
+/// centred and wrapped into rows, then a grey note on what the marks mean.
+pub(crate) fn legend_with<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, RGBColor)],
+    note: &str,
+    swatch: Swatch,
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
     let (w, _) = area.dim_in_pixel();
     let font = (FAMILY, LEGEND).into_font();
-    let rows = legend_rows(w, models.iter().map(|(n, _)| *n));
+    let rows = legend_rows(w, entries.iter().map(|(n, _)| *n));
     let mut y = 22;
     for row in &rows {
         let total: i32 = row.iter().map(|n| legend_entry_width(n)).sum();
         let mut x = ((w as i32 - total) / 2).max(10);
         for name in row {
-            let colour = models.iter().find(|(n, _)| n == name).map_or(BLACK, |(_, c)| *c);
-            area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?;
+            let colour = entries.iter().find(|(n, _)| n == name).map_or(BLACK, |(_, c)| *c);
+            match swatch {
+                Swatch::Line => area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?,
+                Swatch::Square => area.draw(&Rectangle::new([(x + 4, y - 14), (x + 32, y + 14)], colour.filled()))?,
+            }
             area.draw(&Text::new(name.to_string(), (x + 46, y - LEGEND as i32 / 2), font.clone()))?;
             x += legend_entry_width(name);
         }
@@ -265,6 +298,39 @@ where
         area.draw(&Text::new(note.to_string(), (10, y - 12), note_font))?;
     }
     Ok(())
+}
+
+/// The largest text size up to `size` (but not below 60% of it) at which `text` fits in
+/// `width` pixels: long titles shrink instead of running off the canvas.
+pub(crate) fn fitted_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+    width: u32,
+) -> Result<u32, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let smallest = size * 3 / 5;
+    let mut s = size;
+    while s > smallest && area.estimate_text_size(text, &TextStyle::from((FAMILY, s)))?.0 > width {
+        s -= 1;
+    }
+    Ok(s)
+}
+
+/// Fill the area white and put `heading` on top, shrunk to fit the width; the area below it.
+pub(crate) fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &str,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (w, _) = root.dim_in_pixel();
+    let size = fitted_size(root, heading, TITLE, w.saturating_sub(40))?;
+    Ok(root.titled(heading, (FAMILY, size))?)
 }
 
 /// A figure's frame: white background, the title, and the plotting area above a legend strip
@@ -278,8 +344,7 @@ fn frame<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let root = root.titled(heading, (FAMILY, TITLE))?;
+    let root = titled(root, heading)?;
     let (w, h) = root.dim_in_pixel();
     Ok(root.split_vertically(h - legend_height(w, models.iter().map(|m| m.name.as_str()))))
 }
@@ -326,7 +391,7 @@ where
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(225, 225, 225))
+            .bold_line_style(GRID_LINE)
             .x_desc("year")
             .y_desc(unit(id))
             .label_style((FAMILY, LABEL))
@@ -378,6 +443,59 @@ fn format_tick(y: f64) -> String {
     }
 }
 
+/// Tick labels for a numeric axis: plain decimals, all with the same number of places, as
+/// many as the tick step needs so that neighbouring ticks never read alike ("0.035" and
+/// "0.04" instead of "0.04" twice; "0.005" instead of "5.0e-3").
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ticks {
+    decimals: usize,
+    step: f64,
+}
+
+impl Ticks {
+    /// For the ticks plotters draws on `range` when asked for at most `count` labels
+    /// (`x_labels(count)` / `y_labels(count)`: pass the same count).
+    pub(crate) fn new(range: std::ops::Range<f64>, count: usize) -> Ticks {
+        use plotters::coord::ranged1d::Ranged;
+        let points: Vec<f64> = plotters::coord::types::RangedCoordf64::from(range).key_points(count);
+        let step = points.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+        if !step.is_finite() || step <= 0.0 {
+            let decimals = points.first().map_or(0, |v| Self::places(v.abs()));
+            return Ticks { decimals, step: 0.0 };
+        }
+        let decimals = (0..=12)
+            .find(|&d| {
+                let labels: Vec<String> = points.iter().map(|v| fixed(*v, d, step)).collect();
+                labels.windows(2).all(|w| w[0] != w[1])
+                    && points
+                        .iter()
+                        .zip(&labels)
+                        .all(|(v, l)| l.parse::<f64>().is_ok_and(|p| (p - v).abs() < step * 1e-3))
+            })
+            .unwrap_or(12);
+        Ticks { decimals, step }
+    }
+
+    /// Decimals to show a lone value with two significant digits.
+    fn places(a: f64) -> usize {
+        if a == 0.0 || !a.is_finite() || a >= 10.0 {
+            0
+        } else {
+            (1 - a.log10().floor() as i32).clamp(0, 12) as usize
+        }
+    }
+
+    pub(crate) fn format(&self, v: f64) -> String {
+        fixed(v, self.decimals, self.step)
+    }
+}
+
+/// `v` with `decimals` places; values within a millionth of a step of zero are "0" (no "-0.0").
+fn fixed(v: f64, decimals: usize, step: f64) -> String {
+    let v = if v.abs() <= step * 1e-6 { 0.0 } else { v };
+    format!("{v:.decimals$}")
+}
+
 /// Short label of a model for category axes (the full names are in the legend).
 fn short(name: &str) -> String {
     if name.chars().count() <= 12 {
@@ -413,7 +531,7 @@ where
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
+        .bold_line_style(GRID_LINE)
         .disable_y_mesh()
         .y_labels(n)
         .y_label_formatter(&|y| {
@@ -511,7 +629,7 @@ where
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
+        .bold_line_style(GRID_LINE)
         .disable_x_mesh()
         .x_labels(dims.len())
         .x_label_formatter(&|x| {
@@ -561,7 +679,7 @@ where
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
+        .bold_line_style(GRID_LINE)
         .x_desc("government's dependence on volunteers D(g←v)")
         .y_desc("volunteers' dependence on government D(v←g)")
         .label_style((FAMILY, LABEL))
@@ -571,7 +689,7 @@ where
         vec![(0.0, 0.0), (1.0, 1.0)],
         RGBColor(150, 150, 150).stroke_width(2),
     )))?;
-    let grey = (FAMILY, LABEL).into_font().color(&RGBColor(110, 110, 110));
+    let grey = (FAMILY, LABEL).into_font().color(&GREY);
     chart.draw_series(std::iter::once(Text::new("symmetric", (0.70, 0.64), grey.clone())))?;
     chart.draw_series(std::iter::once(Text::new("volunteers depend more ↑", (0.04, 0.97), grey.clone())))?;
     chart.draw_series(std::iter::once(Text::new("government depends more →", (0.47, 0.08), grey)))?;
@@ -601,4 +719,51 @@ where
         "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval",
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(range: std::ops::Range<f64>, count: usize) -> Vec<String> {
+        use plotters::coord::ranged1d::Ranged;
+        let t = Ticks::new(range.clone(), count);
+        plotters::coord::types::RangedCoordf64::from(range).key_points(count).iter().map(|v| t.format(*v)).collect()
+    }
+
+    #[test]
+    fn tick_labels_are_distinct_plain_and_aligned() {
+        for (range, count) in [
+            (0.0..0.057, 10),
+            (0.0..0.0062, 10),
+            (0.0..0.33, 10),
+            (0.0..6.7, 10),
+            (-0.62..1.7, 10),
+            (0.3..0.92, 8),
+            (0.0..87_000.0, 10),
+            (1e-4..3e-4, 10),
+        ] {
+            let l = labels(range.clone(), count);
+            assert!(l.len() >= 2, "{range:?}: {l:?}");
+            assert!(l.windows(2).all(|w| w[0] != w[1]), "{range:?}: {l:?}");
+            assert!(l.iter().all(|s| !s.contains('e') && s.parse::<f64>().is_ok()), "{range:?}: {l:?}");
+            assert!(l.iter().all(|s| !(s.starts_with('-') && s.parse::<f64>().unwrap() == 0.0)), "{l:?}");
+            let places = |s: &String| s.split('.').nth(1).map_or(0, str::len);
+            assert!(l.iter().all(|s| places(s) == places(&l[0])), "{range:?}: {l:?}");
+        }
+        assert_eq!(labels(0.0..0.057, 10)[..3], ["0.00", "0.01", "0.02"]);
+        assert_eq!(labels(0.0..0.047, 10)[..3], ["0.000", "0.005", "0.010"]);
+        assert_eq!(labels(0.0..6.7, 10)[..3], ["0", "1", "2"]);
+    }
+
+    #[test]
+    fn short_titles_keep_their_size_and_long_ones_shrink() {
+        init_fonts(None).unwrap();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (1300, 1000)).into_drawing_area();
+        assert_eq!(fitted_size(&root, "Time series", TITLE, 1260).unwrap(), TITLE);
+        let long = "Sobol' indices of gov_cost_per_service_hour.final_year_mean — social-organisation-driven";
+        let s = fitted_size(&root, long, TITLE, 1260).unwrap();
+        assert!(s < TITLE && root.estimate_text_size(long, &TextStyle::from((FAMILY, s))).unwrap().0 <= 1260);
+    }
 }

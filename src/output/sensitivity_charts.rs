@@ -6,7 +6,9 @@
 //! similar, so labels are placed where they collide with nothing, and bar labels wrap at the
 //! dots of the path instead of running into each other.
 
-use super::charts::{self, Figure};
+use super::charts::{
+    self, fitted_size, Figure, Swatch, Ticks, BLUE, CAPTION, DESC, FAMILY, GREY, GRID_LINE, LABEL, NOTE, VERMILLION,
+};
 use crate::sensitivity::{MorrisIndex, SobolIndex};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,19 +17,10 @@ use std::error::Error;
 use std::io;
 use std::path::Path;
 
-// The same text sizes as charts.rs (private there), so the figures sit together in a report.
-const FAMILY: &str = "sans-serif";
-const TITLE: u32 = 36;
-const CAPTION: u32 = 28;
-const LABEL: u32 = 22;
-const DESC: u32 = 24;
-const LEGEND: u32 = 26;
-const NOTE: u32 = 20;
-// Okabe–Ito, as in charts.rs
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-const GRID_LINE: RGBColor = RGBColor(225, 225, 225);
-const GREY: RGBColor = RGBColor(110, 110, 110);
+/// Dots of factors left unlabelled in a Morris panel.
+const FAINT: RGBColor = RGBColor(170, 170, 170);
+/// Tick labels asked for on numeric axes (plotters draws at most this many).
+const TICKS: usize = 10;
 
 type Drawn = Result<(), Box<dyn Error>>;
 
@@ -60,7 +53,7 @@ pub fn morris_chart(stem: &Path, factors: &[&str], panels: &[MorrisPanel], font:
     }
     let cols = panels.len().min(2);
     let rows = panels.len().div_ceil(cols);
-    let size = (if cols == 1 { 1300 } else { 2000 }, 70 + 900 * rows as u32);
+    let size = (if cols == 1 { 1300 } else { 2000 }, 110 + 920 * rows as u32);
     save(stem, size, &MorrisFigure { factors, panels }, font)
 }
 
@@ -127,18 +120,9 @@ fn save(stem: &Path, size: (u32, u32), figure: &impl Figure, font: Option<Vec<u8
     charts::save(stem, size, figure).map_err(io::Error::other)
 }
 
-/// A tick label: few digits, no trailing zeros ("0.2", "1", "0.15"), thousands as "k".
-fn format_value(v: f64) -> String {
-    let text = format_fixed(v);
-    if text.contains('.') && !text.contains('e') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
-}
-
-/// A cell label: few digits, a fixed number of decimals for a magnitude, so cells line up.
-fn format_fixed(v: f64) -> String {
+/// A cell label: few digits, a fixed number of decimals for a magnitude, so cells line up;
+/// plain decimals down to a millionth ("0.0052", not "5.2e-3").
+fn format_cell(v: f64) -> String {
     let a = v.abs();
     if !v.is_finite() {
         "n/a".into()
@@ -152,9 +136,60 @@ fn format_fixed(v: f64) -> String {
         format!("{v:.1}")
     } else if a >= 0.01 {
         format!("{v:.2}")
+    } else if a >= 1e-6 {
+        // two significant digits
+        let places = (1 - a.log10().floor() as i32) as usize;
+        format!("{v:.places$}")
     } else {
         format!("{v:.1e}")
     }
+}
+
+/// The length of the prefix up to a dot that all factor names share ("behaviour." for
+/// `behaviour.retention.base_hazard` and `behaviour.satisfaction.voice`): labels leave it out
+/// and the figure says so once. 0 for a single factor or names without a shared part.
+fn common_prefix(names: &[&str]) -> usize {
+    let Some((first, rest)) = names.split_first() else { return 0 };
+    if rest.is_empty() {
+        return 0;
+    }
+    first
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            c == '.' && names.iter().all(|n| n.len() > i + 1 && n.as_bytes()[..=i] == first.as_bytes()[..=i])
+        })
+        .map_or(0, |(i, _)| i + 1)
+}
+
+/// The note on a shared prefix left out of the labels, or nothing.
+fn prefix_note(names: &[&str], prefix: usize) -> String {
+    match names.first() {
+        Some(n) if prefix > 0 => format!("factor names without their common prefix \"{}\"", &n[..prefix]),
+        _ => String::new(),
+    }
+}
+
+/// A title line at the top, shrunk to fit, and a grey note under it (if any); the rest.
+fn head<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    note: &str,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = charts::titled(&root.margin(12, 0, 0, 0), title)?;
+    if note.is_empty() {
+        return Ok(root);
+    }
+    let (w, _) = root.dim_in_pixel();
+    let (strip, rest) = root.split_vertically(NOTE + 16);
+    let size = fitted_size(&strip, note, NOTE, w.saturating_sub(40))?;
+    let font = TextStyle::from((FAMILY, size)).color(&GREY).pos(Pos::new(HPos::Center, VPos::Top));
+    strip.draw(&Text::new(note.to_string(), (w as i32 / 2, 2), font))?;
+    Ok(rest)
 }
 
 /// A grid level as given (the actual value a run used), without floating-point noise.
@@ -232,18 +267,59 @@ struct MorrisFigure<'a> {
     panels: &'a [MorrisPanel<'a>],
 }
 
+/// With at most this many factors every one is labelled.
+const LABEL_ALL: usize = 10;
+/// Otherwise the factors with the largest μ* are labelled...
+const LABEL_TOP: usize = 8;
+/// ...and up to this many in all, adding those with μ* or σ above this share of the panel's
+/// largest (strong interactions with a modest mean effect).
+const LABEL_MAX: usize = 12;
+const LABEL_SHARE: f64 = 0.25;
+
+/// Which factors of a panel get a label: all of a few, else those that matter (see above).
+/// Factors without finite indices are not drawn and not labelled.
+fn labelled(ix: &[MorrisIndex]) -> Vec<bool> {
+    let finite = |m: &MorrisIndex| m.mu_star.is_finite() && m.sigma.is_finite();
+    if ix.len() <= LABEL_ALL {
+        return ix.iter().map(finite).collect();
+    }
+    let mut chosen = vec![false; ix.len()];
+    let mut by_mu: Vec<usize> = (0..ix.len()).filter(|&i| finite(&ix[i])).collect();
+    by_mu.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star).then(a.cmp(&b)));
+    for &i in by_mu.iter().take(LABEL_TOP) {
+        chosen[i] = true;
+    }
+    let mu_max = by_mu.first().map_or(0.0, |&i| ix[i].mu_star);
+    let sigma_max = by_mu.iter().map(|&i| ix[i].sigma).fold(0.0, f64::max);
+    let share = |v: f64, max: f64| if max > 0.0 { v / max } else { 0.0 };
+    let score = |i: usize| share(ix[i].mu_star, mu_max).max(share(ix[i].sigma, sigma_max));
+    let mut more: Vec<usize> = by_mu.iter().copied().filter(|&i| !chosen[i] && score(i) >= LABEL_SHARE).collect();
+    more.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
+    for i in more.into_iter().take(LABEL_MAX - LABEL_TOP) {
+        chosen[i] = true;
+    }
+    chosen
+}
+
 impl Figure for MorrisFigure<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
     {
-        root.fill(&WHITE)?;
-        let root =
-            root.margin(12, 0, 0, 0).titled("Morris screening: elementary effects of each factor", (FAMILY, TITLE))?;
+        let prefix = common_prefix(self.factors);
+        let labels: Vec<&str> = self.factors.iter().map(|f| &f[prefix..]).collect();
+        let mut note = prefix_note(self.factors, prefix);
+        if self.factors.len() > LABEL_ALL {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            note.push_str("grey dots: factors with small effects, unlabelled");
+        }
+        let root = head(root, "Morris screening: elementary effects of each factor", &note)?;
         let cols = self.panels.len().min(2);
         let rows = self.panels.len().div_ceil(cols);
         for (area, panel) in root.split_evenly((rows, cols)).iter().zip(self.panels) {
-            morris_panel(area, self.factors, panel)?;
+            morris_panel(area, &labels, panel)?;
         }
         Ok(())
     }
@@ -254,11 +330,29 @@ where
     DB::ErrorType: 'static,
 {
     let ix = panel.indices;
+    let chosen = labelled(ix);
+    let hidden = ix.iter().zip(&chosen).filter(|(m, c)| !**c && m.mu_star.is_finite() && m.sigma.is_finite()).count();
+    // caption, and under it how many factors are left unlabelled
+    let (w, _) = area.dim_in_pixel();
+    let note_height = if hidden > 0 { NOTE + 8 } else { 0 };
+    let (top, body) = area.split_vertically(CAPTION + 16 + note_height);
+    let size = fitted_size(&top, panel.metric, CAPTION, w.saturating_sub(40))?;
+    let centred = Pos::new(HPos::Center, VPos::Top);
+    top.draw(&Text::new(panel.metric.to_string(), (w as i32 / 2, 8), TextStyle::from((FAMILY, size)).pos(centred)))?;
+    if hidden > 0 {
+        let text = format!(
+            "unlabelled: {hidden} factor{} with small effects (see sensitivity.csv)",
+            if hidden == 1 { "" } else { "s" }
+        );
+        let note = TextStyle::from((FAMILY, NOTE)).color(&GREY).pos(centred);
+        top.draw(&Text::new(text, (w as i32 / 2, CAPTION as i32 + 14), note))?;
+    }
     let x_hi = upper(ix.iter().flat_map(|m| [m.mu_star, m.mu_star_ci.1]));
     let y_hi = upper(ix.iter().map(|m| m.sigma));
-    let mut chart = ChartBuilder::on(area)
-        .caption(panel.metric, (FAMILY, CAPTION))
+    let (x_ticks, y_ticks) = (Ticks::new(0.0..x_hi, TICKS), Ticks::new(0.0..y_hi, TICKS));
+    let mut chart = ChartBuilder::on(&body)
         .margin(16)
+        .margin_top(4)
         .margin_right(40)
         .x_label_area_size(80)
         .y_label_area_size(110)
@@ -267,12 +361,14 @@ where
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID_LINE)
+        .x_labels(TICKS)
+        .y_labels(TICKS)
         .x_desc("μ* = mean |elementary effect| (unit-cube scale)")
         .y_desc("σ = SD of elementary effects (unit-cube scale)")
         .label_style((FAMILY, LABEL))
         .axis_desc_style((FAMILY, DESC))
-        .x_label_formatter(&|v| format_value(*v))
-        .y_label_formatter(&|v| format_value(*v))
+        .x_label_formatter(&|v| x_ticks.format(*v))
+        .y_label_formatter(&|v| y_ticks.format(*v))
         .draw()?;
     // σ = μ*: above it a factor's effects vary more than their mean size (interactions or
     // non-linearity dominate)
@@ -286,7 +382,13 @@ where
         .collect();
     // what labels must not cover: dots (hard), interval bars and the guide line (soft)
     let (mut hard, mut soft): (Vec<PixelBox>, Vec<PixelBox>) = (Vec::new(), Vec::new());
-    for &(i, (x, y)) in &points {
+    // the unlabelled factors first, small and grey, under the others
+    for &(_, p) in points.iter().filter(|(i, _)| !chosen[*i]) {
+        chart.draw_series(std::iter::once(Circle::new(p, 5, FAINT.filled())))?;
+        let (px, py) = chart.backend_coord(&p);
+        hard.push((px - 5, py - 5, px + 5, py + 5));
+    }
+    for &(i, (x, y)) in points.iter().filter(|(i, _)| chosen[*i]) {
         let (lo, hi) = ix[i].mu_star_ci;
         if lo.is_finite() && hi.is_finite() && hi > lo {
             chart.draw_series(std::iter::once(PathElement::new(
@@ -305,16 +407,19 @@ where
         soft.push((px - 3, py - 3, px + 3, py + 3));
     }
     let mut labels = Labels { plot: chart.plotting_area().get_pixel_range(), hard, soft };
-    let screen = area.use_screen_coord();
+    let screen = body.use_screen_coord();
     let note = TextStyle::from((FAMILY, NOTE)).color(&GREY);
     let end = chart.backend_coord(&(t, t));
-    let size = area.estimate_text_size("σ/μ* = 1", &note)?;
+    let size = body.estimate_text_size("σ/μ* = 1", &note)?;
     let (b, _) = labels.place(end, size);
     screen.draw(&Text::new("σ/μ* = 1", (b.0, b.1), note))?;
     let font = TextStyle::from((FAMILY, LABEL));
-    for &(i, p) in &points {
-        let at = chart.backend_coord(&p);
-        let (b, moved) = labels.place(at, area.estimate_text_size(factors[i], &font)?);
+    // the most important first: they get the best spots
+    let mut order: Vec<usize> = points.iter().map(|(i, _)| *i).filter(|i| chosen[*i]).collect();
+    order.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star).then(a.cmp(&b)));
+    for i in order {
+        let at = chart.backend_coord(&(ix[i].mu_star, ix[i].sigma));
+        let (b, moved) = labels.place(at, body.estimate_text_size(factors[i], &font)?);
         if moved {
             // a label pushed away from its dot gets a thin leader line
             let ly = if b.1 > at.1 { b.1 } else { b.3 };
@@ -369,21 +474,17 @@ impl Figure for SobolFigure<'_> {
     where
         DB::ErrorType: 'static,
     {
-        root.fill(&WHITE)?;
-        let root = root.margin(12, 0, 0, 0).titled(&format!("Sobol' indices of {}", self.metric), (FAMILY, TITLE))?;
+        let root = head(root, &format!("Sobol' indices of {}", self.metric), "")?;
         let (w, h) = root.dim_in_pixel();
-        let (strip, plot) = root.split_vertically(60);
+        let prefix = common_prefix(self.factors);
         // legend strip: what the two bars and the whiskers are
-        let font = TextStyle::from((FAMILY, LEGEND));
-        let entries = [(BLUE, "S1: first-order (alone)"), (VERMILLION, "ST: total (with interactions)")];
-        let mut x = 40;
-        for (colour, text) in entries {
-            strip.draw(&Rectangle::new([(x, 14), (x + 34, 42)], colour.filled()))?;
-            strip.draw(&Text::new(text, (x + 46, 15), font.clone()))?;
-            x += 46 + strip.estimate_text_size(text, &font)?.0 as i32 + 50;
+        let entries = [("S1: first-order (alone)", BLUE), ("ST: total (with interactions)", VERMILLION)];
+        let (strip, plot) = root.split_vertically(charts::legend_height(w, entries.iter().map(|e| e.0)));
+        let mut note = "whiskers: 95% bootstrap confidence interval".to_string();
+        if prefix > 0 {
+            note = format!("{note}; {}", prefix_note(self.factors, prefix));
         }
-        let note = (FAMILY, NOTE).into_font().color(&GREY);
-        strip.draw(&Text::new("whiskers: 95% bootstrap confidence interval", (x, 19), note))?;
+        charts::legend_with(&strip, &entries, &note, Swatch::Square)?;
 
         let n = self.factors.len();
         let values = self.indices.iter().flat_map(|s| [s.s1, s.st, s.s1_ci.0, s.s1_ci.1, s.st_ci.0, s.st_ci.1]);
@@ -399,10 +500,11 @@ impl Figure for SobolFigure<'_> {
         let slot = ((w - 200) / n as u32).saturating_sub(16).max(60);
         let mut names = Vec::with_capacity(n);
         for f in self.factors {
-            names.push(wrap(&plot, f, &label_font, slot)?);
+            names.push(wrap(&plot, &f[prefix..], &label_font, slot)?);
         }
         let lines = names.iter().map(Vec::len).max().unwrap_or(1) as u32;
         let line_height = LABEL + 6;
+        let ticks = Ticks::new(lo..hi, TICKS);
         let mut chart = ChartBuilder::on(&plot)
             .margin(16)
             .margin_right(30)
@@ -420,7 +522,8 @@ impl Figure for SobolFigure<'_> {
             .y_desc("Sobol' index (share of output variance)")
             .label_style((FAMILY, LABEL))
             .axis_desc_style((FAMILY, DESC))
-            .y_label_formatter(&|v| format_value(*v))
+            .y_labels(TICKS)
+            .y_label_formatter(&|v| ticks.format(*v))
             .draw()?;
         if lo < 0.0 {
             chart.draw_series(std::iter::once(PathElement::new(
@@ -503,8 +606,7 @@ impl Figure for HeatmapFigure<'_> {
     {
         let hm = self.0;
         let (nx, ny) = (hm.x_levels.len(), hm.y_levels.len());
-        root.fill(&WHITE)?;
-        let root = root.margin(12, 0, 0, 0).titled(&format!("{} over two factors", hm.metric), (FAMILY, TITLE))?;
+        let root = head(root, &format!("{} over two factors", hm.metric), "")?;
         let (w, _) = root.dim_in_pixel();
         let (main, bar) = root.split_horizontally(w - 250);
         let (mut vmin, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -549,7 +651,7 @@ impl Figure for HeatmapFigure<'_> {
                     [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
                     fill.filled(),
                 )))?;
-                let text = format_fixed(v);
+                let text = format_cell(v);
                 let (tw, th) = main.estimate_text_size(&text, &value_font)?;
                 if (tw as i32) < cell_w - 8 && (th as i32) < cell_h - 4 {
                     let ink = if v.is_finite() && t(v) < 0.6 { WHITE } else { BLACK };
@@ -558,7 +660,10 @@ impl Figure for HeatmapFigure<'_> {
             }
         }
         // colour bar
-        let desc = if hm.unit.is_empty() { hm.metric.to_string() } else { format!("{} ({})", hm.metric, hm.unit) };
+        // the scenario after " — " is in the title already
+        let metric = hm.metric.split(" — ").next().unwrap_or(hm.metric);
+        let desc = if hm.unit.is_empty() { metric.to_string() } else { format!("{metric} ({})", hm.unit) };
+        let ticks = Ticks::new(vmin..vmax, TICKS);
         let mut scale = ChartBuilder::on(&bar)
             .margin(16)
             .margin_top(24)
@@ -573,7 +678,8 @@ impl Figure for HeatmapFigure<'_> {
             .y_desc(desc)
             .label_style((FAMILY, LABEL))
             .axis_desc_style((FAMILY, DESC))
-            .y_label_formatter(&|v| format_value(*v))
+            .y_labels(TICKS)
+            .y_label_formatter(&|v| ticks.format(*v))
             .draw()?;
         let steps = 200;
         for s in 0..steps {
@@ -673,6 +779,37 @@ mod tests {
     }
 
     #[test]
+    fn many_factors_label_only_those_that_matter() {
+        let dir = tempfile::tempdir().unwrap();
+        // 25 factors: f00 has the largest μ*, falling off; f24 has a small μ* but the largest σ
+        let names: Vec<String> = (0..25).map(|i| format!("behaviour.group.f{i:02}")).collect();
+        let factors: Vec<&str> = names.iter().map(String::as_str).collect();
+        let indices: Vec<MorrisIndex> = (0..25)
+            .map(|i| {
+                let mu_star = if i == 24 { 0.002 } else { 0.5 * 0.7f64.powi(i) };
+                let sigma = if i == 24 { 0.6 } else { 0.8 * mu_star };
+                MorrisIndex { mu: mu_star, mu_star, sigma, mu_star_ci: (0.8 * mu_star, 1.2 * mu_star), effects: 10 }
+            })
+            .collect();
+        let panels = [MorrisPanel { metric: "coverage.final_year_mean — government-driven", indices: &indices }];
+        morris_chart(&dir.path().join("m"), &factors, &panels, None).unwrap();
+        let text = svg_text(&dir.path().join("m.svg"));
+        // the top 8 by μ* and the one with a large σ are labelled, without the shared prefix
+        for i in (0..8).chain([24]) {
+            assert!(text.lines().any(|l| l == format!("f{i:02}")), "f{i:02} is not labelled");
+        }
+        for i in 8..24 {
+            assert!(!text.contains(&format!("f{i:02}")), "f{i:02} is labelled");
+        }
+        assert!(!text.lines().any(|l| l.starts_with("behaviour.group.f")), "labels keep the common prefix");
+        assert!(text.contains("\"behaviour.group.\""), "the common prefix is not mentioned");
+        assert!(text.contains("unlabelled: 16 factors with small effects (see sensitivity.csv)"));
+        // tick labels are distinct and plain
+        let ticks: Vec<&str> = text.lines().filter(|l| l.parse::<f64>().is_ok()).collect();
+        assert!(ticks.len() >= 8 && ticks.iter().all(|t| !t.contains('e')), "{ticks:?}");
+    }
+
+    #[test]
     fn mismatched_input_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let m = MorrisIndex { mu: 1.0, mu_star: 1.0, sigma: 0.0, mu_star_ci: (1.0, 1.0), effects: 2 };
@@ -691,6 +828,17 @@ mod tests {
         };
         assert!(heatmap_chart(&dir.path().join("c"), &hm, None).is_err());
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing is written for bad input");
+    }
+
+    #[test]
+    fn prefixes_and_cells() {
+        assert_eq!(common_prefix(&["a.b.c", "a.b.d", "a.e"]), 2);
+        assert_eq!(common_prefix(&["a.b.c", "a.b.d"]), 4);
+        assert_eq!(common_prefix(&["a.b", "c.d"]), 0);
+        assert_eq!(common_prefix(&["a.b"]), 0);
+        assert_eq!(format_cell(0.0052), "0.0052");
+        assert_eq!(format_cell(0.35), "0.35");
+        assert_eq!(format_cell(f64::NAN), "n/a");
     }
 
     #[test]
