@@ -24,13 +24,10 @@ struct Cli {
     command: Command,
 }
 
-/// Options shared by commands that run simulations.
+/// Options of every command that simulates: seed, threads, chart font, progress.
 #[derive(clap::Args, Debug)]
-struct RunOptions {
-    /// Replications per scenario.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    reps: u32,
-    /// Master seed; replication r of every scenario uses streams derived from (seed, r).
+struct SimOptions {
+    /// Master seed: the same seed gives the same results. Replication r (run, compare) or community c (district) draws from streams derived from (seed, r) or (seed, c).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
@@ -42,6 +39,16 @@ struct RunOptions {
     /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
+}
+
+/// Options of the commands that replicate scenarios (run, compare).
+#[derive(clap::Args, Debug)]
+struct RunOptions {
+    /// Replications per scenario; replication r of every scenario uses streams derived from (seed, r).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    reps: u32,
+    #[command(flatten)]
+    sim: SimOptions,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -86,18 +93,8 @@ enum Command {
         /// Output folder (default: output/district/<district name>).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Master seed; community c draws from streams derived from (seed, c).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// TrueType/OpenType font for chart text; default: embedded DejaVu Sans.
-        #[arg(long)]
-        font: Option<PathBuf>,
-        /// Progress on stderr (steps done).
-        #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
-        progress: ProgressMode,
+        #[command(flatten)]
+        sim: SimOptions,
     },
     /// Check scenario files without running them; reports every problem of every file.
     Validate {
@@ -214,9 +211,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Compare { paths, out, options } => compare(&paths, &out, &options),
         Command::Run { files, out, options } => run(&files, &out, &options),
-        Command::District { file, out, seed, threads, font, progress } => {
-            district(&file, out.as_deref(), seed, threads, font.as_deref(), progress)
-        }
+        Command::District { file, out, sim } => district(&file, out.as_deref(), &sim),
         Command::Validate { files } => {
             load_all(&files)?;
             for f in &files {
@@ -253,9 +248,9 @@ fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, ra
             )));
         }
     }
-    scenario::check_size(&scenarios, options.reps, options.threads).map_err(Failure::Input)?;
-    load_font(options.font.as_deref())?;
-    Ok((scenarios, thread_pool(options.threads)?))
+    scenario::check_size(&scenarios, options.reps, options.sim.threads).map_err(Failure::Input)?;
+    load_font(options.sim.font.as_deref())?;
+    Ok((scenarios, thread_pool(options.sim.threads)?))
 }
 
 /// Use a custom chart font (`--font`), checked before any run.
@@ -280,9 +275,9 @@ fn simulate(
     options: &RunOptions,
 ) -> Result<Vec<Vec<crate::experiment::Replication>>, Failure> {
     let total = scenarios.len() as u64 * options.reps as u64;
-    let progress = Progress::new(total, options.progress);
+    let progress = Progress::new(total, options.sim.progress);
     let start = std::time::Instant::now();
-    let results = pool.install(|| run_many_with(scenarios, options.seed, options.reps, &|| progress.tick(), &STOP));
+    let results = pool.install(|| run_many_with(scenarios, options.sim.seed, options.reps, &|| progress.tick(), &STOP));
     progress.finish();
     let Some(results) = results else {
         return Err(Failure::Interrupted("no results were written".into()));
@@ -317,7 +312,8 @@ fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failur
     check_output(out)?;
     let results = simulate(&scenarios, &pool, options)?;
     for ((s, file), reps_done) in scenarios.iter().zip(files).zip(&results) {
-        let info = output::RunInfo { seed: options.seed, replications: options.reps, source_file: Some(file.clone()) };
+        let info =
+            output::RunInfo { seed: options.sim.seed, replications: options.reps, source_file: Some(file.clone()) };
         let dir = output::write_scenario(out, s, &info, reps_done)
             .map_err(|e| Failure::Runtime(format!("cannot write results of {} into {}: {e}", s.name, out.display())))?;
         say(&format!("{}: {} replications → {}", s.name, options.reps, dir.display()))?;
@@ -337,7 +333,7 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
     let (scenarios, pool) = prepare(&files, options)?;
     check_output(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
     let results = simulate(&scenarios, &pool, options)?;
-    let comparison = Comparison::new(&scenarios, &results, options.seed, options.reps);
+    let comparison = Comparison::new(&scenarios, &results, options.sim.seed, options.reps);
     output::write_folder_atomically(out, |tmp| {
         output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)
     })
@@ -349,17 +345,11 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
     ))
 }
 
-fn district(
-    file: &Path,
-    out: Option<&Path>,
-    seed: u64,
-    threads: Option<usize>,
-    font: Option<&Path>,
-    mode: ProgressMode,
-) -> Result<(), Failure> {
+fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Failure> {
+    let SimOptions { seed, threads, ref font, progress: mode } = *sim;
     let plan = scenario::district::load_district(file).map_err(|e| Failure::Input(e.to_string()))?;
     scenario::check_district_size(&plan).map_err(Failure::Input)?;
-    load_font(font)?;
+    load_font(font.as_deref())?;
     let pool = thread_pool(threads)?;
     let out = out.map_or_else(|| Path::new("output/district").join(&plan.district.name), Path::to_path_buf);
     check_output(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
