@@ -94,12 +94,10 @@ impl DistrictPlan {
         self.communities.iter().map(|(s, _)| s.community.residents as u64).sum()
     }
 
-    /// District budget share in force in `month`.
+    /// District budget share in force in `month` (changes are sorted by month at load time).
     pub fn budget_share(&self, month: u32) -> f64 {
         let g = &self.district.government;
-        let mut changes: Vec<&BudgetChange> = g.budget_changes.iter().filter(|c| c.month <= month).collect();
-        changes.sort_by_key(|c| c.month);
-        changes.last().map_or(g.budget_share, |c| c.budget_share)
+        g.budget_changes.iter().take_while(|c| c.month <= month).last().map_or(g.budget_share, |c| c.budget_share)
     }
 }
 
@@ -135,6 +133,8 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
     if !issues.is_empty() {
         return Err(invalid(issues));
     }
+    // stable: of two changes in the same month, the later in the file wins
+    district.government.budget_changes.sort_by_key(|c| c.month);
     let dir = file.parent().unwrap_or(Path::new("."));
     let mut groups = Vec::new();
     let mut bases = Vec::new();
@@ -240,5 +240,17 @@ mod tests {
         // a quarter reach: every fourth community
         let hits: Vec<usize> = (0..12).filter(|&c| reaches(0.25, c)).collect();
         assert_eq!(hits, vec![3, 7, 11]);
+    }
+
+    #[test]
+    fn the_budget_in_force_is_the_last_change_up_to_the_month() {
+        let mut district = District::default();
+        district.government.budget_share = 1.0;
+        // as load_district leaves them: sorted by month
+        district.government.budget_changes =
+            vec![BudgetChange { month: 12, budget_share: 0.5 }, BudgetChange { month: 60, budget_share: 0.7 }];
+        let plan = DistrictPlan { district, groups: Vec::new(), communities: Vec::new() };
+        let shares: Vec<f64> = [0, 11, 12, 59, 60, 119].iter().map(|&m| plan.budget_share(m)).collect();
+        assert_eq!(shares, [1.0, 1.0, 0.5, 0.5, 0.7, 0.7]);
     }
 }
