@@ -2,7 +2,7 @@
 //! community, a summary with the run's cost, and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{estimate_json, TIMESERIES_PANELS};
+use super::{estimate_json, push_cell, TIMESERIES_PANELS};
 use crate::experiment::compare::{band, KEY_METRICS};
 use crate::experiment::district::DistrictRun;
 use crate::experiment::stats::{final_year_means, finite_mean};
@@ -24,13 +24,6 @@ pub struct DistrictInfo {
     pub source_file: PathBuf,
 }
 
-fn cell(out: &mut String, v: f64) {
-    out.push(',');
-    if v.is_finite() {
-        let _ = write!(out, "{v}");
-    }
-}
-
 /// timeseries.csv: per group and step, each metric's mean over the group's communities; the
 /// group `district` is the mean over all communities.
 pub fn timeseries_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
@@ -48,7 +41,7 @@ pub fn timeseries_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
         for t in 0..steps {
             let _ = write!(out, "{name},{t},{},{}", (t as u32 + 1) * step_months, reps.len());
             for m in 0..N_METRICS {
-                cell(&mut out, finite_mean(reps.iter().map(|r| r.rows[t][m])));
+                push_cell(&mut out, finite_mean(reps.iter().map(|r| r.rows[t][m])));
             }
             out.push('\n');
         }
@@ -72,9 +65,9 @@ pub fn communities_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
             let (s, g) = &plan.communities[c];
             let reached = plan.district.enterprises.iter().filter(|e| reaches(e.reach, c)).count();
             let _ = write!(out, "{c},{},{},{reached}", plan.groups[*g], s.community.residents);
-            cell(&mut out, run.budget_received[c]);
+            push_cell(&mut out, run.budget_received[c]);
             for m in 0..N_METRICS {
-                cell(&mut out, final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]);
+                push_cell(&mut out, final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]);
             }
             out.push('\n');
         }

@@ -36,16 +36,21 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
     for r in reps {
         for (step, row) in r.rows.iter().enumerate() {
             let _ = write!(out, "{},{},{}", r.replicate, step, (step as u32 + 1) * step_months);
-            for v in row {
-                out.push(',');
-                if v.is_finite() {
-                    let _ = write!(out, "{v}");
-                }
+            for &v in row {
+                push_cell(&mut out, v);
             }
             out.push('\n');
         }
     }
     out
+}
+
+/// Append `,v` to a CSV line: the shortest round-trip form, or an empty cell when undefined.
+pub(crate) fn push_cell(out: &mut String, v: f64) {
+    out.push(',');
+    if v.is_finite() {
+        let _ = write!(out, "{v}");
+    }
 }
 
 pub(crate) fn estimate_json(e: &Estimate) -> Value {

@@ -12,6 +12,7 @@
 //! Writes `sensitivity.csv` (tidy: scenario, output, factor, method, index, value, ci_low,
 //! ci_high), `sensitivity.json` and charts in `DIR/charts/`, atomically.
 
+use super::blocks::number;
 use super::merge::read_resolved;
 use super::plan::Resolved;
 use super::spec::Design;
@@ -214,17 +215,13 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
                         push(name, "correlation", "pearson_r", correlation(&x, &y), (f64::NAN, f64::NAN));
                     }
                     if let (Design::Grid { levels_per_factor }, 2) = (&r.sweep.design, k) {
-                        let ranges: Vec<super::design::Range> = r
+                        let ranges = r
+                            .sweep
                             .factors
                             .iter()
-                            .map(|f| match &f.levels {
-                                Some(l) => super::design::Range::Levels(l.clone()),
-                                None => super::design::Range::Bounds {
-                                    min: f.min.unwrap_or(0.0),
-                                    max: f.max.unwrap_or(1.0),
-                                },
-                            })
-                            .collect();
+                            .map(super::design::Range::of)
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|e| SweepError::Input(format!("sweep.json: {e}")))?;
                         // the grid's levels as run (integer factors were rounded), in design order
                         let nx = super::design::grid_levels(&ranges[0], *levels_per_factor).len();
                         let ny = super::design::grid_levels(&ranges[1], *levels_per_factor).len();
@@ -261,14 +258,6 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
     Ok(Analysis { design: r.sweep.design.kind(), indices, skipped, notes, charts: chart_files })
 }
 
-fn cell(v: f64) -> String {
-    if v.is_finite() {
-        super::blocks::number(v)
-    } else {
-        String::new()
-    }
-}
-
 /// sensitivity.csv: one row per (scenario, output, factor, index).
 pub fn sensitivity_csv(a: &Analysis) -> String {
     let mut out = String::from("scenario,output,factor,method,index,value,ci95_low,ci95_high\n");
@@ -280,9 +269,9 @@ pub fn sensitivity_csv(a: &Analysis) -> String {
             i.factor,
             i.method,
             i.index,
-            cell(i.value),
-            cell(i.ci.0),
-            cell(i.ci.1)
+            number(i.value),
+            number(i.ci.0),
+            number(i.ci.1)
         ));
     }
     out
