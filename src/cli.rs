@@ -5,6 +5,7 @@
 mod progress;
 
 use crate::experiment::run_many_with;
+use crate::output::folder::{Destination, Mode, Refusal, WriteError};
 use crate::output::{self, compare::Comparison};
 use crate::scenario::{self, Scenario};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,8 +31,8 @@ struct SimOptions {
     /// Master seed: the same seed gives the same results. Replication r (run, compare) or community c (district) draws from streams derived from (seed, r) or (seed, c).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, at most 1024 (0 or absent: all cores). Results do not depend on it.
+    #[arg(long, value_parser = threads_arg)]
     threads: Option<usize>,
     /// TrueType/OpenType font for chart text (e.g. a CJK font for Chinese names); default: embedded DejaVu Sans.
     #[arg(long)]
@@ -171,9 +172,10 @@ pub enum Failure {
 static STOP: AtomicBool = AtomicBool::new(false);
 
 fn install_signal_handler() {
-    // a second signal ends the process at once
+    // a second signal ends the process at once, leaving no partly written results behind
     let _ = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
+            output::folder::remove_pending();
             std::process::exit(130);
         }
         eprintln!("govsim: stopping (press Ctrl-C again to quit at once)…");
@@ -248,9 +250,22 @@ fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, ra
             )));
         }
     }
-    scenario::check_size(&scenarios, options.reps, options.sim.threads).map_err(Failure::Input)?;
+    let pool = thread_pool(options.sim.threads)?;
+    let threads = pool.current_num_threads();
+    let need = crate::limits::run_bytes(&scenarios, options.reps, threads);
+    let what = format!("{} replication(s) of {} scenario(s) on {threads} thread(s)", options.reps, scenarios.len());
+    crate::limits::check_memory(&what, need).map_err(Failure::Input)?;
     load_font(options.sim.font.as_deref())?;
-    Ok((scenarios, thread_pool(options.sim.threads)?))
+    Ok((scenarios, pool))
+}
+
+/// `--threads`: 0 (all cores) to [`crate::limits::MAX_THREADS`].
+fn threads_arg(text: &str) -> Result<usize, String> {
+    let max = crate::limits::MAX_THREADS;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!("expected a whole number from 0 (all cores) to {max}")),
+    }
 }
 
 /// Use a custom chart font (`--font`), checked before any run.
@@ -261,7 +276,7 @@ fn load_font(font: Option<&Path>) -> Result<(), Failure> {
     output::charts::init_fonts(Some(bytes)).map_err(|e| Failure::Input(format!("--font {}: {e}", font.display())))
 }
 
-/// The worker pool (`--threads`; default all cores).
+/// The worker pool (`--threads`; 0 or absent: all cores).
 fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -301,21 +316,43 @@ fn simulate(
     Ok(results)
 }
 
-/// Fail before a long run, not after it, when results cannot be written.
-fn check_output(folder: &Path) -> Result<(), Failure> {
-    output::check_writable(folder)
-        .map_err(|e| Failure::Runtime(format!("cannot write results into {}: {e}", folder.display())))
+/// Check an output folder before any work starts (govsim replaces only folders it wrote).
+fn destination(found: Result<Destination, Refusal>) -> Result<Destination, Failure> {
+    let dest = found.map_err(|r| match r {
+        Refusal::Input(m) => Failure::Input(m),
+        Refusal::Io(m) => Failure::Runtime(m),
+    })?;
+    for note in &dest.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(dest)
+}
+
+/// Write results into a checked destination: `what` names them in messages.
+fn put(dest: &Destination, what: &str, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<PathBuf, Failure> {
+    match dest.write(&STOP, fill) {
+        Ok(dir) => Ok(dir),
+        Err(WriteError::Interrupted) => Err(Failure::Interrupted(format!(
+            "stopped before {what} were put in place; {} is as it was",
+            dest.shown().display()
+        ))),
+        Err(WriteError::Refused(m)) => Err(Failure::Runtime(format!("{what} were not written: {m}"))),
+        Err(e) => Err(Failure::Runtime(format!("cannot write {what} into {}: {e}", dest.shown().display()))),
+    }
 }
 
 fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failure> {
     let (scenarios, pool) = prepare(files, options)?;
-    check_output(out)?;
+    let dests = scenarios
+        .iter()
+        .map(|s| destination(Destination::within(out, &s.name, "run")))
+        .collect::<Result<Vec<_>, _>>()?;
     let results = simulate(&scenarios, &pool, options)?;
-    for ((s, file), reps_done) in scenarios.iter().zip(files).zip(&results) {
+    for (((s, file), reps_done), dest) in scenarios.iter().zip(files).zip(&results).zip(&dests) {
         let info =
             output::RunInfo { seed: options.sim.seed, replications: options.reps, source_file: Some(file.clone()) };
-        let dir = output::write_scenario(out, s, &info, reps_done)
-            .map_err(|e| Failure::Runtime(format!("cannot write results of {} into {}: {e}", s.name, out.display())))?;
+        let what = format!("the results of {}", s.name);
+        let dir = put(dest, &what, |tmp| output::write_scenario_files(tmp, s, &info, reps_done))?;
         say(&format!("{}: {} replications → {}", s.name, options.reps, dir.display()))?;
     }
     Ok(())
@@ -331,13 +368,12 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
         )));
     }
     let (scenarios, pool) = prepare(&files, options)?;
-    check_output(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+    let dest = destination(Destination::new(out, "compare", Mode::Replace))?;
     let results = simulate(&scenarios, &pool, options)?;
     let comparison = Comparison::new(&scenarios, &results, options.sim.seed, options.reps);
-    output::write_folder_atomically(out, |tmp| {
+    put(&dest, "the comparison", |tmp| {
         output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)
-    })
-    .map_err(|e| Failure::Runtime(format!("cannot write the comparison into {}: {e}", out.display())))?;
+    })?;
     say(&output::compare::terminal_table(&comparison))?;
     say(&format!(
         "files in {}: comparison.csv, comparison.json, comparison.md, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
@@ -348,11 +384,20 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
 fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Failure> {
     let SimOptions { seed, threads, ref font, progress: mode } = *sim;
     let plan = scenario::district::load_district(file).map_err(|e| Failure::Input(e.to_string()))?;
-    scenario::check_district_size(&plan).map_err(Failure::Input)?;
-    load_font(font.as_deref())?;
     let pool = thread_pool(threads)?;
-    let out = out.map_or_else(|| Path::new("output/district").join(&plan.district.name), Path::to_path_buf);
-    check_output(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+    let what = format!(
+        "district \"{}\" ({} residents in {} communities)",
+        plan.district.name,
+        plan.residents(),
+        plan.communities.len()
+    );
+    crate::limits::check_memory(&what, crate::limits::district_bytes(&plan)).map_err(Failure::Input)?;
+    load_font(font.as_deref())?;
+    let dest = destination(match out {
+        Some(out) => Destination::new(out, "district", Mode::Replace),
+        None => Destination::within(Path::new("output/district"), &plan.district.name, "district"),
+    })?;
+    let out = dest.shown().to_path_buf();
     let steps = plan.communities.first().map_or(0, |(s, _)| s.time.years * 12 / s.time.step_months.max(1));
     eprintln!(
         "district {}: {} communities, {} residents, {steps} steps on {} threads",
@@ -381,8 +426,7 @@ fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Fai
         info.threads,
         info.peak_memory_bytes.map_or("unknown".to_string(), |b| format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64))
     );
-    output::write_folder_atomically(&out, |tmp| output::district::write_district_files(tmp, &plan, &run, &info))
-        .map_err(|e| Failure::Runtime(format!("cannot write the district results into {}: {e}", out.display())))?;
+    put(&dest, "the district results", |tmp| output::district::write_district_files(tmp, &plan, &run, &info))?;
     say(&format!(
         "{}: files in {}: timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
         plan.district.name,
@@ -457,8 +501,14 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         ));
     }
     let bases: Vec<Scenario> = (0..r.scenarios.len()).filter_map(|s| r.scenario_at(s, 0).ok()).collect();
-    scenario::check_size(&bases, r.replications, threads).map_err(Failure::Input)?;
-    check_output(&out)?;
+    let workers = match threads {
+        Some(t) if t > 0 => t,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    crate::limits::check_memory(&format!("sweep {}", r.name), crate::limits::sweep_bytes(&bases, workers))
+        .map_err(Failure::Input)?;
+    let dest = destination(Destination::new(&out, "sweep", Mode::InPlace { since: Some("sweep.json") }))?;
+    dest.write(&STOP, |_| Ok(())).map_err(|e| Failure::Runtime(format!("cannot write into {}: {e}", out.display())))?;
     sweep::run::write_or_check_sweep_json(&out, r)?;
     let (todo, skipped, warnings) = sweep::run::pending(r, &out, &blocks);
     for w in warnings {
@@ -515,10 +565,14 @@ fn merge(dir: &Path) -> Result<(), Failure> {
 fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Failure> {
     use crate::sweep::analyze as an;
     load_font(font)?;
-    let out = dir.join("analysis");
+    if !dir.is_dir() {
+        return Err(Failure::Input(format!("{} is not a sweep output folder (no such folder)", dir.display())));
+    }
+    let dest = destination(Destination::within(dir, "analysis", "analyze"))?;
+    let out = dest.shown().to_path_buf();
     let mut result = None;
     let mut failure = None;
-    let written = output::write_folder_atomically(&out, |tmp| {
+    let written = dest.write(&STOP, |tmp| {
         let a = match an::analyze(dir, &tmp.join("charts")) {
             Ok(a) => a,
             Err(e) => {
@@ -535,7 +589,16 @@ fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Failure> {
     if let Some(e) = failure {
         return Err(e.into());
     }
-    written.map_err(|e| Failure::Runtime(format!("cannot write the analysis into {}: {e}", out.display())))?;
+    match written {
+        Err(WriteError::Interrupted) => {
+            return Err(Failure::Interrupted(format!(
+                "stopped before the analysis was put in place; {} is as it was",
+                out.display()
+            )))
+        }
+        Err(e) => return Err(Failure::Runtime(format!("cannot write the analysis into {}: {e}", out.display()))),
+        Ok(_) => {}
+    }
     let Some(a) = result else { return Err(Failure::Runtime("no analysis was produced".into())) };
     let mut text = String::new();
     for (scenario, output, ranked) in an::ranking(&a) {

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod experiment;
+pub mod limits;
 pub mod measures;
 pub mod model;
 pub mod output;

@@ -97,11 +97,14 @@ fn rerun_replaces_old_results() {
     let out = dir.path().join("out");
     let o = out.to_str().unwrap();
     govsim().args(["run", file.to_str().unwrap(), "--reps", "2", "--out", o]).assert().success();
-    fs::write(out.join("small/stale.txt"), "old").unwrap();
     govsim().args(["run", file.to_str().unwrap(), "--reps", "3", "--out", o]).assert().success();
-    assert!(!out.join("small/stale.txt").exists());
     let csv = fs::read_to_string(out.join("small/timeseries.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3 * 24);
+    // a file the user put there makes the folder theirs: refused, and kept (tests/output_folders.rs)
+    fs::write(out.join("small/notes.txt"), "mine").unwrap();
+    govsim().args(["run", file.to_str().unwrap(), "--reps", "2", "--out", o]).assert().code(2);
+    assert_eq!(fs::read_to_string(out.join("small/notes.txt")).unwrap(), "mine");
+    assert_eq!(fs::read_to_string(out.join("small/timeseries.csv")).unwrap(), csv);
 }
 
 #[test]

@@ -355,6 +355,9 @@ fn grid(panels: usize) -> (usize, usize) {
     (panels.div_ceil(cols), cols)
 }
 
+/// Most scheduled events marked in a time-series chart: more lines and labels are unreadable.
+pub const MAX_EVENT_MARKS: usize = 12;
+
 /// Time series: one panel per metric, one line per model with a shaded 95% band; x in years.
 pub fn draw_timeseries<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -407,8 +410,9 @@ where
                 chart.draw_series(std::iter::once(Polygon::new(polygon, s.colour.mix(0.18).filled())))?;
             }
         }
-        // scheduled events: dashed vertical lines, labelled in the first panel
-        for (n, (year, label)) in events.iter().enumerate() {
+        // scheduled events: dashed vertical lines, labelled in the first panel; beyond a
+        // readable number the rest are only counted (summary.json lists every event)
+        for (n, (year, label)) in events.iter().take(MAX_EVENT_MARKS).enumerate() {
             let line = vec![(*year, lo), (*year, hi)];
             chart.draw_series(DashedLineSeries::new(line, 8, 6, RGBColor(90, 90, 90).stroke_width(2)))?;
             if id == &metrics[0] {
@@ -416,6 +420,11 @@ where
                 let y = hi - (hi - lo) * (0.06 + 0.08 * (n % 3) as f64);
                 chart.draw_series(std::iter::once(Text::new(format!(" {label}"), (*year, y), font)))?;
             }
+        }
+        if events.len() > MAX_EVENT_MARKS && id == &metrics[0] {
+            let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
+            let note = format!(" +{} more events not marked (all in summary.json)", events.len() - MAX_EVENT_MARKS);
+            chart.draw_series(std::iter::once(Text::new(note, (0.0, lo + (hi - lo) * 0.04), font)))?;
         }
         for s in models {
             for run in finite_runs(&xs, &s.bands[m].mean) {

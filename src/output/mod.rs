@@ -1,10 +1,12 @@
-//! Output files. Every scenario's results are written into a temporary folder next to the
-//! target and renamed into place only when complete, so an interrupted or failed run never
-//! leaves a half-written folder that looks finished, and a rerun replaces old results cleanly.
+//! Output files. Results are written through [`folder::Destination`]: into a temporary folder
+//! next to the target, swapped into place only when complete, and only over a folder govsim
+//! wrote itself, so an interrupted or failed run never leaves a half-written folder that looks
+//! finished and never removes a file the user made.
 
 pub mod charts;
 pub mod compare;
 pub mod district;
+pub mod folder;
 pub mod sensitivity_charts;
 
 use crate::experiment::{Estimate, Replication, Summary};
@@ -125,42 +127,6 @@ pub fn event_marks(s: &Scenario) -> Vec<(f64, String)> {
     s.events.iter().map(|e| (e.month() as f64 / 12.0, e.kind().replace('_', " "))).collect()
 }
 
-/// Check, before a long run, that results can be written under `folder` (creating it).
-pub fn check_writable(folder: &Path) -> io::Result<()> {
-    fs::create_dir_all(folder)?;
-    let probe = folder.join(format!(".govsim-write-test-{}", std::process::id()));
-    fs::write(&probe, b"probe")?;
-    fs::remove_file(&probe)
-}
-
-/// Fill a folder atomically: `fill` writes into `<dir>.partial-<pid>` next to it, which is then
-/// swapped into place; on any error the previous contents of `dir` are kept.
-pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
-    fs::create_dir_all(&tmp)?;
-    let result = fill(&tmp).and_then(|()| {
-        if dir.exists() {
-            fs::rename(dir, &old)?;
-        }
-        if let Err(e) = fs::rename(&tmp, dir) {
-            // put the previous results back rather than lose them
-            let _ = fs::rename(&old, dir);
-            return Err(e);
-        }
-        let _ = fs::remove_dir_all(&old);
-        Ok(())
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
 /// Write one scenario's `timeseries.csv`, `summary.json` and time-series figure into `dir`.
 pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<()> {
     let steps_per_year = (12 / s.time.step_months.max(1)) as usize;
@@ -190,10 +156,3 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
 /// The measures drawn in every time-series figure.
 pub const TIMESERIES_PANELS: &[&str] =
     &["dependence_on_government", "asymmetry", "active_rate", "retention_12m", "coverage", "self_funding_share"];
-
-/// Write one scenario's results into `out/<name>/`, atomically.
-pub fn write_scenario(out: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<PathBuf> {
-    let dir = out.join(&s.name);
-    write_folder_atomically(&dir, |tmp| write_scenario_files(tmp, s, info, reps))?;
-    Ok(dir)
-}

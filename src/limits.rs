@@ -1,0 +1,270 @@
+//! What a run will need and what the machine lets it have, checked before anything runs:
+//! memory (the smallest of available memory, the address-space limit `ulimit -v` and the
+//! cgroup limit that Slurm `--mem`, Kubernetes or systemd set) and worker threads.
+//! docs/robustness.md gives the limits and how the estimates were measured.
+
+use crate::measures::N_METRICS;
+use crate::scenario::district::DistrictPlan;
+use crate::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+/// Most worker threads a command accepts (`--threads`); 0 or absent means all cores. More than
+/// this is never useful on one machine and only costs memory and start-up time.
+pub const MAX_THREADS: usize = 1024;
+
+/// Bytes of one agent's state in the model's arrays and per-step buffers. Measured with
+/// `govsim run --threads 1`: peak memory of 2 M residents without ties exceeds that of 1 M by
+/// 43 MiB (45 bytes per resident), rounded up.
+const AGENT_BYTES: u64 = 48;
+/// A local tie is a u16 index within the courtyard, a long-range tie a u32 resident index
+/// (measured: 64 ties of each kind add 192 bytes per resident).
+const LOCAL_TIE_BYTES: u64 = 2;
+const LONG_TIE_BYTES: u64 = 4;
+/// One step's row of measures kept for every replication until the results are written.
+const ROW_BYTES: u64 = N_METRICS as u64 * 8;
+/// The same row as CSV text (at most ~24 characters a cell), built for one scenario at a time.
+const CSV_ROW_BYTES: u64 = N_METRICS as u64 * 24 + 32;
+/// The program itself, fonts, chart buffers and everything that does not grow with the run.
+const BASE_BYTES: u64 = 64 << 20;
+
+/// Agents' memory of one world of `s` (residents and enterprise employees, with their ties).
+pub fn world_bytes(s: &Scenario) -> u64 {
+    let employees: u64 = s.actors.enterprises.iter().map(|e| e.employees as u64).sum();
+    let c = &s.community;
+    let per_agent = AGENT_BYTES + c.local_ties as u64 * LOCAL_TIE_BYTES + c.long_range_ties as u64 * LONG_TIE_BYTES;
+    (c.residents as u64 + employees) * per_agent
+}
+
+fn steps(s: &Scenario) -> u64 {
+    (s.time.years as u64 * 12) / s.time.step_months.max(1) as u64
+}
+
+/// Peak memory of `reps` replications of every scenario on `threads` workers: the largest
+/// worlds that can run at once, every replication's rows, and one scenario's CSV text.
+pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
+    let jobs = scenarios.len() as u64 * reps as u64;
+    let at_once = (threads.max(1) as u64).min(jobs);
+    let mut sizes: Vec<u64> = scenarios.iter().map(world_bytes).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    // the `at_once` largest jobs: each scenario's world may run up to `reps` times at once
+    let mut worlds = 0u64;
+    let mut left = at_once;
+    for size in sizes {
+        let n = left.min(reps as u64);
+        worlds = worlds.saturating_add(size.saturating_mul(n));
+        left -= n;
+        if left == 0 {
+            break;
+        }
+    }
+    let rows: u64 = scenarios.iter().map(|s| reps as u64 * steps(s)).fold(0, u64::saturating_add);
+    let csv = scenarios.iter().map(|s| reps as u64 * steps(s) * CSV_ROW_BYTES).max().unwrap_or(0);
+    BASE_BYTES.saturating_add(worlds).saturating_add(rows.saturating_mul(ROW_BYTES)).saturating_add(csv)
+}
+
+/// Peak memory of a sweep over these scenarios on `threads` workers: runs keep only scalar
+/// outputs, so at most one run per worker is in memory, each with its world and rows.
+pub fn sweep_bytes(scenarios: &[Scenario], threads: usize) -> u64 {
+    let n = threads.clamp(1, u32::MAX as usize) as u32;
+    run_bytes(scenarios, n, threads)
+}
+
+/// Peak memory of a district: every community's world at once, and every community's rows.
+pub fn district_bytes(plan: &DistrictPlan) -> u64 {
+    let per = |s: &Scenario| world_bytes(s).saturating_add(steps(s) * (ROW_BYTES + CSV_ROW_BYTES / 4));
+    plan.communities.iter().map(|(s, _)| per(s)).fold(BASE_BYTES, u64::saturating_add)
+}
+
+/// The memory this process may still use, and what sets that limit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryLimit {
+    pub bytes: u64,
+    pub source: String,
+}
+
+/// The smallest of: available memory (`MemAvailable`), the address-space limit (`ulimit -v`)
+/// less what the process already reserves (call it once the worker threads have started) and
+/// the cgroup's limit less its use. `None` where none of them can be read.
+pub fn memory_limit() -> Option<MemoryLimit> {
+    let mut limits = Vec::new();
+    if let Some(b) = meminfo_available() {
+        limits.push(MemoryLimit { bytes: b, source: "available memory (MemAvailable in /proc/meminfo)".into() });
+    }
+    if let Some(b) = address_space_left() {
+        limits.push(MemoryLimit { bytes: b, source: "the address-space limit (ulimit -v)".into() });
+    }
+    if let Some((b, file)) = cgroup_left(Path::new("/proc/self/cgroup"), Path::new("/sys/fs/cgroup")) {
+        limits.push(MemoryLimit { bytes: b, source: format!("the cgroup memory limit ({})", file.display()) });
+    }
+    limits.into_iter().min_by_key(|l| l.bytes)
+}
+
+/// Refuse, with the numbers, work that needs more memory than the limit allows.
+pub fn check_memory(what: &str, need: u64) -> Result<(), String> {
+    let Some(limit) = memory_limit() else { return Ok(()) };
+    if need <= limit.bytes {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} needs about {} but only {} is allowed by {}; use fewer residents, replications, years or threads (docs/robustness.md)",
+        gib(need),
+        gib(limit.bytes),
+        limit.source
+    ))
+}
+
+fn gib(b: u64) -> String {
+    if b < 10 << 30 {
+        format!("{} MiB", b >> 20)
+    } else {
+        format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
+    }
+}
+
+fn meminfo_available() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    kib_field(&text, "MemAvailable:")
+}
+
+fn kib_field(text: &str, key: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|k| k * 1024)
+}
+
+#[cfg(unix)]
+fn address_space_left() -> Option<u64> {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes into the struct we pass and nothing else.
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut lim) } != 0 || lim.rlim_cur == libc::RLIM_INFINITY {
+        return None;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let used = kib_field(&status, "VmSize:").unwrap_or(0);
+    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every system
+    Some((lim.rlim_cur as u64).saturating_sub(used))
+}
+
+#[cfg(not(unix))]
+fn address_space_left() -> Option<u64> {
+    None
+}
+
+/// Memory left under the cgroup limits of this process: for cgroup v2 the smallest
+/// `memory.max − (memory.current − inactive file cache)` over the cgroup and its ancestors;
+/// for cgroup v1 the same from `memory.limit_in_bytes` and `memory.usage_in_bytes`.
+/// Returns the bytes left and the file that sets the limit.
+fn cgroup_left(proc_cgroup: &Path, root: &Path) -> Option<(u64, PathBuf)> {
+    let text = std::fs::read_to_string(proc_cgroup).ok()?;
+    let mut best: Option<(u64, PathBuf)> = None;
+    let mut consider = |dir: PathBuf, max_file: &str, usage_file: &str, inactive_key: &str| {
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+        let Some(max) = read(max_file).and_then(|t| t.trim().parse::<u64>().ok()) else { return };
+        if max >= 1 << 60 {
+            return; // "unlimited" in cgroup v1 is a huge number
+        }
+        let usage = read(usage_file).and_then(|t| t.trim().parse::<u64>().ok()).unwrap_or(0);
+        let inactive = read("memory.stat")
+            .and_then(|t| {
+                t.lines().find_map(|l| l.strip_prefix(inactive_key).and_then(|v| v.trim().parse::<u64>().ok()))
+            })
+            .unwrap_or(0);
+        let left = max.saturating_sub(usage.saturating_sub(inactive));
+        if best.as_ref().is_none_or(|(b, _)| left < *b) {
+            best = Some((left, dir.join(max_file)));
+        }
+    };
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let rel = path.trim_start_matches('/');
+        if controllers.is_empty() {
+            // cgroup v2: the group and each ancestor up to the root of the mount
+            let base = root.join(rel);
+            let mut dir = Some(base.as_path());
+            while let Some(d) = dir.filter(|d| d.starts_with(root)) {
+                consider(d.to_path_buf(), "memory.max", "memory.current", "inactive_file ");
+                dir = d.parent();
+            }
+        } else if controllers.split(',').any(|c| c == "memory") {
+            // cgroup v1; inside a container the group is often the root of the mount
+            let mount = root.join("memory");
+            let base = mount.join(rel);
+            let dir = if base.is_dir() { base } else { mount };
+            consider(dir, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file ");
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(residents: u32, years: u32) -> Scenario {
+        let mut s = Scenario::default();
+        s.community.residents = residents;
+        s.time.years = years;
+        s
+    }
+
+    #[test]
+    fn world_bytes_follow_the_measured_sizes() {
+        // 1 M residents with the default 6 local and 2 long-range ties: 48 + 12 + 8 = 68 bytes
+        // each (measured peak: 67 MiB for the whole process)
+        assert_eq!(world_bytes(&scenario(1_000_000, 1)), 68_000_000);
+    }
+
+    #[test]
+    fn concurrency_is_bounded_by_the_jobs_not_the_threads() {
+        let s = scenario(1_000_000, 1);
+        let one = run_bytes(std::slice::from_ref(&s), 2, 1);
+        // 64 threads but only two replications: two worlds at once, not 64
+        let many = run_bytes(std::slice::from_ref(&s), 2, 64);
+        assert_eq!(many - one, world_bytes(&s));
+    }
+
+    #[test]
+    fn rows_of_every_replication_are_counted() {
+        // a tiny community over 50 years with 100,000 replications: the rows dominate
+        let s = scenario(1, 50);
+        let need = run_bytes(std::slice::from_ref(&s), 100_000, 2);
+        let rows = 100_000u64 * 600;
+        // two worlds at once on two threads
+        assert_eq!(need, BASE_BYTES + 2 * world_bytes(&s) + rows * ROW_BYTES + rows * CSV_ROW_BYTES);
+        // more than 50 GiB: refused on any ordinary machine (the two-minute abort)
+        assert!(need > 50 << 30, "{need}");
+    }
+
+    #[test]
+    fn cgroup_v2_takes_the_tightest_ancestor_and_ignores_max() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let leaf = root.join("a/b");
+        std::fs::create_dir_all(&leaf).unwrap();
+        std::fs::write(root.join("a/memory.max"), "1000000000\n").unwrap();
+        std::fs::write(root.join("a/memory.current"), "100000000\n").unwrap();
+        std::fs::write(leaf.join("memory.max"), "max\n").unwrap();
+        std::fs::write(leaf.join("memory.current"), "400000000\n").unwrap();
+        std::fs::write(root.join("a/memory.stat"), "anon 1\ninactive_file 50000000\n").unwrap();
+        let proc_file = root.join("cgroup");
+        std::fs::write(&proc_file, "0::/a/b\n").unwrap();
+        let (left, file) = cgroup_left(&proc_file, root).unwrap();
+        assert_eq!(left, 1_000_000_000 - (100_000_000 - 50_000_000));
+        assert_eq!(file, root.join("a/memory.max"));
+    }
+
+    #[test]
+    fn cgroup_v1_reads_the_memory_controller_and_ignores_unlimited() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let group = root.join("memory/job_7");
+        std::fs::create_dir_all(&group).unwrap();
+        std::fs::write(group.join("memory.limit_in_bytes"), "314572800\n").unwrap();
+        std::fs::write(group.join("memory.usage_in_bytes"), "10485760\n").unwrap();
+        let proc_file = root.join("cgroup");
+        std::fs::write(&proc_file, "5:cpu:/\n4:memory:/job_7\n").unwrap();
+        assert_eq!(cgroup_left(&proc_file, root).unwrap().0, 314_572_800 - 10_485_760);
+        std::fs::write(group.join("memory.limit_in_bytes"), "9223372036854771712\n").unwrap();
+        assert_eq!(cgroup_left(&proc_file, root), None);
+    }
+}

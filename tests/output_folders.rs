@@ -1,0 +1,331 @@
+//! The user's files are never deleted, overwritten or hidden: output folders govsim did not
+//! write are refused before simulating, old results survive interruptions, leftovers of dead
+//! processes are cleaned up, and work that cannot fit is refused up front. Drives the binary.
+
+use assert_cmd::Command;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+fn govsim() -> Command {
+    Command::cargo_bin("govsim").unwrap()
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("govsim")
+}
+
+fn drivers() -> PathBuf {
+    fs::canonicalize("scenarios/drivers").unwrap()
+}
+
+/// A small, quick scenario (`name`, 300 residents, 1 year) in `dir`.
+fn tiny(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(format!("{name}.json"));
+    fs::write(&p, format!(r#"{{"name": "{name}", "time": {{"years": 1}}, "community": {{"residents": 300}}}}"#))
+        .unwrap();
+    p
+}
+
+fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).to_string()
+}
+
+fn compare_into(out: &Path) -> Command {
+    let mut c = govsim();
+    c.args([
+        "compare",
+        drivers().to_str().unwrap(),
+        "--reps",
+        "2",
+        "--progress",
+        "off",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    c
+}
+
+#[test]
+fn a_folder_govsim_did_not_write_is_refused_before_simulating_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir_all(d.join("sub")).unwrap();
+    fs::write(d.join("sub/keep"), "x").unwrap();
+    let a = compare_into(&d).assert().code(2);
+    let err = stderr_of(&a);
+    assert!(err.contains(&d.display().to_string()) && err.contains("did not write"), "{err}");
+    assert!(err.contains("d-2"), "suggests a new folder: {err}");
+    assert!(!err.contains("simulated"), "refused before simulating: {err}");
+    assert_eq!(fs::read_to_string(d.join("sub/keep")).unwrap(), "x");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing else was written next to it");
+}
+
+#[test]
+fn the_current_folder_and_dot_paths_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("thesis.tex"), "chapter 1").unwrap();
+    let here = dir.path().to_str().unwrap().to_string();
+    for out in [here.as_str(), ".", "..", "sub/.."] {
+        let a = govsim()
+            .current_dir(dir.path())
+            .args(["compare", drivers().to_str().unwrap(), "--reps", "2", "--progress", "off", "--out", out])
+            .assert()
+            .code(2);
+        assert!(!stderr_of(&a).contains("simulated"), "{out}: {}", stderr_of(&a));
+    }
+    assert_eq!(fs::read_to_string(dir.path().join("thesis.tex")).unwrap(), "chapter 1");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_file_as_output_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("results");
+    fs::write(&f, "mine").unwrap();
+    let a = compare_into(&f).assert().code(2);
+    assert!(stderr_of(&a).contains("is a file"), "{}", stderr_of(&a));
+    assert_eq!(fs::read_to_string(&f).unwrap(), "mine");
+}
+
+#[test]
+fn reruns_replace_govsim_results_but_not_once_the_user_added_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    compare_into(&out).assert().success();
+    let marker: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join(".govsim-output")).unwrap()).unwrap();
+    assert_eq!(marker["command"], "compare");
+    assert!(marker["files"]["comparison.csv"].as_u64().unwrap() > 0);
+    assert!(marker["files"]["volunteer-led/summary.json"].is_u64());
+    // rerun with another seed: replaced
+    let first = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    compare_into(&out).args(["--seed", "9"]).assert().success();
+    assert_ne!(fs::read_to_string(out.join("comparison.csv")).unwrap(), first);
+    // the user's notes make the folder theirs
+    fs::write(out.join("notes.md"), "my reading of the results").unwrap();
+    let a = compare_into(&out).assert().code(2);
+    assert!(stderr_of(&a).contains("notes.md"), "{}", stderr_of(&a));
+    assert_eq!(fs::read_to_string(out.join("notes.md")).unwrap(), "my reading of the results");
+    // and so does a result file they edited
+    fs::remove_file(out.join("notes.md")).unwrap();
+    fs::write(out.join("comparison.md"), "edited by hand").unwrap();
+    let a = compare_into(&out).assert().code(2);
+    assert!(stderr_of(&a).contains("comparison.md (changed"), "{}", stderr_of(&a));
+    assert_eq!(fs::read_to_string(out.join("comparison.md")).unwrap(), "edited by hand");
+}
+
+#[test]
+fn a_symbolic_link_to_a_folder_is_followed_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    compare_into(&link).assert().success();
+    compare_into(&link).assert().success();
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(real.join("comparison.csv").is_file());
+}
+
+#[test]
+fn run_refuses_a_scenario_folder_it_did_not_write_and_writes_none_of_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tiny(dir.path(), "alpha");
+    let b = tiny(dir.path(), "beta");
+    let out = dir.path().join("out");
+    fs::create_dir_all(out.join("beta")).unwrap();
+    fs::write(out.join("beta/data.csv"), "field notes").unwrap();
+    fs::write(out.join("README"), "my folder").unwrap();
+    let r = govsim()
+        .args(["run", a.to_str().unwrap(), b.to_str().unwrap(), "--reps", "2", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert!(stderr_of(&r).contains("beta"), "{}", stderr_of(&r));
+    assert!(!out.join("alpha").exists(), "nothing is run when one destination is refused");
+    assert_eq!(fs::read_to_string(out.join("beta/data.csv")).unwrap(), "field notes");
+    // `run` writes into a folder of the user's, next to their files, without touching them
+    fs::remove_dir_all(out.join("beta")).unwrap();
+    govsim()
+        .args(["run", a.to_str().unwrap(), b.to_str().unwrap(), "--reps", "2", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(fs::read_to_string(out.join("README")).unwrap(), "my folder");
+    assert!(out.join("alpha/.govsim-output").is_file() && out.join("beta/summary.json").is_file());
+}
+
+#[test]
+fn leftovers_of_dead_processes_are_removed_only_if_they_are_govsims() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    // 99999999 is above Linux's largest process id: that process is gone
+    let ours = dir.path().join(".cmp.partial-99999999");
+    fs::create_dir(&ours).unwrap();
+    fs::write(ours.join(".govsim-output"), r#"{"written_by": "govsim", "command": "compare", "files": {"a.csv": 4}}"#)
+        .unwrap();
+    fs::write(ours.join("a.csv"), "half").unwrap();
+    let theirs = dir.path().join(".cmp.partial-99999998");
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("x"), "not govsim's").unwrap();
+    let a = compare_into(&out).assert().success();
+    assert!(stderr_of(&a).contains("left by an interrupted govsim"), "{}", stderr_of(&a));
+    assert!(!ours.exists());
+    assert_eq!(fs::read_to_string(theirs.join("x")).unwrap(), "not govsim's");
+}
+
+/// Start `compare` paused (GOVSIM_TEST_PAUSE) after writing its results, before the swap.
+fn paused_compare(out: &Path) -> (Child, BufReader<std::process::ChildStderr>) {
+    let mut child = std::process::Command::new(bin())
+        .args([
+            "compare",
+            drivers().to_str().unwrap(),
+            "--reps",
+            "2",
+            "--progress",
+            "off",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("GOVSIM_TEST_PAUSE", "filled")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let start = Instant::now();
+    let mut line = String::new();
+    while !line.contains("paused at phase filled") {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "the run ended before pausing");
+        assert!(start.elapsed() < Duration::from_secs(60));
+    }
+    (child, err)
+}
+
+fn interrupt(child: &Child) {
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+}
+
+fn hidden_leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn ctrl_c_while_writing_keeps_the_old_results_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    compare_into(&out).args(["--seed", "3"]).assert().success();
+    let old = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let (mut child, mut err) = paused_compare(&out);
+    interrupt(&child);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("is as it was"), "{rest}");
+    assert_eq!(fs::read_to_string(out.join("comparison.csv")).unwrap(), old, "the old results are intact");
+    assert_eq!(hidden_leftovers(dir.path()), Vec::<String>::new(), "no partial folder is left");
+}
+
+#[test]
+fn a_second_ctrl_c_while_writing_removes_the_partial_folder_and_exits_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    compare_into(&out).args(["--seed", "3"]).assert().success();
+    let old = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let (mut child, _err) = paused_compare(&out);
+    assert!(!hidden_leftovers(dir.path()).is_empty(), "the partial folder exists while paused");
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(200));
+    interrupt(&child);
+    let sent = Instant::now();
+    let status = child.wait().unwrap();
+    assert!(sent.elapsed() < Duration::from_secs(2), "exits at once, not after the pause");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(fs::read_to_string(out.join("comparison.csv")).unwrap(), old);
+    assert_eq!(hidden_leftovers(dir.path()), Vec::<String>::new(), "the partial folder is removed");
+}
+
+#[test]
+fn threads_follow_one_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = tiny(dir.path(), "t");
+    let out = dir.path().join("o");
+    for bad in ["1025", "100000", "-1", "many"] {
+        let a =
+            govsim().args(["run", f.to_str().unwrap(), "--reps", "1", &format!("--threads={bad}")]).assert().code(2);
+        assert!(stderr_of(&a).contains("0 (all cores) to 1024"), "{bad}: {}", stderr_of(&a));
+    }
+    govsim()
+        .args(["run", f.to_str().unwrap(), "--reps", "1", "--threads", "0", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+}
+
+#[test]
+fn replications_that_cannot_fit_are_refused_up_front_with_the_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.json");
+    fs::write(
+        &f,
+        r#"{"name": "long", "time": {"years": 50}, "community": {"residents": 1, "initial_core_volunteers": 0}}"#,
+    )
+    .unwrap();
+    let start = Instant::now();
+    let a = govsim()
+        .args(["run", f.to_str().unwrap(), "--reps", "100000", "--out", dir.path().join("o").to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("100000 replication(s)") && err.contains("needs about") && err.contains("allowed by"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_address_space_limit_is_respected() {
+    // `ulimit -v` of 300 MiB: a 10-million-resident district needs far more
+    let cmd = format!(
+        "ulimit -v 307200 && exec {} district scenarios/scale/district-10m.json --out {}",
+        bin().display(),
+        tempfile::tempdir().unwrap().path().join("d").display()
+    );
+    let out = std::process::Command::new("sh").args(["-c", &cmd]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ulimit -v") && err.contains("MiB"), "{err}");
+}
+
+#[test]
+fn many_events_draw_a_bounded_number_of_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let events: Vec<String> = (0..200)
+        .map(|m| {
+            format!(
+                r#"{{"type": "demand_shock", "month": {}, "category": "safety", "factor": 1.5, "duration_months": 1}}"#,
+                m % 24
+            )
+        })
+        .collect();
+    let f = dir.path().join("busy.json");
+    fs::write(
+        &f,
+        format!(
+            r#"{{"name": "busy", "time": {{"years": 2}}, "community": {{"residents": 300}}, "events": [{}]}}"#,
+            events.join(",")
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("o");
+    govsim().args(["run", f.to_str().unwrap(), "--reps", "2", "--out", out.to_str().unwrap()]).assert().success();
+    let svg = fs::read_to_string(out.join("busy/timeseries.svg")).unwrap();
+    assert!(svg.contains("+188 more events not marked"), "the rest are counted");
+    assert!(svg.len() < 2_000_000, "the chart stays small: {} bytes", svg.len());
+}
