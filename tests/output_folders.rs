@@ -329,3 +329,40 @@ fn many_events_draw_a_bounded_number_of_markers() {
     assert!(svg.contains("+188 more events not marked"), "the rest are counted");
     assert!(svg.len() < 2_000_000, "the chart stays small: {} bytes", svg.len());
 }
+
+/// A cgroup with a 300 MiB memory limit, as Slurm `--mem=300M` or a Kubernetes limit sets;
+/// `None` where this machine does not let the test make one (not root, no writable cgroup file
+/// system): the limit's parsing is unit-tested in src/limits.rs either way.
+fn memory_cgroup() -> Option<PathBuf> {
+    let name = format!("govsim-test-{}", std::process::id());
+    for (root, limit_file) in [("/sys/fs/cgroup/memory", "memory.limit_in_bytes"), ("/sys/fs/cgroup", "memory.max")] {
+        let dir = Path::new(root).join(&name);
+        if fs::create_dir(&dir).is_ok() {
+            if fs::write(dir.join(limit_file), "314572800").is_ok() {
+                return Some(dir);
+            }
+            let _ = fs::remove_dir(&dir);
+        }
+    }
+    None
+}
+
+#[test]
+fn the_cgroup_memory_limit_is_respected() {
+    let Some(group) = memory_cgroup() else {
+        eprintln!("not run: cannot create a memory cgroup on this machine");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "echo $$ > {}/cgroup.procs && exec {} district scenarios/scale/district-10m.json --out {}",
+        group.display(),
+        bin().display(),
+        out.path().join("d").display()
+    );
+    let result = std::process::Command::new("sh").args(["-c", &cmd]).output().unwrap();
+    let _ = fs::remove_dir(&group); // empty again once the process has ended
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "refused up front, not killed by the kernel (137): {err}");
+    assert!(err.contains("cgroup memory limit") && err.contains("needs about"), "{err}");
+}
