@@ -1,6 +1,7 @@
 //! What a user writes: scenario types, loading with precise error paths, validation, schema.
 
 pub mod district;
+pub mod input;
 pub mod params;
 mod types;
 
