@@ -1121,10 +1121,10 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
             ),
         );
     }
-    if !s.name.is_empty() && !s.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        push(
-            "name",
-            format!("\"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)", s.name),
-        );
+    // empty = the loader's default (the file name), checked there
+    if !s.name.is_empty() {
+        if let Err(message) = super::check_name(&s.name) {
+            push("name", message);
+        }
     }
 }
