@@ -20,7 +20,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// Largest JSON input file read (scenario, `extends` base, district, sweep): 16 MiB. Real
-/// files are a few KiB (the largest shipped one is under 10 KiB); the cap only stops a mistaken
+/// files are a few KiB (the largest shipped one is under 4 KiB); the cap only stops a mistaken
 /// path (a log, a data dump, `/dev/zero`) from filling memory.
 pub const MAX_JSON_BYTES: u64 = 16 << 20;
 
@@ -401,12 +401,14 @@ impl<'s> Walker<'s> {
         let lo = s.get("minimum").and_then(Value::as_f64).or(width.map(|w| w.0));
         let hi = s.get("maximum").and_then(Value::as_f64).or(width.map(|w| w.1));
         let unit = str_of(s, "x-unit").map_or(String::new(), |u| format!(" ({u})"));
+        // as params::check_range shows it (250, not serde_json's 250.0)
+        let n = if n.is_f64() { x.to_string() } else { n.to_string() };
         let message = match (lo, hi) {
-            (Some(lo), Some(hi)) if !(x >= lo && x <= hi) => {
+            (Some(lo), Some(hi)) if x < lo || x > hi => {
                 Some(format!("value {n} is outside the allowed range [{lo}, {hi}]{unit}"))
             }
-            (Some(lo), None) if !(x >= lo) => Some(format!("value {n} is below the minimum {lo}{unit}")),
-            (None, Some(hi)) if !(x <= hi) => Some(format!("value {n} is above the maximum {hi}{unit}")),
+            (Some(lo), None) if x < lo => Some(format!("value {n} is below the minimum {lo}{unit}")),
+            (None, Some(hi)) if x > hi => Some(format!("value {n} is above the maximum {hi}{unit}")),
             _ => None,
         };
         if let Some(m) = message {
