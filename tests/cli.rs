@@ -147,7 +147,7 @@ fn bad_inputs_get_clear_errors() {
         ("empty-file.json", &["not valid JSON", "EOF"]),
     ];
     for (file, needles) in cases {
-        let path = format!("tests/bad/{file}");
+        let path = format!("tests/bad/scenario/{file}");
         let assert = govsim().args(["validate", &path]).assert().code(2).stderr(predicate::str::contains(*file));
         let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
         for n in *needles {
@@ -163,7 +163,7 @@ fn invalid_scenario_stops_the_whole_run_before_anything_is_written() {
     let good = small_scenario(dir.path(), "good");
     let out = dir.path().join("out");
     govsim()
-        .args(["run", good.to_str().unwrap(), "tests/bad/out-of-range.json", "--out", out.to_str().unwrap()])
+        .args(["run", good.to_str().unwrap(), "tests/bad/scenario/out-of-range.json", "--out", out.to_str().unwrap()])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("out-of-range.json"));
