@@ -117,7 +117,7 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
     let value = Value::Object(object);
     let found = check_format(&value);
     if found.structural {
-        return Err(ScenarioError::Malformed { file: file.to_path_buf(), issues: found.issues });
+        return Err(ScenarioError::Malformed { file: file.to_path_buf(), issues: found.into_issues() });
     }
     let mut district: District = serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Parse {
         file: file.to_path_buf(),
@@ -264,7 +264,7 @@ fn check_format(value: &Value) -> input::Findings {
     if let Some(Err(message)) =
         value.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()).map(super::check_name)
     {
-        found.issues.push(Issue { path: "name".into(), message });
+        found.push("name".into(), message, false);
     }
     let groups = value.get("communities").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
     for (g, group) in groups.iter().enumerate() {
@@ -272,10 +272,11 @@ fn check_format(value: &Value) -> input::Findings {
         let prefix = format!("communities[{g}].overrides");
         let mut rest = overrides.clone();
         if rest.remove("extends").is_some() {
-            found.push_structural(
+            found.push(
                 format!("{prefix}.extends"),
                 "not allowed in overrides: they are merged over the group's scenario file; put `extends` in that file"
                     .into(),
+                true,
             );
         }
         found.extend(input::check_schema(&Value::Object(rest), overrides_schema(), &prefix));

@@ -268,25 +268,46 @@ pub fn describe(v: &Value) -> String {
     }
 }
 
-/// What [`check_schema`] found: every problem, and whether any of them is structural (an
-/// unknown key, a wrong type, a missing key, an unknown name, a number the field's type cannot
-/// hold) rather than only values outside their documented ranges.
+/// What [`check_schema`] found: every problem (up to [`MAX_LISTED`]), and whether any of them
+/// is structural (an unknown key, a wrong type, a missing key, an unknown name, a number the
+/// field's type cannot hold) rather than only values outside their documented ranges.
 #[derive(Debug, Default, Clone)]
 pub struct Findings {
     pub issues: Vec<Issue>,
     pub structural: bool,
+    /// Problems found beyond [`MAX_LISTED`], counted only.
+    pub omitted: usize,
 }
 
+/// At most this many problems of one file are listed (a generated file can have millions);
+/// the last line then says how many more there are.
+pub const MAX_LISTED: usize = 100;
+
 impl Findings {
-    /// Add a structural problem found outside the schema walk.
-    pub fn push_structural(&mut self, path: String, message: String) {
-        self.issues.push(Issue { path, message });
-        self.structural = true;
+    /// Add a problem (counted only beyond [`MAX_LISTED`]).
+    pub fn push(&mut self, path: String, message: String, structural: bool) {
+        self.structural |= structural;
+        if self.issues.len() < MAX_LISTED {
+            self.issues.push(Issue { path, message });
+        } else {
+            self.omitted += 1;
+        }
     }
 
     pub fn extend(&mut self, other: Findings) {
-        self.issues.extend(other.issues);
-        self.structural |= other.structural;
+        for i in other.issues {
+            self.push(i.path, i.message, other.structural);
+        }
+        self.omitted += other.omitted;
+    }
+
+    /// The problems to report, with a last line for those not listed.
+    pub fn into_issues(mut self) -> Vec<Issue> {
+        if self.omitted > 0 {
+            let message = format!("{} more problem(s) not listed", self.omitted);
+            self.issues.push(Issue { path: "…".into(), message });
+        }
+        self.issues
     }
 }
 
@@ -312,8 +333,7 @@ fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
 
 impl<'s> Walker<'s> {
     fn push(&mut self, path: &str, message: String, structural: bool) {
-        self.found.issues.push(Issue { path: path.to_string(), message });
-        self.found.structural |= structural;
+        self.found.push(path.to_string(), message, structural);
     }
 
     fn resolve(&self, mut s: &'s Value) -> &'s Value {
@@ -658,6 +678,10 @@ fn single_key(b: &Value) -> Option<&str> {
 
 /// ` (did you mean "x"?)` for the closest allowed name, if one is close.
 pub fn did_you_mean(word: &str, names: &[&str]) -> String {
+    // names are short; a long word is no misspelling of one (and would cost quadratic time)
+    if word.len() > 64 {
+        return String::new();
+    }
     let lower = word.to_lowercase();
     names
         .iter()
@@ -830,6 +854,23 @@ mod tests {
         ] {
             assert!(all.contains(needle), "`{needle}` missing in:\n{all}");
         }
+    }
+
+    #[test]
+    fn huge_files_get_bounded_reports() {
+        let schema = crate::scenario::schema();
+        let many: Map<String, Value> = (0..1000).map(|i| (format!("k{i}"), json!(1))).collect();
+        let issues = check_schema(&Value::Object(many), &schema, "").into_issues();
+        assert_eq!(issues.len(), MAX_LISTED + 1);
+        assert_eq!(issues[MAX_LISTED].to_string(), "…: 900 more problem(s) not listed");
+        // a long key is quoted, shortened and not compared with every name
+        let long = "x".repeat(1 << 20);
+        let issues = check_schema(&json!({ long: 1 }), &schema, "").into_issues();
+        assert!(issues[0].path.starts_with("\"xxx") && issues[0].path.chars().count() < 70, "{}", issues[0].path);
+        assert_eq!(did_you_mean(&"communityy".repeat(10), &["community"]), "");
+        // nesting deeper than serde_json's limit is a plain error
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&deep).unwrap_err().contains("recursion limit exceeded"));
     }
 
     #[test]

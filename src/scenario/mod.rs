@@ -118,10 +118,10 @@ fn check_format(value: &serde_json::Value, file: &Path) -> Result<(), ScenarioEr
     let mut found = input::check_schema(value, cached_schema(), "");
     // listed with the structural problems; validate() reports it otherwise
     if let Some(Err(message)) = value.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()).map(check_name) {
-        found.issues.push(Issue { path: "name".into(), message });
+        found.push("name".into(), message, false);
     }
     if found.structural {
-        return Err(ScenarioError::Malformed { file: file.to_path_buf(), issues: found.issues });
+        return Err(ScenarioError::Malformed { file: file.to_path_buf(), issues: found.into_issues() });
     }
     Ok(())
 }

@@ -155,10 +155,10 @@ pub fn read_sweep_file(file: &Path) -> Result<SweepFile, SweepError> {
     let value = Value::Object(object);
     let mut found = input::check_schema(&value, &super::schema(), "");
     if let Some(Err(message)) = value.get("name").and_then(Value::as_str).map(scenario::check_name) {
-        found.push_structural("name".into(), message);
+        found.push("name".into(), message, true);
     }
     if !found.issues.is_empty() {
-        return Err(fail(file, found.issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect()));
+        return Err(fail(file, found.into_issues().iter().map(|i| format!("{}: {}", i.path, i.message)).collect()));
     }
     serde_path_to_error::deserialize(value)
         .map_err(|e| SweepError::Input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
