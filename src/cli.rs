@@ -612,7 +612,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(Failure::Input(errors.join("\n")))
+        Err(Failure::Input(errors.join("\nerror: ")))
     }
 }
 
