@@ -109,6 +109,7 @@ fn corpus_messages_name_the_field_the_value_and_what_is_allowed() {
         ("scenario/extends-number-base.json", &["parts/number-base.json: expected a JSON object {…} at the top level, found 42"]),
         ("scenario/extends-duplicate-key.json", &["at `time`: duplicate key \"years\" at line 1 column"]),
         ("scenario/extends-base-duplicate-key.json", &["- extends: cannot use \"parts/duplicate-key-base.json\"", "duplicate key \"community\" at line 1 column"]),
+        ("scenario/extends-cycle.json", &["\"../extends-cycle.json\" makes a cycle: tests/bad/scenario/extends-cycle.json → tests/bad/scenario/parts/cycle-base.json →"]),
         ("scenario/extends-device.json", &["- extends: cannot use \"/dev/zero\": /dev/zero: cannot read: it is a device, not a regular file"]),
         ("scenario/my scenario.json", &["- name: the file has no \"name\"", "\"my scenario\" may contain only ASCII letters, digits, '-' and '_'", "set \"name\" in the file"]),
         ("scenario/name-too-long.json", &["- name: the name is 101 characters long; at most 100 are allowed"]),

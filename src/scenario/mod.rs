@@ -100,7 +100,7 @@ pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
     let text = input::read_json_text(file)?;
     let object = input::parse_object(&text, file)?;
     input::expect_kind(&object, file, input::FileKind::Scenario)?;
-    let merged = resolve_extends(object, file, 0)?;
+    let merged = resolve_extends(object, file, &mut Vec::new())?;
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let mut scenario = typed(merged, file)?;
     finish(&mut scenario, file, Some(stem))?;
@@ -126,12 +126,13 @@ fn check_format(value: &serde_json::Value, file: &Path) -> Result<(), ScenarioEr
     Ok(())
 }
 
-/// Check a file's own value, then follow `extends` chains (at most 8 deep) and merge each file
-/// over its base. Every base is read, parsed and checked as strictly as the file itself.
+/// Check a file's own value, then follow `extends` chains (at most 8 deep, no cycles) and merge
+/// each file over its base. Every base is read, parsed and checked as strictly as the file.
+/// `chain` holds the files above this one (canonical path where it resolves, path as named).
 fn resolve_extends(
     object: serde_json::Map<String, serde_json::Value>,
     file: &Path,
-    depth: usize,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<serde_json::Value, ScenarioError> {
     let mut value = serde_json::Value::Object(object);
     check_format(&value, file)?;
@@ -149,14 +150,21 @@ fn resolve_extends(
         file: file.to_path_buf(),
         issues: vec![Issue { path: "extends".into(), message }],
     };
-    if depth >= 8 {
-        return Err(refuse("more than 8 levels of `extends` (is there a cycle?)".into()));
-    }
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&base);
-    let cannot = |e: ScenarioError| refuse(format!("cannot use {}: {e}", input::describe(&base.clone().into())));
+    let quoted = input::describe(&base.clone().into());
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    chain.push((canonical(file), file.to_path_buf()));
+    if chain.iter().any(|(c, _)| *c == canonical(&base_path)) {
+        let names: Vec<String> = chain.iter().map(|(_, p)| p.display().to_string()).collect();
+        return Err(refuse(format!("{quoted} makes a cycle: {} → {}", names.join(" → "), base_path.display())));
+    }
+    if chain.len() > 8 {
+        return Err(refuse(format!("cannot use {quoted}: more than 8 levels of `extends`")));
+    }
+    let cannot = |e: ScenarioError| refuse(format!("cannot use {quoted}: {e}"));
     let text = input::read_json_text(&base_path).map_err(cannot)?;
     let object = input::parse_object(&text, &base_path).map_err(cannot)?;
-    let mut base_value = resolve_extends(object, &base_path, depth + 1).map_err(cannot)?;
+    let mut base_value = resolve_extends(object, &base_path, chain).map_err(cannot)?;
     if let Some(o) = base_value.as_object_mut() {
         o.remove("name");
         o.remove("$schema");
