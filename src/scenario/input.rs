@@ -24,7 +24,7 @@ use std::path::Path;
 /// path (a log, a data dump, `/dev/zero`) from filling memory.
 pub const MAX_JSON_BYTES: u64 = 16 << 20;
 
-/// Largest font file read (`--font`): 64 MiB, above the largest CJK TrueType collections (~30 MiB).
+/// Largest font file read (`--font`): 64 MiB, above CJK TrueType/OpenType collections (20–30 MiB).
 pub const MAX_FONT_BYTES: u64 = 64 << 20;
 
 /// Read at most `limit` bytes of a regular file; `what` names the kind of file in messages
