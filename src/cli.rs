@@ -97,9 +97,10 @@ enum Command {
         #[command(flatten)]
         sim: SimOptions,
     },
-    /// Check scenario files without running them; reports every problem of every file.
+    /// Check scenario, district and sweep files without running them (districts with their
+    /// scenarios, sweeps as `sweep --dry-run`); reports every problem of every file.
     Validate {
-        /// Scenario files (JSON).
+        /// Scenario, district or sweep files (JSON; the kind by `$schema` or by shape).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -214,13 +215,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Compare { paths, out, options } => compare(&paths, &out, &options),
         Command::Run { files, out, options } => run(&files, &out, &options),
         Command::District { file, out, sim } => district(&file, out.as_deref(), &sim),
-        Command::Validate { files } => {
-            load_all(&files)?;
-            for f in &files {
-                say(&format!("{}: ok", f.display()))?;
-            }
-            Ok(())
-        }
+        Command::Validate { files } => validate(&files),
         Command::Schema { sweep, district } => {
             let schema = match (sweep, district) {
                 (true, _) => crate::sweep::schema(),
@@ -268,11 +263,12 @@ fn threads_arg(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Use a custom chart font (`--font`), checked before any run.
+/// Use a custom chart font (`--font`), checked before any run; a regular file within
+/// [`scenario::input::MAX_FONT_BYTES`].
 fn load_font(font: Option<&Path>) -> Result<(), Failure> {
     let Some(font) = font else { return Ok(()) };
-    let bytes =
-        std::fs::read(font).map_err(|e| Failure::Input(format!("--font {}: cannot read: {e}", font.display())))?;
+    let bytes = scenario::input::read_limited(font, scenario::input::MAX_FONT_BYTES, "fonts")
+        .map_err(|e| Failure::Input(format!("--font {}: cannot read: {e}", font.display())))?;
     output::charts::init_fonts(Some(bytes)).map_err(|e| Failure::Input(format!("--font {}: {e}", font.display())))
 }
 
@@ -651,6 +647,36 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
         }
     }
     Ok(files)
+}
+
+/// `govsim validate`: every file checked as the command that uses it would check it (a
+/// district with its scenarios, a sweep as `sweep --dry-run`); `FILE: ok` for each good file,
+/// every problem of every bad one together as bad input.
+fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    use scenario::input::{self, FileKind};
+    let mut errors = Vec::new();
+    for f in files {
+        let checked = input::read_json_text(f).and_then(|text| input::parse_object(&text, f));
+        let result = match checked.map(|object| input::kind_of(&object)) {
+            Err(e) => Err(e.to_string()),
+            Ok(FileKind::Scenario) => scenario::load(f).map(|_| String::new()).map_err(|e| e.to_string()),
+            Ok(FileKind::District) => scenario::district::load_district(f)
+                .map(|p| format!(" (district: {} communities, {} residents)", p.communities.len(), p.residents()))
+                .map_err(|e| e.to_string()),
+            Ok(FileKind::Sweep) => crate::sweep::prepare(f)
+                .map(|p| format!(" (sweep: {} runs in {} block(s))", p.resolved.total_runs, p.resolved.blocks))
+                .map_err(|e| e.to_string()),
+        };
+        match result {
+            Ok(what) => say(&format!("{}: ok{what}", f.display()))?,
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(errors.join("\nerror: ")))
+    }
 }
 
 /// Load every file; if any fails, report all failures together as bad input.

@@ -1,5 +1,5 @@
-//! Hostile input and interrupted work, driving the real binary; and a property test that the
-//! scenario loader never panics on arbitrary or mutated input.
+//! Hostile input and interrupted work, driving the real binary; and property tests that the
+//! scenario, district and sweep loaders never panic on arbitrary or mutated input.
 
 use assert_cmd::Command;
 use govsim::scenario;
@@ -143,6 +143,49 @@ fn check_loader(text: &str) {
             }
         }
         Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+/// A shipped district or sweep file as JSON, with its scenario paths made absolute so that a
+/// mutated copy can be written anywhere.
+fn with_absolute_scenarios(file: &str, list: &str, field: Option<&str>) -> Value {
+    let mut v: Value = serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+    let dir = fs::canonicalize(Path::new(file).parent().unwrap()).unwrap();
+    for entry in v[list].as_array_mut().unwrap() {
+        let slot = match field {
+            Some(f) => &mut entry[f],
+            None => entry,
+        };
+        *slot = Value::String(dir.join(slot.as_str().unwrap()).to_string_lossy().into_owned());
+    }
+    v
+}
+
+/// Write `v` and load it with `load`: an error or a value, never a panic.
+fn check_file_loader<T, E: std::fmt::Display>(v: &Value, load: impl Fn(&Path) -> Result<T, E>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mutated.json");
+    fs::write(&file, v.to_string()).unwrap();
+    if let Err(e) = load(&file) {
+        assert!(e.to_string().contains("mutated.json"), "the file is not named: {e}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_district_files_never_panic(path in prop::collection::vec(any::<usize>(), 1..6), new in arb_json()) {
+        let mut v = with_absolute_scenarios("scenarios/scale/district-demo.json", "communities", Some("scenario"));
+        mutate(&mut v, &path, new);
+        check_file_loader(&v, scenario::district::load_district);
+    }
+
+    #[test]
+    fn mutated_sweep_files_never_panic(path in prop::collection::vec(any::<usize>(), 1..6), new in arb_json()) {
+        let mut v = with_absolute_scenarios("tests/sweeps/small.json", "scenarios", None);
+        mutate(&mut v, &path, new);
+        check_file_loader(&v, govsim::sweep::prepare);
     }
 }
 

@@ -231,7 +231,7 @@ fn bad_factors_are_refused_before_anything_runs() {
         (
             "unknown-key",
             Box::new(|v| v["design"]["levelz"] = 3.into()),
-            vec!["unknown-key.json", "at `design`", "levelz"],
+            vec!["unknown-key.json", "design.levelz: unknown field \"levelz\" (did you mean \"levels_per_factor\"?)"],
         ),
         (
             "bad-metric",

@@ -5,7 +5,8 @@
 //! behaviour still comes from them; the district adds only who pays and who is reached.
 
 use super::params::{params, Check, Issue};
-use super::{load, merge, Enterprise, Scenario, ScenarioError};
+use super::{input, load, merge, Enterprise, Scenario, ScenarioError};
+use serde_json::Value;
 use std::path::Path;
 
 params! {
@@ -110,19 +111,30 @@ pub fn reaches(share: f64, c: usize) -> bool {
 /// Read and validate a district file and every scenario it uses; errors name the district
 /// file and the field path (`communities[2].scenario`), or the scenario file and its field.
 pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| ScenarioError::Io { file: file.to_path_buf(), message: e.to_string() })?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    let mut district: District = serde_path_to_error::deserialize(de).map_err(|e| ScenarioError::Parse {
+    let text = input::read_json_text(file)?;
+    let object = input::parse_object(&text, file)?;
+    input::expect_kind(&object, file, input::FileKind::District)?;
+    let value = Value::Object(object);
+    let found = check_format(&value);
+    if found.structural {
+        return Err(ScenarioError::Malformed { file: file.to_path_buf(), issues: found.into_issues() });
+    }
+    let mut district: District = serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Parse {
         file: file.to_path_buf(),
         path: e.path().to_string(),
         message: e.inner().to_string(),
     })?;
+    let mut issues = Vec::new();
     if district.name.is_empty() {
-        district.name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("district").to_string();
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if let Err(issue) = super::check_default_name(stem, file) {
+            issues.push(issue);
+        }
+        district.name = stem.to_string();
+    } else if let Err(message) = super::check_name(&district.name) {
+        issues.push(Issue { path: "name".into(), message });
     }
     let invalid = |issues: Vec<Issue>| ScenarioError::Invalid { file: file.to_path_buf(), issues };
-    let mut issues = Vec::new();
     district.check("", &mut issues);
     if district.communities.is_empty() {
         issues.push(Issue {
@@ -133,8 +145,6 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
     if !issues.is_empty() {
         return Err(invalid(issues));
     }
-    // stable: of two changes in the same month, the later in the file wins
-    district.government.budget_changes.sort_by_key(|c| c.month);
     let dir = file.parent().unwrap_or(Path::new("."));
     let mut groups = Vec::new();
     let mut bases = Vec::new();
@@ -157,6 +167,12 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
             return Err(invalid(
                 problems.into_iter().map(|i| Issue { path: format!("{path}.overrides.{}", i.path), ..i }).collect(),
             ));
+        }
+        if with_overrides.name.is_empty() {
+            // an override "name": "" (validate leaves empty names to the loader's default)
+            if let Err(message) = super::check_name(&with_overrides.name) {
+                issues.push(Issue { path: format!("{path}.overrides.name"), message });
+            }
         }
         if groups.contains(&with_overrides.name) {
             issues.push(Issue {
@@ -181,9 +197,27 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
         groups.push(with_overrides.name.clone());
         bases.push(with_overrides);
     }
+    if let Some(time) = bases.first().map(|b: &Scenario| &b.time) {
+        let months = time.years.saturating_mul(12);
+        for (i, c) in district.government.budget_changes.iter().enumerate() {
+            if c.month >= months {
+                issues.push(Issue {
+                    path: format!("government.budget_changes[{i}].month"),
+                    message: format!(
+                        "value {} is after the end of the run (month {}; the communities run {} years)",
+                        c.month,
+                        months.saturating_sub(1),
+                        time.years
+                    ),
+                });
+            }
+        }
+    }
     if !issues.is_empty() {
         return Err(invalid(issues));
     }
+    // stable: of two changes in the same month, the later in the file wins
+    district.government.budget_changes.sort_by_key(|c| c.month);
     let n: usize = district.communities.iter().map(|g| g.count as usize).sum();
     let mut communities = Vec::with_capacity(n);
     for (g, (group, base)) in district.communities.iter().zip(&bases).enumerate() {
@@ -219,6 +253,47 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
         }
     }
     Ok(DistrictPlan { district, groups, communities })
+}
+
+/// Every format problem of a district file, its scenario overrides included (checked against
+/// the scenario format with paths `communities[2].overrides.…`; `extends` is refused there).
+fn check_format(value: &Value) -> input::Findings {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let mut found = input::check_schema(value, SCHEMA.get_or_init(district_schema), "");
+    // listed with the structural problems; load_district reports it otherwise
+    if let Some(Err(message)) =
+        value.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()).map(super::check_name)
+    {
+        found.push("name".into(), message, false);
+    }
+    let groups = value.get("communities").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    for (g, group) in groups.iter().enumerate() {
+        let Some(Value::Object(overrides)) = group.get("overrides") else { continue };
+        let prefix = format!("communities[{g}].overrides");
+        let mut rest = overrides.clone();
+        if rest.remove("extends").is_some() {
+            found.push(
+                format!("{prefix}.extends"),
+                "not allowed in overrides: they are merged over the group's scenario file; put `extends` in that file"
+                    .into(),
+                true,
+            );
+        }
+        found.extend(input::check_schema(&Value::Object(rest), overrides_schema(), &prefix));
+    }
+    found
+}
+
+/// The scenario schema without `extends` (its `allowed:` lists must not offer it).
+fn overrides_schema() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let mut s = super::cached_schema().clone();
+        if let Some(p) = s.get_mut("properties").and_then(Value::as_object_mut) {
+            p.remove("extends");
+        }
+        s
+    })
 }
 
 /// The JSON Schema of district files.

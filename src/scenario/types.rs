@@ -764,81 +764,81 @@ pub enum Event {
     /// "community_fund" (merchants, social enterprises, residents). factor 0 stops it.
     FundingChange {
         /// Month of the change.
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         /// Who changes their funding.
         actor: String,
         /// New level relative to the scenario's value (0 = stop, 0.5 = halve, 1 = restore).
-        #[schemars(range(min = 0.0, max = 100.0))]
+        #[schemars(range(min = 0.0, max = 100.0), extend("x-unit" = "1"))]
         factor: f64,
     },
     /// Every purchase-of-services programme with this social organisation ends (not renewed).
     ContractEnd {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         social_organisation: String,
     },
     /// An enterprise starts engaging now (its horizon counts from here).
     EnterpriseEnter {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         enterprise: String,
     },
     /// An enterprise leaves now (its horizon ends early).
     EnterpriseLeave {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         enterprise: String,
     },
     /// A social organisation starts working in the community now (the third party of [002]).
     SocialOrganisationEnter {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         social_organisation: String,
     },
     /// A social organisation leaves with its money; its teams carry on only if led by a resident.
     SocialOrganisationLeave {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         social_organisation: String,
     },
     /// Demand of a category is multiplied for some months (an epidemic raises emergency demand [000]).
     DemandShock {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
         category: Category,
         /// Multiplier of the category's demand.
-        #[schemars(range(min = 0.0, max = 1000.0))]
+        #[schemars(range(min = 0.0, max = 1000.0), extend("x-unit" = "1"))]
         factor: f64,
         /// Months the shock lasts.
-        #[schemars(range(min = 1, max = 600))]
+        #[schemars(range(min = 1, max = 600), extend("x-unit" = "months"))]
         duration_months: u32,
     },
     /// The points scheme (instruments.points) starts now.
     PointsStart {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
     },
     /// The points scheme stops now.
     PointsStop {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
     },
     /// A mobilisation campaign (with instruments.mobilisation_campaigns' reach, call-out and cost).
     Campaign {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
-        #[schemars(range(min = 1, max = 600))]
+        #[schemars(range(min = 1, max = 600), extend("x-unit" = "months"))]
         duration_months: u32,
     },
     /// The deliberation council (instruments.deliberation_council) starts sitting now.
     CouncilStart {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
     },
     /// The coordination platform (instruments.coordination_platform) starts now.
     PlatformStart {
-        #[schemars(range(min = 0, max = 6000))]
+        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
         month: u32,
     },
 }
@@ -1121,10 +1121,10 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
             ),
         );
     }
-    if !s.name.is_empty() && !s.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        push(
-            "name",
-            format!("\"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)", s.name),
-        );
+    // empty = the loader's default (the file name), checked there
+    if !s.name.is_empty() {
+        if let Err(message) = super::check_name(&s.name) {
+            push("name", message);
+        }
     }
 }

@@ -143,20 +143,25 @@ fn plain(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic() && c != ',' && c != '"')
 }
 
-/// Parse the sweep file with the field path of any error.
+/// Read and parse the sweep file strictly (see [`scenario::input`]): a regular file within the
+/// size limit, one JSON object without duplicate keys, and every unknown key, wrong type,
+/// missing key, out-of-range value and a bad `name` reported at once with its path.
 pub fn read_sweep_file(file: &Path) -> Result<SweepFile, SweepError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| SweepError::Input(format!("{}: cannot read: {e}", file.display())))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        use serde_json::error::Category;
-        let syntax = matches!(e.inner().classify(), Category::Syntax | Category::Eof);
-        if syntax {
-            SweepError::Input(format!("{}: not valid JSON: {}", file.display(), e.inner()))
-        } else {
-            SweepError::Input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner()))
-        }
-    })
+    use scenario::input;
+    let input_error = |e: scenario::ScenarioError| SweepError::Input(e.to_string());
+    let text = input::read_json_text(file).map_err(input_error)?;
+    let object = input::parse_object(&text, file).map_err(input_error)?;
+    input::expect_kind(&object, file, input::FileKind::Sweep).map_err(input_error)?;
+    let value = Value::Object(object);
+    let mut found = input::check_schema(&value, &super::schema(), "");
+    if let Some(Err(message)) = value.get("name").and_then(Value::as_str).map(scenario::check_name) {
+        found.push("name".into(), message, true);
+    }
+    if !found.issues.is_empty() {
+        return Err(fail(file, found.into_issues().iter().map(|i| format!("{}: {}", i.path, i.message)).collect()));
+    }
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| SweepError::Input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
 }
 
 /// Load, check and expand a sweep file. Every problem is reported at once as bad input.
