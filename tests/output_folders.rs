@@ -366,3 +366,16 @@ fn the_cgroup_memory_limit_is_respected() {
     assert_eq!(result.status.code(), Some(2), "refused up front, not killed by the kernel (137): {err}");
     assert!(err.contains("cgroup memory limit") && err.contains("needs about"), "{err}");
 }
+
+#[test]
+fn more_events_than_the_limit_are_refused_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = vec![r#"{"type": "points_start", "month": 1}"#; 1001].join(",");
+    let f = dir.path().join("flood.json");
+    fs::write(&f, format!(r#"{{"name": "flood", "events": [{events}]}}"#)).unwrap();
+    let a =
+        govsim().args(["run", f.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()]).assert().code(2);
+    let err = stderr_of(&a);
+    assert!(err.contains("events: 1001") && err.contains("at most 1000 are allowed"), "{err}");
+    assert!(!dir.path().join("o").exists());
+}

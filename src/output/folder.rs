@@ -134,10 +134,12 @@ impl Destination {
             let parent = real.parent().map(fs::canonicalize);
             match (parent, real.file_name()) {
                 (Some(Ok(p)), Some(n)) => (p, n.to_os_string()),
-                _ => return Err(input(format!(
+                _ => {
+                    return Err(input(format!(
                     "is a symbolic link to {}, whose folder does not exist; remove the link or choose another folder",
                     real.display()
-                ))),
+                )))
+                }
             }
         } else {
             let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -32,6 +32,7 @@ params! {
         /// Policy instruments switched on in this scenario (absent = off).
         instruments: Instruments = Instruments::default();
         /// Changes scheduled at given months (timeline events), applied through the same mechanisms as everything else.
+        #[schemars(length(max = 1000))]
         events: Vec<Event> = Vec::new();
         /// Settings of the measures (windows, importance weights, thresholds).
         measures: MeasureSettings = MeasureSettings::default();
@@ -902,8 +903,19 @@ impl Check for Event {
     }
 }
 
+/// Most events a scenario may schedule: well above a change every month of a 50-year run with
+/// room to spare, and small enough that checking, stepping and reporting them stay instant.
+pub const MAX_EVENTS: usize = 1000;
+
 /// References and timing of events.
 fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
+    if s.events.len() > MAX_EVENTS {
+        issues.push(Issue {
+            path: "events".into(),
+            message: format!("{} events given; at most {MAX_EVENTS} are allowed", s.events.len()),
+        });
+        return;
+    }
     let months = s.time.years.saturating_mul(12);
     let so_names: Vec<&str> = s.actors.social_organisations.iter().map(|o| o.name.as_str()).collect();
     let ent_names: Vec<&str> = s.actors.enterprises.iter().map(|e| e.name.as_str()).collect();
