@@ -157,6 +157,9 @@ struct SweepArgs {
     /// Check the sweep and print its runs and blocks without running or writing anything.
     #[arg(long)]
     dry_run: bool,
+    /// Refuse a sweep of more runs than this (scenarios × design points × replications), before building anything.
+    #[arg(long, default_value_t = crate::sweep::limits::DEFAULT_MAX_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
+    max_runs: u64,
 }
 
 /// Bad input (exit code 2), a failure while running (exit code 1), or a stop by Ctrl-C or
@@ -424,7 +427,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             Err(_) => None,
         },
     };
-    let plan = sweep::prepare(&args.file)?;
+    let plan = sweep::prepare(&args.file, args.max_runs)?;
     let r = &plan.resolved;
     let out = args.out.clone().unwrap_or_else(|| Path::new("output/sweeps").join(&r.name));
     let blocks: Vec<u64> = match &shard {

@@ -346,3 +346,106 @@ fn the_shipped_sweep_schema_file_is_up_to_date() {
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&printed).unwrap(), shipped);
     assert_eq!(shipped["additionalProperties"], false);
 }
+
+/// A copy of small.json whose design or replications make a very large sweep.
+fn large(dir: &Path, name: &str, design: serde_json::Value, replications: serde_json::Value) -> PathBuf {
+    variant(dir, name, move |v| {
+        v["factors"] = serde_json::json!([
+            { "path": "behaviour.retention.base_hazard", "min": 0.1, "max": 0.4 },
+            { "path": "measures.recovery_threshold", "min": 0.5, "max": 0.9 },
+            { "path": "behaviour.retention.base_hazard", "name": "hazard_again", "min": 0.1, "max": 0.4 }
+        ]);
+        v["design"] = design;
+        v["replications"] = replications;
+    })
+}
+
+#[test]
+fn huge_sweeps_are_refused_up_front_with_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = large(dir.path(), "grid", serde_json::json!({ "type": "grid", "levels_per_factor": 10000 }), 2.into());
+    let out = dir.path().join("out");
+    for extra in [&["--dry-run"][..], &[]] {
+        let start = std::time::Instant::now();
+        govsim()
+            .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("grid.json")
+                    .and(predicate::str::contains(
+                        "10000 × 10000 × 10000 grid level(s) = 1,000,000,000,000 point(s) × 2 scenario(s) × 2 replication(s) = 4,000,000,000,000 runs, more than the limit of 10,000,000 runs",
+                    ))
+                    .and(predicate::str::contains("--max-runs 4000000000000"))
+                    .and(predicate::str::contains("× 3 factor(s) × 8 bytes = 24,000,000,000,000 bytes")),
+            );
+        assert!(start.elapsed().as_secs() < 5, "refusing took {:?}", start.elapsed());
+        assert!(!out.exists());
+    }
+    // --max-runs raises the run limit: 100 points × 2 scenarios × 100,000 replications
+    let lhs = large(dir.path(), "lhs", serde_json::json!({ "type": "latin_hypercube", "points": 100 }), 100_000.into());
+    let dry = |extra: &[&str]| govsim().args(["sweep", lhs.to_str().unwrap(), "--dry-run"]).args(extra).assert();
+    dry(&[]).code(2).stderr(
+        predicate::str::contains(
+            "a Latin hypercube of 100 point(s) × 2 scenario(s) × 100000 replication(s) = 20,000,000 runs, more than the limit of 10,000,000 runs",
+        )
+        .and(predicate::str::contains("--max-runs 20000000")),
+    );
+    dry(&["--max-runs", "19999999"]).code(2).stderr(predicate::str::contains("more than the limit of 19,999,999 runs"));
+    dry(&["--max-runs", "20000000"])
+        .success()
+        .stdout(predicate::str::contains("2 scenario(s) × 100 point(s) × 100000 replication(s) = 20000000 runs"));
+    dry(&["--max-runs", "0"]).code(2).stderr(predicate::str::contains("--max-runs"));
+}
+
+#[test]
+fn numbers_outside_the_schema_bounds_are_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Change, &str)> = vec![
+        (
+            "reps-1e9",
+            Box::new(|v| v["replications"] = 1_000_000_000.into()),
+            "replications: value 1000000000 is outside the allowed range [1, 100000]",
+        ),
+        (
+            "reps-0",
+            Box::new(|v| v["replications"] = 0.into()),
+            "replications: value 0 is outside the allowed range [1, 100000]",
+        ),
+        (
+            "block-size",
+            Box::new(|v| v["block_size"] = 2_000_000.into()),
+            "block_size: value 2000000 is outside the allowed range [1, 1000000]",
+        ),
+        (
+            "grid-levels",
+            Box::new(|v| v["design"]["levels_per_factor"] = 10_001.into()),
+            "design.levels_per_factor: value 10001 is outside the allowed range [2, 10000]",
+        ),
+        (
+            "morris-levels",
+            Box::new(|v| v["design"] = serde_json::json!({ "type": "morris", "trajectories": 2, "levels": 1002 })),
+            "design.levels: value 1002 is outside the allowed range [2, 1000]",
+        ),
+    ];
+    for (name, change, needle) in cases {
+        let file = variant(dir.path(), name, change);
+        let start = std::time::Instant::now();
+        govsim()
+            .args(["sweep", file.to_str().unwrap(), "--dry-run"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("{name}.json")).and(predicate::str::contains(needle)));
+        assert!(start.elapsed().as_secs() < 5, "{name}: {:?}", start.elapsed());
+    }
+    // `1e9` is a JSON float: refused as not a whole number, naming the field
+    let file = dir.path().join("float.json");
+    let text = fs::read_to_string(variant(dir.path(), "f", |_| {})).unwrap();
+    fs::write(&file, text.replace("\"replications\": 2", "\"replications\": 1e9")).unwrap();
+    govsim()
+        .args(["sweep", file.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("replications"));
+}

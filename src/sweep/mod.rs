@@ -8,13 +8,14 @@
 //! `manifest.json`.
 //!
 //! Files: [`spec`] the sweep file format, [`path`] setting a parameter by path, [`design`] design
-//! points, [`plan`] resolving and checking a sweep before running, [`shard`] shards and scheduler
-//! array variables, [`blocks`] block files, [`run`] running blocks, [`merge`] merging, [`analyze`]
-//! sensitivity indices and charts.
+//! points, [`limits`] the bounds and size limits checked first, [`plan`] resolving and checking a
+//! sweep before running, [`shard`] shards and scheduler array variables, [`blocks`] block files,
+//! [`run`] running blocks, [`merge`] merging, [`analyze`] sensitivity indices and charts.
 
 pub mod analyze;
 pub mod blocks;
 pub mod design;
+pub mod limits;
 pub mod merge;
 pub mod path;
 pub mod plan;
