@@ -139,8 +139,8 @@ struct SweepArgs {
     /// Output folder (default: output/sweeps/<sweep name>).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads (default: SLURM_CPUS_PER_TASK if set, else all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 0 to 1024 (0: all cores); absent: SLURM_CPUS_PER_TASK if set (1 to 1024), else all cores. Results do not depend on it.
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024))]
     threads: Option<usize>,
     /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
@@ -417,14 +417,23 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     } else {
         None
     };
+    // --threads N (1 to 1024); --threads 0: all cores (None); absent: SLURM_CPUS_PER_TASK if set,
+    // else all cores
     let threads = match args.threads {
-        Some(0) => return Err(Failure::Input("--threads must be at least 1".into())),
+        Some(0) => None,
         Some(t) => Some(t),
         None => match std::env::var("SLURM_CPUS_PER_TASK") {
-            Ok(v) => Some(v.trim().parse::<usize>().ok().filter(|&t| t > 0).ok_or_else(|| {
-                Failure::Input(format!("SLURM_CPUS_PER_TASK={v:?} is not a positive whole number (or pass --threads)"))
+            Ok(v) => Some(v.trim().parse::<usize>().ok().filter(|t| (1..=1024).contains(t)).ok_or_else(|| {
+                Failure::Input(format!(
+                    "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
+                ))
             })?),
-            Err(_) => None,
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(v)) => {
+                return Err(Failure::Input(format!(
+                    "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
+                )))
+            }
         },
     };
     let plan = sweep::prepare(&args.file, args.max_runs)?;

@@ -449,3 +449,47 @@ fn numbers_outside_the_schema_bounds_are_refused_at_load() {
         .code(2)
         .stderr(predicate::str::contains("replications"));
 }
+
+#[test]
+fn thread_counts_follow_the_common_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // 0 = all cores, even where Slurm says otherwise
+    let out = dir.path().join("zero");
+    govsim()
+        .args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off", "--threads", "0"])
+        .env("SLURM_CPUS_PER_TASK", "1")
+        .env_remove("RAYON_NUM_THREADS")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("; {cores} threads")));
+    assert_eq!(results(&out), expected);
+    let o = dir.path().join("never");
+    let o = o.to_str().unwrap();
+    for bad in ["1025", "-1", "many"] {
+        govsim()
+            .args(["sweep", SMALL, "--out", o, &format!("--threads={bad}")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--threads").and(predicate::str::contains(bad)));
+    }
+    govsim()
+        .args(["sweep", SMALL, "--out", o, "--threads", "1025"])
+        .assert()
+        .stderr(predicate::str::contains("0..=1024"));
+    for bad in ["0", "1025", "-2", ""] {
+        govsim().args(["sweep", SMALL, "--out", o]).env("SLURM_CPUS_PER_TASK", bad).assert().code(2).stderr(
+            predicate::str::contains(format!("SLURM_CPUS_PER_TASK={bad:?}")).and(predicate::str::contains("1 to 1024")),
+        );
+    }
+    assert!(!Path::new(o).exists());
+    // SLURM_CPUS_PER_TASK applies when --threads is absent
+    let out = dir.path().join("slurm");
+    govsim()
+        .args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off"])
+        .env("SLURM_CPUS_PER_TASK", "1")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("; 1 threads"));
+}
