@@ -515,6 +515,9 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 
 fn merge(dir: &Path) -> Result<(), Failure> {
     let m = crate::sweep::merge::merge(dir)?;
+    for w in &m.warnings {
+        eprintln!("warning: {w}");
+    }
     say(&format!(
         "merged {} runs from {} block(s) ({} scenario × point rows) → {}",
         m.runs,

@@ -164,10 +164,159 @@ fn a_truncated_block_is_not_taken_as_done() {
     govsim()
         .args(["merge", out.to_str().unwrap()])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("block-000002.csv"));
+        .code(2)
+        .stderr(predicate::str::contains("block-000002.csv").and(predicate::str::contains("no line break")));
     sweep(&out, &[]).success().stderr(predicate::str::contains("running the block again"));
     assert_eq!(results(&out), expected);
+}
+
+/// Exit code and stderr of `govsim analyze DIR`.
+fn analyze(dir: &Path) -> (i32, String) {
+    let o = govsim().args(["analyze", dir.to_str().unwrap()]).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+/// Change one digit inside a number (not its first or last digit, so it is still a number as
+/// govsim writes it).
+fn bump_digit(cell: &str) -> String {
+    let mut c: Vec<char> = cell.chars().collect();
+    let i = (1..c.len() - 1).find(|&i| c[i].is_ascii_digit()).expect("a number of 3 or more characters");
+    c[i] = if c[i] == '9' { '1' } else { (c[i] as u8 + 1) as char };
+    c.into_iter().collect()
+}
+
+/// Replace cell `col` of data row `row` (1-based, after the header) of a CSV text.
+fn edit_cell(text: &str, row: usize, col: usize, edit: impl Fn(&str) -> String) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+    cells[col] = edit(&cells[col]);
+    lines[row] = cells.join(",");
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    // block 2 holds runs 4 and 5: government-driven, point 2 (exit hazard 0.4), replicates 0 and 1
+    let csv = |out: &Path| out.join("blocks/block-000002.csv");
+    let side = |out: &Path| out.join("blocks/block-000002.json");
+    type Damage = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Damage, &str)> = vec![
+        (
+            "last number cut",
+            Box::new(move |out| {
+                let text = fs::read_to_string(csv(out)).unwrap();
+                fs::write(csv(out), &text[..text.len() - 2]).unwrap();
+            }),
+            "its last line has no line break: the file was cut short",
+        ),
+        (
+            "output edited",
+            Box::new(move |out| {
+                let text = fs::read_to_string(csv(out)).unwrap();
+                // asymmetry.final_year_mean of run 4
+                fs::write(csv(out), edit_cell(&text, 1, 5, bump_digit)).unwrap();
+            }),
+            "was changed since (an edited value?)",
+        ),
+        (
+            "factor edited",
+            Box::new(move |out| {
+                let text = fs::read_to_string(csv(out)).unwrap();
+                fs::write(csv(out), edit_cell(&text, 2, 4, |_| "0.25".into())).unwrap();
+            }),
+            "run 5: factor behaviour.retention.base_hazard is \"0.25\", but design point 2 has \"0.4\"",
+        ),
+        (
+            "sidecar deleted",
+            Box::new(move |out| fs::remove_file(side(out)).unwrap()),
+            "its sidecar block-000002.json is missing",
+        ),
+        (
+            "sidecar truncated",
+            Box::new(move |out| {
+                let text = fs::read_to_string(side(out)).unwrap();
+                fs::write(side(out), &text[..text.len() / 2]).unwrap();
+            }),
+            "its sidecar block-000002.json is not valid JSON",
+        ),
+    ];
+    for (k, (what, damage, problem)) in cases.into_iter().enumerate() {
+        let out = dir.path().join(format!("case{k}"));
+        sweep(&out, &[]).success();
+        assert_eq!(analyze(&out).0, 0, "{what}: a clean sweep analyses");
+        damage(&out);
+        let merged = govsim().args(["merge", out.to_str().unwrap()]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&merged.stderr);
+        assert_eq!(merged.status.code(), Some(2), "{what}: {stderr}");
+        let block = format!("  - {}: ", csv(&out).display());
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&block) && l.contains(problem)),
+            "{what}: no line names the block and says {problem:?}:\n{stderr}"
+        );
+        for needle in ["nothing was merged", "Rerun the same `govsim sweep` command"] {
+            assert!(stderr.contains(needle), "{what}: {needle:?} missing in\n{stderr}");
+        }
+        // resume treats the damaged block like a missing one, and leaves the others alone
+        let intact = fs::read(out.join("blocks/block-000001.csv")).unwrap();
+        sweep(&out, &[])
+            .success()
+            .stderr(
+                predicate::str::contains(format!("warning: {} is damaged: ", csv(&out).display()))
+                    .and(predicate::str::contains(problem))
+                    .and(predicate::str::contains("running the block again")),
+            )
+            .stdout(predicate::str::contains("ran 2 runs in 1 block(s)"));
+        assert_eq!(results(&out), expected, "{what}: the repaired merge differs from a clean run");
+        assert_eq!(fs::read(out.join("blocks/block-000001.csv")).unwrap(), intact);
+        govsim().args(["merge", out.to_str().unwrap()]).assert().success().stderr(predicate::str::is_empty());
+        assert_eq!(analyze(&out).0, 0, "{what}: the repaired sweep analyses");
+    }
+}
+
+#[test]
+fn blocks_without_a_checksum_are_checked_by_content_and_reported() {
+    // block sidecars written before checksums have no "block_csv": such blocks still merge if
+    // their content is right, with a warning; a wrong factor value is still caught
+    let dir = tempfile::tempdir().unwrap();
+    let (out, expected) = reference(dir.path());
+    for b in [1, 3] {
+        let p = out.join(format!("blocks/block-{b:06}.json"));
+        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+        assert!(v.as_object_mut().unwrap().remove("block_csv").is_some());
+        fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    }
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 block(s) of 6 have no checksum").and(predicate::str::contains("1, 3")));
+    assert_eq!(results(&out), expected);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["unsealed_blocks"], serde_json::json!([1, 3]));
+    let f = out.join("blocks/block-000003.csv");
+    let text = fs::read_to_string(&f).unwrap();
+    // run 6 is social-organisation-driven at point 0 (exit hazard 0.1)
+    fs::write(&f, edit_cell(&text, 1, 4, |_| "0.25".into())).unwrap();
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("block-000003.csv: run 6: factor"));
+}
+
+#[test]
+fn a_stray_block_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = reference(dir.path());
+    fs::copy(out.join("blocks/block-000001.csv"), out.join("blocks/block-000006.csv")).unwrap();
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not blocks of this sweep (it has blocks 0–5): block-000006.csv"));
 }
 
 #[test]
