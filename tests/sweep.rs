@@ -198,6 +198,11 @@ fn edit_cell(text: &str, row: usize, col: usize, edit: impl Fn(&str) -> String) 
 fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
     let dir = tempfile::tempdir().unwrap();
     let (_, expected) = reference(dir.path());
+    // what `analyze` answers for a folder that is not a sweep: a stale merge must get the same
+    let not_a_sweep = dir.path().join("empty");
+    fs::create_dir_all(&not_a_sweep).unwrap();
+    let (not_a_sweep_code, _) = analyze(&not_a_sweep);
+    assert_eq!(not_a_sweep_code, 2);
     // block 2 holds runs 4 and 5: government-driven, point 2 (exit hazard 0.4), replicates 0 and 1
     let csv = |out: &Path| out.join("blocks/block-000002.csv");
     let side = |out: &Path| out.join("blocks/block-000002.json");
@@ -255,9 +260,19 @@ fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
             stderr.lines().any(|l| l.starts_with(&block) && l.contains(problem)),
             "{what}: no line names the block and says {problem:?}:\n{stderr}"
         );
-        for needle in ["nothing was merged", "Rerun the same `govsim sweep` command"] {
+        for needle in [
+            "nothing was merged",
+            "Rerun the same `govsim sweep` command",
+            "runs.csv, points.csv, manifest.json were removed",
+        ] {
             assert!(stderr.contains(needle), "{what}: {needle:?} missing in\n{stderr}");
         }
+        for f in ["runs.csv", "points.csv", "manifest.json"] {
+            assert!(!out.join(f).exists(), "{what}: the previous {f} was left behind");
+        }
+        let (code, stderr) = analyze(&out);
+        assert_eq!(code, not_a_sweep_code, "{what}: analyze of a failed merge: {stderr}");
+        assert!(stderr.contains("not merged") && stderr.contains("govsim merge"), "{what}: {stderr}");
         // resume treats the damaged block like a missing one, and leaves the others alone
         let intact = fs::read(out.join("blocks/block-000001.csv")).unwrap();
         sweep(&out, &[])
@@ -308,7 +323,7 @@ fn blocks_without_a_checksum_are_checked_by_content_and_reported() {
 }
 
 #[test]
-fn a_stray_block_file_is_refused() {
+fn a_stray_block_file_is_refused_and_the_old_merge_removed() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = reference(dir.path());
     fs::copy(out.join("blocks/block-000001.csv"), out.join("blocks/block-000006.csv")).unwrap();
@@ -317,6 +332,7 @@ fn a_stray_block_file_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not blocks of this sweep (it has blocks 0–5): block-000006.csv"));
+    assert!(!out.join("manifest.json").exists() && !out.join("points.csv").exists());
 }
 
 #[test]

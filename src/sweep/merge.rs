@@ -1,13 +1,21 @@
 //! `govsim merge DIR`: check that every run of the sweep is on disk exactly once and intact, and
 //! write `runs.csv` (one row per run), `points.csv` (one row per scenario × point, replication
 //! means) and `manifest.json`. Nothing is written unless every block is present and intact.
+//!
+//! Merged files are never left looking valid when they are not the merge of the blocks on disk:
+//! a merge that fails removes the previous `runs.csv`, `points.csv` and `manifest.json`; a merge
+//! that succeeds removes `manifest.json` first and writes it last, with the length and checksum
+//! of `sweep.json`, `runs.csv` and `points.csv`, which `govsim analyze` checks before it reads.
 
-use super::blocks::{block_file, block_number, blocks_dir, check_block, number, write_atomic, BlockState};
+use super::blocks::{block_file, block_number, blocks_dir, check_block, number, write_atomic, BlockState, Seal};
 use super::plan::Resolved;
 use super::SweepError;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
+
+/// The files a merge writes, in the order it writes them (manifest.json last).
+pub const MERGED: [&str; 3] = ["runs.csv", "points.csv", "manifest.json"];
 
 /// Read `DIR/sweep.json` and check it is consistent.
 pub fn read_resolved(dir: &Path) -> Result<Resolved, SweepError> {
@@ -89,8 +97,21 @@ pub struct Merged {
     pub warnings: Vec<String>,
 }
 
+/// Remove the merged files of an earlier merge; what was removed, and what could not be.
+fn remove_merged(dir: &Path) -> (Vec<&'static str>, Vec<String>) {
+    let (mut removed, mut failed) = (Vec::new(), Vec::new());
+    for name in MERGED {
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => removed.push(name),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => failed.push(format!("{}: {e}", dir.join(name).display())),
+        }
+    }
+    (removed, failed)
+}
+
 pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
-    let r = read_resolved(dir)?;
+    let (r, sweep_bytes) = read_resolved_bytes(dir)?;
     // damaged: block files on disk that cannot be used (bad input: exit 2); missing: not run yet
     let mut damaged: Vec<String> = Vec::new();
     // the block files on disk; the work below is bounded by them, not by the count sweep.json claims
@@ -163,6 +184,22 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
             "\nRerun the same `govsim sweep` command (with the same shards, or without shards): it runs the missing and damaged blocks again and keeps the intact ones; then `govsim merge {}`.",
             dir.display()
         ));
+        let (removed, failed) = remove_merged(dir);
+        if !removed.is_empty() {
+            m.push_str(&format!(
+                "\nThe previous merge's {} {} removed: {} not the merge of the blocks now on disk.",
+                removed.join(", "),
+                if removed.len() == 1 { "was" } else { "were" },
+                if removed.len() == 1 { "it is" } else { "they are" }
+            ));
+        }
+        if !failed.is_empty() {
+            m.push_str(&format!(
+                "\nCould not remove the previous merge's files, which are stale: {}",
+                failed.join("; ")
+            ));
+            return Err(SweepError::Runtime(m));
+        }
         return Err(if damaged.is_empty() { SweepError::Runtime(m) } else { SweepError::Input(m) });
     }
     // check_block gives each block's runs in order, and blocks are read in order: run order
@@ -226,6 +263,12 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
             "points.csv": "one row per scenario × design point: factor values and the mean over replications of each output (undefined replications left out)",
             "sweep.json": "the resolved sweep: the sweep file, the loaded scenarios and every design point",
         },
+        "checksums": {
+            "about": "length and FNV-1a 64 checksum of each file as this merge read or wrote it; `govsim analyze` refuses files that differ (changed, or left by an interrupted merge)",
+            "sweep.json": Seal::of(&sweep_bytes).to_json(),
+            "runs.csv": Seal::of(runs_csv.as_bytes()).to_json(),
+            "points.csv": Seal::of(points_csv.as_bytes()).to_json(),
+        },
         "unsealed_blocks": unsealed,
         "block_runs": sidecars,
     });
@@ -233,6 +276,14 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
         write_atomic(&dir.join(name), bytes)
             .map_err(|e| SweepError::Runtime(format!("cannot write {}: {e}", dir.join(name).display())))
     };
+    // no manifest while runs.csv and points.csv are being replaced: a merge cut short here
+    // leaves no files that look like a finished merge
+    match std::fs::remove_file(dir.join("manifest.json")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(SweepError::Runtime(format!("cannot replace {}: {e}", dir.join("manifest.json").display())))
+        }
+        _ => {}
+    }
     write("runs.csv", runs_csv.as_bytes())?;
     write("points.csv", points_csv.as_bytes())?;
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| SweepError::Runtime(e.to_string()))? + "\n";

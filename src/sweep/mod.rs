@@ -6,7 +6,7 @@
 //! Each block is written atomically to `DIR/blocks/` with a sidecar holding its length and
 //! checksum; a rerun skips complete blocks and reruns missing or damaged ones, and
 //! `govsim merge` checks every run is present once and intact and writes `runs.csv`,
-//! `points.csv` and `manifest.json`.
+//! `points.csv` and `manifest.json` (last, with their checksums).
 //!
 //! Files: [`spec`] the sweep file format, [`path`] setting a parameter by path, [`design`] design
 //! points, [`limits`] the bounds and size limits checked first, [`plan`] resolving and checking a
