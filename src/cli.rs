@@ -141,8 +141,8 @@ struct SweepArgs {
     /// Output folder (default: output/sweeps/<sweep name>).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads (default: SLURM_CPUS_PER_TASK if set, else all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 0 to 1024 (0: all cores); absent: SLURM_CPUS_PER_TASK if set (1 to 1024), else all cores. Results do not depend on it.
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024))]
     threads: Option<usize>,
     /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
@@ -159,6 +159,9 @@ struct SweepArgs {
     /// Check the sweep and print its runs and blocks without running or writing anything.
     #[arg(long)]
     dry_run: bool,
+    /// Refuse a sweep of more runs than this (scenarios × design points × replications), before building anything.
+    #[arg(long, default_value_t = crate::sweep::limits::DEFAULT_MAX_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
+    max_runs: u64,
 }
 
 /// Bad input (exit code 2), a failure while running (exit code 1), or a stop by Ctrl-C or
@@ -454,17 +457,26 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     } else {
         None
     };
+    // --threads N (1 to 1024); --threads 0: all cores (None); absent: SLURM_CPUS_PER_TASK if set,
+    // else all cores
     let threads = match args.threads {
-        Some(0) => return Err(Failure::Input("--threads must be at least 1".into())),
+        Some(0) => None,
         Some(t) => Some(t),
         None => match std::env::var("SLURM_CPUS_PER_TASK") {
-            Ok(v) => Some(v.trim().parse::<usize>().ok().filter(|&t| t > 0).ok_or_else(|| {
-                Failure::Input(format!("SLURM_CPUS_PER_TASK={v:?} is not a positive whole number (or pass --threads)"))
+            Ok(v) => Some(v.trim().parse::<usize>().ok().filter(|t| (1..=1024).contains(t)).ok_or_else(|| {
+                Failure::Input(format!(
+                    "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
+                ))
             })?),
-            Err(_) => None,
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(v)) => {
+                return Err(Failure::Input(format!(
+                    "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
+                )))
+            }
         },
     };
-    let plan = sweep::prepare(&args.file)?;
+    let plan = sweep::prepare(&args.file, args.max_runs)?;
     let r = &plan.resolved;
     let out = args.out.clone().unwrap_or_else(|| Path::new("output/sweeps").join(&r.name));
     let blocks: Vec<u64> = match &shard {
@@ -549,6 +561,9 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 
 fn merge(dir: &Path) -> Result<(), Failure> {
     let m = crate::sweep::merge::merge(dir)?;
+    for w in &m.warnings {
+        eprintln!("warning: {w}");
+    }
     say(&format!(
         "merged {} runs from {} block(s) ({} scenario × point rows) → {}",
         m.runs,

@@ -140,3 +140,67 @@ fn analyze_before_merge_or_on_another_folder_is_bad_input() {
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("govsim merge"));
     assert!(!out.join("analysis").exists());
 }
+
+#[test]
+fn stale_or_partial_merges_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = analyse(dir.path(), r#"{ "type": "grid", "levels_per_factor": 2 }"#);
+    let not_a_sweep = govsim().args(["analyze", dir.path().to_str().unwrap()]).assert().code(2);
+    let code = not_a_sweep.get_output().status.code();
+    let refused = |why: &str| {
+        let a = govsim().args(["analyze", out.to_str().unwrap()]).assert();
+        let o = a.get_output();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), code, "{why}: {stderr}");
+        assert!(stderr.contains(why) && stderr.contains("govsim merge"), "{why}: {stderr}");
+    };
+    let merge = || govsim().args(["merge", out.to_str().unwrap()]).assert().success();
+    let points = out.join("points.csv");
+    // a value of points.csv changed after the merge
+    let text = fs::read_to_string(&points).unwrap();
+    fs::write(&points, text.replacen(",0.", ",1.", 1)).unwrap();
+    refused("points.csv is not the last merge's result");
+    merge();
+    // points.csv gone, or runs.csv cut (a merge interrupted while writing)
+    fs::remove_file(&points).unwrap();
+    refused("points.csv cannot be read");
+    merge();
+    let runs = fs::read(out.join("runs.csv")).unwrap();
+    fs::write(out.join("runs.csv"), &runs[..runs.len() / 2]).unwrap();
+    refused("runs.csv has");
+    merge();
+    // sweep.json changed since the merge
+    let sweep = out.join("sweep.json");
+    let text = fs::read_to_string(&sweep).unwrap();
+    fs::write(&sweep, text.replacen("\"description\": \"\"", "\"description\": \"changed\"", 1)).unwrap();
+    refused("sweep.json is not the one the last merge read");
+    fs::write(&sweep, &text).unwrap();
+    govsim().args(["analyze", out.to_str().unwrap()]).assert().success();
+    // a manifest without checksums (merged by an earlier govsim), or a damaged one
+    let manifest = out.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_str(&fs::read_to_string(&manifest).unwrap()).unwrap();
+    m.as_object_mut().unwrap().remove("checksums");
+    fs::write(&manifest, serde_json::to_string(&m).unwrap()).unwrap();
+    refused("records no checksums");
+    fs::write(&manifest, "{").unwrap();
+    refused("manifest.json is damaged");
+    merge();
+    govsim().args(["analyze", out.to_str().unwrap()]).assert().success();
+}
+
+#[test]
+fn an_edited_sweep_json_is_refused_before_it_sizes_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = analyse(dir.path(), r#"{ "type": "grid", "levels_per_factor": 2 }"#);
+    let sweep = out.join("sweep.json");
+    let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sweep).unwrap()).unwrap();
+    // claims of a billion runs that the file's design does not have
+    v["total_runs"] = 1_000_000_000_000u64.into();
+    v["blocks"] = 62_500_000_000u64.into();
+    fs::write(&sweep, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    for cmd in ["merge", "analyze"] {
+        let a = govsim().args([cmd, out.to_str().unwrap()]).assert().code(2);
+        let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(stderr.contains("sweep.json") && stderr.contains("total_runs 1000000000000"), "{cmd}: {stderr}");
+    }
+}

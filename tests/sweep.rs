@@ -164,10 +164,175 @@ fn a_truncated_block_is_not_taken_as_done() {
     govsim()
         .args(["merge", out.to_str().unwrap()])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("block-000002.csv"));
+        .code(2)
+        .stderr(predicate::str::contains("block-000002.csv").and(predicate::str::contains("no line break")));
     sweep(&out, &[]).success().stderr(predicate::str::contains("running the block again"));
     assert_eq!(results(&out), expected);
+}
+
+/// Exit code and stderr of `govsim analyze DIR`.
+fn analyze(dir: &Path) -> (i32, String) {
+    let o = govsim().args(["analyze", dir.to_str().unwrap()]).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+/// Change one digit inside a number (not its first or last digit, so it is still a number as
+/// govsim writes it).
+fn bump_digit(cell: &str) -> String {
+    let mut c: Vec<char> = cell.chars().collect();
+    let i = (1..c.len() - 1).find(|&i| c[i].is_ascii_digit()).expect("a number of 3 or more characters");
+    c[i] = if c[i] == '9' { '1' } else { (c[i] as u8 + 1) as char };
+    c.into_iter().collect()
+}
+
+/// Replace cell `col` of data row `row` (1-based, after the header) of a CSV text.
+fn edit_cell(text: &str, row: usize, col: usize, edit: impl Fn(&str) -> String) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+    cells[col] = edit(&cells[col]);
+    lines[row] = cells.join(",");
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    // what `analyze` answers for a folder that is not a sweep: a stale merge must get the same
+    let not_a_sweep = dir.path().join("empty");
+    fs::create_dir_all(&not_a_sweep).unwrap();
+    let (not_a_sweep_code, _) = analyze(&not_a_sweep);
+    assert_eq!(not_a_sweep_code, 2);
+    // block 2 holds runs 4 and 5: government-driven, point 2 (exit hazard 0.4), replicates 0 and 1
+    let csv = |out: &Path| out.join("blocks/block-000002.csv");
+    let side = |out: &Path| out.join("blocks/block-000002.json");
+    type Damage = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Damage, &str)> = vec![
+        (
+            "last number cut",
+            Box::new(move |out| {
+                let text = fs::read_to_string(csv(out)).unwrap();
+                fs::write(csv(out), &text[..text.len() - 2]).unwrap();
+            }),
+            "its last line has no line break: the file was cut short",
+        ),
+        (
+            "output edited",
+            Box::new(move |out| {
+                let text = fs::read_to_string(csv(out)).unwrap();
+                // asymmetry.final_year_mean of run 4
+                fs::write(csv(out), edit_cell(&text, 1, 5, bump_digit)).unwrap();
+            }),
+            "was changed since (an edited value?)",
+        ),
+        (
+            "factor edited",
+            Box::new(move |out| {
+                let text = fs::read_to_string(csv(out)).unwrap();
+                fs::write(csv(out), edit_cell(&text, 2, 4, |_| "0.25".into())).unwrap();
+            }),
+            "run 5: factor behaviour.retention.base_hazard is \"0.25\", but design point 2 has \"0.4\"",
+        ),
+        (
+            "sidecar deleted",
+            Box::new(move |out| fs::remove_file(side(out)).unwrap()),
+            "its sidecar block-000002.json is missing",
+        ),
+        (
+            "sidecar truncated",
+            Box::new(move |out| {
+                let text = fs::read_to_string(side(out)).unwrap();
+                fs::write(side(out), &text[..text.len() / 2]).unwrap();
+            }),
+            "its sidecar block-000002.json is not valid JSON",
+        ),
+    ];
+    for (k, (what, damage, problem)) in cases.into_iter().enumerate() {
+        let out = dir.path().join(format!("case{k}"));
+        sweep(&out, &[]).success();
+        assert_eq!(analyze(&out).0, 0, "{what}: a clean sweep analyses");
+        damage(&out);
+        let merged = govsim().args(["merge", out.to_str().unwrap()]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&merged.stderr);
+        assert_eq!(merged.status.code(), Some(2), "{what}: {stderr}");
+        let block = format!("  - {}: ", csv(&out).display());
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&block) && l.contains(problem)),
+            "{what}: no line names the block and says {problem:?}:\n{stderr}"
+        );
+        for needle in [
+            "nothing was merged",
+            "Rerun the same `govsim sweep` command",
+            "runs.csv, points.csv, manifest.json were removed",
+        ] {
+            assert!(stderr.contains(needle), "{what}: {needle:?} missing in\n{stderr}");
+        }
+        for f in ["runs.csv", "points.csv", "manifest.json"] {
+            assert!(!out.join(f).exists(), "{what}: the previous {f} was left behind");
+        }
+        let (code, stderr) = analyze(&out);
+        assert_eq!(code, not_a_sweep_code, "{what}: analyze of a failed merge: {stderr}");
+        assert!(stderr.contains("not merged") && stderr.contains("govsim merge"), "{what}: {stderr}");
+        // resume treats the damaged block like a missing one, and leaves the others alone
+        let intact = fs::read(out.join("blocks/block-000001.csv")).unwrap();
+        sweep(&out, &[])
+            .success()
+            .stderr(
+                predicate::str::contains(format!("warning: {} is damaged: ", csv(&out).display()))
+                    .and(predicate::str::contains(problem))
+                    .and(predicate::str::contains("running the block again")),
+            )
+            .stdout(predicate::str::contains("ran 2 runs in 1 block(s)"));
+        assert_eq!(results(&out), expected, "{what}: the repaired merge differs from a clean run");
+        assert_eq!(fs::read(out.join("blocks/block-000001.csv")).unwrap(), intact);
+        govsim().args(["merge", out.to_str().unwrap()]).assert().success().stderr(predicate::str::is_empty());
+        assert_eq!(analyze(&out).0, 0, "{what}: the repaired sweep analyses");
+    }
+}
+
+#[test]
+fn blocks_without_a_checksum_are_checked_by_content_and_reported() {
+    // block sidecars written before checksums have no "block_csv": such blocks still merge if
+    // their content is right, with a warning; a wrong factor value is still caught
+    let dir = tempfile::tempdir().unwrap();
+    let (out, expected) = reference(dir.path());
+    for b in [1, 3] {
+        let p = out.join(format!("blocks/block-{b:06}.json"));
+        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+        assert!(v.as_object_mut().unwrap().remove("block_csv").is_some());
+        fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    }
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 block(s) of 6 have no checksum").and(predicate::str::contains("1, 3")));
+    assert_eq!(results(&out), expected);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["unsealed_blocks"], serde_json::json!([1, 3]));
+    let f = out.join("blocks/block-000003.csv");
+    let text = fs::read_to_string(&f).unwrap();
+    // run 6 is social-organisation-driven at point 0 (exit hazard 0.1)
+    fs::write(&f, edit_cell(&text, 1, 4, |_| "0.25".into())).unwrap();
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("block-000003.csv: run 6: factor"));
+}
+
+#[test]
+fn a_stray_block_file_is_refused_and_the_old_merge_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = reference(dir.path());
+    fs::copy(out.join("blocks/block-000001.csv"), out.join("blocks/block-000006.csv")).unwrap();
+    govsim()
+        .args(["merge", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not blocks of this sweep (it has blocks 0–5): block-000006.csv"));
+    assert!(!out.join("manifest.json").exists() && !out.join("points.csv").exists());
 }
 
 #[test]
@@ -345,4 +510,151 @@ fn the_shipped_sweep_schema_file_is_up_to_date() {
     let printed = govsim().args(["schema", "--sweep"]).assert().success().get_output().stdout.clone();
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&printed).unwrap(), shipped);
     assert_eq!(shipped["additionalProperties"], false);
+}
+
+/// A copy of small.json whose design or replications make a very large sweep.
+fn large(dir: &Path, name: &str, design: serde_json::Value, replications: serde_json::Value) -> PathBuf {
+    variant(dir, name, move |v| {
+        v["factors"] = serde_json::json!([
+            { "path": "behaviour.retention.base_hazard", "min": 0.1, "max": 0.4 },
+            { "path": "measures.recovery_threshold", "min": 0.5, "max": 0.9 },
+            { "path": "behaviour.retention.base_hazard", "name": "hazard_again", "min": 0.1, "max": 0.4 }
+        ]);
+        v["design"] = design;
+        v["replications"] = replications;
+    })
+}
+
+#[test]
+fn huge_sweeps_are_refused_up_front_with_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = large(dir.path(), "grid", serde_json::json!({ "type": "grid", "levels_per_factor": 10000 }), 2.into());
+    let out = dir.path().join("out");
+    for extra in [&["--dry-run"][..], &[]] {
+        let start = std::time::Instant::now();
+        govsim()
+            .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("grid.json")
+                    .and(predicate::str::contains(
+                        "10000 × 10000 × 10000 grid level(s) = 1,000,000,000,000 point(s) × 2 scenario(s) × 2 replication(s) = 4,000,000,000,000 runs, more than the limit of 10,000,000 runs",
+                    ))
+                    .and(predicate::str::contains("--max-runs 4000000000000"))
+                    .and(predicate::str::contains("× 3 factor(s) × 8 bytes = 24,000,000,000,000 bytes")),
+            );
+        assert!(start.elapsed().as_secs() < 5, "refusing took {:?}", start.elapsed());
+        assert!(!out.exists());
+    }
+    // --max-runs raises the run limit: 100 points × 2 scenarios × 100,000 replications
+    let lhs = large(dir.path(), "lhs", serde_json::json!({ "type": "latin_hypercube", "points": 100 }), 100_000.into());
+    let dry = |extra: &[&str]| govsim().args(["sweep", lhs.to_str().unwrap(), "--dry-run"]).args(extra).assert();
+    dry(&[]).code(2).stderr(
+        predicate::str::contains(
+            "a Latin hypercube of 100 point(s) × 2 scenario(s) × 100000 replication(s) = 20,000,000 runs, more than the limit of 10,000,000 runs",
+        )
+        .and(predicate::str::contains("--max-runs 20000000")),
+    );
+    dry(&["--max-runs", "19999999"]).code(2).stderr(predicate::str::contains("more than the limit of 19,999,999 runs"));
+    dry(&["--max-runs", "20000000"])
+        .success()
+        .stdout(predicate::str::contains("2 scenario(s) × 100 point(s) × 100000 replication(s) = 20000000 runs"));
+    dry(&["--max-runs", "0"]).code(2).stderr(predicate::str::contains("--max-runs"));
+}
+
+#[test]
+fn numbers_outside_the_schema_bounds_are_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Change, &str)> = vec![
+        (
+            "reps-1e9",
+            Box::new(|v| v["replications"] = 1_000_000_000.into()),
+            "replications: value 1000000000 is outside the allowed range [1, 100000]",
+        ),
+        (
+            "reps-0",
+            Box::new(|v| v["replications"] = 0.into()),
+            "replications: value 0 is outside the allowed range [1, 100000]",
+        ),
+        (
+            "block-size",
+            Box::new(|v| v["block_size"] = 2_000_000.into()),
+            "block_size: value 2000000 is outside the allowed range [1, 1000000]",
+        ),
+        (
+            "grid-levels",
+            Box::new(|v| v["design"]["levels_per_factor"] = 10_001.into()),
+            "design.levels_per_factor: value 10001 is outside the allowed range [2, 10000]",
+        ),
+        (
+            "morris-levels",
+            Box::new(|v| v["design"] = serde_json::json!({ "type": "morris", "trajectories": 2, "levels": 1002 })),
+            "design.levels: value 1002 is outside the allowed range [2, 1000]",
+        ),
+    ];
+    for (name, change, needle) in cases {
+        let file = variant(dir.path(), name, change);
+        let start = std::time::Instant::now();
+        govsim()
+            .args(["sweep", file.to_str().unwrap(), "--dry-run"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("{name}.json")).and(predicate::str::contains(needle)));
+        assert!(start.elapsed().as_secs() < 5, "{name}: {:?}", start.elapsed());
+    }
+    // `1e9` is a JSON float: refused as not a whole number, naming the field
+    let file = dir.path().join("float.json");
+    let text = fs::read_to_string(variant(dir.path(), "f", |_| {})).unwrap();
+    fs::write(&file, text.replace("\"replications\": 2", "\"replications\": 1e9")).unwrap();
+    govsim()
+        .args(["sweep", file.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("replications"));
+}
+
+#[test]
+fn thread_counts_follow_the_common_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, expected) = reference(dir.path());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // 0 = all cores, even where Slurm says otherwise
+    let out = dir.path().join("zero");
+    govsim()
+        .args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off", "--threads", "0"])
+        .env("SLURM_CPUS_PER_TASK", "1")
+        .env_remove("RAYON_NUM_THREADS")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("; {cores} threads")));
+    assert_eq!(results(&out), expected);
+    let o = dir.path().join("never");
+    let o = o.to_str().unwrap();
+    for bad in ["1025", "-1", "many"] {
+        govsim()
+            .args(["sweep", SMALL, "--out", o, &format!("--threads={bad}")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--threads").and(predicate::str::contains(bad)));
+    }
+    govsim()
+        .args(["sweep", SMALL, "--out", o, "--threads", "1025"])
+        .assert()
+        .stderr(predicate::str::contains("0..=1024"));
+    for bad in ["0", "1025", "-2", ""] {
+        govsim().args(["sweep", SMALL, "--out", o]).env("SLURM_CPUS_PER_TASK", bad).assert().code(2).stderr(
+            predicate::str::contains(format!("SLURM_CPUS_PER_TASK={bad:?}")).and(predicate::str::contains("1 to 1024")),
+        );
+    }
+    assert!(!Path::new(o).exists());
+    // SLURM_CPUS_PER_TASK applies when --threads is absent
+    let out = dir.path().join("slurm");
+    govsim()
+        .args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off"])
+        .env("SLURM_CPUS_PER_TASK", "1")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("; 1 threads"));
 }

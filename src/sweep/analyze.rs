@@ -9,11 +9,14 @@
 //! - Grids and Latin hypercubes: Pearson correlation of each factor with the output; a grid of
 //!   exactly two factors also gets a heatmap per output.
 //!
+//! Only a complete, current merge is analysed: manifest.json must record the length and checksum
+//! of sweep.json, runs.csv and points.csv as they are (see `super::merge`).
+//!
 //! Writes `sensitivity.csv` (tidy: scenario, output, factor, method, index, value, ci_low,
 //! ci_high), `sensitivity.json` and charts in `DIR/charts/`, atomically.
 
-use super::blocks::number;
-use super::merge::read_resolved;
+use super::blocks::{number, Seal};
+use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
 use super::SweepError;
@@ -48,12 +51,62 @@ pub struct Analysis {
     pub charts: Vec<PathBuf>,
 }
 
-/// Replication means per scenario (in sweep order) and point: `means[s][p][o]`.
-fn read_points(dir: &Path, r: &Resolved) -> Result<Vec<Vec<Vec<f64>>>, SweepError> {
-    let path = dir.join("points.csv");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        SweepError::Input(format!("{}: cannot read ({e}); run `govsim merge {}` first", path.display(), dir.display()))
+/// The text of `DIR/points.csv` if it is the complete result of the last merge of this sweep:
+/// manifest.json (written last by a merge, removed by a failed one) is there and records the
+/// length and checksum of sweep.json, runs.csv and points.csv as they are now. Anything else —
+/// never merged, a failed or interrupted merge, files changed since — is bad input, with what to
+/// run.
+fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, SweepError> {
+    let again = format!("run `govsim merge {}` (again)", dir.display());
+    let refuse = |what: String| SweepError::Input(format!("{}: {what}; {again}", dir.display()));
+    let manifest_path = dir.join("manifest.json");
+    let manifest: Value = match std::fs::read(&manifest_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse(
+                "not merged: there is no manifest.json (the sweep was never merged, or its last merge failed or was cut short)"
+                    .into(),
+            ))
+        }
+        Err(e) => return Err(refuse(format!("cannot read manifest.json: {e}"))),
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| refuse(format!("manifest.json is damaged (not valid JSON: {e})")))?,
+    };
+    let Some(checksums) = manifest.get("checksums") else {
+        return Err(refuse(
+            "manifest.json records no checksums of the merged files (merged by an earlier govsim), so they cannot be trusted".into(),
+        ));
+    };
+    let seal = |name: &str| -> Result<Seal, SweepError> {
+        let v = checksums.get(name).ok_or_else(|| refuse(format!("manifest.json has no checksum of {name}")))?;
+        Seal::from_json(v).map_err(|e| refuse(format!("manifest.json: the checksum of {name} is malformed: {e}")))
+    };
+    seal("sweep.json")?.check(sweep_json, "the last merge").map_err(|e| {
+        refuse(format!("sweep.json is not the one the last merge read: {e}; the merged files are stale"))
     })?;
+    // runs.csv is not read here: its length tells a missing or half-written file
+    let runs = seal("runs.csv")?;
+    match std::fs::metadata(dir.join("runs.csv")) {
+        Ok(m) if m.len() == runs.bytes => {}
+        Ok(m) => {
+            return Err(refuse(format!(
+                "runs.csv has {} bytes, but the last merge wrote {}: it is not that merge's result",
+                m.len(),
+                runs.bytes
+            )))
+        }
+        Err(e) => return Err(refuse(format!("runs.csv cannot be read ({e}): the merge is incomplete"))),
+    }
+    let bytes = std::fs::read(dir.join("points.csv"))
+        .map_err(|e| refuse(format!("points.csv cannot be read ({e}): the merge is incomplete")))?;
+    seal("points.csv")?
+        .check(&bytes, "the last merge")
+        .map_err(|e| refuse(format!("points.csv is not the last merge's result: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| refuse("points.csv is not text (UTF-8)".into()))
+}
+
+/// Replication means per scenario (in sweep order) and point: `means[s][p][o]`.
+fn read_points(dir: &Path, r: &Resolved, text: &str) -> Result<Vec<Vec<Vec<f64>>>, SweepError> {
+    let path = dir.join("points.csv");
     let k = r.factors.len();
     let n_out = r.outputs.len();
     let mut means = vec![vec![vec![f64::NAN; n_out]; r.points.len()]; r.scenarios.len()];
@@ -122,8 +175,9 @@ fn slug(s: &str) -> String {
 
 /// Analyse a merged sweep in `dir`, writing the charts into `charts_dir`.
 pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
-    let r = read_resolved(dir)?;
-    let means = read_points(dir, &r)?;
+    let (r, sweep_json) = read_resolved_bytes(dir)?;
+    let text = read_merged(dir, &sweep_json)?;
+    let means = read_points(dir, &r, &text)?;
     let k = r.factors.len();
     let factor_names: Vec<&str> = r.factors.iter().map(|f| f.header.as_str()).collect();
     let mut indices = Vec::new();

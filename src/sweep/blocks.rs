@@ -1,9 +1,18 @@
 //! Block files: `DIR/blocks/block-000123.csv` holds the rows of one block of consecutive runs,
 //! in the layout of runs.csv (same header). A block file is written to a temporary name and
-//! renamed, so it exists only when complete; a sidecar `block-000123.json` records where and how
-//! fast it ran (machine-dependent facts stay out of the CSV files).
+//! renamed, so it exists only when complete; a sidecar `block-000123.json`, written just before
+//! it, records the block file's length and checksum (`"block_csv": {"bytes", "fnv1a64"}`) and
+//! where and how fast it ran (machine-dependent facts stay out of the CSV files).
+//!
+//! [`check_block`] is what resume and merge trust: a block counts only if its file ends with a
+//! line break, has this sweep's header, one row per run of the block in order with the run's
+//! scenario, point, replicate and the design's factor values, outputs written as govsim writes
+//! numbers, and a sidecar of this block whose length and checksum match. A block whose sidecar
+//! has no checksum (written by a govsim before checksums) counts if everything else holds, and
+//! is reported as unsealed.
 
 use super::plan::Resolved;
+use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
@@ -76,13 +85,163 @@ pub fn block_text(r: &Resolved, rows: &[(u64, Vec<f64>)]) -> String {
     text
 }
 
+/// FNV-1a, 64 bit (Fowler–Noll–Vo): the checksum of block files and merged files. It detects
+/// accidental damage and edits (a cut file, a changed digit), not a forger, who could rewrite the
+/// sidecar as well. Unlike std's `DefaultHasher` it is fixed: the same bytes give the same value
+/// on every platform and Rust version.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The length and checksum of a file, as recorded in a block's sidecar and in manifest.json:
+/// `{"bytes": 812, "fnv1a64": "9f2c0a53b1e4d7a8"}` (16 hex digits: a JSON number could lose
+/// digits in readers that use doubles).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seal {
+    pub bytes: u64,
+    pub fnv1a64: u64,
+}
+
+impl Seal {
+    pub fn of(bytes: &[u8]) -> Seal {
+        Seal { bytes: bytes.len() as u64, fnv1a64: fnv1a64(bytes) }
+    }
+
+    pub fn to_json(self) -> Value {
+        json!({ "bytes": self.bytes, "fnv1a64": format!("{:016x}", self.fnv1a64) })
+    }
+
+    pub fn from_json(v: &Value) -> Result<Seal, String> {
+        let bytes = v.get("bytes").and_then(Value::as_u64).ok_or("no whole number \"bytes\"")?;
+        let hex = v.get("fnv1a64").and_then(Value::as_str).ok_or("no text \"fnv1a64\"")?;
+        if hex.len() != 16 {
+            return Err(format!("\"fnv1a64\": {hex:?} is not 16 hex digits"));
+        }
+        let fnv1a64 = u64::from_str_radix(hex, 16).map_err(|_| format!("\"fnv1a64\": {hex:?} is not 16 hex digits"))?;
+        Ok(Seal { bytes, fnv1a64 })
+    }
+
+    /// Why `bytes` are not the bytes this seal was made of, if they are not.
+    pub fn check(self, bytes: &[u8], recorded_in: &str) -> Result<(), String> {
+        let now = Seal::of(bytes);
+        if now.bytes != self.bytes {
+            return Err(format!(
+                "it has {} bytes, but {recorded_in} recorded {} when it was written: it was cut or changed since",
+                now.bytes, self.bytes
+            ));
+        }
+        if now.fnv1a64 != self.fnv1a64 {
+            return Err(format!(
+                "its checksum (FNV-1a 64) is {:016x}, but {recorded_in} recorded {:016x} when it was written: it was changed since (an edited value?)",
+                now.fnv1a64, self.fnv1a64
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The sidecar of block `b` whose file holds `csv`.
+pub fn sidecar(r: &Resolved, b: u64, csv: &[u8], threads: usize, wall_seconds: f64, host: &str, shard: &str) -> Value {
+    let runs = r.block_runs(b);
+    json!({
+        "block": b,
+        "runs": [runs.start, runs.end.saturating_sub(1)],
+        "block_csv": Seal::of(csv).to_json(),
+        "threads": threads,
+        "wall_seconds": wall_seconds,
+        "host": host,
+        "shard": shard,
+        "govsim_version": env!("CARGO_PKG_VERSION"),
+    })
+}
+
 /// A block file's rows after checking them: (run, line, output values).
 pub type Rows = Vec<(u64, String, Vec<f64>)>;
 
-/// Read a block file and check it is complete and belongs to this sweep: the header, one row per
-/// run of the block in order, and the scenario, point and replicate of each run.
-pub fn read_block(r: &Resolved, path: &Path, b: u64) -> Result<Rows, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+/// What is on disk for one block.
+#[derive(Debug)]
+pub enum BlockState {
+    /// No block file: never run, or lost.
+    Missing,
+    /// A block file that is not this sweep's complete, intact block, and why.
+    Damaged(String),
+    /// Intact: its rows and its sidecar; `sealed` is false for a block whose sidecar has no
+    /// checksum (written by a govsim before checksums), checked on its content alone.
+    Intact { rows: Rows, sidecar: Value, sealed: bool },
+}
+
+/// Check block `b` of this sweep in `dir`: its file (see the module documentation) and its
+/// sidecar. Never panics; reads only the two files.
+pub fn check_block(r: &Resolved, dir: &Path, b: u64) -> BlockState {
+    let path = block_file(dir, b);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return BlockState::Missing,
+        Err(e) => return BlockState::Damaged(format!("cannot be read: {e}")),
+    };
+    let rows = match std::str::from_utf8(&bytes) {
+        Ok(text) => match parse_block(r, text, b) {
+            Ok(rows) => rows,
+            Err(e) => return BlockState::Damaged(e),
+        },
+        Err(_) => return BlockState::Damaged("it is not text (not UTF-8): the file is damaged".into()),
+    };
+    let side_path = sidecar_file(dir, b);
+    let side_name = format!("its sidecar block-{b:06}.json");
+    let sidecar: Value = match fs::read(&side_path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return BlockState::Damaged(format!(
+                "{side_name} is missing (it records the block file's length and checksum)"
+            ))
+        }
+        Err(e) => return BlockState::Damaged(format!("{side_name} cannot be read: {e}")),
+        Ok(text) => match serde_json::from_slice(&text) {
+            Ok(v) => v,
+            Err(e) => return BlockState::Damaged(format!("{side_name} is not valid JSON (cut short?): {e}")),
+        },
+    };
+    let runs = r.block_runs(b);
+    let want_runs = json!([runs.start, runs.end.saturating_sub(1)]);
+    if sidecar.get("block") != Some(&json!(b)) || sidecar.get("runs") != Some(&want_runs) {
+        return BlockState::Damaged(format!(
+            "{side_name} is not this block's: it says block {}, runs {}; expected block {b}, runs {want_runs}",
+            sidecar.get("block").unwrap_or(&Value::Null),
+            sidecar.get("runs").unwrap_or(&Value::Null)
+        ));
+    }
+    let sealed = match sidecar.get("block_csv") {
+        None => false,
+        Some(v) => {
+            let seal = match Seal::from_json(v) {
+                Ok(s) => s,
+                Err(e) => return BlockState::Damaged(format!("{side_name} has a malformed \"block_csv\": {e}")),
+            };
+            if let Err(e) = seal.check(&bytes, &side_name) {
+                return BlockState::Damaged(e);
+            }
+            true
+        }
+    };
+    BlockState::Intact { rows, sidecar, sealed }
+}
+
+/// Check the text of block file `b`: the final line break, the header, one row per run of the
+/// block in order, the scenario, point and replicate of each run, the design's factor values,
+/// and outputs that are numbers as [`number`] writes them (or empty).
+pub fn parse_block(r: &Resolved, text: &str, b: u64) -> Result<Rows, String> {
+    if text.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if !text.ends_with('\n') {
+        return Err(
+            "its last line has no line break: the file was cut short (its last number may be incomplete)".into()
+        );
+    }
     let mut lines = text.lines();
     let header = r.header();
     if lines.next() != Some(header.as_str()) {
@@ -90,21 +249,21 @@ pub fn read_block(r: &Resolved, path: &Path, b: u64) -> Result<Rows, String> {
     }
     let expected = r.block_runs(b);
     let n_factors = r.factors.len();
+    let n_cells = 4 + n_factors + r.outputs.len();
     let mut rows = Vec::new();
     for (k, line) in lines.enumerate() {
         let cells: Vec<&str> = line.split(',').collect();
-        if cells.len() != 4 + n_factors + r.outputs.len() {
-            return Err(format!(
-                "row {} has {} cells, expected {}",
-                k + 1,
-                cells.len(),
-                4 + n_factors + r.outputs.len()
-            ));
+        if cells.len() != n_cells {
+            return Err(format!("row {} has {} cells, expected {n_cells}", k + 1, cells.len()));
         }
         let run: u64 = cells[0].parse().map_err(|_| format!("row {}: run {:?} is not a number", k + 1, cells[0]))?;
         let want = expected.start + k as u64;
-        if run != want {
-            return Err(format!("row {} is run {run}, expected run {want}", k + 1));
+        if run != want || want >= expected.end {
+            return Err(format!(
+                "row {} is run {run}, expected {}",
+                k + 1,
+                if want < expected.end { format!("run {want}") } else { "no more rows".into() }
+            ));
         }
         let id = r.run_id(run);
         if cells[1] != r.scenarios[id.scenario].name
@@ -112,17 +271,35 @@ pub fn read_block(r: &Resolved, path: &Path, b: u64) -> Result<Rows, String> {
             || cells[3] != id.replicate.to_string()
         {
             return Err(format!(
-                "run {run} is labelled ({}, {}, {}), not as this sweep's run list says",
-                cells[1], cells[2], cells[3]
+                "run {run} is labelled ({}, {}, {}), not as this sweep's run list says ({}, {}, {})",
+                cells[1], cells[2], cells[3], r.scenarios[id.scenario].name, id.point, id.replicate
             ));
         }
+        for ((f, cell), v) in r.factors.iter().zip(&cells[4..4 + n_factors]).zip(&r.points[id.point]) {
+            let want = number(*v);
+            if *cell != want {
+                return Err(format!(
+                    "run {run}: factor {} is {cell:?}, but design point {} has {want:?}",
+                    f.header, id.point
+                ));
+            }
+        }
         let mut outputs = Vec::with_capacity(r.outputs.len());
-        for c in &cells[4 + n_factors..] {
-            outputs.push(if c.is_empty() {
+        for (o, c) in r.outputs.iter().zip(&cells[4 + n_factors..]) {
+            let v = if c.is_empty() {
                 f64::NAN
             } else {
-                c.parse::<f64>().map_err(|_| format!("run {run}: {c:?} is not a number"))?
-            });
+                match c.parse::<f64>() {
+                    Ok(v) if v.is_finite() && number(v) == *c => v,
+                    _ => {
+                        return Err(format!(
+                            "run {run}: output {} is {c:?}, not a number as govsim writes them",
+                            o.header
+                        ))
+                    }
+                }
+            };
+            outputs.push(v);
         }
         rows.push((run, line.to_string(), outputs));
     }
@@ -130,4 +307,37 @@ pub fn read_block(r: &Resolved, path: &Path, b: u64) -> Result<Rows, String> {
         return Err(format!("it has {} rows, the block has {} runs", rows.len(), expected.end - expected.start));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a64_test_vectors() {
+        // the reference vectors of the FNV specification (draft-eastlake-fnv)
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn seals_round_trip_and_name_the_difference() {
+        let s = Seal::of(b"run,x\n1,2\n");
+        assert_eq!(Seal::from_json(&s.to_json()), Ok(s));
+        assert_eq!(s.to_json()["fnv1a64"].as_str().unwrap().len(), 16);
+        assert!(s.check(b"run,x\n1,2\n", "the sidecar").is_ok());
+        let e = s.check(b"run,x\n1,3\n", "the sidecar").unwrap_err();
+        assert!(e.contains("checksum") && e.contains("edited"), "{e}");
+        let e = s.check(b"run,x\n1,2", "the sidecar").unwrap_err();
+        assert!(e.contains("has 9 bytes") && e.contains("recorded 10"), "{e}");
+        for bad in [
+            json!({}),
+            json!({"bytes": 3}),
+            json!({"bytes": 3, "fnv1a64": "xyz"}),
+            json!({"bytes": -1, "fnv1a64": "0000000000000000"}),
+        ] {
+            assert!(Seal::from_json(&bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,36 +1,91 @@
-//! `govsim merge DIR`: check that every run of the sweep is on disk exactly once and write
-//! `runs.csv` (one row per run), `points.csv` (one row per scenario × point, replication means)
-//! and `manifest.json`. Nothing is written unless every block is present and valid.
+//! `govsim merge DIR`: check that every run of the sweep is on disk exactly once and intact, and
+//! write `runs.csv` (one row per run), `points.csv` (one row per scenario × point, replication
+//! means) and `manifest.json`. Nothing is written unless every block is present and intact.
+//!
+//! Merged files are never left looking valid when they are not the merge of the blocks on disk:
+//! a merge that fails removes the previous `runs.csv`, `points.csv` and `manifest.json`; a merge
+//! that succeeds removes `manifest.json` first and writes it last, with the length and checksum
+//! of `sweep.json`, `runs.csv` and `points.csv`, which `govsim analyze` checks before it reads.
 
-use super::blocks::{block_file, block_number, blocks_dir, number, read_block, sidecar_file, write_atomic};
+use super::blocks::{block_file, block_number, blocks_dir, check_block, number, write_atomic, BlockState, Seal};
 use super::plan::Resolved;
 use super::SweepError;
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Read `DIR/sweep.json`.
+/// The files a merge writes, in the order it writes them (manifest.json last).
+pub const MERGED: [&str; 3] = ["runs.csv", "points.csv", "manifest.json"];
+
+/// Read `DIR/sweep.json` and check it is consistent.
 pub fn read_resolved(dir: &Path) -> Result<Resolved, SweepError> {
+    read_resolved_bytes(dir).map(|(r, _)| r)
+}
+
+/// [`read_resolved`], with the file's bytes (for its checksum). A sweep.json whose counts do not
+/// agree with its own sweep file (edited or damaged) is refused as bad input, so that nothing
+/// after it sizes work or memory from numbers the sweep never had.
+pub fn read_resolved_bytes(dir: &Path) -> Result<(Resolved, Vec<u8>), SweepError> {
     let path = dir.join("sweep.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let bytes = std::fs::read(&path).map_err(|e| {
         SweepError::Input(format!("{}: cannot read ({e}); is {} a sweep output folder?", path.display(), dir.display()))
     })?;
-    serde_json::from_str(&text)
-        .map_err(|e| SweepError::Input(format!("{}: not a sweep.json of this govsim: {e}", path.display())))
+    let r: Resolved = serde_json::from_slice(&bytes)
+        .map_err(|e| SweepError::Input(format!("{}: not a sweep.json of this govsim: {e}", path.display())))?;
+    consistent(&r).map_err(|e| {
+        SweepError::Input(format!(
+            "{}: {e}; the file was changed or damaged after `govsim sweep` wrote it (run the sweep again into a new folder)",
+            path.display()
+        ))
+    })?;
+    Ok((r, bytes))
+}
+
+/// Why a resolved sweep's numbers do not agree with each other, if they do not.
+fn consistent(r: &Resolved) -> Result<(), String> {
+    let problems = super::limits::check_bounds(&r.sweep);
+    if let Some(p) = problems.first() {
+        return Err(format!("its sweep file is out of bounds: {p}"));
+    }
+    let s = &r.sweep;
+    if r.replications != s.replications || r.block_size != s.block_size || r.seed != s.seed {
+        return Err("replications, block_size or seed differ from its sweep file".into());
+    }
+    if r.scenarios.is_empty() || r.scenarios.len() != s.scenarios.len() {
+        return Err(format!("{} scenario(s), its sweep file names {}", r.scenarios.len(), s.scenarios.len()));
+    }
+    if r.factors.is_empty() || r.factors.len() != s.factors.len() {
+        return Err(format!("{} factor(s), its sweep file has {}", r.factors.len(), s.factors.len()));
+    }
+    if r.outputs.is_empty() || r.outputs.len() != s.outputs.len() {
+        return Err(format!("{} output(s), its sweep file has {}", r.outputs.len(), s.outputs.len()));
+    }
+    let points = super::limits::count(s).points;
+    if points != Some(r.points.len() as u128) {
+        return Err(format!("{} design point(s), its design has {}", r.points.len(), super::limits::big(points)));
+    }
+    if let Some(p) = r.points.iter().position(|p| p.len() != r.factors.len()) {
+        return Err(format!("design point {p} has {} value(s) for {} factor(s)", r.points[p].len(), r.factors.len()));
+    }
+    let total = (r.scenarios.len() as u64)
+        .checked_mul(r.points.len() as u64)
+        .and_then(|x| x.checked_mul(r.replications as u64));
+    if total != Some(r.total_runs) || r.blocks != r.total_runs.div_ceil(r.block_size.max(1) as u64) {
+        return Err(format!(
+            "total_runs {} and blocks {} are not scenarios × points × replications and its blocks of {}",
+            r.total_runs, r.blocks, r.block_size
+        ));
+    }
+    Ok(())
 }
 
 /// Contiguous ranges of sorted numbers, e.g. [1,2,3,7] → "1–3, 7".
 pub fn ranges(v: &[u64]) -> String {
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < v.len() {
-        let mut j = i;
-        while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
-            j += 1;
-        }
-        parts.push(if i == j { v[i].to_string() } else { format!("{}–{}", v[i], v[j]) });
-        i = j + 1;
-    }
-    parts.join(", ")
+    group(v)
+        .iter()
+        .map(|&(a, z)| if a == z { a.to_string() } else { format!("{a}–{z}") })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What merge wrote.
@@ -38,75 +93,117 @@ pub struct Merged {
     pub runs: u64,
     pub points: u64,
     pub blocks: u64,
+    /// Things the user should know (blocks without a checksum).
+    pub warnings: Vec<String>,
+}
+
+/// Remove the merged files of an earlier merge; what was removed, and what could not be.
+fn remove_merged(dir: &Path) -> (Vec<&'static str>, Vec<String>) {
+    let (mut removed, mut failed) = (Vec::new(), Vec::new());
+    for name in MERGED {
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => removed.push(name),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => failed.push(format!("{}: {e}", dir.join(name).display())),
+        }
+    }
+    (removed, failed)
 }
 
 pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
-    let r = read_resolved(dir)?;
-    let mut problems = Vec::new();
-    // stray block files (another sweep's, or a renamed file)
+    let (r, sweep_bytes) = read_resolved_bytes(dir)?;
+    // damaged: block files on disk that cannot be used (bad input: exit 2); missing: not run yet
+    let mut damaged: Vec<String> = Vec::new();
+    // the block files on disk; the work below is bounded by them, not by the count sweep.json claims
+    let mut present: BTreeSet<u64> = BTreeSet::new();
     if let Ok(entries) = std::fs::read_dir(blocks_dir(dir)) {
-        let mut stray: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .filter(|n| block_number(n).is_some_and(|b| b >= r.blocks || *n != format!("block-{:06}.csv", b)))
-            .collect();
+        let mut stray: Vec<String> = Vec::new();
+        for name in entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()) {
+            let Some(b) = block_number(&name) else { continue };
+            if b >= r.blocks || name != format!("block-{b:06}.csv") {
+                stray.push(name);
+            } else {
+                present.insert(b);
+            }
+        }
         stray.sort();
         if !stray.is_empty() {
-            problems.push(format!(
-                "block files that are not blocks of this sweep (it has blocks 0–{}): {}",
+            damaged.push(format!(
+                "block files that are not blocks of this sweep (it has blocks 0–{}): {}; move them away",
                 r.blocks.saturating_sub(1),
                 stray.join(", ")
             ));
         }
     }
-    let mut missing = Vec::new();
-    let mut rows: Vec<(u64, String, Vec<f64>)> = Vec::with_capacity(r.total_runs as usize);
-    let mut seen = vec![0u8; r.total_runs as usize];
-    for b in 0..r.blocks {
-        let f = block_file(dir, b);
-        if !f.exists() {
-            missing.push(b);
-            continue;
-        }
-        match read_block(&r, &f, b) {
-            Ok(block) => {
-                for row in block {
-                    seen[row.0 as usize] = seen[row.0 as usize].saturating_add(1);
-                    rows.push(row);
+    let missing = absent(&present, r.blocks);
+    let mut rows: Vec<(u64, String, Vec<f64>)> = Vec::new();
+    let mut sidecars: Vec<Value> = Vec::new();
+    let mut unsealed: Vec<u64> = Vec::new();
+    for &b in &present {
+        match check_block(&r, dir, b) {
+            BlockState::Intact { rows: block, sidecar, sealed } => {
+                if !sealed {
+                    unsealed.push(b);
+                }
+                if damaged.is_empty() && missing.is_empty() {
+                    rows.extend(block);
+                    sidecars.push(sidecar);
                 }
             }
-            Err(e) => problems.push(format!("{} is not a complete block of this sweep: {e}", f.display())),
+            BlockState::Damaged(e) => damaged.push(format!("{}: {e}", block_file(dir, b).display())),
+            // removed since the folder was listed
+            BlockState::Missing => damaged.push(format!("{}: disappeared while merging", block_file(dir, b).display())),
         }
     }
-    if !missing.is_empty() {
-        let runs: Vec<String> = group(&missing)
-            .iter()
-            .map(|(a, z)| format!("{}–{}", r.block_runs(*a).start, r.block_runs(*z).end - 1))
-            .collect();
-        problems.insert(
-            0,
-            format!(
-                "{} of {} block(s) missing: block(s) {} = runs {} (rerun `govsim sweep` with the same shards, or without shards, to complete them)",
-                missing.len(),
+    if !damaged.is_empty() || !missing.is_empty() {
+        let mut m = if damaged.is_empty() {
+            format!("{}: the sweep is incomplete, nothing was written:", dir.display())
+        } else {
+            format!("{}: {} problem(s) with block files, nothing was merged:", dir.display(), damaged.len())
+        };
+        if !missing.is_empty() {
+            let n: u64 = missing.iter().map(|(a, z)| z - a + 1).sum();
+            let blocks: Vec<String> =
+                missing.iter().map(|&(a, z)| if a == z { a.to_string() } else { format!("{a}–{z}") }).collect();
+            let runs: Vec<String> = missing
+                .iter()
+                .map(|(a, z)| format!("{}–{}", r.block_runs(*a).start, r.block_runs(*z).end - 1))
+                .collect();
+            m.push_str(&format!(
+                "\n  - {n} of {} block(s) missing: block(s) {} = runs {}",
                 r.blocks,
-                ranges(&missing),
+                blocks.join(", "),
                 runs.join(", ")
-            ),
-        );
-    }
-    let dup: Vec<u64> = seen.iter().enumerate().filter(|(_, &c)| c > 1).map(|(i, _)| i as u64).collect();
-    if !dup.is_empty() {
-        problems.push(format!("runs present more than once: {}", ranges(&dup)));
-    }
-    if !problems.is_empty() {
-        let mut m = format!("{}: the sweep is incomplete, nothing was written:", dir.display());
-        for p in problems {
-            m.push_str("\n  - ");
-            m.push_str(&p);
+            ));
         }
-        return Err(SweepError::Runtime(m));
+        for d in &damaged {
+            m.push_str("\n  - ");
+            m.push_str(d);
+        }
+        m.push_str(&format!(
+            "\nRerun the same `govsim sweep` command (with the same shards, or without shards): it runs the missing and damaged blocks again and keeps the intact ones; then `govsim merge {}`.",
+            dir.display()
+        ));
+        let (removed, failed) = remove_merged(dir);
+        if !removed.is_empty() {
+            m.push_str(&format!(
+                "\nThe previous merge's {} {} removed: {} not the merge of the blocks now on disk.",
+                removed.join(", "),
+                if removed.len() == 1 { "was" } else { "were" },
+                if removed.len() == 1 { "it is" } else { "they are" }
+            ));
+        }
+        if !failed.is_empty() {
+            m.push_str(&format!(
+                "\nCould not remove the previous merge's files, which are stale: {}",
+                failed.join("; ")
+            ));
+            return Err(SweepError::Runtime(m));
+        }
+        return Err(if damaged.is_empty() { SweepError::Runtime(m) } else { SweepError::Input(m) });
     }
-    rows.sort_by_key(|x| x.0);
+    // check_block gives each block's runs in order, and blocks are read in order: run order
+    debug_assert!(rows.windows(2).all(|w| w[0].0 + 1 == w[1].0));
     // runs.csv: the block rows in run order
     let mut runs_csv = r.header();
     runs_csv.push('\n');
@@ -124,8 +221,7 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
         let id = r.run_id((k * reps) as u64);
         let mut line = format!("{},{}", r.scenarios[id.scenario].name, id.point);
         // factor cells exactly as the runs recorded them
-        let first: Vec<&str> = chunk[0].1.split(',').collect();
-        for cell in &first[4..4 + r.factors.len()] {
+        for cell in chunk[0].1.split(',').skip(4).take(r.factors.len()) {
             line.push(',');
             line.push_str(cell);
         }
@@ -137,14 +233,15 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
         points_csv.push_str(&line);
         points_csv.push('\n');
     }
-    let sidecars: Vec<Value> = (0..r.blocks)
-        .map(|b| {
-            std::fs::read_to_string(sidecar_file(dir, b))
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_else(|| json!({ "block": b }))
-        })
-        .collect();
+    let mut warnings = Vec::new();
+    if !unsealed.is_empty() {
+        warnings.push(format!(
+            "{} block(s) of {} have no checksum in their sidecar (written by an earlier govsim, before block checksums): block(s) {}. Their content was checked (complete rows, labels, factor values, numbers), but an edited output value cannot be detected; to be sure, delete those block files and rerun `govsim sweep`",
+            unsealed.len(),
+            r.blocks,
+            ranges(&unsealed)
+        ));
+    }
     let manifest = json!({
         "name": r.name,
         "description": r.description,
@@ -166,17 +263,49 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
             "points.csv": "one row per scenario × design point: factor values and the mean over replications of each output (undefined replications left out)",
             "sweep.json": "the resolved sweep: the sweep file, the loaded scenarios and every design point",
         },
+        "checksums": {
+            "about": "length and FNV-1a 64 checksum of each file as this merge read or wrote it; `govsim analyze` refuses files that differ (changed, or left by an interrupted merge)",
+            "sweep.json": Seal::of(&sweep_bytes).to_json(),
+            "runs.csv": Seal::of(runs_csv.as_bytes()).to_json(),
+            "points.csv": Seal::of(points_csv.as_bytes()).to_json(),
+        },
+        "unsealed_blocks": unsealed,
         "block_runs": sidecars,
     });
     let write = |name: &str, bytes: &[u8]| {
         write_atomic(&dir.join(name), bytes)
             .map_err(|e| SweepError::Runtime(format!("cannot write {}: {e}", dir.join(name).display())))
     };
+    // no manifest while runs.csv and points.csv are being replaced: a merge cut short here
+    // leaves no files that look like a finished merge
+    match std::fs::remove_file(dir.join("manifest.json")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(SweepError::Runtime(format!("cannot replace {}: {e}", dir.join("manifest.json").display())))
+        }
+        _ => {}
+    }
     write("runs.csv", runs_csv.as_bytes())?;
     write("points.csv", points_csv.as_bytes())?;
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| SweepError::Runtime(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| SweepError::Runtime(e.to_string()))? + "\n";
     write("manifest.json", text.as_bytes())?;
-    Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks })
+    Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks, warnings })
+}
+
+/// The blocks of 0..n not in `present`, as contiguous (first, last) groups (work in proportion
+/// to `present`, not to `n`).
+fn absent(present: &BTreeSet<u64>, n: u64) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut next = 0u64;
+    for &b in present.iter().filter(|&&b| b < n) {
+        if b > next {
+            out.push((next, b - 1));
+        }
+        next = b + 1;
+    }
+    if next < n {
+        out.push((next, n - 1));
+    }
+    out
 }
 
 /// Contiguous groups of sorted numbers as (first, last).
@@ -194,9 +323,33 @@ fn group(v: &[u64]) -> Vec<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn sweep_json_gives_back_the_exact_design_values() {
+        // block files hold the design's values as run; merge compares them with sweep.json's,
+        // so parsing must give back every bit (serde_json's `float_roundtrip`): without it,
+        // e.g. 0.9297704577445984 came back one unit in the last place off
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = (x >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((x % 9) as i32 - 4);
+            let back: f64 = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
+            assert_eq!(back.to_bits(), v.to_bits(), "{v}");
+        }
+        let v = 0.9297704577445984f64;
+        assert_eq!(serde_json::from_str::<f64>(&serde_json::to_string(&v).unwrap()).unwrap(), v);
+    }
+
+    #[test]
     fn ranges_are_compact() {
         assert_eq!(super::ranges(&[1, 2, 3, 7, 9, 10]), "1–3, 7, 9–10");
         assert_eq!(super::ranges(&[]), "");
         assert_eq!(super::group(&[4, 5, 8]), vec![(4, 5), (8, 8)]);
+        let present: std::collections::BTreeSet<u64> = [1, 2, 5].into_iter().collect();
+        assert_eq!(super::absent(&present, 8), vec![(0, 0), (3, 4), (6, 7)]);
+        assert_eq!(super::absent(&present, 6), vec![(0, 0), (3, 4)]);
+        assert_eq!(super::absent(&Default::default(), 0), vec![]);
+        // a huge count costs nothing
+        assert_eq!(super::absent(&present, u64::MAX), vec![(0, 0), (3, 4), (6, u64::MAX - 1)]);
     }
 }

@@ -3,6 +3,7 @@
 //! anything runs. The result, [`Resolved`], is written as `DIR/sweep.json`.
 
 use super::design::{self, Range};
+use super::limits;
 use super::path::{self, Kind};
 use super::spec::{Statistic, SweepFile};
 use super::SweepError;
@@ -164,9 +165,13 @@ pub fn read_sweep_file(file: &Path) -> Result<SweepFile, SweepError> {
         .map_err(|e| SweepError::Input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
 }
 
-/// Load, check and expand a sweep file. Every problem is reported at once as bad input.
-pub fn prepare(file: &Path) -> Result<Plan, SweepError> {
+/// Load, check and expand a sweep file. Every problem is reported at once as bad input. The
+/// file's numbers are held to the schema's bounds and the runs to `max_runs` (and the design's
+/// memory to [`limits::MAX_DESIGN_BYTES`]) before any scenario is loaded or any design point
+/// is built (see [`limits`]).
+pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, SweepError> {
     let spec = read_sweep_file(file)?;
+    check_limits(file, &spec, max_runs)?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let mut problems = Vec::new();
     if !spec.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || spec.name.is_empty() {
@@ -183,12 +188,6 @@ pub fn prepare(file: &Path) -> Result<Plan, SweepError> {
         if empty {
             problems.push(format!("{what}: needs at least one entry"));
         }
-    }
-    if spec.replications == 0 {
-        problems.push("replications: must be at least 1".into());
-    }
-    if spec.block_size == 0 {
-        problems.push("block_size: must be at least 1".into());
     }
     // scenarios
     let mut bases: Vec<(PathBuf, Scenario)> = Vec::new();
@@ -414,6 +413,22 @@ pub fn prepare(file: &Path) -> Result<Plan, SweepError> {
         return Err(fail(file, problems));
     }
     Ok(Plan { file: file.to_path_buf(), scenario_files: bases.into_iter().map(|(f, _)| f).collect(), resolved })
+}
+
+/// The schema's bounds and the size limits of [`limits`], checked on the sweep file alone:
+/// nothing is loaded or built before they hold.
+fn check_limits(file: &Path, spec: &SweepFile, max_runs: u64) -> Result<(), SweepError> {
+    let mut problems = limits::check_bounds(spec);
+    if problems.is_empty() {
+        if let Err(p) = limits::check_size(spec, max_runs) {
+            problems.extend(p);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(fail(file, problems))
+    }
 }
 
 /// Set `v` at every path of a factor in a copy of the scenario and validate; the problem if any.

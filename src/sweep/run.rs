@@ -1,7 +1,7 @@
 //! Running a share of the run list: the blocks not yet on disk, all their runs in one rayon
 //! pool, each block written as soon as its last run finishes.
 
-use super::blocks::{self, block_file, read_block, sidecar_file, write_atomic};
+use super::blocks::{self, block_file, check_block, sidecar_file, write_atomic, BlockState};
 use super::plan::{outputs_of, Plan, Resolved};
 use super::SweepError;
 use crate::experiment::run_replication_until;
@@ -42,20 +42,18 @@ pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), SweepEr
     }
 }
 
-/// Split `blocks` into those still to run and those already complete on disk. A block file
-/// that exists but is not a complete block of this sweep is run again (and overwritten).
+/// Split `blocks` into those still to run and those already complete on disk. A block whose
+/// file is there but damaged (see [`blocks::check_block`]: cut short, edited, not of this sweep,
+/// sidecar missing or damaged) is treated like a missing one: a warning names it and what is
+/// wrong, and it is run again (and overwritten).
 pub fn pending(r: &Resolved, dir: &Path, blocks: &[u64]) -> (Vec<u64>, Vec<u64>, Vec<String>) {
     let (mut todo, mut done, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
     for &b in blocks {
-        let f = block_file(dir, b);
-        if !f.exists() {
-            todo.push(b);
-            continue;
-        }
-        match read_block(r, &f, b) {
-            Ok(_) => done.push(b),
-            Err(e) => {
-                warnings.push(format!("{}: {e}; running the block again", f.display()));
+        match check_block(r, dir, b) {
+            BlockState::Missing => todo.push(b),
+            BlockState::Intact { .. } => done.push(b),
+            BlockState::Damaged(e) => {
+                warnings.push(format!("{} is damaged: {e}; running the block again", block_file(dir, b).display()));
                 todo.push(b);
             }
         }
@@ -145,19 +143,13 @@ pub fn run_blocks(
             }
         };
         if let Some((rows, secs)) = finished {
-            let sidecar = serde_json::json!({
-                "block": b,
-                "runs": [rows.first().map_or(0, |x| x.0), rows.last().map_or(0, |x| x.0)],
-                "threads": threads,
-                "wall_seconds": secs,
-                "host": host(),
-                "shard": label,
-                "govsim_version": env!("CARGO_PKG_VERSION"),
-            });
-            let side = serde_json::to_string_pretty(&sidecar).unwrap_or_default();
-            // the sidecar first: a block CSV on disk means the block is done
+            let csv = blocks::block_text(r, &rows);
+            let sidecar = blocks::sidecar(r, b, csv.as_bytes(), threads, secs, &host(), label);
+            let side = serde_json::to_string_pretty(&sidecar).unwrap_or_default() + "\n";
+            // the sidecar (with the block file's checksum) first: a block file on disk whose
+            // sidecar matches it means the block is done
             let res = write_atomic(&sidecar_file(dir, b), side.as_bytes())
-                .and_then(|()| write_atomic(&block_file(dir, b), blocks::block_text(r, &rows).as_bytes()));
+                .and_then(|()| write_atomic(&block_file(dir, b), csv.as_bytes()));
             match res {
                 Ok(()) => {
                     written.fetch_add(1, Ordering::Relaxed);

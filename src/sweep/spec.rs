@@ -8,6 +8,29 @@ use serde::{Deserialize, Serialize};
 /// Runs per block when the sweep file does not say (see [`SweepFile::block_size`]).
 pub const DEFAULT_BLOCK_SIZE: u32 = 16;
 
+/// The allowed range of one whole-number field of a sweep file: the schema's `minimum` and
+/// `maximum`, enforced when the file is loaded (`super::limits::check_bounds`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bound {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// `replications`.
+pub const REPLICATIONS: Bound = Bound { min: 1, max: 100_000 };
+/// `block_size`.
+pub const BLOCK_SIZE: Bound = Bound { min: 1, max: 1_000_000 };
+/// `design.levels_per_factor` of a grid.
+pub const GRID_LEVELS: Bound = Bound { min: 2, max: 10_000 };
+/// `design.points` of a Latin hypercube.
+pub const LHS_POINTS: Bound = Bound { min: 1, max: 10_000_000 };
+/// `design.trajectories` of a Morris design.
+pub const MORRIS_TRAJECTORIES: Bound = Bound { min: 1, max: 100_000 };
+/// `design.levels` of a Morris design.
+pub const MORRIS_LEVELS: Bound = Bound { min: 2, max: 1000 };
+/// `design.base_samples` of a Sobol' design.
+pub const SOBOL_BASE_SAMPLES: Bound = Bound { min: 1, max: 1_000_000 };
+
 /// A parameter sweep over one or more scenarios.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +54,7 @@ pub struct SweepFile {
     pub design: Design,
     /// Replications per scenario and design point; replication r of every point and scenario uses the
     /// simulator's random streams (seed, r): common random numbers.
-    #[schemars(range(min = 1, max = 100_000))]
+    #[schemars(range(min = REPLICATIONS.min, max = REPLICATIONS.max))]
     pub replications: u32,
     /// Master seed of the simulations and of randomised designs.
     #[serde(default = "one")]
@@ -39,7 +62,7 @@ pub struct SweepFile {
     /// Consecutive runs written together as one block file (the unit of sharding and resume).
     /// Smaller blocks lose less work when a job is pre-empted; larger ones make fewer files.
     #[serde(default = "default_block_size")]
-    #[schemars(range(min = 1, max = 1_000_000))]
+    #[schemars(range(min = BLOCK_SIZE.min, max = BLOCK_SIZE.max))]
     pub block_size: u32,
     /// The scalar outputs kept per run (one column each in runs.csv).
     #[schemars(length(min = 1))]
@@ -108,25 +131,25 @@ pub enum Design {
     /// `levels_per_factor` evenly spaced levels from min to max; `levels` factors their own levels.
     Grid {
         #[serde(default = "three")]
-        #[schemars(range(min = 2, max = 10_000))]
+        #[schemars(range(min = GRID_LEVELS.min, max = GRID_LEVELS.max))]
         levels_per_factor: u32,
     },
     /// Latin hypercube sample of `points` points.
     LatinHypercube {
-        #[schemars(range(min = 1, max = 10_000_000))]
+        #[schemars(range(min = LHS_POINTS.min, max = LHS_POINTS.max))]
         points: u32,
     },
     /// Morris elementary-effects trajectories: trajectories × (factors + 1) points on a `levels`-level grid (levels even).
     Morris {
-        #[schemars(range(min = 1, max = 100_000))]
+        #[schemars(range(min = MORRIS_TRAJECTORIES.min, max = MORRIS_TRAJECTORIES.max))]
         trajectories: u32,
         #[serde(default = "four")]
-        #[schemars(range(min = 2, max = 1000))]
+        #[schemars(range(min = MORRIS_LEVELS.min, max = MORRIS_LEVELS.max))]
         levels: u32,
     },
     /// Saltelli sampling for Sobol' first-order and total indices: base_samples × (factors + 2) points.
     Sobol {
-        #[schemars(range(min = 1, max = 1_000_000))]
+        #[schemars(range(min = SOBOL_BASE_SAMPLES.min, max = SOBOL_BASE_SAMPLES.max))]
         base_samples: u32,
     },
 }
