@@ -142,7 +142,7 @@ struct SweepArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads, 0 to 1024 (0: all cores); absent: SLURM_CPUS_PER_TASK if set (1 to 1024), else all cores. Results do not depend on it.
-    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024))]
+    #[arg(long, value_parser = threads_arg)]
     threads: Option<usize>,
     /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
@@ -463,11 +463,15 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         Some(0) => None,
         Some(t) => Some(t),
         None => match std::env::var("SLURM_CPUS_PER_TASK") {
-            Ok(v) => Some(v.trim().parse::<usize>().ok().filter(|t| (1..=1024).contains(t)).ok_or_else(|| {
-                Failure::Input(format!(
-                    "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
-                ))
-            })?),
+            Ok(v) => Some(
+                v.trim().parse::<usize>().ok().filter(|t| (1..=crate::limits::MAX_THREADS).contains(t)).ok_or_else(
+                    || {
+                        Failure::Input(format!(
+                            "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
+                        ))
+                    },
+                )?,
+            ),
             Err(std::env::VarError::NotPresent) => None,
             Err(std::env::VarError::NotUnicode(v)) => {
                 return Err(Failure::Input(format!(
@@ -515,7 +519,12 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     };
     crate::limits::check_memory(&format!("sweep {}", r.name), crate::limits::sweep_bytes(&bases, workers))
         .map_err(Failure::Input)?;
-    let dest = destination(Destination::new(&out, "sweep", Mode::InPlace { since: Some("sweep.json") }))?;
+    let mode = Mode::InPlace { since: Some("sweep.json") };
+    let dest = destination(match &args.out {
+        Some(out) => Destination::new(out, "sweep", mode),
+        None => Destination::within(Path::new("output/sweeps"), &r.name, "sweep")
+            .and_then(|d| Destination::new(&d.target(), "sweep", mode)),
+    })?;
     dest.write(&STOP, |_| Ok(())).map_err(|e| Failure::Runtime(format!("cannot write into {}: {e}", out.display())))?;
     sweep::run::write_or_check_sweep_json(&out, r)?;
     let (todo, skipped, warnings) = sweep::run::pending(r, &out, &blocks);
@@ -678,7 +687,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             Ok(FileKind::District) => scenario::district::load_district(f)
                 .map(|p| format!(" (district: {} communities, {} residents)", p.communities.len(), p.residents()))
                 .map_err(|e| e.to_string()),
-            Ok(FileKind::Sweep) => crate::sweep::prepare(f)
+            Ok(FileKind::Sweep) => crate::sweep::prepare(f, crate::sweep::limits::DEFAULT_MAX_RUNS)
                 .map(|p| format!(" (sweep: {} runs in {} block(s))", p.resolved.total_runs, p.resolved.blocks))
                 .map_err(|e| e.to_string()),
         };

@@ -185,7 +185,7 @@ proptest! {
     fn mutated_sweep_files_never_panic(path in prop::collection::vec(any::<usize>(), 1..6), new in arb_json()) {
         let mut v = with_absolute_scenarios("tests/sweeps/small.json", "scenarios", None);
         mutate(&mut v, &path, new);
-        check_file_loader(&v, govsim::sweep::prepare);
+        check_file_loader(&v, |f: &Path| govsim::sweep::prepare(f, govsim::sweep::limits::DEFAULT_MAX_RUNS));
     }
 }
 

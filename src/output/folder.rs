@@ -23,7 +23,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-/// The marker file govsim writes into every folder it owns.
+/// The marker file govsim writes into every folder it owns: JSON naming the command and the
+/// version, and listing every file (with its length) and folder written.
 pub const MARKER: &str = ".govsim-output";
 
 /// Longest folder name govsim writes: the file system allows 255 bytes, and the temporary
@@ -620,7 +621,8 @@ fn write_marker(dir: &Path, command: &str, files: Option<&BTreeMap<String, u64>>
     })
 }
 
-/// Every file under `dir` (relative paths with `/`, without the marker) and its length.
+/// Every file under `dir` (relative paths with `/`, without the marker) and its length, and
+/// every folder (its path ending in `/`, length 0).
 fn list_files(dir: &Path) -> io::Result<BTreeMap<String, u64>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -629,6 +631,8 @@ fn list_files(dir: &Path) -> io::Result<BTreeMap<String, u64>> {
             let e = e?;
             let meta = e.metadata()?;
             if meta.is_dir() {
+                // folders are listed too (ending in `/`), so that an empty one govsim made is its own
+                files.insert(format!("{}/", relative(dir, &e.path())), 0);
                 stack.push(e.path());
             } else {
                 let rel = relative(dir, &e.path());
@@ -670,7 +674,7 @@ fn owned_contents(dir: &Path) -> Result<(), String> {
             let Ok(meta) = fs::symlink_metadata(&path) else { continue };
             if meta.is_dir() {
                 let prefix = format!("{rel}/");
-                if listed.keys().any(|k| k.starts_with(&prefix)) {
+                if listed.contains_key(&prefix) || listed.keys().any(|k| k.starts_with(&prefix)) {
                     stack.push(path);
                 } else {
                     foreign.push(format!("{rel}/"));

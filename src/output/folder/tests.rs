@@ -390,3 +390,15 @@ fn a_sweep_folder_is_written_in_place_and_only_if_it_is_a_sweeps() {
     fs::write(legacy.join("sweep.json"), "{}").unwrap();
     assert!(Destination::new(&legacy, "sweep", mode).is_ok());
 }
+
+#[test]
+fn an_empty_folder_govsim_made_is_its_own_but_one_the_user_made_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("analysis");
+    let d = Destination::new(&out, "test", Mode::Replace).unwrap();
+    d.write(&AtomicBool::new(false), |dir| fs::create_dir(dir.join("charts"))).unwrap();
+    assert!(Destination::new(&out, "test", Mode::Replace).is_ok(), "govsim's empty charts/ folder");
+    fs::create_dir(out.join("mine")).unwrap();
+    let r = Destination::new(&out, "test", Mode::Replace);
+    assert!(matches!(&r, Err(Refusal::Input(m)) if m.contains("mine/")), "{r:?}");
+}
