@@ -173,13 +173,8 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, SweepError> {
     let spec = read_sweep_file(file)?;
     check_limits(file, &spec, max_runs)?;
     let dir = file.parent().unwrap_or(Path::new("."));
+    // (the name was checked by read_sweep_file with the shared scenario::check_name)
     let mut problems = Vec::new();
-    if !spec.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || spec.name.is_empty() {
-        problems.push(format!(
-            "name: \"{}\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)",
-            spec.name
-        ));
-    }
     for (what, empty) in [
         ("scenarios", spec.scenarios.is_empty()),
         ("factors", spec.factors.is_empty()),
