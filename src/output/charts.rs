@@ -421,11 +421,6 @@ where
                 chart.draw_series(std::iter::once(Text::new(format!(" {label}"), (*year, y), font)))?;
             }
         }
-        if events.len() > MAX_EVENT_MARKS && id == &metrics[0] {
-            let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
-            let note = format!(" +{} more events not marked (all in summary.json)", events.len() - MAX_EVENT_MARKS);
-            chart.draw_series(std::iter::once(Text::new(note, (0.0, lo + (hi - lo) * 0.04), font)))?;
-        }
         for s in models {
             for run in finite_runs(&xs, &s.bands[m].mean) {
                 chart.draw_series(LineSeries::new(run, s.colour.stroke_width(3)))?;
@@ -433,7 +428,14 @@ where
         }
     }
     let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
-    legend(&strip, &names, &format!("lines: mean over {across}; shaded: 95% confidence interval of the mean"))?;
+    let mut caption = format!("lines: mean over {across}; shaded: 95% confidence interval of the mean");
+    if events.len() > MAX_EVENT_MARKS {
+        caption.push_str(&format!(
+            "; dashed: the first {MAX_EVENT_MARKS} of {} scheduled events (all in summary.json)",
+            events.len()
+        ));
+    }
+    legend(&strip, &names, &caption)?;
     Ok(())
 }
 
