@@ -5,7 +5,7 @@
 mod progress;
 
 use crate::experiment::run_many_with;
-use crate::output::folder::{Destination, Mode, Refusal, WriteError};
+use crate::output::folder::{Destination, Mode, Refusal, Suggest, WriteError};
 use crate::output::{self, compare::Comparison};
 use crate::scenario::{self, Scenario};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -252,7 +252,7 @@ fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, ra
     let threads = pool.current_num_threads();
     let need = crate::limits::run_bytes(&scenarios, options.reps, threads);
     let what = format!("{} replication(s) of {} scenario(s) on {threads} thread(s)", options.reps, scenarios.len());
-    crate::limits::check_memory(&what, need).map_err(Failure::Input)?;
+    crate::limits::check_memory(&what, need, threads).map_err(Failure::Input)?;
     load_font(options.sim.font.as_deref())?;
     Ok((scenarios, pool))
 }
@@ -330,6 +330,10 @@ fn destination(found: Result<Destination, Refusal>) -> Result<Destination, Failu
 /// Write results into a checked destination: `what` names them in messages.
 fn put(dest: &Destination, what: &str, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<PathBuf, Failure> {
     match dest.write(&STOP, fill) {
+        // a Ctrl-C that came after the swap still ends the command with 130, saying what was kept
+        Ok(dir) if STOP.load(Ordering::SeqCst) => {
+            Err(Failure::Interrupted(format!("{what} had already been written completely to {}", dir.display())))
+        }
         Ok(dir) => Ok(dir),
         Err(WriteError::Interrupted) => Err(Failure::Interrupted(format!(
             "stopped before {what} were put in place; {} is as it was",
@@ -344,7 +348,9 @@ fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failur
     let (scenarios, pool) = prepare(files, options)?;
     let dests = scenarios
         .iter()
-        .map(|s| destination(Destination::within(out, &s.name, "run")))
+        .map(|s| {
+            destination(Destination::within(out, &s.name, "run", Mode::Replace, Suggest::Parent(out.to_path_buf())))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let results = simulate(&scenarios, &pool, options)?;
     for (((s, file), reps_done), dest) in scenarios.iter().zip(files).zip(&results).zip(&dests) {
@@ -390,11 +396,18 @@ fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Fai
         plan.residents(),
         plan.communities.len()
     );
-    crate::limits::check_memory(&what, crate::limits::district_bytes(&plan)).map_err(Failure::Input)?;
+    crate::limits::check_memory(&what, crate::limits::district_bytes(&plan), pool.current_num_threads())
+        .map_err(Failure::Input)?;
     load_font(font.as_deref())?;
     let dest = destination(match out {
         Some(out) => Destination::new(out, "district", Mode::Replace),
-        None => Destination::within(Path::new("output/district"), &plan.district.name, "district"),
+        None => Destination::within(
+            Path::new("output/district"),
+            &plan.district.name,
+            "district",
+            Mode::Replace,
+            Suggest::Sibling,
+        ),
     })?;
     let out = dest.shown().to_path_buf();
     let steps = plan.communities.first().map_or(0, |(s, _)| s.time.years * 12 / s.time.step_months.max(1));
@@ -517,16 +530,19 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         Some(t) if t > 0 => t,
         _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    crate::limits::check_memory(&format!("sweep {}", r.name), crate::limits::sweep_bytes(&bases, workers))
+    crate::limits::check_memory(&format!("sweep {}", r.name), crate::limits::sweep_bytes(&bases, workers), workers)
         .map_err(Failure::Input)?;
     let mode = Mode::InPlace { since: Some("sweep.json") };
     let dest = destination(match &args.out {
         Some(out) => Destination::new(out, "sweep", mode),
-        None => Destination::within(Path::new("output/sweeps"), &r.name, "sweep")
-            .and_then(|d| Destination::new(&d.target(), "sweep", mode)),
+        None => Destination::within(Path::new("output/sweeps"), &r.name, "sweep", mode, Suggest::Sibling),
     })?;
-    dest.write(&STOP, |_| Ok(())).map_err(|e| Failure::Runtime(format!("cannot write into {}: {e}", out.display())))?;
+    // sweep.json first: a folder holding another sweep.json is refused before govsim marks it
     sweep::run::write_or_check_sweep_json(&out, r)?;
+    dest.write(&STOP, |_| Ok(())).map_err(|e| Failure::Runtime(format!("cannot write into {}: {e}", out.display())))?;
+    for note in sweep::blocks::remove_stale_temporaries(&out) {
+        eprintln!("note: {note}");
+    }
     let (todo, skipped, warnings) = sweep::run::pending(r, &out, &blocks);
     for w in warnings {
         eprintln!("warning: {w}");
@@ -586,9 +602,10 @@ fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Failure> {
     use crate::sweep::analyze as an;
     load_font(font)?;
     if !dir.is_dir() {
-        return Err(Failure::Input(format!("{} is not a sweep output folder (no such folder)", dir.display())));
+        let why = if dir.exists() { "it is a file" } else { "no such folder" };
+        return Err(Failure::Input(format!("{} is not a sweep output folder ({why})", dir.display())));
     }
-    let dest = destination(Destination::within(dir, "analysis", "analyze"))?;
+    let dest = destination(Destination::within(dir, "analysis", "analyze", Mode::Replace, Suggest::MoveAway))?;
     let out = dest.shown().to_path_buf();
     let mut result = None;
     let mut failure = None;

@@ -176,6 +176,11 @@ fn leftovers_of_dead_processes_are_removed_only_if_they_are_govsims() {
 
 /// Start `compare` paused (GOVSIM_TEST_PAUSE) after writing its results, before the swap.
 fn paused_compare(out: &Path) -> (Child, BufReader<std::process::ChildStderr>) {
+    paused_compare_at(out, "filled")
+}
+
+/// Start `compare` paused at `phase` of its write (`filled`: before the swap; `swapped`: after).
+fn paused_compare_at(out: &Path, phase: &str) -> (Child, BufReader<std::process::ChildStderr>) {
     let mut child = std::process::Command::new(bin())
         .args([
             "compare",
@@ -187,7 +192,7 @@ fn paused_compare(out: &Path) -> (Child, BufReader<std::process::ChildStderr>) {
             "--out",
             out.to_str().unwrap(),
         ])
-        .env("GOVSIM_TEST_PAUSE", "filled")
+        .env("GOVSIM_TEST_PAUSE", phase)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -195,7 +200,7 @@ fn paused_compare(out: &Path) -> (Child, BufReader<std::process::ChildStderr>) {
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let start = Instant::now();
     let mut line = String::new();
-    while !line.contains("paused at phase filled") {
+    while !line.contains(&format!("paused at phase {phase}")) {
         line.clear();
         assert!(err.read_line(&mut line).unwrap() > 0, "the run ended before pausing");
         assert!(start.elapsed() < Duration::from_secs(60));
@@ -378,4 +383,137 @@ fn more_events_than_the_limit_are_refused_up_front() {
     let err = stderr_of(&a);
     assert!(err.contains("events: 1001") && err.contains("at most 1000 are allowed"), "{err}");
     assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn a_kill_while_writing_leaves_a_hidden_folder_that_the_next_run_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    compare_into(&out).args(["--seed", "3"]).assert().success();
+    let old = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let (mut child, _err) = paused_compare(&out);
+    assert!(std::process::Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
+    child.wait().unwrap();
+    assert_eq!(hidden_leftovers(dir.path()).len(), 1, "the killed write's hidden folder");
+    assert_eq!(fs::read_to_string(out.join("comparison.csv")).unwrap(), old, "the old results are intact");
+    let a = compare_into(&out).assert().success();
+    assert!(stderr_of(&a).contains("left by an interrupted govsim"), "{}", stderr_of(&a));
+    assert_eq!(hidden_leftovers(dir.path()), Vec::<String>::new(), "removed by the next run");
+}
+
+#[test]
+fn ctrl_c_after_the_swap_exits_130_and_says_the_new_results_are_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    compare_into(&out).args(["--seed", "3"]).assert().success();
+    let (mut child, mut err) = paused_compare_at(&out, "swapped");
+    interrupt(&child);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("written completely"), "{rest}");
+    let fresh = dir.path().join("fresh");
+    compare_into(&fresh).assert().success();
+    assert_eq!(fs::read(out.join("comparison.csv")).unwrap(), fs::read(fresh.join("comparison.csv")).unwrap());
+    assert_eq!(hidden_leftovers(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn relative_links_and_trailing_slashes_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    compare_into(&dir.path().join("c1")).assert().success();
+    std::os::unix::fs::symlink("c1", dir.path().join("lc1")).unwrap();
+    std::os::unix::fs::symlink("not-yet", dir.path().join("later")).unwrap();
+    for out in ["lc1", "lc1/", "./lc1", "later", "c1/", "c1/."] {
+        govsim()
+            .current_dir(dir.path())
+            .args(["compare", drivers().to_str().unwrap(), "--reps", "2", "--progress", "off", "--out", out])
+            .assert()
+            .success();
+    }
+    for link in ["lc1", "later"] {
+        assert!(fs::symlink_metadata(dir.path().join(link)).unwrap().file_type().is_symlink());
+    }
+    assert!(dir.path().join("not-yet/comparison.csv").is_file());
+}
+
+#[test]
+fn a_refused_destination_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new-parent").join("a".repeat(236));
+    let a = compare_into(&out).assert().code(2);
+    assert!(stderr_of(&a).contains("236 bytes"), "{}", stderr_of(&a));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no folder was created for a refused run");
+}
+
+#[test]
+fn a_read_only_results_folder_is_left_alone() {
+    // access(2) lets root write anywhere, so only another user sees the folder as read-only
+    // SAFETY: geteuid has no preconditions
+    if unsafe { libc::geteuid() } == 0 {
+        eprintln!("not run: root may write into read-only folders");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p1");
+    compare_into(&out).assert().success();
+    let mut perm = fs::metadata(&out).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o555);
+    fs::set_permissions(&out, perm.clone()).unwrap();
+    let a = compare_into(&out).args(["--seed", "3"]).assert().code(2);
+    assert!(stderr_of(&a).contains("read-only"), "{}", stderr_of(&a));
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    fs::set_permissions(&out, perm).unwrap();
+}
+
+#[test]
+fn a_refused_sweep_leaves_the_users_folder_unmarked() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study");
+    fs::create_dir(&study).unwrap();
+    // the user keeps their own sweep file there, and results of their own
+    let text = fs::read_to_string("tests/sweeps/small.json").unwrap();
+    let sweeps = fs::canonicalize("tests/sweeps").unwrap();
+    let text = text.replace("\"small-", &format!("\"{}/small-", sweeps.display()));
+    fs::write(study.join("sweep.json"), &text).unwrap();
+    fs::write(study.join("runs.csv"), "my precious results").unwrap();
+    let sweep = |file: &Path| {
+        govsim()
+            .args(["sweep", file.to_str().unwrap(), "--out", study.to_str().unwrap(), "--progress", "off"])
+            .assert()
+            .code(2)
+    };
+    sweep(&study.join("sweep.json"));
+    assert!(!study.join(".govsim-output").exists(), "a refused sweep does not mark the folder as its own");
+    fs::rename(study.join("sweep.json"), dir.path().join("sweep.json")).unwrap();
+    sweep(&dir.path().join("sweep.json"));
+    assert_eq!(fs::read_to_string(study.join("runs.csv")).unwrap(), "my precious results");
+}
+
+#[test]
+fn a_byte_order_mark_from_a_windows_editor_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bom.json");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(r#"{"name": "bom", "time": {"years": 1}, "community": {"residents": 200}}"#.as_bytes());
+    fs::write(&f, bytes).unwrap();
+    govsim().args(["validate", f.to_str().unwrap()]).assert().success();
+}
+
+#[test]
+fn temporary_files_of_killed_sweeps_are_removed_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sw");
+    let run = || {
+        govsim()
+            .args(["sweep", "tests/sweeps/small.json", "--out", out.to_str().unwrap(), "--progress", "off"])
+            .assert()
+    };
+    run().success();
+    let stale = out.join("blocks/.block-000001.csv.tmp-99999999-123");
+    fs::write(&stale, "half a block").unwrap();
+    let a = run().success();
+    assert!(!stale.exists(), "{}", stderr_of(&a));
+    assert!(stderr_of(&a).contains("left by a stopped govsim"), "{}", stderr_of(&a));
 }

@@ -91,14 +91,32 @@ pub struct Destination {
     name: OsString,
     command: &'static str,
     mode: Mode,
+    suggest: Suggest,
     /// What the previous run left that this one cleaned up (said once, on stderr, by the caller).
     pub notes: Vec<String>,
+}
+
+/// What a refusal suggests instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suggest {
+    /// `--out` names this folder: suggest a free sibling name for `--out`.
+    Sibling,
+    /// `--out` names the folder above (`run`'s `OUT/<scenario>`): suggest a free `--out` for it.
+    Parent(PathBuf),
+    /// The folder's place is fixed (`analyze` writes `DIR/analysis`): suggest moving it away.
+    MoveAway,
 }
 
 impl Destination {
     /// The folder `base/name`, where `name` is one plain folder name (a scenario's or a
     /// district's name): every output path made from a name is built here.
-    pub fn within(base: &Path, name: &str, command: &'static str) -> Result<Destination, Refusal> {
+    pub fn within(
+        base: &Path,
+        name: &str,
+        command: &'static str,
+        mode: Mode,
+        suggest: Suggest,
+    ) -> Result<Destination, Refusal> {
         let plain = Path::new(name).components().count() == 1
             && matches!(Path::new(name).components().next(), Some(Component::Normal(_)));
         if !plain || name.contains('/') || name.contains('\\') {
@@ -106,69 +124,76 @@ impl Destination {
                 "\"{name}\" cannot name an output folder: it must be one plain folder name (letters, digits, '-', '_')"
             )));
         }
-        Destination::new(&base.join(name), command, Mode::Replace)
+        Destination::checked(&base.join(name), command, mode, suggest)
     }
 
     /// Check `path` as the output folder of `command`, before any work: refuses a file, `.`,
     /// `..`, the current folder, a name too long for the file system, and an existing folder
     /// govsim did not write; cleans up what interrupted runs left next to it; and checks that
-    /// the parent folder can be written (creating it).
+    /// the parent folder can be written (creating it, and nothing else, once all else is fine).
     pub fn new(path: &Path, command: &'static str, mode: Mode) -> Result<Destination, Refusal> {
+        Destination::checked(path, command, mode, Suggest::Sibling)
+    }
+
+    fn checked(path: &Path, command: &'static str, mode: Mode, suggest: Suggest) -> Result<Destination, Refusal> {
         let shown = path.to_path_buf();
         let shown_text = shown.display().to_string();
         let input = |why: String| Refusal::Input(format!("output folder {shown_text}: {why}"));
-        let name = match path.components().next_back() {
-            Some(Component::Normal(n)) => n.to_os_string(),
-            Some(Component::CurDir) | Some(Component::ParentDir) | Some(Component::RootDir) | None => {
-                return Err(input(
-                    "must end in a folder name for the results (e.g. results/compare), not '.', '..' or '/'".into(),
-                ))
-            }
-            Some(Component::Prefix(_)) => return Err(input("must name a folder, not a drive".into())),
+        // trailing slashes and inner `.` do not change which folder a path names (`out/`, `out/.`)
+        let path: PathBuf = path.components().collect();
+        let Some(Component::Normal(name)) = path.components().next_back() else {
+            return Err(input(
+                "must end in a folder name for the results (e.g. results/compare), not '.', '..' or '/'".into(),
+            ));
         };
-        let link = fs::symlink_metadata(path).ok().filter(|m| m.file_type().is_symlink());
+        let too_long = |name: &std::ffi::OsStr| {
+            (name.len() > MAX_NAME_BYTES).then(|| input(format!(
+                "the folder name is {} bytes long; at most {MAX_NAME_BYTES} are allowed (the file system allows 255 and govsim needs the rest for its temporary name)",
+                name.len()
+            )))
+        };
+        if let Some(refusal) = too_long(name) {
+            return Err(refusal);
+        }
+        let link = fs::symlink_metadata(&path).ok().filter(|m| m.file_type().is_symlink());
         let (parent, name) = if link.is_some() {
             // a symbolic link is followed: the results go where it points
-            let real = follow_links(path).map_err(|e| {
+            let real = follow_links(&path).map_err(|e| {
                 input(format!("is a symbolic link that cannot be followed ({e}); remove it or choose another folder"))
             })?;
-            let parent = real.parent().map(fs::canonicalize);
-            match (parent, real.file_name()) {
-                (Some(Ok(p)), Some(n)) => (p, n.to_os_string()),
+            let real: PathBuf = real.components().collect();
+            let parent = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            match (fs::canonicalize(parent), real.components().next_back()) {
+                (Ok(p), Some(Component::Normal(n))) => (p, n.to_os_string()),
                 _ => {
                     return Err(input(format!(
-                    "is a symbolic link to {}, whose folder does not exist; remove the link or choose another folder",
-                    real.display()
-                )))
+                        "is a symbolic link to {}, which is not a folder govsim can write into (its parent does not exist, or it ends in '..'); remove the link or choose another folder",
+                        real.display()
+                    )))
                 }
             }
         } else {
             let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            fs::create_dir_all(parent).map_err(|e| {
-                Refusal::Io(format!(
-                    "cannot write results into {}: cannot create {}: {e}",
-                    shown.display(),
-                    parent.display()
-                ))
-            })?;
-            let parent = fs::canonicalize(parent)
-                .map_err(|e| Refusal::Io(format!("cannot write results into {}: {e}", shown.display())))?;
-            (parent, name)
+            let parent =
+                resolve(parent).map_err(|e| Refusal::Io(format!("cannot write results into {shown_text}: {e}")))?;
+            (parent, name.to_os_string())
         };
-        if name.len() > MAX_NAME_BYTES {
-            return Err(input(format!(
-                "the folder name is {} bytes long; at most {MAX_NAME_BYTES} are allowed (the file system allows 255 and govsim needs the rest for its temporary name)",
-                name.len()
+        if let Some(refusal) = too_long(&name) {
+            return Err(refusal);
+        }
+        if fs::metadata(&parent).is_ok_and(|m| !m.is_dir()) {
+            return Err(Refusal::Io(format!(
+                "cannot write results into {shown_text}: {} is a file, not a folder",
+                parent.display()
             )));
         }
-        let dest = Destination { shown, parent, name, command, mode, notes: Vec::new() };
+        let mut dest = Destination { shown, parent, name, command, mode, suggest, notes: Vec::new() };
         let target = dest.target();
         if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize) {
             if mode == Mode::Replace && cwd.starts_with(&target) {
                 return Err(input("is the current folder or contains it; choose a folder for the results inside it, e.g. --out results".into()));
             }
         }
-        let mut dest = dest;
         dest.notes = dest.clean_leftovers();
         dest.check_owner().map_err(input)?;
         dest.check_writable()?;
@@ -202,7 +227,7 @@ impl Destination {
         };
         if !meta.is_dir() {
             return Err(format!(
-                "{} is a file, not a folder; govsim does not replace it. Choose another output folder, e.g. {}",
+                "{} is a file, not a folder; govsim does not replace it. {}",
                 target.display(),
                 self.suggestion()
             ));
@@ -223,25 +248,45 @@ impl Destination {
         };
         verdict.map_err(|why| {
             format!(
-                "the folder {} {why}; govsim never replaces or writes into a folder it did not make. Choose a new output folder, e.g. {} (or move that folder away yourself)",
+                "the folder {} {why}; govsim never replaces or writes into a folder it did not make. {}",
                 target.display(),
                 self.suggestion()
             )
         })
     }
 
-    /// A sibling name that does not exist yet, to suggest in messages.
+    /// What to do instead, for messages: a free folder name for `--out`, or moving the folder away.
     fn suggestion(&self) -> String {
-        let base = self.shown.display().to_string();
-        let base = base.trim_end_matches('/');
-        (2..1000)
-            .map(|i| format!("{base}-{i}"))
-            .find(|p| fs::symlink_metadata(p).is_err())
-            .unwrap_or_else(|| format!("{base}-new"))
+        let free = |base: &Path| {
+            let base = base.display().to_string();
+            let base = base.trim_end_matches('/').to_string();
+            (2..1000)
+                .map(|i| format!("{base}-{i}"))
+                .find(|p| fs::symlink_metadata(p).is_err())
+                .unwrap_or_else(|| format!("{base}-new"))
+        };
+        match &self.suggest {
+            Suggest::Sibling => {
+                let named: PathBuf = self.shown.components().collect();
+                format!("Choose a new output folder, e.g. --out {} (or move that folder away yourself)", free(&named))
+            }
+            Suggest::Parent(base) => format!(
+                "Choose another output folder, e.g. --out {} (or move that folder away yourself)",
+                free(&base.components().collect::<PathBuf>())
+            ),
+            Suggest::MoveAway => "Move that folder away yourself; govsim writes there and nowhere else".into(),
+        }
     }
 
     /// Fail now, not after a long simulation, if the parent folder cannot be written.
     fn check_writable(&self) -> Result<(), Refusal> {
+        fs::create_dir_all(&self.parent).map_err(|e| {
+            Refusal::Io(format!(
+                "cannot write results into {}: cannot create {}: {e}",
+                self.shown.display(),
+                self.parent.display()
+            ))
+        })?;
         let probe = self.sibling("write-test");
         fs::write(&probe, b"probe")
             .and_then(|()| fs::remove_file(&probe))
@@ -274,17 +319,32 @@ impl Destination {
             .collect();
         found.sort();
         for (path, kind, pid) in found {
-            if !process_is_gone(pid) || read_marker(&path).is_none() {
+            if !process_is_gone(pid) {
                 continue;
             }
+            let Some(marker) = read_marker(&path) else { continue };
             let target = self.target();
+            let partial = marker.get("partial") == Some(&Value::Bool(true));
             if kind == "old" && fs::symlink_metadata(&target).is_err() && fs::rename(&path, &target).is_ok() {
                 notes.push(format!(
                     "restored the previous results in {} that an interrupted govsim (process {pid}) had moved aside",
                     self.shown.display()
                 ));
-            } else if owned_contents(&path).is_ok() && fs::remove_dir_all(&path).is_ok() {
-                notes.push(format!("removed {} left by an interrupted govsim (process {pid})", path.display()));
+                continue;
+            }
+            // an unfinished write holds only what govsim put there; finished results must
+            // still hold only their listed files
+            let ours = if partial && kind == "partial" { Ok(()) } else { owned_contents(&path) };
+            match ours.map(|()| fs::remove_dir_all(&path)) {
+                Ok(Ok(())) => {
+                    notes.push(format!("removed {} left by an interrupted govsim (process {pid})", path.display()))
+                }
+                Ok(Err(e)) => notes.push(format!(
+                    "could not remove {} left by an interrupted govsim (process {pid}): {e}; remove it yourself",
+                    path.display()
+                )),
+                Err(why) => notes
+                    .push(format!("left {} alone (an interrupted govsim's, process {pid}): it {why}", path.display())),
             }
         }
         notes
@@ -310,7 +370,7 @@ impl Destination {
         let target = self.target();
         if matches!(self.mode, Mode::InPlace { .. }) {
             fs::create_dir_all(&target)?;
-            write_marker(&target, self.command, None)?;
+            write_marker(&target, self.command, Contents::InPlace)?;
             fill(&target)?;
             return Ok(target);
         }
@@ -322,13 +382,13 @@ impl Destination {
         fs::create_dir(&tmp)?;
         let pending = Pending::register(tmp.clone());
         // the marker first, so that a kill from now on leaves a folder the next run knows as ours
-        if let Err(e) = write_marker(&tmp, self.command, Some(&BTreeMap::new())) {
+        if let Err(e) = write_marker(&tmp, self.command, Contents::Partial) {
             return Err(pending.abandon(e.into()));
         }
         if !hook(Phase::Started) {
             return Err(WriteError::Killed);
         }
-        let filled = fill(&tmp).and_then(|()| write_marker(&tmp, self.command, Some(&list_files(&tmp)?)));
+        let filled = fill(&tmp).and_then(|()| write_marker(&tmp, self.command, Contents::Files(&list_files(&tmp)?)));
         if let Err(e) = filled {
             return Err(pending.abandon(e.into()));
         }
@@ -361,7 +421,9 @@ impl Destination {
             // the folder was checked to hold only govsim's files; check again before removing
             // it, in case a file was added between that check and the swap
             if owned_contents(&old).is_ok() {
-                let _ = fs::remove_dir_all(&old);
+                if let Err(e) = fs::remove_dir_all(&old) {
+                    eprintln!("note: could not remove the previous results, moved to {}: {e}", old.display());
+                }
             } else {
                 let keep = (1..1000)
                     .map(|i| self.parent.join(format!("{}.previous-{i}", self.name.to_string_lossy())))
@@ -413,6 +475,33 @@ impl Destination {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// `path` made absolute with symbolic links resolved, without creating anything: the longest
+/// existing ancestor is resolved by the system, the rest (which cannot hold links, since it does
+/// not exist) lexically.
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let parts: Vec<Component> = path.components().collect();
+    for k in (0..=parts.len()).rev() {
+        let prefix: PathBuf = if k == 0 { PathBuf::from(".") } else { parts[..k].iter().collect() };
+        match fs::canonicalize(&prefix) {
+            Ok(mut p) => {
+                for c in &parts[k..] {
+                    match c {
+                        Component::ParentDir => {
+                            p.pop();
+                        }
+                        Component::Normal(n) => p.push(n),
+                        _ => {}
+                    }
+                }
+                return Ok(p);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound && k > 0 => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::from(io::ErrorKind::NotFound))
 }
 
 /// Where a chain of symbolic links ends (the end itself may not exist yet).
@@ -579,11 +668,25 @@ pub static FORCE_FALLBACK: AtomicBool = AtomicBool::new(false);
 /// Whether process `pid` no longer exists. A leftover carrying this process's own id comes from
 /// an earlier process that had the same id (containers reuse small ids), so it is gone too.
 /// Where `/proc` is not available, nothing counts as gone (nothing is removed).
-fn process_is_gone(pid: u32) -> bool {
+pub fn process_is_gone(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
     Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Whether this process may add and remove entries in folder `dir`.
+#[cfg(unix)]
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(dir: &Path) -> bool {
+    fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -594,22 +697,42 @@ fn is_empty_dir(dir: &Path) -> bool {
 fn read_marker(dir: &Path) -> Option<Value> {
     let path = dir.join(MARKER);
     let meta = fs::symlink_metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > 64 << 20 {
+    // a marker lists a few dozen files; a huge one is not govsim's
+    if !meta.is_file() || meta.len() > 1 << 20 {
         return None;
     }
     let v: Value = serde_json::from_str(&fs::read_to_string(path).ok()?).ok()?;
     (v.get("written_by")? == "govsim").then_some(v)
 }
 
-fn write_marker(dir: &Path, command: &str, files: Option<&BTreeMap<String, u64>>) -> io::Result<()> {
+/// What a marker says about its folder.
+enum Contents<'a> {
+    /// A results folder whose files are all listed.
+    Files(&'a BTreeMap<String, u64>),
+    /// The hidden folder of a write in progress: everything in it is govsim's, unfinished.
+    Partial,
+    /// A folder written in place (a sweep): govsim adds to it and never removes it.
+    InPlace,
+}
+
+fn write_marker(dir: &Path, command: &str, contents: Contents) -> io::Result<()> {
     let mut v = json!({
         "written_by": "govsim",
         "govsim_version": env!("CARGO_PKG_VERSION"),
         "command": command,
-        "note": "govsim replaces this folder only while it holds just the files listed here, at these lengths; add a file of your own and govsim will leave the folder alone",
     });
-    if let Some(files) = files {
-        v["files"] = json!(files);
+    match contents {
+        Contents::Files(files) => {
+            v["note"] = json!("govsim replaces this folder only while it holds just the files and folders listed here, at these lengths; add a file of your own and govsim will leave the folder alone");
+            v["files"] = json!(files);
+        }
+        Contents::Partial => {
+            v["note"] = json!(
+                "results being written: if govsim was stopped, the next run that uses the same folder removes this one"
+            );
+            v["partial"] = json!(true);
+        }
+        Contents::InPlace => {}
     }
     // atomically: the shards of a sweep start in the same folder at once, and one must never
     // read another's half-written marker
@@ -664,6 +787,15 @@ fn owned_contents(dir: &Path) -> Result<(), String> {
     let mut foreign = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if !writable(&d) {
+            // a folder made read-only says "keep": and its files could not be removed anyway
+            let rel = relative(dir, &d);
+            foreign.push(if rel.is_empty() {
+                "(the folder itself is read-only)".into()
+            } else {
+                format!("{rel}/ (read-only)")
+            });
+        }
         let Ok(entries) = fs::read_dir(&d) else {
             foreign.push(format!("{} (unreadable)", relative(dir, &d)));
             continue;

@@ -86,11 +86,17 @@ fn kind_of_file(meta: &std::fs::Metadata) -> &'static str {
 pub fn read_json_text(file: &Path) -> Result<String, ScenarioError> {
     let bytes = read_limited(file, MAX_JSON_BYTES, "JSON input files")
         .map_err(|message| ScenarioError::Io { file: file.to_path_buf(), message })?;
-    String::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
+    let mut text = String::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
         file: file.to_path_buf(),
         path: String::new(),
         message: format!("not valid JSON: not UTF-8 text ({e})"),
-    })
+    })?;
+    // Windows editors (Notepad among them) often start UTF-8 files with a byte-order mark,
+    // which JSON does not allow but which says nothing about the content: skip it
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Parse text that must be exactly one JSON object: duplicate keys, text after the value and

@@ -55,6 +55,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Remove the temporary files (`.NAME.tmp-PID-N`) that killed sweep processes left in `dir` and
+/// `dir/blocks`; those of running processes (other shards) are left alone. Says what it removed.
+pub fn remove_stale_temporaries(dir: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    for d in [dir.to_path_buf(), blocks_dir(dir)] {
+        let Ok(entries) = fs::read_dir(&d) else { continue };
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let pid = name
+                .strip_prefix('.')
+                .and_then(|n| n.rsplit_once(".tmp-"))
+                .and_then(|(_, rest)| rest.split_once('-'))
+                .and_then(|(pid, nanos)| nanos.parse::<u32>().ok().and(pid.parse::<u32>().ok()));
+            let Some(pid) = pid else { continue };
+            let stale = crate::output::folder::process_is_gone(pid) && e.file_type().is_ok_and(|t| t.is_file());
+            if stale && fs::remove_file(e.path()).is_ok() {
+                notes.push(format!("removed {} left by a stopped govsim (process {pid})", e.path().display()));
+            }
+        }
+    }
+    notes
+}
+
 /// A number as written in result files: Rust's shortest round-trip form; empty if undefined.
 pub fn number(v: f64) -> String {
     if v.is_finite() {

@@ -16,7 +16,13 @@ use std::time::Instant;
 pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), SweepError> {
     let text = serde_json::to_string_pretty(r).map_err(|e| SweepError::Runtime(e.to_string()))? + "\n";
     let path = dir.join("sweep.json");
-    match std::fs::read_to_string(&path) {
+    let existing = match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
+        _ => crate::scenario::input::read_limited(&path, crate::scenario::input::MAX_JSON_BYTES, "sweep.json")
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(std::io::Error::other),
+    };
+    match existing {
         Ok(old) if old == text => Ok(()),
         Ok(old) => {
             let differing = match (

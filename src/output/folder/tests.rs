@@ -120,7 +120,7 @@ fn arb_stop() -> impl Strategy<Value = Stop> {
 fn make_ours(dir: &Path) {
     let parent = dir.parent().unwrap();
     let name = dir.file_name().unwrap().to_str().unwrap();
-    let d = Destination::within(parent, name, "test").unwrap();
+    let d = Destination::within(parent, name, "test", Mode::Replace, Suggest::Sibling).unwrap();
     d.write(&AtomicBool::new(false), fill_old).unwrap();
 }
 
@@ -190,9 +190,8 @@ fn check(start: Start, stop: Stop, fallback: bool, stale: bool) {
         // a dead process's unfinished folder (govsim's), and a look-alike the user made
         let ours = root.join(".out.partial-99999999");
         fs::create_dir(&ours).unwrap();
-        write_marker(&ours, "test", Some(&BTreeMap::new())).unwrap();
+        write_marker(&ours, "test", Contents::Partial).unwrap();
         fs::write(ours.join("a.csv"), "half").unwrap();
-        write_marker(&ours, "test", Some(&list_files(&ours).unwrap())).unwrap();
         let theirs = root.join(".out.partial-99999998");
         fs::create_dir(&theirs).unwrap();
         fs::write(theirs.join("x"), "not govsim's").unwrap();
@@ -352,12 +351,20 @@ fn a_kill_between_the_fallback_renames_is_repaired_by_the_next_run() {
 fn names_that_cannot_be_a_folder_are_refused_before_any_work() {
     let tmp = tempfile::tempdir().unwrap();
     for bad in ["..", ".", "a/b", ""] {
-        assert!(matches!(Destination::within(tmp.path(), bad, "run"), Err(Refusal::Input(_))), "{bad:?}");
+        assert!(
+            matches!(
+                Destination::within(tmp.path(), bad, "run", Mode::Replace, Suggest::Sibling),
+                Err(Refusal::Input(_))
+            ),
+            "{bad:?}"
+        );
     }
     let long = "x".repeat(MAX_NAME_BYTES + 1);
-    let r = Destination::within(tmp.path(), &long, "run");
+    let r = Destination::within(tmp.path(), &long, "run", Mode::Replace, Suggest::Sibling);
     assert!(matches!(&r, Err(Refusal::Input(m)) if m.contains("235")), "{r:?}");
-    assert!(Destination::within(tmp.path(), &"x".repeat(MAX_NAME_BYTES), "run").is_ok());
+    assert!(
+        Destination::within(tmp.path(), &"x".repeat(MAX_NAME_BYTES), "run", Mode::Replace, Suggest::Sibling).is_ok()
+    );
     // (`x/.` is the folder x itself, as everywhere in paths)
     for bad in [tmp.path().join("x/.."), PathBuf::from("/"), PathBuf::from(".."), PathBuf::from(".")] {
         assert!(matches!(Destination::new(&bad, "compare", Mode::Replace), Err(Refusal::Input(_))), "{bad:?}");
