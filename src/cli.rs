@@ -8,6 +8,7 @@ use crate::experiment::run_many_with;
 use crate::output::folder::{Destination, Mode, Refusal, Suggest, WriteError};
 use crate::output::{self, compare::Comparison};
 use crate::scenario::{self, Scenario};
+use crate::{Error, ErrorKind};
 use clap::{Parser, Subcommand, ValueEnum};
 use progress::Progress;
 use std::path::{Path, PathBuf};
@@ -164,14 +165,6 @@ struct SweepArgs {
     max_runs: u64,
 }
 
-/// Bad input (exit code 2), a failure while running (exit code 1), or a stop by Ctrl-C or
-/// SIGTERM (exit code 130, the shell's convention for SIGINT).
-pub enum Failure {
-    Input(String),
-    Runtime(String),
-    Interrupted(String),
-}
-
 /// Set by the first Ctrl-C / SIGTERM; simulations check it every step and stop.
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -197,22 +190,15 @@ pub fn main() -> ExitCode {
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Runtime(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Interrupted(m)) => {
-            eprintln!("interrupted: {m}");
-            ExitCode::from(130)
+        Err(e) => {
+            let prefix = if e.kind() == ErrorKind::Interrupted { "interrupted" } else { "error" };
+            eprintln!("{prefix}: {e}");
+            ExitCode::from(e.kind().exit_code())
         }
     }
 }
 
-fn dispatch(cli: Cli) -> Result<(), Failure> {
+fn dispatch(cli: Cli) -> Result<(), Error> {
     install_signal_handler();
     match cli.command {
         Command::Compare { paths, out, options } => compare(&paths, &out, &options),
@@ -225,7 +211,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                 (_, true) => scenario::district::district_schema(),
                 _ => scenario::schema(),
             };
-            let text = serde_json::to_string_pretty(&schema).map_err(|e| Failure::Runtime(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::runtime(e.to_string()))?;
             say(&text)
         }
         Command::Sweep(args) => sweep(&args),
@@ -235,12 +221,12 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Everything a run needs, checked before any simulation starts.
-fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, rayon::ThreadPool), Failure> {
+fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, rayon::ThreadPool), Error> {
     let scenarios = load_all(files)?;
     // two files with the same scenario name would write into the same folder
     for (i, s) in scenarios.iter().enumerate() {
         if let Some(j) = scenarios[..i].iter().position(|o| o.name == s.name) {
-            return Err(Failure::Input(format!(
+            return Err(Error::input(format!(
                 "{} and {} both have the scenario name \"{}\"; their results would overwrite each other (set a distinct \"name\")",
                 files[j].display(),
                 files[i].display(),
@@ -252,7 +238,7 @@ fn prepare(files: &[PathBuf], options: &RunOptions) -> Result<(Vec<Scenario>, ra
     let threads = pool.current_num_threads();
     let need = crate::limits::run_bytes(&scenarios, options.reps, threads);
     let what = format!("{} replication(s) of {} scenario(s) on {threads} thread(s)", options.reps, scenarios.len());
-    crate::limits::check_memory(&what, need, threads).map_err(Failure::Input)?;
+    crate::limits::check_memory(&what, need, threads).map_err(Error::input)?;
     load_font(options.sim.font.as_deref())?;
     Ok((scenarios, pool))
 }
@@ -268,33 +254,33 @@ fn threads_arg(text: &str) -> Result<usize, String> {
 
 /// Use a custom chart font (`--font`), checked before any run; a regular file within
 /// [`scenario::input::MAX_FONT_BYTES`].
-fn load_font(font: Option<&Path>) -> Result<(), Failure> {
+fn load_font(font: Option<&Path>) -> Result<(), Error> {
     let Some(font) = font else { return Ok(()) };
     let bytes = scenario::input::read_limited(font, scenario::input::MAX_FONT_BYTES, "fonts")
-        .map_err(|e| Failure::Input(format!("--font {}: cannot read: {e}", font.display())))?;
-    output::charts::init_fonts(Some(bytes)).map_err(|e| Failure::Input(format!("--font {}: {e}", font.display())))
+        .map_err(|e| Error::input(format!("--font {}: cannot read: {e}", font.display())))?;
+    output::charts::init_fonts(Some(bytes)).map_err(|e| Error::input(format!("--font {}: {e}", font.display())))
 }
 
 /// The worker pool (`--threads`; 0 or absent: all cores).
-fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))
+        .map_err(|e| Error::runtime(format!("cannot start worker threads: {e}")))
 }
 
 fn simulate(
     scenarios: &[Scenario],
     pool: &rayon::ThreadPool,
     options: &RunOptions,
-) -> Result<Vec<Vec<crate::experiment::Replication>>, Failure> {
+) -> Result<Vec<Vec<crate::experiment::Replication>>, Error> {
     let total = scenarios.len() as u64 * options.reps as u64;
     let progress = Progress::new(total, options.sim.progress);
     let start = std::time::Instant::now();
     let results = pool.install(|| run_many_with(scenarios, options.sim.seed, options.reps, &|| progress.tick(), &STOP));
     progress.finish();
     let Some(results) = results else {
-        return Err(Failure::Interrupted("no results were written".into()));
+        return Err(Error::interrupted("no results were written"));
     };
     let agent_steps: f64 = scenarios
         .iter()
@@ -316,11 +302,8 @@ fn simulate(
 }
 
 /// Check an output folder before any work starts (govsim replaces only folders it wrote).
-fn destination(found: Result<Destination, Refusal>) -> Result<Destination, Failure> {
-    let dest = found.map_err(|r| match r {
-        Refusal::Input(m) => Failure::Input(m),
-        Refusal::Io(m) => Failure::Runtime(m),
-    })?;
+fn destination(found: Result<Destination, Refusal>) -> Result<Destination, Error> {
+    let dest = found?;
     for note in &dest.notes {
         eprintln!("note: {note}");
     }
@@ -328,23 +311,23 @@ fn destination(found: Result<Destination, Refusal>) -> Result<Destination, Failu
 }
 
 /// Write results into a checked destination: `what` names them in messages.
-fn put(dest: &Destination, what: &str, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<PathBuf, Failure> {
+fn put(dest: &Destination, what: &str, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<PathBuf, Error> {
     match dest.write(&STOP, fill) {
         // a Ctrl-C that came after the swap still ends the command with 130, saying what was kept
         Ok(dir) if STOP.load(Ordering::SeqCst) => {
-            Err(Failure::Interrupted(format!("{what} had already been written completely to {}", dir.display())))
+            Err(Error::interrupted(format!("{what} had already been written completely to {}", dir.display())))
         }
         Ok(dir) => Ok(dir),
-        Err(WriteError::Interrupted) => Err(Failure::Interrupted(format!(
+        Err(WriteError::Interrupted) => Err(Error::interrupted(format!(
             "stopped before {what} were put in place; {} is as it was",
             dest.shown().display()
         ))),
-        Err(WriteError::Refused(m)) => Err(Failure::Runtime(format!("{what} were not written: {m}"))),
-        Err(e) => Err(Failure::Runtime(format!("cannot write {what} into {}: {e}", dest.shown().display()))),
+        Err(WriteError::Refused(m)) => Err(Error::runtime(format!("{what} were not written: {m}"))),
+        Err(e) => Err(Error::runtime(format!("cannot write {what} into {}: {e}", dest.shown().display()))),
     }
 }
 
-fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failure> {
+fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Error> {
     let (scenarios, pool) = prepare(files, options)?;
     let dests = scenarios
         .iter()
@@ -363,10 +346,10 @@ fn run(files: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failur
     Ok(())
 }
 
-fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Failure> {
+fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Error> {
     let files = expand(paths)?;
     if files.len() < 2 {
-        return Err(Failure::Input(format!(
+        return Err(Error::input(format!(
             "compare needs at least two scenarios; found {} in {}",
             files.len(),
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
@@ -386,9 +369,9 @@ fn compare(paths: &[PathBuf], out: &Path, options: &RunOptions) -> Result<(), Fa
     ))
 }
 
-fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Failure> {
+fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Error> {
     let SimOptions { seed, threads, ref font, progress: mode } = *sim;
-    let plan = scenario::district::load_district(file).map_err(|e| Failure::Input(e.to_string()))?;
+    let plan = scenario::district::load_district(file)?;
     let pool = thread_pool(threads)?;
     let what = format!(
         "district \"{}\" ({} residents in {} communities)",
@@ -397,7 +380,7 @@ fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Fai
         plan.communities.len()
     );
     crate::limits::check_memory(&what, crate::limits::district_bytes(&plan), pool.current_num_threads())
-        .map_err(Failure::Input)?;
+        .map_err(Error::input)?;
     load_font(font.as_deref())?;
     let dest = destination(match out {
         Some(out) => Destination::new(out, "district", Mode::Replace),
@@ -422,7 +405,7 @@ fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Fai
     let start = std::time::Instant::now();
     let run = pool.install(|| crate::experiment::district::run_district(&plan, seed, &STOP, &|_| progress.tick()));
     progress.finish();
-    let Some(run) = run else { return Err(Failure::Interrupted("no results were written".into())) };
+    let Some(run) = run else { return Err(Error::interrupted("no results were written")) };
     let seconds = start.elapsed().as_secs_f64();
     let info = output::district::DistrictInfo {
         seed,
@@ -446,27 +429,16 @@ fn district(file: &Path, out: Option<&Path>, sim: &SimOptions) -> Result<(), Fai
     ))
 }
 
-impl From<crate::sweep::SweepError> for Failure {
-    fn from(e: crate::sweep::SweepError) -> Failure {
-        use crate::sweep::SweepError;
-        match e {
-            SweepError::Input(m) => Failure::Input(m),
-            SweepError::Runtime(m) => Failure::Runtime(m),
-            SweepError::Interrupted(m) => Failure::Interrupted(m),
-        }
-    }
-}
-
-fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+fn sweep(args: &SweepArgs) -> Result<(), Error> {
     use crate::sweep::{self, shard};
     // the shard first: a malformed environment is bad input, found before any work
     let shard = if args.shard_from_env {
         let get = |k: &str| std::env::var(k).ok();
-        Some(shard::from_env(&get, args.shard_count).map_err(Failure::Input)?)
+        Some(shard::from_env(&get, args.shard_count).map_err(Error::input)?)
     } else if let Some(index) = args.shard_index {
-        Some(shard::explicit(index, args.shard_count.unwrap_or(0)).map_err(Failure::Input)?)
+        Some(shard::explicit(index, args.shard_count.unwrap_or(0)).map_err(Error::input)?)
     } else if args.shard_count.is_some() {
-        return Err(Failure::Input("--shard-count needs --shard-index or --shard-from-env".into()));
+        return Err(Error::input("--shard-count needs --shard-index or --shard-from-env"));
     } else {
         None
     };
@@ -479,7 +451,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             Ok(v) => Some(
                 v.trim().parse::<usize>().ok().filter(|t| (1..=crate::limits::MAX_THREADS).contains(t)).ok_or_else(
                     || {
-                        Failure::Input(format!(
+                        Error::input(format!(
                             "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
                         ))
                     },
@@ -487,7 +459,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             ),
             Err(std::env::VarError::NotPresent) => None,
             Err(std::env::VarError::NotUnicode(v)) => {
-                return Err(Failure::Input(format!(
+                return Err(Error::input(format!(
                     "SLURM_CPUS_PER_TASK={v:?} is not a whole number from 1 to 1024 (or pass --threads N)"
                 )))
             }
@@ -531,7 +503,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     crate::limits::check_memory(&format!("sweep {}", r.name), crate::limits::sweep_bytes(&bases, workers), workers)
-        .map_err(Failure::Input)?;
+        .map_err(Error::input)?;
     let mode = Mode::InPlace { since: Some("sweep.json") };
     let dest = destination(match &args.out {
         Some(out) => Destination::new(out, "sweep", mode),
@@ -539,7 +511,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     })?;
     // sweep.json first: a folder holding another sweep.json is refused before govsim marks it
     sweep::run::write_or_check_sweep_json(&out, r)?;
-    dest.write(&STOP, |_| Ok(())).map_err(|e| Failure::Runtime(format!("cannot write into {}: {e}", out.display())))?;
+    dest.write(&STOP, |_| Ok(())).map_err(|e| Error::runtime(format!("cannot write into {}: {e}", out.display())))?;
     for note in sweep::blocks::remove_stale_temporaries(&out) {
         eprintln!("note: {note}");
     }
@@ -550,7 +522,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| Error::runtime(format!("cannot start worker threads: {e}")))?;
     let label = match &shard {
         Some(s) => format!("shard {} of {} ({})", s.index, s.count, s.source),
         None => "all blocks".to_string(),
@@ -584,7 +556,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn merge(dir: &Path) -> Result<(), Failure> {
+fn merge(dir: &Path) -> Result<(), Error> {
     let m = crate::sweep::merge::merge(dir)?;
     for w in &m.warnings {
         eprintln!("warning: {w}");
@@ -598,12 +570,12 @@ fn merge(dir: &Path) -> Result<(), Failure> {
     ))
 }
 
-fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Failure> {
+fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Error> {
     use crate::sweep::analyze as an;
     load_font(font)?;
     if !dir.is_dir() {
         let why = if dir.exists() { "it is a file" } else { "no such folder" };
-        return Err(Failure::Input(format!("{} is not a sweep output folder ({why})", dir.display())));
+        return Err(Error::input(format!("{} is not a sweep output folder ({why})", dir.display())));
     }
     let dest = destination(Destination::within(dir, "analysis", "analyze", Mode::Replace, Suggest::MoveAway))?;
     let out = dest.shown().to_path_buf();
@@ -628,15 +600,15 @@ fn analyze(dir: &Path, top: usize, font: Option<&Path>) -> Result<(), Failure> {
     }
     match written {
         Err(WriteError::Interrupted) => {
-            return Err(Failure::Interrupted(format!(
+            return Err(Error::interrupted(format!(
                 "stopped before the analysis was put in place; {} is as it was",
                 out.display()
             )))
         }
-        Err(e) => return Err(Failure::Runtime(format!("cannot write the analysis into {}: {e}", out.display()))),
+        Err(e) => return Err(Error::runtime(format!("cannot write the analysis into {}: {e}", out.display()))),
         Ok(_) => {}
     }
-    let Some(a) = result else { return Err(Failure::Runtime("no analysis was produced".into())) };
+    let Some(a) = result else { return Err(Error::runtime("no analysis was produced")) };
     let mut text = String::new();
     for (scenario, output, ranked) in an::ranking(&a) {
         let best: Vec<String> = ranked
@@ -668,19 +640,19 @@ fn peak_memory() -> Option<u64> {
 }
 
 /// Scenario files from files and folders (a folder contributes its `*.json` files, sorted).
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let entries = std::fs::read_dir(p)
-                .map_err(|e| Failure::Input(format!("{}: cannot read folder: {e}", p.display())))?;
+            let entries =
+                std::fs::read_dir(p).map_err(|e| Error::input(format!("{}: cannot read folder: {e}", p.display())))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "json"))
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(Failure::Input(format!("{}: no scenario files (*.json) in this folder", p.display())));
+                return Err(Error::input(format!("{}: no scenario files (*.json) in this folder", p.display())));
             }
             files.extend(found);
         } else {
@@ -693,7 +665,7 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
 /// `govsim validate`: every file checked as the command that uses it would check it (a
 /// district with its scenarios, a sweep as `sweep --dry-run`); `FILE: ok` for each good file,
 /// every problem of every bad one together as bad input.
-fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+fn validate(files: &[PathBuf]) -> Result<(), Error> {
     use scenario::input::{self, FileKind};
     let mut errors = Vec::new();
     for f in files {
@@ -716,12 +688,12 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(Failure::Input(errors.join("\nerror: ")))
+        Err(Error::input(errors.join("\nerror: ")))
     }
 }
 
 /// Load every file; if any fails, report all failures together as bad input.
-fn load_all(files: &[PathBuf]) -> Result<Vec<Scenario>, Failure> {
+fn load_all(files: &[PathBuf]) -> Result<Vec<Scenario>, Error> {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     for f in files {
@@ -733,16 +705,16 @@ fn load_all(files: &[PathBuf]) -> Result<Vec<Scenario>, Failure> {
     if errors.is_empty() {
         Ok(ok)
     } else {
-        Err(Failure::Input(errors.join("\n")))
+        Err(Error::input(errors.join("\n")))
     }
 }
 
 /// Print a line on stdout; a closed pipe (`govsim schema | head`) is not an error.
-fn say(text: &str) -> Result<(), Failure> {
+fn say(text: &str) -> Result<(), Error> {
     use std::io::Write;
     match writeln!(std::io::stdout().lock(), "{text}") {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::Runtime(format!("cannot write to stdout: {e}")))
+            Err(Error::runtime(format!("cannot write to stdout: {e}")))
         }
         _ => Ok(()),
     }

@@ -4,6 +4,7 @@
 //! monthly `step` → `measures` → `experiment` summaries → `output` files.
 
 pub mod cli;
+mod error;
 pub mod experiment;
 pub mod limits;
 pub mod measures;
@@ -12,3 +13,5 @@ pub mod output;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sweep;
+
+pub use error::{Error, ErrorKind};

@@ -19,9 +19,9 @@ use super::blocks::{number, Seal};
 use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
-use super::SweepError;
 use crate::output::sensitivity_charts::{self as charts, Heatmap, MorrisPanel};
 use crate::sensitivity::{morris_indices, sobol_indices};
+use crate::Error;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -56,9 +56,9 @@ pub struct Analysis {
 /// length and checksum of sweep.json, runs.csv and points.csv as they are now. Anything else —
 /// never merged, a failed or interrupted merge, files changed since — is bad input, with what to
 /// run.
-fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, SweepError> {
+fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, Error> {
     let again = format!("run `govsim merge {}` (again)", dir.display());
-    let refuse = |what: String| SweepError::Input(format!("{}: {what}; {again}", dir.display()));
+    let refuse = |what: String| Error::input(format!("{}: {what}; {again}", dir.display()));
     let manifest_path = dir.join("manifest.json");
     let manifest: Value = match std::fs::read(&manifest_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -76,7 +76,7 @@ fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, SweepError> {
             "manifest.json records no checksums of the merged files (merged by an earlier govsim), so they cannot be trusted".into(),
         ));
     };
-    let seal = |name: &str| -> Result<Seal, SweepError> {
+    let seal = |name: &str| -> Result<Seal, Error> {
         let v = checksums.get(name).ok_or_else(|| refuse(format!("manifest.json has no checksum of {name}")))?;
         Seal::from_json(v).map_err(|e| refuse(format!("manifest.json: the checksum of {name} is malformed: {e}")))
     };
@@ -105,13 +105,13 @@ fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, SweepError> {
 }
 
 /// Replication means per scenario (in sweep order) and point: `means[s][p][o]`.
-fn read_points(dir: &Path, r: &Resolved, text: &str) -> Result<Vec<Vec<Vec<f64>>>, SweepError> {
+fn read_points(dir: &Path, r: &Resolved, text: &str) -> Result<Vec<Vec<Vec<f64>>>, Error> {
     let path = dir.join("points.csv");
     let k = r.factors.len();
     let n_out = r.outputs.len();
     let mut means = vec![vec![vec![f64::NAN; n_out]; r.points.len()]; r.scenarios.len()];
     let mut seen = vec![vec![false; r.points.len()]; r.scenarios.len()];
-    let bad = |line: usize, why: String| SweepError::Input(format!("{}: line {}: {why}", path.display(), line + 1));
+    let bad = |line: usize, why: String| Error::input(format!("{}: line {}: {why}", path.display(), line + 1));
     for (i, line) in text.lines().enumerate().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
         if cells.len() != 2 + k + n_out {
@@ -137,7 +137,7 @@ fn read_points(dir: &Path, r: &Resolved, text: &str) -> Result<Vec<Vec<Vec<f64>>
         seen[s][p] = true;
     }
     if let Some(s) = seen.iter().position(|v| v.iter().any(|x| !x)) {
-        return Err(SweepError::Input(format!(
+        return Err(Error::input(format!(
             "{}: points of scenario {} are missing; run `govsim merge {}` again",
             path.display(),
             r.scenarios[s].name,
@@ -174,7 +174,7 @@ fn slug(s: &str) -> String {
 }
 
 /// Analyse a merged sweep in `dir`, writing the charts into `charts_dir`.
-pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
+pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, Error> {
     let (r, sweep_json) = read_resolved_bytes(dir)?;
     let text = read_merged(dir, &sweep_json)?;
     let means = read_points(dir, &r, &text)?;
@@ -184,14 +184,13 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
     let mut skipped = Vec::new();
     let mut notes = Vec::new();
     let mut chart_files = Vec::new();
-    let runtime =
-        |e: std::io::Error| SweepError::Runtime(format!("cannot draw a chart into {}: {e}", charts_dir.display()));
+    let runtime = |e: std::io::Error| Error::runtime(format!("cannot draw a chart into {}: {e}", charts_dir.display()));
     std::fs::create_dir_all(charts_dir).map_err(runtime)?;
     // Morris needs the unit-cube design: regenerate it exactly as the sweep did (same seed)
     let morris_unit = match &r.sweep.design {
         Design::Morris { trajectories, levels } => Some(
             crate::sensitivity::design::try_morris(*trajectories as usize, k, *levels as usize, r.seed)
-                .map_err(|e| SweepError::Input(format!("sweep.json: morris design: {e}")))?,
+                .map_err(|e| Error::input(format!("sweep.json: morris design: {e}")))?,
         ),
         _ => None,
     };
@@ -275,7 +274,7 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
                             .iter()
                             .map(super::design::Range::of)
                             .collect::<Result<Vec<_>, _>>()
-                            .map_err(|e| SweepError::Input(format!("sweep.json: {e}")))?;
+                            .map_err(|e| Error::input(format!("sweep.json: {e}")))?;
                         // the grid's levels as run (integer factors were rounded), in design order
                         let nx = super::design::grid_levels(&ranges[0], *levels_per_factor).len();
                         let ny = super::design::grid_levels(&ranges[1], *levels_per_factor).len();

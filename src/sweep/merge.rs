@@ -9,7 +9,7 @@
 
 use super::blocks::{block_file, block_number, blocks_dir, check_block, number, write_atomic, BlockState, Seal};
 use super::plan::Resolved;
-use super::SweepError;
+use crate::Error;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -18,22 +18,22 @@ use std::path::Path;
 pub const MERGED: [&str; 3] = ["runs.csv", "points.csv", "manifest.json"];
 
 /// Read `DIR/sweep.json` and check it is consistent.
-pub fn read_resolved(dir: &Path) -> Result<Resolved, SweepError> {
+pub fn read_resolved(dir: &Path) -> Result<Resolved, Error> {
     read_resolved_bytes(dir).map(|(r, _)| r)
 }
 
 /// [`read_resolved`], with the file's bytes (for its checksum). A sweep.json whose counts do not
 /// agree with its own sweep file (edited or damaged) is refused as bad input, so that nothing
 /// after it sizes work or memory from numbers the sweep never had.
-pub fn read_resolved_bytes(dir: &Path) -> Result<(Resolved, Vec<u8>), SweepError> {
+pub fn read_resolved_bytes(dir: &Path) -> Result<(Resolved, Vec<u8>), Error> {
     let path = dir.join("sweep.json");
     let bytes = std::fs::read(&path).map_err(|e| {
-        SweepError::Input(format!("{}: cannot read ({e}); is {} a sweep output folder?", path.display(), dir.display()))
+        Error::input(format!("{}: cannot read ({e}); is {} a sweep output folder?", path.display(), dir.display()))
     })?;
     let r: Resolved = serde_json::from_slice(&bytes)
-        .map_err(|e| SweepError::Input(format!("{}: not a sweep.json of this govsim: {e}", path.display())))?;
+        .map_err(|e| Error::input(format!("{}: not a sweep.json of this govsim: {e}", path.display())))?;
     consistent(&r).map_err(|e| {
-        SweepError::Input(format!(
+        Error::input(format!(
             "{}: {e}; the file was changed or damaged after `govsim sweep` wrote it (run the sweep again into a new folder)",
             path.display()
         ))
@@ -110,7 +110,7 @@ fn remove_merged(dir: &Path) -> (Vec<&'static str>, Vec<String>) {
     (removed, failed)
 }
 
-pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
+pub fn merge(dir: &Path) -> Result<Merged, Error> {
     let (r, sweep_bytes) = read_resolved_bytes(dir)?;
     // damaged: block files on disk that cannot be used (bad input: exit 2); missing: not run yet
     let mut damaged: Vec<String> = Vec::new();
@@ -198,9 +198,9 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
                 "\nCould not remove the previous merge's files, which are stale: {}",
                 failed.join("; ")
             ));
-            return Err(SweepError::Runtime(m));
+            return Err(Error::runtime(m));
         }
-        return Err(if damaged.is_empty() { SweepError::Runtime(m) } else { SweepError::Input(m) });
+        return Err(if damaged.is_empty() { Error::runtime(m) } else { Error::input(m) });
     }
     // check_block gives each block's runs in order, and blocks are read in order: run order
     debug_assert!(rows.windows(2).all(|w| w[0].0 + 1 == w[1].0));
@@ -274,19 +274,19 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
     });
     let write = |name: &str, bytes: &[u8]| {
         write_atomic(&dir.join(name), bytes)
-            .map_err(|e| SweepError::Runtime(format!("cannot write {}: {e}", dir.join(name).display())))
+            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", dir.join(name).display())))
     };
     // no manifest while runs.csv and points.csv are being replaced: a merge cut short here
     // leaves no files that look like a finished merge
     match std::fs::remove_file(dir.join("manifest.json")) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(SweepError::Runtime(format!("cannot replace {}: {e}", dir.join("manifest.json").display())))
+            return Err(Error::runtime(format!("cannot replace {}: {e}", dir.join("manifest.json").display())))
         }
         _ => {}
     }
     write("runs.csv", runs_csv.as_bytes())?;
     write("points.csv", points_csv.as_bytes())?;
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| SweepError::Runtime(e.to_string()))? + "\n";
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::runtime(e.to_string()))? + "\n";
     write("manifest.json", text.as_bytes())?;
     Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks, warnings })
 }

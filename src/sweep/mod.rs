@@ -28,25 +28,6 @@ pub mod spec;
 pub use plan::{prepare, Plan, Resolved};
 pub use spec::SweepFile;
 
-/// Why a sweep command failed: bad input (nothing was run or written), a failure while running
-/// or an incomplete merge, or a stop by Ctrl-C/SIGTERM.
-#[derive(Debug)]
-pub enum SweepError {
-    Input(String),
-    Runtime(String),
-    Interrupted(String),
-}
-
-impl std::fmt::Display for SweepError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SweepError::Input(m) | SweepError::Runtime(m) | SweepError::Interrupted(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for SweepError {}
-
 /// The JSON Schema of sweep files.
 pub fn schema() -> serde_json::Value {
     spec::schema()

@@ -6,10 +6,10 @@ use super::design::{self, Range};
 use super::limits;
 use super::path::{self, Kind};
 use super::spec::{Statistic, SweepFile};
-use super::SweepError;
 use crate::experiment::Replication;
 use crate::measures::{index_of, METRICS};
 use crate::scenario::{self, Scenario};
+use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -130,13 +130,13 @@ impl Resolved {
     }
 }
 
-fn fail(file: &Path, problems: Vec<String>) -> SweepError {
+fn fail(file: &Path, problems: Vec<String>) -> Error {
     let mut m = format!("{}: {} problem(s), nothing was run:", file.display(), problems.len());
     for p in problems {
         m.push_str("\n  - ");
         m.push_str(&p.replace('\n', "\n    "));
     }
-    SweepError::Input(m)
+    Error::input(m)
 }
 
 /// Characters allowed in column headers (no commas, quotes or line breaks in CSV).
@@ -147,9 +147,9 @@ fn plain(s: &str) -> bool {
 /// Read and parse the sweep file strictly (see [`scenario::input`]): a regular file within the
 /// size limit, one JSON object without duplicate keys, and every unknown key, wrong type,
 /// missing key, out-of-range value and a bad `name` reported at once with its path.
-pub fn read_sweep_file(file: &Path) -> Result<SweepFile, SweepError> {
+pub fn read_sweep_file(file: &Path) -> Result<SweepFile, Error> {
     use scenario::input;
-    let input_error = |e: scenario::ScenarioError| SweepError::Input(e.to_string());
+    let input_error = |e: scenario::ScenarioError| Error::input(e.to_string());
     let text = input::read_json_text(file).map_err(input_error)?;
     let object = input::parse_object(&text, file).map_err(input_error)?;
     input::expect_kind(&object, file, input::FileKind::Sweep).map_err(input_error)?;
@@ -162,14 +162,14 @@ pub fn read_sweep_file(file: &Path) -> Result<SweepFile, SweepError> {
         return Err(fail(file, found.into_issues().iter().map(|i| format!("{}: {}", i.path, i.message)).collect()));
     }
     serde_path_to_error::deserialize(value)
-        .map_err(|e| SweepError::Input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
+        .map_err(|e| Error::input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
 }
 
 /// Load, check and expand a sweep file. Every problem is reported at once as bad input. The
 /// file's numbers are held to the schema's bounds and the runs to `max_runs` (and the design's
 /// memory to [`limits::MAX_DESIGN_BYTES`]) before any scenario is loaded or any design point
 /// is built (see [`limits`]).
-pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, SweepError> {
+pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
     let spec = read_sweep_file(file)?;
     check_limits(file, &spec, max_runs)?;
     let dir = file.parent().unwrap_or(Path::new("."));
@@ -412,7 +412,7 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, SweepError> {
 
 /// The schema's bounds and the size limits of [`limits`], checked on the sweep file alone:
 /// nothing is loaded or built before they hold.
-fn check_limits(file: &Path, spec: &SweepFile, max_runs: u64) -> Result<(), SweepError> {
+fn check_limits(file: &Path, spec: &SweepFile, max_runs: u64) -> Result<(), Error> {
     let mut problems = limits::check_bounds(spec);
     if problems.is_empty() {
         if let Err(p) = limits::check_size(spec, max_runs) {

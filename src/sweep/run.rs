@@ -3,8 +3,8 @@
 
 use super::blocks::{self, block_file, check_block, sidecar_file, write_atomic, BlockState};
 use super::plan::{outputs_of, Plan, Resolved};
-use super::SweepError;
 use crate::experiment::run_replication_until;
+use crate::Error;
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -13,8 +13,8 @@ use std::time::Instant;
 
 /// Write `DIR/sweep.json`, or check that the one there is this sweep. Refuses (bad input) to mix
 /// results of a different sweep — or of the same sweep file with changed scenarios or version.
-pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), SweepError> {
-    let text = serde_json::to_string_pretty(r).map_err(|e| SweepError::Runtime(e.to_string()))? + "\n";
+pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(r).map_err(|e| Error::runtime(e.to_string()))? + "\n";
     let path = dir.join("sweep.json");
     let existing = match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
@@ -36,15 +36,15 @@ pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), SweepEr
                 }
                 _ => "it is not a readable sweep.json".into(),
             };
-            Err(SweepError::Input(format!(
+            Err(Error::input(format!(
                 "{} holds results of a different sweep (sweep.json differs in: {}); refusing to mix them — use another --out or remove that folder",
                 dir.display(),
                 if differing.is_empty() { "formatting" } else { &differing }
             )))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_atomic(&path, text.as_bytes())
-            .map_err(|e| SweepError::Runtime(format!("cannot write {}: {e}", path.display()))),
-        Err(e) => Err(SweepError::Runtime(format!("cannot read {}: {e}", path.display()))),
+            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display()))),
+        Err(e) => Err(Error::runtime(format!("cannot read {}: {e}", path.display()))),
     }
 }
 
@@ -90,10 +90,10 @@ pub fn run_blocks(
     label: &str,
     tick: &(dyn Fn() + Sync),
     stop: &AtomicBool,
-) -> Result<Report, SweepError> {
+) -> Result<Report, Error> {
     let r = &plan.resolved;
     std::fs::create_dir_all(blocks::blocks_dir(dir))
-        .map_err(|e| SweepError::Runtime(format!("cannot create {}: {e}", blocks::blocks_dir(dir).display())))?;
+        .map_err(|e| Error::runtime(format!("cannot create {}: {e}", blocks::blocks_dir(dir).display())))?;
     let state: Vec<Mutex<Block>> = todo
         .iter()
         .map(|&b| {
@@ -165,12 +165,12 @@ pub fn run_blocks(
         }
     });
     if let Some(e) = error.lock().ok().and_then(|mut e| e.take()) {
-        return Err(SweepError::Runtime(e));
+        return Err(Error::runtime(e));
     }
     let report =
         Report { blocks_written: written.load(Ordering::Relaxed), runs_done: runs_done.load(Ordering::Relaxed) };
     if stop.load(Ordering::Relaxed) {
-        return Err(SweepError::Interrupted(format!(
+        return Err(Error::interrupted(format!(
             "{} block(s) completed before the stop are kept in {}; rerun the same command to resume",
             report.blocks_written,
             blocks::blocks_dir(dir).display()
