@@ -3,10 +3,10 @@
 //! Data flows one way: scenario file → validated [`scenario::Scenario`] → `model::World` →
 //! monthly `step` → `measures` → `experiment` summaries → `output` files.
 
-pub mod cli;
 mod error;
 pub mod experiment;
 pub mod limits;
+pub mod load;
 pub mod measures;
 pub mod model;
 pub mod output;

@@ -6,11 +6,58 @@
 use crate::measures::N_METRICS;
 use crate::scenario::district::DistrictPlan;
 use crate::scenario::Scenario;
+use crate::Error;
 use std::path::{Path, PathBuf};
 
 /// Most worker threads a command accepts (`--threads`); 0 or absent means all cores. More than
 /// this is never useful on one machine and only costs memory and start-up time.
 pub const MAX_THREADS: usize = 1024;
+
+/// The worker pool of a command: `threads` workers (0 or `None`: all cores).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::runtime(format!("cannot start worker threads: {e}")))
+}
+
+/// A sweep's worker threads: `--threads N` (1 to [`MAX_THREADS`]; 0 means all cores, `None`);
+/// without `--threads`, the value of `SLURM_CPUS_PER_TASK` where it is set (1 to
+/// [`MAX_THREADS`], anything else is bad input), else all cores.
+pub fn sweep_threads(
+    arg: Option<usize>,
+    slurm_cpus_per_task: Option<&std::ffi::OsStr>,
+) -> Result<Option<usize>, Error> {
+    match (arg, slurm_cpus_per_task) {
+        (Some(0), _) | (None, None) => Ok(None),
+        (Some(t), _) => Ok(Some(t)),
+        (None, Some(v)) => {
+            let refuse = |shown: String| {
+                Error::input(format!(
+                    "SLURM_CPUS_PER_TASK={shown} is not a whole number from 1 to 1024 (or pass --threads N)"
+                ))
+            };
+            let Some(text) = v.to_str() else { return Err(refuse(format!("{v:?}"))) };
+            match text.trim().parse::<usize>() {
+                Ok(t) if (1..=MAX_THREADS).contains(&t) => Ok(Some(t)),
+                _ => Err(refuse(format!("{text:?}"))),
+            }
+        }
+    }
+}
+
+/// How many workers a pool of `threads` (as for [`thread_pool`]) has, before it is built.
+pub fn workers(threads: Option<usize>) -> usize {
+    match threads {
+        Some(t) if t > 0 => t,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+}
+
+/// Peak resident memory of this process (`VmHWM` in /proc/self/status; `None` where unavailable).
+pub fn peak_memory() -> Option<u64> {
+    kib_field(&std::fs::read_to_string("/proc/self/status").ok()?, "VmHWM:")
+}
 
 /// Bytes of one agent's state in the model's arrays and per-step buffers. Measured with
 /// `govsim run --threads 1`: peak memory of 2 M residents without ties exceeds that of 1 M by
@@ -105,18 +152,18 @@ pub fn memory_limit(threads: usize) -> Option<MemoryLimit> {
     limits.into_iter().min_by_key(|l| l.bytes)
 }
 
-/// Refuse, with the numbers, work that needs more memory than the limit allows.
-pub fn check_memory(what: &str, need: u64, threads: usize) -> Result<(), String> {
+/// Refuse (bad input), with the numbers, work that needs more memory than the limit allows.
+pub fn check_memory(what: &str, need: u64, threads: usize) -> Result<(), Error> {
     let Some(limit) = memory_limit(threads) else { return Ok(()) };
     if need <= limit.bytes {
         return Ok(());
     }
-    Err(format!(
+    Err(Error::input(format!(
         "{what} needs about {} but only {} is allowed by {}; use fewer residents, replications, years or threads (docs/robustness.md)",
         gib(need),
         gib(limit.bytes),
         limit.source
-    ))
+    )))
 }
 
 fn gib(b: u64) -> String {
@@ -213,6 +260,23 @@ mod tests {
         s.community.residents = residents;
         s.time.years = years;
         s
+    }
+
+    #[test]
+    fn sweep_threads_follow_the_flag_then_slurm() {
+        use std::ffi::OsStr;
+        assert_eq!(sweep_threads(Some(3), Some(OsStr::new("lots"))), Ok(Some(3)));
+        assert_eq!(sweep_threads(Some(0), Some(OsStr::new("2"))), Ok(None));
+        assert_eq!(sweep_threads(None, None), Ok(None));
+        assert_eq!(sweep_threads(None, Some(OsStr::new(" 2 "))), Ok(Some(2)));
+        for bad in ["0", "1025", "lots", ""] {
+            let e = sweep_threads(None, Some(OsStr::new(bad))).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Input);
+            assert_eq!(
+                e.message(),
+                format!("SLURM_CPUS_PER_TASK={bad:?} is not a whole number from 1 to 1024 (or pass --threads N)")
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Progress on stderr: an indicatif bar on a terminal; plain periodic lines otherwise (batch
 //! schedulers capture stderr to a file, where a bar would be noise). Ticks once per replication.
 
-use super::ProgressMode;
+use super::flags::ProgressMode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -80,6 +80,24 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The rule of distinct scenario names: results are labelled by scenario name (`run`'s folders,
+/// the rows of a comparison, a sweep or a district), so the scenarios of one command must not
+/// share one. For every scenario whose name an earlier one already has: (its index, the index
+/// of the first scenario with that name). Each caller says it in its own words.
+pub fn duplicate_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<(usize, usize)> {
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut duplicates = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        match first.get(name) {
+            Some(&j) => duplicates.push((i, j)),
+            None => {
+                first.insert(name, i);
+            }
+        }
+    }
+    duplicates
+}
+
 /// The check of a default name taken from a file's stem, as an issue of the field `name`.
 pub(crate) fn check_default_name(name: &str, file: &Path) -> Result<(), Issue> {
     check_name(name).map_err(|m| Issue {

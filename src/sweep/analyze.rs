@@ -348,6 +348,14 @@ pub fn sensitivity_json(a: &Analysis) -> Value {
             "skipped": listed(&a.skipped), "partial": listed(&a.notes) })
 }
 
+/// Write `sensitivity.csv` and `sensitivity.json` of `a` into `out` (the charts are already
+/// there: [`analyze`] draws them).
+pub fn write_files(out: &Path, a: &Analysis) -> std::io::Result<()> {
+    std::fs::write(out.join("sensitivity.csv"), sensitivity_csv(a))?;
+    let json = serde_json::to_string_pretty(&sensitivity_json(a)).map_err(std::io::Error::other)?;
+    std::fs::write(out.join("sensitivity.json"), json)
+}
+
 /// (scenario, output, factors with their main index, best first).
 pub type Ranked = (String, String, Vec<(String, f64)>);
 

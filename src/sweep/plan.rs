@@ -5,6 +5,7 @@
 use super::design::{self, Range};
 use super::limits;
 use super::path::{self, Kind};
+use super::shard::Shard;
 use super::spec::{Statistic, SweepFile};
 use crate::experiment::Replication;
 use crate::measures::{index_of, METRICS};
@@ -81,6 +82,16 @@ pub struct Plan {
     pub resolved: Resolved,
 }
 
+impl Plan {
+    /// The blocks of `shard`, or every block.
+    pub fn blocks_of(&self, shard: Option<&Shard>) -> Vec<u64> {
+        match shard {
+            Some(s) => super::shard::blocks_of(self.resolved.blocks, s.index, s.count),
+            None => (0..self.resolved.blocks).collect(),
+        }
+    }
+}
+
 /// Where run `i` belongs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunId {
@@ -114,6 +125,11 @@ impl Resolved {
         cols.extend(self.factors.iter().map(|f| f.header.clone()));
         cols.extend(self.outputs.iter().map(|o| o.header.clone()));
         cols.join(",")
+    }
+
+    /// The runs of these blocks.
+    pub fn runs_in(&self, blocks: &[u64]) -> u64 {
+        blocks.iter().map(|&b| self.block_runs(b).end - self.block_runs(b).start).sum()
     }
 
     /// The scenario of (scenario index, point): the base with the point's factor values set.

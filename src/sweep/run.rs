@@ -4,6 +4,7 @@
 use super::blocks::{self, block_file, check_block, sidecar_file, write_atomic, BlockState};
 use super::plan::{outputs_of, Plan, Resolved};
 use crate::experiment::run_replication_until;
+use crate::output::folder::Destination;
 use crate::Error;
 use rayon::prelude::*;
 use std::path::Path;
@@ -46,6 +47,33 @@ pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), Error> 
             .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display()))),
         Err(e) => Err(Error::runtime(format!("cannot read {}: {e}", path.display()))),
     }
+}
+
+/// What a sweep finds in its output folder when it starts.
+#[derive(Debug, Default)]
+pub struct Opened {
+    /// Blocks to run: missing, or damaged (each named in `warnings`).
+    pub todo: Vec<u64>,
+    /// Blocks already complete on disk.
+    pub skipped: Vec<u64>,
+    /// What was cleaned up (stale temporaries of killed processes).
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Start a sweep in its checked output folder `dest` (in [`Mode::InPlace`]): write `sweep.json`
+/// or check that the one there is this sweep (first: a folder holding another sweep is refused
+/// before govsim marks it), mark the folder as govsim's, remove stale temporaries of killed
+/// processes, and find which of `blocks` are still to run.
+///
+/// [`Mode::InPlace`]: crate::output::folder::Mode::InPlace
+pub fn open(r: &Resolved, dest: &Destination, blocks: &[u64], stop: &AtomicBool) -> Result<Opened, Error> {
+    let out = dest.shown();
+    write_or_check_sweep_json(out, r)?;
+    dest.write(stop, |_| Ok(())).map_err(|e| Error::runtime(format!("cannot write into {}: {e}", out.display())))?;
+    let notes = blocks::remove_stale_temporaries(out);
+    let (todo, skipped, warnings) = pending(r, out, blocks);
+    Ok(Opened { todo, skipped, notes, warnings })
 }
 
 /// Split `blocks` into those still to run and those already complete on disk. A block whose

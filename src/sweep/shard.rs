@@ -29,6 +29,23 @@ pub fn explicit(index: u64, count: u64) -> Result<Shard, String> {
     Ok(Shard { index, count, source: "--shard-index/--shard-count".into() })
 }
 
+/// The shard of `govsim sweep`: from the environment (`--shard-from-env`, see [`from_env`]),
+/// explicit (`--shard-index`, `--shard-count`, see [`explicit`]), or none: the whole sweep.
+/// `--shard-count` alone is refused.
+pub fn choose(
+    index: Option<u64>,
+    count: Option<u64>,
+    from_environment: bool,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<Shard>, String> {
+    match (from_environment, index, count) {
+        (true, _, _) => from_env(get, count).map(Some),
+        (false, Some(index), count) => explicit(index, count.unwrap_or(0)).map(Some),
+        (false, None, Some(_)) => Err("--shard-count needs --shard-index or --shard-from-env".into()),
+        (false, None, None) => Ok(None),
+    }
+}
+
 /// Detect the array task from the environment, in the order Slurm, Kubernetes Indexed Job, AWS
 /// Batch, PBS Pro, Torque, SGE. `get` looks a variable up (std::env::var in the binary, a map in
 /// tests); `count_arg` is `--shard-count` if given (required where the scheduler does not export
@@ -266,6 +283,16 @@ mod tests {
             .source
             .starts_with("Kubernetes"));
         err(&[], None, &["no array task variable", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "--shard-index"]);
+    }
+
+    #[test]
+    fn choose_takes_the_environment_the_flags_or_nothing() {
+        let none = |_: &str| None;
+        assert_eq!(choose(None, None, false, &none), Ok(None));
+        assert_eq!(choose(Some(1), Some(2), false, &none).unwrap().unwrap().index, 1);
+        assert!(choose(None, Some(2), false, &none).unwrap_err().contains("--shard-count needs"));
+        let k8s = |k: &str| (k == "JOB_COMPLETION_INDEX").then(|| "1".to_string());
+        assert_eq!(choose(None, Some(3), true, &k8s).unwrap().unwrap().index, 1);
     }
 
     #[test]

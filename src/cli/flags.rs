@@ -1,0 +1,336 @@
+//! The flags, in two levels (as ripgrep's low-level and high-level arguments): clap's
+//! declarations, where every flag is declared once and each command takes the ones it has; and
+//! [`Args`], what the commands use: the command with its own arguments, and one [`Options`]
+//! shared by all commands.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    Auto,
+    Bar,
+    Log,
+    Off,
+}
+
+/// The options every command may have; a command without one of these flags has its default.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// `--seed` (run, compare, district).
+    pub seed: u64,
+    /// `--reps` (run, compare).
+    pub reps: u32,
+    /// `--threads` (0 or `None`: all cores; a sweep without it reads SLURM_CPUS_PER_TASK).
+    pub threads: Option<usize>,
+    /// `--font` for chart text.
+    pub font: Option<PathBuf>,
+    pub progress: ProgressMode,
+}
+
+/// What `govsim schema` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schema {
+    Scenario,
+    Sweep,
+    District,
+}
+
+/// `govsim sweep`'s own arguments.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    pub file: PathBuf,
+    pub out: Option<PathBuf>,
+    pub shard_index: Option<u64>,
+    pub shard_count: Option<u64>,
+    pub shard_from_env: bool,
+    pub dry_run: bool,
+    pub max_runs: u64,
+}
+
+/// A command with its own arguments.
+#[derive(Clone, Debug)]
+pub enum Command {
+    Compare { paths: Vec<PathBuf>, out: PathBuf },
+    Run { files: Vec<PathBuf>, out: PathBuf },
+    District { file: PathBuf, out: Option<PathBuf> },
+    Validate { files: Vec<PathBuf> },
+    Schema(Schema),
+    Sweep(Sweep),
+    Merge { dir: PathBuf },
+    Analyze { dir: PathBuf, top: usize },
+}
+
+/// The parsed command line.
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub command: Command,
+    pub options: Options,
+}
+
+/// Parse the command line. `Err` is the exit code of `--help`, `--version` (0) or a flag
+/// error (2), already printed by clap.
+pub fn parse() -> Result<Args, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli.command.into()),
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            Err(ExitCode::from(code))
+        }
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "govsim",
+    version,
+    about = "Agent-based simulator of community governance under five-society linkage (五社联动)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Low,
+}
+
+#[derive(clap::Args, Debug)]
+struct ThreadsFlag {
+    /// Worker threads, at most 1024 (0 or absent: all cores). Results do not depend on it.
+    #[arg(long, value_parser = threads_arg)]
+    threads: Option<usize>,
+}
+
+#[derive(clap::Args, Debug)]
+struct FontFlag {
+    /// TrueType/OpenType font for chart text (e.g. a CJK font for Chinese names); default: embedded DejaVu Sans.
+    #[arg(long)]
+    font: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct ProgressFlag {
+    /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
+}
+
+/// Options of every command that simulates: seed, threads, chart font, progress.
+#[derive(clap::Args, Debug)]
+struct SimFlags {
+    /// Master seed: the same seed gives the same results. Replication r (run, compare) or community c (district) draws from streams derived from (seed, r) or (seed, c).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    threads: ThreadsFlag,
+    #[command(flatten)]
+    font: FontFlag,
+    #[command(flatten)]
+    progress: ProgressFlag,
+}
+
+/// Options of the commands that replicate scenarios (run, compare).
+#[derive(clap::Args, Debug)]
+struct RunFlags {
+    /// Replications per scenario; replication r of every scenario uses streams derived from (seed, r).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    reps: u32,
+    #[command(flatten)]
+    sim: SimFlags,
+}
+
+#[derive(Subcommand, Debug)]
+enum Low {
+    /// Compare driver models side by side (the main job): runs every scenario with common random
+    /// numbers and writes comparison tables and charts.
+    Compare {
+        /// Scenario files or folders of them (default: the five shipped driver models).
+        #[arg(default_value = "scenarios/drivers")]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "output/compare")]
+        out: PathBuf,
+        #[command(flatten)]
+        options: RunFlags,
+    },
+    /// Run scenarios: `<out>/<name>/timeseries.csv`, `summary.json` and a time-series chart each.
+    Run {
+        /// Scenario files (JSON). All are validated before anything runs.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        #[command(flatten)]
+        options: RunFlags,
+    },
+    /// Run a district: many communities, each with its own driver model, under a district
+    /// government and district enterprises; communities step in parallel (same results on any
+    /// number of threads). Writes `<out>/timeseries.csv`, `communities.csv`, `summary.json`, charts.
+    District {
+        /// District file (JSON), e.g. scenarios/scale/district-10m.json.
+        file: PathBuf,
+        /// Output folder (default: output/district/<district name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        sim: SimFlags,
+    },
+    /// Check scenario, district and sweep files without running them (districts with their
+    /// scenarios, sweeps as `sweep --dry-run`); reports every problem of every file.
+    Validate {
+        /// Scenario, district or sweep files (JSON; the kind by `$schema` or by shape).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
+    Schema {
+        /// Print the schema of sweep files instead (`govsim.sweep.schema.json`).
+        #[arg(long, conflicts_with = "district")]
+        sweep: bool,
+        /// Print the schema of district files instead (`govsim.district.schema.json`).
+        #[arg(long)]
+        district: bool,
+    },
+    /// Run a parameter sweep (all of it, or one shard of it) into DIR/blocks; unsharded, also merge.
+    Sweep(SweepFlags),
+    /// Check that every run of a sweep is in DIR/blocks and write DIR/runs.csv, points.csv, manifest.json.
+    Merge {
+        /// The sweep's output folder.
+        dir: PathBuf,
+    },
+    /// Sensitivity of a merged sweep: Morris μ*/σ, Sobol' S1/ST (bootstrap 95% CIs) or
+    /// correlations, per scenario and output; writes DIR/analysis/ (CSV, JSON, charts).
+    #[command(mut_arg("font", |a| a.help("TrueType/OpenType font for chart text; default: embedded DejaVu Sans")))]
+    Analyze {
+        /// The sweep's output folder (after `govsim merge`).
+        dir: PathBuf,
+        /// How many top factors to print per scenario and output.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+        #[command(flatten)]
+        font: FontFlag,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+#[command(mut_arg("threads", |a| a.help("Worker threads, 0 to 1024 (0: all cores); absent: SLURM_CPUS_PER_TASK if set (1 to 1024), else all cores. Results do not depend on it")))]
+struct SweepFlags {
+    /// The sweep file (JSON; `govsim schema --sweep` describes it).
+    file: PathBuf,
+    /// Output folder (default: output/sweeps/<sweep name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    threads: ThreadsFlag,
+    #[command(flatten)]
+    progress: ProgressFlag,
+    /// Run only shard I (0-based) of --shard-count N: the blocks b with b mod N = I. Does not merge.
+    #[arg(long, requires = "shard_count", conflicts_with = "shard_from_env")]
+    shard_index: Option<u64>,
+    /// Number of shards (with --shard-index, or with --shard-from-env where the scheduler does not export it).
+    #[arg(long)]
+    shard_count: Option<u64>,
+    /// Take the shard from a batch array's variables: Slurm, Kubernetes Indexed Job, AWS Batch, PBS Pro, Torque, SGE.
+    #[arg(long)]
+    shard_from_env: bool,
+    /// Check the sweep and print its runs and blocks without running or writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Refuse a sweep of more runs than this (scenarios × design points × replications), before building anything.
+    #[arg(long, default_value_t = govsim::sweep::limits::DEFAULT_MAX_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
+    max_runs: u64,
+}
+
+/// `--threads`: 0 (all cores) to [`govsim::limits::MAX_THREADS`].
+fn threads_arg(text: &str) -> Result<usize, String> {
+    let max = govsim::limits::MAX_THREADS;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!("expected a whole number from 0 (all cores) to {max}")),
+    }
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { seed: 1, reps: 30, threads: None, font: None, progress: ProgressMode::Auto }
+    }
+}
+
+impl Options {
+    fn sim(sim: SimFlags) -> Options {
+        Options {
+            seed: sim.seed,
+            threads: sim.threads.threads,
+            font: sim.font.font,
+            progress: sim.progress.progress,
+            ..Options::default()
+        }
+    }
+
+    fn run(run: RunFlags) -> Options {
+        Options { reps: run.reps, ..Options::sim(run.sim) }
+    }
+}
+
+impl From<Low> for Args {
+    fn from(low: Low) -> Args {
+        let (command, options) = match low {
+            Low::Compare { paths, out, options } => (Command::Compare { paths, out }, Options::run(options)),
+            Low::Run { files, out, options } => (Command::Run { files, out }, Options::run(options)),
+            Low::District { file, out, sim } => (Command::District { file, out }, Options::sim(sim)),
+            Low::Validate { files } => (Command::Validate { files }, Options::default()),
+            Low::Schema { sweep, district } => {
+                let which = match (sweep, district) {
+                    (true, _) => Schema::Sweep,
+                    (_, true) => Schema::District,
+                    _ => Schema::Scenario,
+                };
+                (Command::Schema(which), Options::default())
+            }
+            Low::Sweep(f) => {
+                let options =
+                    Options { threads: f.threads.threads, progress: f.progress.progress, ..Options::default() };
+                let sweep = Sweep {
+                    file: f.file,
+                    out: f.out,
+                    shard_index: f.shard_index,
+                    shard_count: f.shard_count,
+                    shard_from_env: f.shard_from_env,
+                    dry_run: f.dry_run,
+                    max_runs: f.max_runs,
+                };
+                (Command::Sweep(sweep), options)
+            }
+            Low::Merge { dir } => (Command::Merge { dir }, Options::default()),
+            Low::Analyze { dir, top, font } => {
+                (Command::Analyze { dir, top }, Options { font: font.font, ..Options::default() })
+            }
+        };
+        Args { command, options }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn declarations_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shared_flags_land_in_the_options() {
+        let parse = |args: &[&str]| Args::from(Cli::try_parse_from(args).unwrap().command);
+        let a = parse(&["govsim", "run", "x.json", "--reps", "3", "--threads", "2", "--seed", "7"]);
+        assert_eq!((a.options.reps, a.options.threads, a.options.seed), (3, Some(2), 7));
+        let a = parse(&["govsim", "sweep", "s.json", "--threads", "4", "--progress", "off"]);
+        assert_eq!((a.options.threads, a.options.progress), (Some(4), ProgressMode::Off));
+        let a = parse(&["govsim", "analyze", "d", "--font", "f.ttf"]);
+        assert_eq!(a.options.font, Some(PathBuf::from("f.ttf")));
+        assert!(Cli::try_parse_from(["govsim", "analyze", "d", "--threads", "2"]).is_err());
+        assert!(Cli::try_parse_from(["govsim", "run", "x.json", "--threads", "1025"]).is_err());
+    }
+}

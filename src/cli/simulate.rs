@@ -1,0 +1,153 @@
+//! `govsim run`, `compare` and `district`: simulate, then write the results in one step.
+
+use super::flags::Options;
+use super::progress::Progress;
+use super::{destination, mib, put, say, STOP};
+use govsim::experiment::{run_many_with, Replication};
+use govsim::output::folder::{Destination, Mode, Suggest};
+use govsim::output::{self, compare::Comparison};
+use govsim::scenario::Scenario;
+use govsim::{limits, load, Error};
+use rayon::ThreadPool;
+use std::path::{Path, PathBuf};
+
+/// Everything run and compare need, checked before any simulation starts: every scenario
+/// (names distinct), the worker pool, the memory, the font.
+fn prepare(files: &[PathBuf], o: &Options) -> Result<(Vec<Scenario>, ThreadPool), Error> {
+    let scenarios = load::scenarios(files)?;
+    let pool = limits::thread_pool(o.threads)?;
+    let threads = pool.current_num_threads();
+    let need = limits::run_bytes(&scenarios, o.reps, threads);
+    let what = format!("{} replication(s) of {} scenario(s) on {threads} thread(s)", o.reps, scenarios.len());
+    limits::check_memory(&what, need, threads)?;
+    load::font(o.font.as_deref())?;
+    Ok((scenarios, pool))
+}
+
+/// `o.reps` replications of every scenario, with progress and a timing line on stderr.
+fn simulate(scenarios: &[Scenario], pool: &ThreadPool, o: &Options) -> Result<Vec<Vec<Replication>>, Error> {
+    let total = scenarios.len() as u64 * o.reps as u64;
+    let progress = Progress::new(total, o.progress);
+    let start = std::time::Instant::now();
+    let results = pool.install(|| run_many_with(scenarios, o.seed, o.reps, &|| progress.tick(), &STOP));
+    progress.finish();
+    let Some(results) = results else {
+        return Err(Error::interrupted("no results were written"));
+    };
+    let agent_steps: f64 = scenarios
+        .iter()
+        .map(|s| {
+            let agents =
+                s.community.residents as f64 + s.actors.enterprises.iter().map(|e| e.employees as f64).sum::<f64>();
+            agents * (s.time.years * 12 / s.time.step_months) as f64 * o.reps as f64
+        })
+        .sum();
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "simulated {} runs in {secs:.2} s ({:.1} million agent-steps/s on {} threads; peak memory {})",
+        total,
+        agent_steps / secs.max(1e-9) / 1e6,
+        pool.current_num_threads(),
+        mib(limits::peak_memory())
+    );
+    Ok(results)
+}
+
+pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
+    let (scenarios, pool) = prepare(files, o)?;
+    let dests = scenarios
+        .iter()
+        .map(|s| {
+            destination(Destination::within(out, &s.name, "run", Mode::Replace, Suggest::Parent(out.to_path_buf())))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let results = simulate(&scenarios, &pool, o)?;
+    for (((s, file), reps_done), dest) in scenarios.iter().zip(files).zip(&results).zip(&dests) {
+        let info = output::RunInfo { seed: o.seed, replications: o.reps, source_file: Some(file.clone()) };
+        let what = format!("the results of {}", s.name);
+        let dir = put(dest, &what, |tmp| output::write_scenario_files(tmp, s, &info, reps_done))?;
+        say(&format!("{}: {} replications → {}", s.name, o.reps, dir.display()))?;
+    }
+    Ok(())
+}
+
+pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
+    let files = load::expand(paths)?;
+    if files.len() < 2 {
+        return Err(Error::input(format!(
+            "compare needs at least two scenarios; found {} in {}",
+            files.len(),
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let (scenarios, pool) = prepare(&files, o)?;
+    let dest = destination(Destination::new(out, "compare", Mode::Replace))?;
+    let results = simulate(&scenarios, &pool, o)?;
+    let comparison = Comparison::new(&scenarios, &results, o.seed, o.reps);
+    put(&dest, "the comparison", |tmp| {
+        output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)
+    })?;
+    say(&output::compare::terminal_table(&comparison))?;
+    say(&format!(
+        "files in {}: comparison.csv, comparison.json, comparison.md, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
+        out.display()
+    ))
+}
+
+pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Error> {
+    let plan = govsim::scenario::district::load_district(file)?;
+    let pool = limits::thread_pool(o.threads)?;
+    let what = format!(
+        "district \"{}\" ({} residents in {} communities)",
+        plan.district.name,
+        plan.residents(),
+        plan.communities.len()
+    );
+    limits::check_memory(&what, limits::district_bytes(&plan), pool.current_num_threads())?;
+    load::font(o.font.as_deref())?;
+    let dest = destination(match out {
+        Some(out) => Destination::new(out, "district", Mode::Replace),
+        None => Destination::within(
+            Path::new("output/district"),
+            &plan.district.name,
+            "district",
+            Mode::Replace,
+            Suggest::Sibling,
+        ),
+    })?;
+    let out = dest.shown().to_path_buf();
+    let steps = plan.communities.first().map_or(0, |(s, _)| s.time.years * 12 / s.time.step_months.max(1));
+    eprintln!(
+        "district {}: {} communities, {} residents, {steps} steps on {} threads",
+        plan.district.name,
+        plan.communities.len(),
+        plan.residents(),
+        pool.current_num_threads()
+    );
+    let progress = Progress::counting(steps as u64, o.progress, "steps");
+    let start = std::time::Instant::now();
+    let run = pool.install(|| govsim::experiment::district::run_district(&plan, o.seed, &STOP, &|_| progress.tick()));
+    progress.finish();
+    let Some(run) = run else { return Err(Error::interrupted("no results were written")) };
+    let seconds = start.elapsed().as_secs_f64();
+    let info = output::district::DistrictInfo {
+        seed: o.seed,
+        threads: pool.current_num_threads(),
+        seconds,
+        peak_memory_bytes: limits::peak_memory(),
+        source_file: file.to_path_buf(),
+    };
+    eprintln!(
+        "simulated {:.2} billion resident-steps in {seconds:.1} s ({:.1} million resident-steps/s on {} threads; peak memory {})",
+        run.resident_steps as f64 / 1e9,
+        run.resident_steps as f64 / seconds.max(1e-9) / 1e6,
+        info.threads,
+        mib(info.peak_memory_bytes)
+    );
+    put(&dest, "the district results", |tmp| output::district::write_district_files(tmp, &plan, &run, &info))?;
+    say(&format!(
+        "{}: files in {}: timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
+        plan.district.name,
+        out.display()
+    ))
+}

@@ -1,0 +1,172 @@
+//! `govsim sweep`, `merge` and `analyze`.
+
+use super::flags::{Options, Sweep};
+use super::progress::Progress;
+use super::{destination, say, STOP};
+use govsim::output::folder::{Destination, Mode, Suggest, WriteError};
+use govsim::sweep::{self, analyze as an, shard::Shard, Plan};
+use govsim::{limits, load, Error};
+use std::path::Path;
+
+pub fn sweep(a: &Sweep, o: &Options) -> Result<(), Error> {
+    // the shard and the threads first: a malformed environment is bad input, found before any work
+    let get = |k: &str| std::env::var(k).ok();
+    let shard = sweep::shard::choose(a.shard_index, a.shard_count, a.shard_from_env, &get).map_err(Error::input)?;
+    let threads = limits::sweep_threads(o.threads, std::env::var_os("SLURM_CPUS_PER_TASK").as_deref())?;
+    let plan = sweep::prepare(&a.file, a.max_runs)?;
+    let r = &plan.resolved;
+    let out = a.out.clone().unwrap_or_else(|| Path::new("output/sweeps").join(&r.name));
+    let blocks = plan.blocks_of(shard.as_ref());
+    if a.dry_run {
+        return say(&dry_run(a, &plan, shard.as_ref(), &blocks, &out));
+    }
+    // each base scenario as at the first point
+    let bases: Vec<_> = (0..r.scenarios.len()).filter_map(|s| r.scenario_at(s, 0).ok()).collect();
+    let workers = limits::workers(threads);
+    limits::check_memory(&format!("sweep {}", r.name), limits::sweep_bytes(&bases, workers), workers)?;
+    let mode = Mode::InPlace { since: Some("sweep.json") };
+    let dest = destination(match &a.out {
+        Some(out) => Destination::new(out, "sweep", mode),
+        None => Destination::within(Path::new("output/sweeps"), &r.name, "sweep", mode, Suggest::Sibling),
+    })?;
+    let opened = sweep::run::open(r, &dest, &blocks, &STOP)?;
+    for note in &opened.notes {
+        eprintln!("note: {note}");
+    }
+    for w in &opened.warnings {
+        eprintln!("warning: {w}");
+    }
+    let pool = limits::thread_pool(threads)?;
+    let label = match &shard {
+        Some(s) => format!("shard {} of {} ({})", s.index, s.count, s.source),
+        None => "all blocks".to_string(),
+    };
+    eprintln!(
+        "{}: {label}: {} block(s) to run ({} runs), {} already complete; {} threads",
+        r.name,
+        opened.todo.len(),
+        r.runs_in(&opened.todo),
+        opened.skipped.len(),
+        pool.current_num_threads()
+    );
+    let progress = Progress::new(r.runs_in(&opened.todo), o.progress);
+    let start = std::time::Instant::now();
+    let result = pool.install(|| sweep::run::run_blocks(&plan, &out, &opened.todo, &label, &|| progress.tick(), &STOP));
+    progress.finish();
+    let report = result?;
+    say(&format!(
+        "{}: {label}: ran {} runs in {} block(s) in {:.1} s; skipped {} block(s) ({} runs) already complete → {}",
+        r.name,
+        report.runs_done,
+        report.blocks_written,
+        start.elapsed().as_secs_f64(),
+        opened.skipped.len(),
+        r.runs_in(&opened.skipped),
+        sweep::blocks::blocks_dir(&out).display()
+    ))?;
+    if shard.is_none() {
+        merge(&out)?;
+    }
+    Ok(())
+}
+
+/// `sweep --dry-run`'s line: the sweep's size, this shard's share, the output folder.
+fn dry_run(a: &Sweep, plan: &Plan, shard: Option<&Shard>, blocks: &[u64], out: &Path) -> String {
+    let r = &plan.resolved;
+    let share = match shard {
+        Some(s) => format!(
+            "; shard {} of {} ({}): {} block(s), {} run(s)",
+            s.index,
+            s.count,
+            s.source,
+            blocks.len(),
+            r.runs_in(blocks)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "{}: ok — {} scenario(s) × {} point(s) × {} replication(s) = {} runs in {} block(s) of {}{share}; output folder {}",
+        a.file.display(),
+        r.scenarios.len(),
+        r.points.len(),
+        r.replications,
+        r.total_runs,
+        r.blocks,
+        r.block_size,
+        out.display()
+    )
+}
+
+pub fn merge(dir: &Path) -> Result<(), Error> {
+    let m = sweep::merge::merge(dir)?;
+    for w in &m.warnings {
+        eprintln!("warning: {w}");
+    }
+    say(&format!(
+        "merged {} runs from {} block(s) ({} scenario × point rows) → {}",
+        m.runs,
+        m.blocks,
+        m.points,
+        sweep::merge::MERGED.map(|f| dir.join(f).display().to_string()).join(", ")
+    ))
+}
+
+pub fn analyze(dir: &Path, top: usize, o: &Options) -> Result<(), Error> {
+    load::font(o.font.as_deref())?;
+    if !dir.is_dir() {
+        let why = if dir.exists() { "it is a file" } else { "no such folder" };
+        return Err(Error::input(format!("{} is not a sweep output folder ({why})", dir.display())));
+    }
+    let dest = destination(Destination::within(dir, "analysis", "analyze", Mode::Replace, Suggest::MoveAway))?;
+    let out = dest.shown().to_path_buf();
+    let mut analysis = None;
+    let written = dest.write(&STOP, |tmp| match analysis.insert(an::analyze(dir, &tmp.join("charts"))) {
+        Ok(a) => an::write_files(tmp, a),
+        Err(_) => Err(std::io::Error::other("analysis failed")),
+    });
+    if let Some(Err(e)) = analysis {
+        return Err(e);
+    }
+    match written {
+        Err(WriteError::Interrupted) => {
+            return Err(Error::interrupted(format!(
+                "stopped before the analysis was put in place; {} is as it was",
+                out.display()
+            )))
+        }
+        Err(e) => return Err(Error::runtime(format!("cannot write the analysis into {}: {e}", out.display()))),
+        Ok(_) => {}
+    }
+    let Some(Ok(a)) = analysis else { return Err(Error::runtime("no analysis was produced")) };
+    let main = match a.design {
+        "morris" => "μ*",
+        "sobol" => "total index ST",
+        _ => "|Pearson r|",
+    };
+    say(&format!(
+        "factors ranked by {main}, top {top}:\n{}files in {}: sensitivity.csv, sensitivity.json, charts/ ({} charts)",
+        ranking(&a, top),
+        out.display(),
+        a.charts.len()
+    ))
+}
+
+/// The top factors of every (scenario, output), and the outputs not (fully) analysed.
+fn ranking(a: &an::Analysis, top: usize) -> String {
+    let mut text = String::new();
+    for (scenario, output, ranked) in an::ranking(a) {
+        let best: Vec<String> = ranked
+            .iter()
+            .take(top)
+            .map(|(f, v)| if v.is_finite() { format!("{f} ({v:.3})") } else { format!("{f} (undefined)") })
+            .collect();
+        text.push_str(&format!("{scenario} · {output}: {}\n", best.join(", ")));
+    }
+    for (scenario, output, why) in &a.skipped {
+        text.push_str(&format!("{scenario} · {output}: not analysed ({why})\n"));
+    }
+    for (scenario, output, what) in &a.notes {
+        text.push_str(&format!("{scenario} · {output}: {what}\n"));
+    }
+    text
+}
