@@ -21,9 +21,13 @@ pub fn sweep(a: &Sweep, o: &Options) -> Result<(), Error> {
         return say(&dry_run(a, &plan, shard.as_ref(), &blocks, &out));
     }
     // each base scenario as at the first point
-    let bases: Vec<_> = (0..r.scenarios.len()).filter_map(|s| r.scenario_at(s, 0).ok()).collect();
+    let bases: Vec<_> = (0..r.scenarios.len()).map(|s| plan.scenario(s, 0).clone()).collect();
     let workers = limits::workers(threads);
-    limits::check_memory(&format!("sweep {}", r.name), limits::sweep_bytes(&bases, workers), workers)?;
+    limits::check_memory(
+        &format!("sweep {}", r.name),
+        limits::sweep_bytes(&bases, workers, plan.scenarios_held()),
+        workers,
+    )?;
     let mode = Mode::InPlace { since: Some("sweep.json") };
     let dest = destination(match &a.out {
         Some(out) => Destination::new(out, "sweep", mode),

@@ -37,35 +37,43 @@ pub fn kind_at(root: &Value, path: &str) -> Result<Kind, String> {
     }
 }
 
+/// The JSON pointer (RFC 6901) of a path, e.g. `a.b[2].c` → `/a/b/2/c`: how the sweep sets a
+/// value once the path has been checked (the path stays the form users write and read).
+pub fn pointer(path: &str) -> String {
+    segments(path).iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()
+}
+
+/// The JSON value that puts `value` into a field of this kind, and the number it stands for:
+/// whole-number fields are rounded (0 to `u32::MAX`), true/false fields take 0 or 1.
+pub fn json_value(kind: Kind, value: f64) -> Result<(Value, f64), String> {
+    if !value.is_finite() {
+        return Err(format!("value {value} is not a finite number"));
+    }
+    match kind {
+        Kind::Real => Ok((Value::from(value), value)),
+        Kind::Integer => {
+            let r = value.round();
+            if r < 0.0 || r > u32::MAX as f64 {
+                return Err(format!("value {value} does not fit this whole-number field (0 to {})", u32::MAX));
+            }
+            Ok((Value::from(r as u64), r))
+        }
+        Kind::Flag if value == 0.0 || value == 1.0 => Ok((Value::Bool(value == 1.0), value)),
+        Kind::Flag => Err(format!("value {value} for a true/false field: use 0 (false) or 1 (true)")),
+    }
+}
+
 /// Set the value at `path` (which must exist), rounding for integer fields. Returns the value
 /// actually set.
 pub fn set(root: &mut Value, path: &str, value: f64) -> Result<f64, String> {
     if !value.is_finite() {
         return Err(format!("value {value} is not a finite number"));
     }
-    let kind = kind_at(root, path)?;
-    let slot = locate_mut(root, path)?;
-    match kind {
-        Kind::Real => {
-            *slot = Value::from(value);
-            Ok(value)
-        }
-        Kind::Integer => {
-            let r = value.round();
-            if r < 0.0 || r > u32::MAX as f64 {
-                return Err(format!("value {value} does not fit this whole-number field (0 to {})", u32::MAX));
-            }
-            *slot = Value::from(r as u64);
-            Ok(r)
-        }
-        Kind::Flag => {
-            if value != 0.0 && value != 1.0 {
-                return Err(format!("value {value} for a true/false field: use 0 (false) or 1 (true)"));
-            }
-            *slot = Value::Bool(value == 1.0);
-            Ok(value)
-        }
-    }
+    let (json, set) = json_value(kind_at(root, path)?, value)?;
+    // `kind_at` found the value, so the pointer leads to it
+    let slot = root.pointer_mut(&pointer(path)).ok_or_else(|| format!("`{path}` is not in this scenario"))?;
+    *slot = json;
+    Ok(set)
 }
 
 fn locate<'a>(root: &'a Value, path: &str) -> Result<&'a Value, String> {
@@ -76,22 +84,6 @@ fn locate<'a>(root: &'a Value, path: &str) -> Result<&'a Value, String> {
     let mut here = root;
     for (depth, seg) in segs.iter().enumerate() {
         here = step(here, seg, &segs[..depth])?;
-    }
-    Ok(here)
-}
-
-fn locate_mut<'a>(root: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
-    // the path was checked by `locate`
-    let mut here = root;
-    for seg in segments(path) {
-        here = match here {
-            Value::Object(o) => o.get_mut(&seg).ok_or_else(|| format!("no key `{seg}`"))?,
-            Value::Array(a) => {
-                let i: usize = seg.parse().map_err(|_| format!("`{seg}` is not a list index"))?;
-                a.get_mut(i).ok_or_else(|| format!("no item {i}"))?
-            }
-            _ => return Err(format!("cannot descend into `{seg}`")),
-        };
     }
     Ok(here)
 }
@@ -226,6 +218,18 @@ mod tests {
         assert!(set(&mut d, "behaviour.retention.base_hazard", f64::NAN).is_err());
         // nothing was changed by the failures
         assert_eq!(d, doc());
+    }
+
+    #[test]
+    fn paths_become_json_pointers() {
+        assert_eq!(
+            pointer("actors.social_organisations[0].social_workers"),
+            "/actors/social_organisations/0/social_workers"
+        );
+        assert_eq!(pointer("a.b.2.c"), "/a/b/2/c");
+        assert_eq!(pointer("odd~key/x"), "/odd~0key~1x");
+        let d = doc();
+        assert_eq!(d.pointer(&pointer("behaviour.retention.base_hazard")), Some(&json!(0.25)));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::design::{self, Range};
 use super::limits;
 use super::path::{self, Kind};
 use super::shard::Shard;
-use super::spec::{Statistic, SweepFile};
+use super::spec::{Output, Statistic, SweepFile};
 use crate::experiment::Replication;
 use crate::measures::{index_of, METRICS};
 use crate::scenario::{self, Scenario};
@@ -74,15 +74,29 @@ pub struct ResolvedOutput {
     pub unit: String,
 }
 
-/// A resolved sweep with the local paths of its files (not written anywhere).
+/// A resolved sweep with the local paths of its files and the scenario of every point (not
+/// written anywhere).
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub file: PathBuf,
     pub scenario_files: Vec<PathBuf>,
     pub resolved: Resolved,
+    /// The scenario of every (scenario, point), typed and validated once by [`prepare`]:
+    /// `points[s × points + p]`.
+    points: Vec<Scenario>,
 }
 
 impl Plan {
+    /// The scenario run at (scenario index, point): the base with the point's factor values set.
+    pub fn scenario(&self, s: usize, p: usize) -> &Scenario {
+        &self.points[s * self.resolved.points.len() + p]
+    }
+
+    /// How many scenarios the plan holds: one per scenario and design point.
+    pub fn scenarios_held(&self) -> u64 {
+        self.points.len() as u64
+    }
+
     /// The blocks of `shard`, or every block.
     pub fn blocks_of(&self, shard: Option<&Shard>) -> Vec<u64> {
         match shard {
@@ -131,19 +145,76 @@ impl Resolved {
     pub fn runs_in(&self, blocks: &[u64]) -> u64 {
         blocks.iter().map(|&b| self.block_runs(b).end - self.block_runs(b).start).sum()
     }
+}
 
-    /// The scenario of (scenario index, point): the base with the point's factor values set.
-    pub fn scenario_at(&self, s: usize, p: usize) -> Result<Scenario, String> {
-        let base = &self.scenarios[s];
-        let mut value = base.scenario.clone();
-        for (f, &v) in self.factors.iter().zip(&self.points[p]) {
-            for path in &f.paths {
-                path::set(&mut value, path, v).map_err(|e| format!("factor `{}`: {e}", f.header))?;
+impl ResolvedFactor {
+    /// What kind of field the factor sets ([`ResolvedFactor::kind`] as recorded).
+    fn value_kind(&self) -> Kind {
+        match self.kind.as_str() {
+            "integer" => Kind::Integer,
+            "flag" => Kind::Flag,
+            _ => Kind::Real,
+        }
+    }
+}
+
+/// The scenario of every (scenario, point) in run order, each built once from the base's JSON
+/// form with the point's values set by JSON pointer, typed (`serde` from the value, no text)
+/// and validated with the cross-field checks. Up to 10 invalid points are reported.
+fn build_points(r: &Resolved, file: &Path) -> Result<Vec<Scenario>, Error> {
+    let pointers: Vec<Vec<String>> =
+        r.factors.iter().map(|f| f.paths.iter().map(|p| path::pointer(p)).collect()).collect();
+    let mut built = Vec::with_capacity(r.scenarios.len() * r.points.len());
+    let mut problems = Vec::new();
+    'outer: for base in &r.scenarios {
+        for (p, values) in r.points.iter().enumerate() {
+            match point_scenario(base, &r.factors, &pointers, values) {
+                Ok(s) => built.push(s),
+                Err(e) => {
+                    let values: Vec<String> =
+                        r.factors.iter().zip(values).map(|(f, v)| format!("{} = {v}", f.header)).collect();
+                    problems.push(format!(
+                        "design point {p} ({}) is not a valid scenario \"{}\": {e}",
+                        values.join(", "),
+                        base.name
+                    ));
+                    if problems.len() >= 10 {
+                        problems.push("(further points not checked)".into());
+                        break 'outer;
+                    }
+                }
             }
         }
-        let text = value.to_string();
-        scenario::parse(&text, Path::new(&base.file), &base.name).map_err(|e| e.to_string())
     }
+    if !problems.is_empty() {
+        return Err(fail(file, problems));
+    }
+    Ok(built)
+}
+
+/// The scenario of one point: `values` (one per factor) set at every pointer of its factor.
+fn point_scenario(
+    base: &ResolvedScenario,
+    factors: &[ResolvedFactor],
+    pointers: &[Vec<String>],
+    values: &[f64],
+) -> Result<Scenario, String> {
+    let mut value = base.scenario.clone();
+    for ((f, pointers), &v) in factors.iter().zip(pointers).zip(values) {
+        let (json, _) = path::json_value(f.value_kind(), v).map_err(|e| format!("factor `{}`: {e}", f.header))?;
+        for pointer in pointers {
+            let slot =
+                value.pointer_mut(pointer).ok_or_else(|| format!("factor `{}`: no value at {pointer}", f.header))?;
+            *slot = json.clone();
+        }
+    }
+    let s: Scenario = serde_path_to_error::deserialize(value)
+        .map_err(|e| format!("{}: at `{}`: {}", base.file, e.path(), e.inner()))?;
+    let issues = scenario::validate(&s);
+    if !issues.is_empty() {
+        return Err(scenario::ScenarioError::Invalid { file: PathBuf::from(&base.file), issues }.to_string());
+    }
+    Ok(s)
 }
 
 fn fail(file: &Path, problems: Vec<String>) -> Error {
@@ -181,14 +252,13 @@ pub fn read_sweep_file(file: &Path) -> Result<SweepFile, Error> {
         .map_err(|e| Error::input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
 }
 
-/// Load, check and expand a sweep file. Every problem is reported at once as bad input. The
-/// file's numbers are held to the schema's bounds and the runs to `max_runs` (and the design's
-/// memory to [`limits::MAX_DESIGN_BYTES`]) before any scenario is loaded or any design point
-/// is built (see [`limits`]).
+/// Load, check and expand a sweep file, and build the scenario of every point. Every problem is
+/// reported at once as bad input. The file's numbers are held to the schema's bounds and the
+/// runs to `max_runs` (and the design's memory to [`limits::MAX_DESIGN_BYTES`]) before any
+/// scenario is loaded or any design point is built (see [`limits`]).
 pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
     let spec = read_sweep_file(file)?;
     check_limits(file, &spec, max_runs)?;
-    let dir = file.parent().unwrap_or(Path::new("."));
     // (the name was checked by read_sweep_file with the shared scenario::check_name)
     let mut problems = Vec::new();
     for (what, empty) in [
@@ -200,169 +270,14 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
             problems.push(format!("{what}: needs at least one entry"));
         }
     }
-    // scenarios
-    let mut bases: Vec<(PathBuf, Scenario)> = Vec::new();
-    for (i, rel) in spec.scenarios.iter().enumerate() {
-        let path = dir.join(rel);
-        match scenario::load(&path) {
-            Ok(s) => {
-                if let Some((other, _)) = bases.iter().find(|(_, o)| o.name == s.name) {
-                    problems.push(format!(
-                        "scenarios[{i}]: {} has the same scenario name \"{}\" as {}; results are labelled by name",
-                        path.display(),
-                        s.name,
-                        other.display()
-                    ));
-                }
-                bases.push((path, s));
-            }
-            Err(e) => problems.push(format!("scenarios[{i}]: {e}")),
-        }
-    }
+    let bases = load_bases(file.parent().unwrap_or(Path::new(".")), &spec, &mut problems);
     let base_values: Vec<Value> = bases.iter().map(|(_, s)| serde_json::to_value(s).unwrap_or(Value::Null)).collect();
-    // factors: ranges, paths and every bound or level in every scenario
-    let mut ranges = Vec::new();
-    let mut factors = Vec::new();
     let mut headers: Vec<String> = Vec::new();
-    for (i, f) in spec.factors.iter().enumerate() {
-        let paths: Vec<String> = f.path.paths().iter().map(|p| p.to_string()).collect();
-        let label = format!("factors[{i}] ({})", paths.join(" = "));
-        if paths.is_empty() {
-            problems.push(format!("factors[{i}]: `path` lists no paths"));
-            continue;
-        }
-        let header = f.header();
-        if !plain(&header) {
-            problems.push(format!(
-                "{label}: column name \"{header}\" must be non-empty ASCII without spaces, commas or quotes"
-            ));
-        } else if headers.contains(&header) || ["run", "scenario", "point", "replicate"].contains(&header.as_str()) {
-            problems
-                .push(format!("{label}: column name \"{header}\" is used twice; give the factor a distinct \"name\""));
-        }
-        headers.push(header.clone());
-        let range = match Range::of(f) {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("{label}: {e}"));
-                continue;
-            }
-        };
-        let mut kind = None;
-        let mut path_ok = true;
-        for ((file_i, s), value) in bases.iter().zip(&base_values) {
-            for p in &paths {
-                match path::kind_at(value, p) {
-                    Ok(k) => {
-                        if kind.is_some_and(|old| old != k) {
-                            problems.push(format!("{label}: `{p}` is a different kind of field than the other paths"));
-                        }
-                        kind = Some(k);
-                    }
-                    Err(e) => {
-                        path_ok = false;
-                        problems.push(format!("{label}: in scenario \"{}\" ({}): {e}", s.name, file_i.display()));
-                    }
-                }
-            }
-        }
-        if path_ok {
-            for ((file_i, s), value) in bases.iter().zip(&base_values) {
-                for v in range.extremes() {
-                    if let Some(problem) = check_value(value, &paths, v, s, file_i) {
-                        problems.push(format!("{label} = {v}: {problem}"));
-                    }
-                }
-            }
-        }
-        factors.push(ResolvedFactor {
-            header,
-            paths,
-            kind: match kind {
-                Some(Kind::Integer) => "integer",
-                Some(Kind::Flag) => "flag",
-                _ => "real",
-            }
-            .into(),
-            min: f.min,
-            max: f.max,
-            levels: f.levels.clone(),
-        });
-        ranges.push(range);
-    }
-    // outputs
-    let mut outputs = Vec::new();
-    for (i, o) in spec.outputs.iter().enumerate() {
-        let header = o.header();
-        let label = format!("outputs[{i}] ({header})");
-        let Some(m) = index_of(&o.metric) else {
-            let ids: Vec<&str> = METRICS.iter().map(|m| m.id).collect();
-            problems.push(format!(
-                "outputs[{i}].metric: \"{}\" is not a metric; nearest: {}",
-                o.metric,
-                path::nearest(&o.metric, &ids, 5).join(", ")
-            ));
-            continue;
-        };
-        if !plain(&header) {
-            problems.push(format!("{label}: column name must be ASCII without spaces, commas or quotes"));
-        } else if headers.contains(&header) || ["run", "scenario", "point", "replicate"].contains(&header.as_str()) {
-            problems
-                .push(format!("{label}: column name \"{header}\" is used twice; give the output a distinct \"name\""));
-        }
-        headers.push(header.clone());
-        match &o.statistic {
-            Statistic::TimeToThreshold { threshold, .. } if !threshold.is_finite() => {
-                problems.push(format!("{label}: threshold must be a finite number"));
-            }
-            Statistic::CoverageShock { event, month, .. } => {
-                if o.metric != "coverage" {
-                    problems
-                        .push(format!("{label}: coverage_shock is measured on coverage; set \"metric\": \"coverage\""));
-                }
-                match (event, month) {
-                    (Some(_), Some(_)) | (None, None) => {
-                        problems.push(format!("{label}: coverage_shock needs exactly one of `event` (index in the scenario's events) or `month`"));
-                    }
-                    (Some(e), None) => {
-                        for (f, s) in &bases {
-                            if *e as usize >= s.events.len() {
-                                problems.push(format!(
-                                    "{label}: scenario \"{}\" ({}) has {} event(s), so there is no event {e}",
-                                    s.name,
-                                    f.display(),
-                                    s.events.len()
-                                ));
-                            }
-                        }
-                    }
-                    (None, Some(month)) => {
-                        for (f, s) in &bases {
-                            if *month == 0 || *month >= s.time.years * 12 {
-                                problems.push(format!(
-                                    "{label}: month {month} is not inside the run of scenario \"{}\" ({}): months 1 to {}",
-                                    s.name,
-                                    f.display(),
-                                    s.time.years * 12 - 1
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        outputs.push(ResolvedOutput {
-            header,
-            metric: o.metric.clone(),
-            statistic: o.statistic.clone(),
-            unit: METRICS[m].unit.to_string(),
-        });
-    }
+    let (factors, ranges) = resolve_factors(&spec, &bases, &base_values, &mut headers, &mut problems);
+    let outputs = resolve_outputs(&spec, &bases, &mut headers, &mut problems);
     if !problems.is_empty() {
         return Err(fail(file, problems));
     }
-    // the design
     let points = match design::design_points(&spec.design, &ranges, spec.seed) {
         Ok(p) => p,
         Err(e) => return Err(fail(file, vec![format!("design: {e}")])),
@@ -372,8 +287,7 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
         .into_iter()
         .map(|p| p.into_iter().zip(&factors).map(|(v, f)| if f.kind == "integer" { v.round() } else { v }).collect())
         .collect();
-    let n_points = points.len() as u64;
-    let total_runs = bases.len() as u64 * n_points * spec.replications as u64;
+    let total_runs = bases.len() as u64 * points.len() as u64 * spec.replications as u64;
     let block_size = spec.block_size.max(1);
     let resolved = Resolved {
         format: FORMAT.into(),
@@ -398,32 +312,210 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
         points,
     };
     // every point in every scenario must be a valid scenario (cross-field checks too)
-    let mut problems = Vec::new();
-    'outer: for s in 0..resolved.scenarios.len() {
-        for p in 0..resolved.points.len() {
-            if let Err(e) = resolved.scenario_at(s, p) {
-                let values: Vec<String> = resolved
-                    .factors
-                    .iter()
-                    .zip(&resolved.points[p])
-                    .map(|(f, v)| format!("{} = {v}", f.header))
-                    .collect();
-                problems.push(format!(
-                    "design point {p} ({}) is not a valid scenario \"{}\": {e}",
-                    values.join(", "),
-                    resolved.scenarios[s].name
-                ));
-                if problems.len() >= 10 {
-                    problems.push("(further points not checked)".into());
-                    break 'outer;
+    let points = build_points(&resolved, file)?;
+    let scenario_files = bases.into_iter().map(|(f, _)| f).collect();
+    Ok(Plan { file: file.to_path_buf(), scenario_files, resolved, points })
+}
+
+/// Load the sweep's scenarios (paths relative to the sweep file's folder `dir`); their names
+/// must differ ([`scenario::duplicate_names`]): results are labelled by name.
+fn load_bases(dir: &Path, spec: &SweepFile, problems: &mut Vec<String>) -> Vec<(PathBuf, Scenario)> {
+    let loaded: Vec<(PathBuf, Result<Scenario, scenario::ScenarioError>)> =
+        spec.scenarios.iter().map(|rel| (dir.join(rel), scenario::load(&dir.join(rel)))).collect();
+    let names = loaded.iter().filter_map(|(_, s)| s.as_ref().ok()).map(|s| s.name.as_str());
+    // (index among the loaded scenarios, index of the first with its name)
+    let duplicates = scenario::duplicate_names(names);
+    let mut bases: Vec<(PathBuf, Scenario)> = Vec::new();
+    for (i, (path, s)) in loaded.into_iter().enumerate() {
+        match s {
+            Ok(s) => {
+                if let Some(&(_, first)) = duplicates.iter().find(|(k, _)| *k == bases.len()) {
+                    problems.push(format!(
+                        "scenarios[{i}]: {} has the same scenario name \"{}\" as {}; results are labelled by name",
+                        path.display(),
+                        s.name,
+                        bases[first].0.display()
+                    ));
+                }
+                bases.push((path, s));
+            }
+            Err(e) => problems.push(format!("scenarios[{i}]: {e}")),
+        }
+    }
+    bases
+}
+
+/// A column name's problem: not plain ASCII, or used twice (by a factor, an output or the
+/// fixed columns). `what` is "factor" or "output".
+fn check_header(header: &str, label: &str, what: &str, headers: &mut Vec<String>, problems: &mut Vec<String>) {
+    if !plain(header) {
+        problems.push(match what {
+            "factor" => {
+                format!("{label}: column name \"{header}\" must be non-empty ASCII without spaces, commas or quotes")
+            }
+            _ => format!("{label}: column name must be ASCII without spaces, commas or quotes"),
+        });
+    } else if headers.iter().any(|h| h == header) || ["run", "scenario", "point", "replicate"].contains(&header) {
+        problems.push(format!("{label}: column name \"{header}\" is used twice; give the {what} a distinct \"name\""));
+    }
+    headers.push(header.to_string());
+}
+
+/// The factors: ranges, paths, and every bound or level in every scenario.
+fn resolve_factors(
+    spec: &SweepFile,
+    bases: &[(PathBuf, Scenario)],
+    base_values: &[Value],
+    headers: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) -> (Vec<ResolvedFactor>, Vec<Range>) {
+    let mut ranges = Vec::new();
+    let mut factors = Vec::new();
+    for (i, f) in spec.factors.iter().enumerate() {
+        let paths: Vec<String> = f.path.paths().iter().map(|p| p.to_string()).collect();
+        let label = format!("factors[{i}] ({})", paths.join(" = "));
+        if paths.is_empty() {
+            problems.push(format!("factors[{i}]: `path` lists no paths"));
+            continue;
+        }
+        let header = f.header();
+        check_header(&header, &label, "factor", headers, problems);
+        let range = match Range::of(f) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{label}: {e}"));
+                continue;
+            }
+        };
+        let (path_ok, kind) = factor_kind(&label, &paths, bases, base_values, problems);
+        if path_ok {
+            for ((file_i, s), value) in bases.iter().zip(base_values) {
+                for v in range.extremes() {
+                    if let Some(problem) = check_value(value, &paths, v, s, file_i) {
+                        problems.push(format!("{label} = {v}: {problem}"));
+                    }
+                }
+            }
+        }
+        let kind = match kind {
+            Some(Kind::Integer) => "integer",
+            Some(Kind::Flag) => "flag",
+            _ => "real",
+        };
+        factors.push(ResolvedFactor {
+            header,
+            paths,
+            kind: kind.into(),
+            min: f.min,
+            max: f.max,
+            levels: f.levels.clone(),
+        });
+        ranges.push(range);
+    }
+    (factors, ranges)
+}
+
+/// The kind of field a factor's paths lead to in the scenarios, and whether every path leads
+/// to a number or flag in every scenario (each problem is recorded).
+fn factor_kind(
+    label: &str,
+    paths: &[String],
+    bases: &[(PathBuf, Scenario)],
+    base_values: &[Value],
+    problems: &mut Vec<String>,
+) -> (bool, Option<Kind>) {
+    let mut kind = None;
+    let mut path_ok = true;
+    for ((file_i, s), value) in bases.iter().zip(base_values) {
+        for p in paths {
+            match path::kind_at(value, p) {
+                Ok(k) => {
+                    if kind.is_some_and(|old| old != k) {
+                        problems.push(format!("{label}: `{p}` is a different kind of field than the other paths"));
+                    }
+                    kind = Some(k);
+                }
+                Err(e) => {
+                    path_ok = false;
+                    problems.push(format!("{label}: in scenario \"{}\" ({}): {e}", s.name, file_i.display()));
                 }
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(fail(file, problems));
+    (path_ok, kind)
+}
+
+/// The outputs: metrics, column names, and the settings of each statistic in every scenario.
+fn resolve_outputs(
+    spec: &SweepFile,
+    bases: &[(PathBuf, Scenario)],
+    headers: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) -> Vec<ResolvedOutput> {
+    let mut outputs = Vec::new();
+    for (i, o) in spec.outputs.iter().enumerate() {
+        let header = o.header();
+        let label = format!("outputs[{i}] ({header})");
+        let Some(m) = index_of(&o.metric) else {
+            let ids: Vec<&str> = METRICS.iter().map(|m| m.id).collect();
+            problems.push(format!(
+                "outputs[{i}].metric: \"{}\" is not a metric; nearest: {}",
+                o.metric,
+                path::nearest(&o.metric, &ids, 5).join(", ")
+            ));
+            continue;
+        };
+        check_header(&header, &label, "output", headers, problems);
+        check_statistic(&label, o, bases, problems);
+        outputs.push(ResolvedOutput {
+            header,
+            metric: o.metric.clone(),
+            statistic: o.statistic.clone(),
+            unit: METRICS[m].unit.to_string(),
+        });
     }
-    Ok(Plan { file: file.to_path_buf(), scenario_files: bases.into_iter().map(|(f, _)| f).collect(), resolved })
+    outputs
+}
+
+/// A statistic's settings: a finite threshold; a coverage shock on coverage, at an event or a
+/// month that every scenario has.
+fn check_statistic(label: &str, o: &Output, bases: &[(PathBuf, Scenario)], problems: &mut Vec<String>) {
+    match &o.statistic {
+        Statistic::TimeToThreshold { threshold, .. } if !threshold.is_finite() => {
+            problems.push(format!("{label}: threshold must be a finite number"));
+        }
+        Statistic::CoverageShock { event, month, .. } => {
+            if o.metric != "coverage" {
+                problems.push(format!("{label}: coverage_shock is measured on coverage; set \"metric\": \"coverage\""));
+            }
+            match (event, month) {
+                (Some(_), Some(_)) | (None, None) => {
+                    problems.push(format!("{label}: coverage_shock needs exactly one of `event` (index in the scenario's events) or `month`"));
+                }
+                (Some(e), None) => {
+                    for (f, s) in bases.iter().filter(|(_, s)| *e as usize >= s.events.len()) {
+                        problems.push(format!(
+                            "{label}: scenario \"{}\" ({}) has {} event(s), so there is no event {e}",
+                            s.name,
+                            f.display(),
+                            s.events.len()
+                        ));
+                    }
+                }
+                (None, Some(month)) => {
+                    for (f, s) in bases.iter().filter(|(_, s)| *month == 0 || *month >= s.time.years * 12) {
+                        problems.push(format!(
+                            "{label}: month {month} is not inside the run of scenario \"{}\" ({}): months 1 to {}",
+                            s.name,
+                            f.display(),
+                            s.time.years * 12 - 1
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The schema's bounds and the size limits of [`limits`], checked on the sweep file alone:

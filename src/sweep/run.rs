@@ -151,12 +151,10 @@ pub fn run_blocks(
             st.started.get_or_insert_with(Instant::now);
         }
         let id = r.run_id(run);
-        let scenario = match r.scenario_at(id.scenario, id.point) {
-            Ok(s) => s,
-            Err(e) => return fail(format!("run {run}: {e}")),
-        };
-        let Some(rep) = run_replication_until(&scenario, r.seed, id.replicate, stop) else { return };
-        let outputs = outputs_of(&r.outputs, &scenario, &rep);
+        // built and validated once, by `prepare`
+        let scenario = plan.scenario(id.scenario, id.point);
+        let Some(rep) = run_replication_until(scenario, r.seed, id.replicate, stop) else { return };
+        let outputs = outputs_of(&r.outputs, scenario, &rep);
         runs_done.fetch_add(1, Ordering::Relaxed);
         tick();
         let finished = {
