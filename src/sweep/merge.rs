@@ -110,31 +110,14 @@ fn remove_merged(dir: &Path) -> (Vec<&'static str>, Vec<String>) {
     (removed, failed)
 }
 
+/// Check every block of the sweep in `dir` and, if all are there and intact, write `runs.csv`,
+/// `points.csv` and `manifest.json` (last). Otherwise nothing is written, the previous merge's
+/// files are removed, and the error names every missing or damaged block: bad input if a block
+/// file is damaged, a failure if blocks are only missing (not run yet).
 pub fn merge(dir: &Path) -> Result<Merged, Error> {
     let (r, sweep_bytes) = read_resolved_bytes(dir)?;
     // damaged: block files on disk that cannot be used (bad input: exit 2); missing: not run yet
-    let mut damaged: Vec<String> = Vec::new();
-    // the block files on disk; the work below is bounded by them, not by the count sweep.json claims
-    let mut present: BTreeSet<u64> = BTreeSet::new();
-    if let Ok(entries) = std::fs::read_dir(blocks_dir(dir)) {
-        let mut stray: Vec<String> = Vec::new();
-        for name in entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()) {
-            let Some(b) = block_number(&name) else { continue };
-            if b >= r.blocks || name != format!("block-{b:06}.csv") {
-                stray.push(name);
-            } else {
-                present.insert(b);
-            }
-        }
-        stray.sort();
-        if !stray.is_empty() {
-            damaged.push(format!(
-                "block files that are not blocks of this sweep (it has blocks 0–{}): {}; move them away",
-                r.blocks.saturating_sub(1),
-                stray.join(", ")
-            ));
-        }
-    }
+    let (present, mut damaged) = list_blocks(&r, dir);
     let missing = absent(&present, r.blocks);
     let mut rows: Vec<(u64, String, Vec<f64>)> = Vec::new();
     let mut sidecars: Vec<Value> = Vec::new();
@@ -156,62 +139,126 @@ pub fn merge(dir: &Path) -> Result<Merged, Error> {
         }
     }
     if !damaged.is_empty() || !missing.is_empty() {
-        let mut m = if damaged.is_empty() {
-            format!("{}: the sweep is incomplete, nothing was written:", dir.display())
-        } else {
-            format!("{}: {} problem(s) with block files, nothing was merged:", dir.display(), damaged.len())
-        };
-        if !missing.is_empty() {
-            let n: u64 = missing.iter().map(|(a, z)| z - a + 1).sum();
-            let blocks: Vec<String> =
-                missing.iter().map(|&(a, z)| if a == z { a.to_string() } else { format!("{a}–{z}") }).collect();
-            let runs: Vec<String> = missing
-                .iter()
-                .map(|(a, z)| format!("{}–{}", r.block_runs(*a).start, r.block_runs(*z).end - 1))
-                .collect();
-            m.push_str(&format!(
-                "\n  - {n} of {} block(s) missing: block(s) {} = runs {}",
-                r.blocks,
-                blocks.join(", "),
-                runs.join(", ")
-            ));
-        }
-        for d in &damaged {
-            m.push_str("\n  - ");
-            m.push_str(d);
-        }
-        m.push_str(&format!(
-            "\nRerun the same `govsim sweep` command (with the same shards, or without shards): it runs the missing and damaged blocks again and keeps the intact ones; then `govsim merge {}`.",
-            dir.display()
-        ));
-        let (removed, failed) = remove_merged(dir);
-        if !removed.is_empty() {
-            m.push_str(&format!(
-                "\nThe previous merge's {} {} removed: {} not the merge of the blocks now on disk.",
-                removed.join(", "),
-                if removed.len() == 1 { "was" } else { "were" },
-                if removed.len() == 1 { "it is" } else { "they are" }
-            ));
-        }
-        if !failed.is_empty() {
-            m.push_str(&format!(
-                "\nCould not remove the previous merge's files, which are stale: {}",
-                failed.join("; ")
-            ));
-            return Err(Error::runtime(m));
-        }
-        return Err(if damaged.is_empty() { Error::runtime(m) } else { Error::input(m) });
+        return Err(incomplete(&r, dir, &damaged, &missing));
     }
     // check_block gives each block's runs in order, and blocks are read in order: run order
     debug_assert!(rows.windows(2).all(|w| w[0].0 + 1 == w[1].0));
-    // runs.csv: the block rows in run order
+    let (runs_csv, points_csv) = merged_csv(&r, &rows);
+    let mut warnings = Vec::new();
+    if !unsealed.is_empty() {
+        warnings.push(format!(
+            "{} block(s) of {} have no checksum in their sidecar (written by an earlier govsim, before block checksums): block(s) {}. Their content was checked (complete rows, labels, factor values, numbers), but an edited output value cannot be detected; to be sure, delete those block files and rerun `govsim sweep`",
+            unsealed.len(),
+            r.blocks,
+            ranges(&unsealed)
+        ));
+    }
+    let seals = [&sweep_bytes[..], runs_csv.as_bytes(), points_csv.as_bytes()].map(Seal::of);
+    let manifest = manifest(&r, seals, &unsealed, sidecars);
+    let write = |name: &str, bytes: &[u8]| {
+        write_atomic(&dir.join(name), bytes)
+            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", dir.join(name).display())))
+    };
+    // no manifest while runs.csv and points.csv are being replaced: a merge cut short here
+    // leaves no files that look like a finished merge
+    match std::fs::remove_file(dir.join("manifest.json")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::runtime(format!("cannot replace {}: {e}", dir.join("manifest.json").display())))
+        }
+        _ => {}
+    }
+    write("runs.csv", runs_csv.as_bytes())?;
+    write("points.csv", points_csv.as_bytes())?;
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::runtime(e.to_string()))? + "\n";
+    write("manifest.json", text.as_bytes())?;
+    Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks, warnings })
+}
+
+/// The block files in `DIR/blocks` (the work that follows is bounded by them, not by the count
+/// sweep.json claims), and a problem naming the files there that are not blocks of this sweep.
+fn list_blocks(r: &Resolved, dir: &Path) -> (BTreeSet<u64>, Vec<String>) {
+    let mut present: BTreeSet<u64> = BTreeSet::new();
+    let mut damaged = Vec::new();
+    let Ok(entries) = std::fs::read_dir(blocks_dir(dir)) else { return (present, damaged) };
+    let mut stray: Vec<String> = Vec::new();
+    for name in entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()) {
+        let Some(b) = block_number(&name) else { continue };
+        if b >= r.blocks || name != format!("block-{b:06}.csv") {
+            stray.push(name);
+        } else {
+            present.insert(b);
+        }
+    }
+    stray.sort();
+    if !stray.is_empty() {
+        damaged.push(format!(
+            "block files that are not blocks of this sweep (it has blocks 0–{}): {}; move them away",
+            r.blocks.saturating_sub(1),
+            stray.join(", ")
+        ));
+    }
+    (present, damaged)
+}
+
+/// Why nothing was merged: the missing blocks (as ranges of blocks and runs) and the damaged
+/// ones, what to run, and which files of the previous merge were removed (they are not the
+/// merge of the blocks now on disk).
+fn incomplete(r: &Resolved, dir: &Path, damaged: &[String], missing: &[(u64, u64)]) -> Error {
+    let mut m = if damaged.is_empty() {
+        format!("{}: the sweep is incomplete, nothing was written:", dir.display())
+    } else {
+        format!("{}: {} problem(s) with block files, nothing was merged:", dir.display(), damaged.len())
+    };
+    if !missing.is_empty() {
+        let n: u64 = missing.iter().map(|(a, z)| z - a + 1).sum();
+        let blocks: Vec<String> =
+            missing.iter().map(|&(a, z)| if a == z { a.to_string() } else { format!("{a}–{z}") }).collect();
+        let runs: Vec<String> =
+            missing.iter().map(|(a, z)| format!("{}–{}", r.block_runs(*a).start, r.block_runs(*z).end - 1)).collect();
+        m.push_str(&format!(
+            "\n  - {n} of {} block(s) missing: block(s) {} = runs {}",
+            r.blocks,
+            blocks.join(", "),
+            runs.join(", ")
+        ));
+    }
+    for d in damaged {
+        m.push_str("\n  - ");
+        m.push_str(d);
+    }
+    m.push_str(&format!(
+        "\nRerun the same `govsim sweep` command (with the same shards, or without shards): it runs the missing and damaged blocks again and keeps the intact ones; then `govsim merge {}`.",
+        dir.display()
+    ));
+    let (removed, failed) = remove_merged(dir);
+    if !removed.is_empty() {
+        m.push_str(&format!(
+            "\nThe previous merge's {} {} removed: {} not the merge of the blocks now on disk.",
+            removed.join(", "),
+            if removed.len() == 1 { "was" } else { "were" },
+            if removed.len() == 1 { "it is" } else { "they are" }
+        ));
+    }
+    if !failed.is_empty() {
+        m.push_str(&format!("\nCould not remove the previous merge's files, which are stale: {}", failed.join("; ")));
+        return Error::runtime(m);
+    }
+    if damaged.is_empty() {
+        Error::runtime(m)
+    } else {
+        Error::input(m)
+    }
+}
+
+/// runs.csv (the block rows in run order) and points.csv (replication means per scenario ×
+/// point) of every run's row.
+fn merged_csv(r: &Resolved, rows: &[(u64, String, Vec<f64>)]) -> (String, String) {
     let mut runs_csv = r.header();
     runs_csv.push('\n');
-    for (_, line, _) in &rows {
+    for (_, line, _) in rows {
         runs_csv.push_str(line);
         runs_csv.push('\n');
     }
-    // points.csv: replication means per scenario × point
     let mut points_csv = vec!["scenario".to_string(), "point".into()];
     points_csv.extend(r.factors.iter().map(|f| f.header.clone()));
     points_csv.extend(r.outputs.iter().map(|o| o.header.clone()));
@@ -233,16 +280,14 @@ pub fn merge(dir: &Path) -> Result<Merged, Error> {
         points_csv.push_str(&line);
         points_csv.push('\n');
     }
-    let mut warnings = Vec::new();
-    if !unsealed.is_empty() {
-        warnings.push(format!(
-            "{} block(s) of {} have no checksum in their sidecar (written by an earlier govsim, before block checksums): block(s) {}. Their content was checked (complete rows, labels, factor values, numbers), but an edited output value cannot be detected; to be sure, delete those block files and rerun `govsim sweep`",
-            unsealed.len(),
-            r.blocks,
-            ranges(&unsealed)
-        ));
-    }
-    let manifest = json!({
+    (runs_csv, points_csv)
+}
+
+/// manifest.json: what was merged, with the seals of sweep.json, runs.csv and points.csv (in
+/// that order) and every block's sidecar.
+fn manifest(r: &Resolved, seals: [Seal; 3], unsealed: &[u64], sidecars: Vec<Value>) -> Value {
+    let [sweep_json, runs_csv, points_csv] = seals;
+    json!({
         "name": r.name,
         "description": r.description,
         "govsim_version": r.govsim_version,
@@ -265,30 +310,13 @@ pub fn merge(dir: &Path) -> Result<Merged, Error> {
         },
         "checksums": {
             "about": "length and FNV-1a 64 checksum of each file as this merge read or wrote it; `govsim analyze` refuses files that differ (changed, or left by an interrupted merge)",
-            "sweep.json": Seal::of(&sweep_bytes).to_json(),
-            "runs.csv": Seal::of(runs_csv.as_bytes()).to_json(),
-            "points.csv": Seal::of(points_csv.as_bytes()).to_json(),
+            "sweep.json": sweep_json.to_json(),
+            "runs.csv": runs_csv.to_json(),
+            "points.csv": points_csv.to_json(),
         },
         "unsealed_blocks": unsealed,
         "block_runs": sidecars,
-    });
-    let write = |name: &str, bytes: &[u8]| {
-        write_atomic(&dir.join(name), bytes)
-            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", dir.join(name).display())))
-    };
-    // no manifest while runs.csv and points.csv are being replaced: a merge cut short here
-    // leaves no files that look like a finished merge
-    match std::fs::remove_file(dir.join("manifest.json")) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(Error::runtime(format!("cannot replace {}: {e}", dir.join("manifest.json").display())))
-        }
-        _ => {}
-    }
-    write("runs.csv", runs_csv.as_bytes())?;
-    write("points.csv", points_csv.as_bytes())?;
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::runtime(e.to_string()))? + "\n";
-    write("manifest.json", text.as_bytes())?;
-    Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks, warnings })
+    })
 }
 
 /// The blocks of 0..n not in `present`, as contiguous (first, last) groups (work in proportion
