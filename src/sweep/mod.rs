@@ -10,7 +10,7 @@
 //!
 //! Files: [`spec`] the sweep file format, [`path`] setting a parameter by path, [`design`] design
 //! points, [`limits`] the bounds and size limits checked first, [`plan`] resolving and checking a
-//! sweep before running, [`shard`] shards and scheduler array variables, [`blocks`] block files
+//! sweep before running (the scenario of every point built once), [`shard`] shards and scheduler array variables, [`blocks`] block files
 //! and their integrity, [`run`] running blocks, [`merge`] merging, [`analyze`] sensitivity
 //! indices and charts.
 
