@@ -590,3 +590,33 @@ pub fn outputs_of(outputs: &[ResolvedOutput], s: &Scenario, rep: &Replication) -
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_point_is_the_scenario_the_strict_loader_gives() {
+        // the shipped two-factor grid: a real, an integer factor, two scenarios
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("sweeps/budget-by-so-capacity.json");
+        let plan = prepare(&file, limits::DEFAULT_MAX_RUNS).unwrap();
+        let r = &plan.resolved;
+        assert_eq!(plan.scenarios_held(), (r.scenarios.len() * r.points.len()) as u64);
+        for (s, base) in r.scenarios.iter().enumerate() {
+            for (p, values) in r.points.iter().enumerate() {
+                // the old way: set by path in the JSON form, print it, parse the text strictly
+                let mut value = base.scenario.clone();
+                for (f, &v) in r.factors.iter().zip(values) {
+                    for path in &f.paths {
+                        path::set(&mut value, path, v).unwrap();
+                    }
+                }
+                let strict = scenario::parse(&value.to_string(), Path::new(&base.file), &base.name).unwrap();
+                assert_eq!(plan.scenario(s, p), &strict, "scenario {s}, point {p}");
+            }
+        }
+        let b = plan.scenario(1, 24);
+        assert_eq!(b.actors.government.budget_per_month, 80000.0);
+        assert_eq!(b.actors.social_organisations[0].social_workers, 8);
+    }
+}
