@@ -18,7 +18,7 @@ impl World {
     pub(crate) fn institutions(&mut self) {
         let m = self.month();
         let k = self.k;
-        self.apply_events(m + self.scenario.time.step_months);
+        self.apply_events(m + self.scenario.time.months_per_step());
         self.calendar(m);
         let gov = &self.scenario.actors.government;
         self.gov_available =

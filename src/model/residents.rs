@@ -409,13 +409,14 @@ impl World {
     /// Counts over residents that the measures need, and last step's building activity.
     fn finish_residents(&mut self) {
         let ms = &self.scenario.measures;
-        let steps_of = |months: u32| ((months as f64 / self.k).ceil() as u32).clamp(1, 32);
-        let window = steps_of(ms.active_window_months);
-        let year = steps_of(12);
+        let time = &self.scenario.time;
+        // the activity history holds 32 steps
+        let window = time.steps_in(ms.active_window_months).clamp(1, 32);
+        let year = time.steps_per_year().clamp(1, 32);
         let window_mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
         let year_mask = if year >= 32 { u32::MAX } else { (1u32 << year) - 1 };
         let prior_year_mask = if 2 * year >= 32 { !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
-        let regular_min = ((ms.regular_min_months as f64 / self.k).ceil() as u32).max(1);
+        let regular_min = time.steps_in(ms.regular_min_months).max(1);
         let a = &self.agents;
         let r = &mut self.record;
         let mut enrolled_residents = 0u32;

@@ -183,8 +183,8 @@ impl World {
         let streams = Streams::new(seed, replication);
         let agents = population::agents(&s, &streams);
         let net = population::network(&s.community, &streams);
-        let k = s.time.step_months.max(1) as f64;
-        let steps = s.time.years * 12 / s.time.step_months.max(1);
+        let k = s.time.months_per_step() as f64;
+        let steps = s.time.steps();
         let per_building = s.community.residents_per_building.max(1) as usize;
         let buildings = agents.residents.div_ceil(per_building);
         let mut building_size = vec![0u32; buildings.max(1)];
@@ -290,7 +290,7 @@ impl World {
 
     /// Month at the start of the current step.
     pub fn month(&self) -> u32 {
-        self.step * self.scenario.time.step_months
+        self.step * self.scenario.time.months_per_step()
     }
 
     /// Simulate one step and return its record.

@@ -49,6 +49,40 @@ params! {
     }
 }
 
+/// The month arithmetic of a run, in one place. Every method is total (saturating, and a step
+/// of at least one month) so that it may be called on a scenario before it is validated.
+impl Time {
+    /// Months simulated.
+    pub fn months(&self) -> u32 {
+        self.years.saturating_mul(12)
+    }
+
+    /// The last month of the run (0-based): the latest month an event or a start may name.
+    pub fn last_month(&self) -> u32 {
+        self.months().saturating_sub(1)
+    }
+
+    /// Months per step.
+    pub fn months_per_step(&self) -> u32 {
+        self.step_months.max(1)
+    }
+
+    /// Steps of the run.
+    pub fn steps(&self) -> u32 {
+        self.months() / self.months_per_step()
+    }
+
+    /// Steps per year (`step_months` divides 12 in a valid scenario).
+    pub fn steps_per_year(&self) -> u32 {
+        12 / self.months_per_step()
+    }
+
+    /// Steps needed to cover `months` months (rounded up).
+    pub fn steps_in(&self, months: u32) -> u32 {
+        months.div_ceil(self.months_per_step())
+    }
+}
+
 params! {
     /// The baseline community [002: Y community, 10,000+ residents].
     pub struct Community {
@@ -916,7 +950,7 @@ fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
         });
         return;
     }
-    let months = s.time.years.saturating_mul(12);
+    let months = s.time.months();
     let so_names: Vec<&str> = s.actors.social_organisations.iter().map(|o| o.name.as_str()).collect();
     let ent_names: Vec<&str> = s.actors.enterprises.iter().map(|e| e.name.as_str()).collect();
     let list = |names: &[&str]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
@@ -924,10 +958,7 @@ fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
         let p = format!("events[{i}]");
         let mut push = |field: &str, message: String| issues.push(Issue { path: format!("{p}.{field}"), message });
         if e.month() >= months {
-            push(
-                "month",
-                format!("value {} is after the end of the run (month {})", e.month(), months.saturating_sub(1)),
-            );
+            push("month", format!("value {} is after the end of the run (month {})", e.month(), s.time.last_month()));
         }
         match e {
             Event::FundingChange { actor, .. } => {
@@ -1007,8 +1038,8 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
     if s.time.step_months != 0 && 12 % s.time.step_months != 0 {
         push("time.step_months", format!("value {} must divide 12 (allowed: 1, 2, 3, 4, 6, 12)", s.time.step_months));
     }
-    let months = s.time.years.saturating_mul(12);
-    let last = months.saturating_sub(1);
+    let months = s.time.months();
+    let last = s.time.last_month();
     let sum = s.measures.weights.as_array().iter().sum::<f64>();
     if (sum - 1.0).abs() > 1e-9 {
         push("measures.weights", format!("weights sum to {sum}, they must sum to 1"));
