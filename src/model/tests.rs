@@ -1,7 +1,7 @@
 //! Hand-computed cases for the submodels' formulas and the model's building blocks.
 
 use super::entities::*;
-use super::ledger::{StepRecord, Window};
+use super::ledger::StepRecord;
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
 use super::rng::{fill_uniforms, uniform, Purpose, Streams, DRAWS_PER_AGENT};
@@ -60,16 +60,6 @@ fn drawing_money_keeps_provenance_and_never_overdraws() {
     let all = draw_proportional(&mut stock, 1e9);
     assert!(close(all.iter().sum::<f64>(), 20.0));
     assert!(stock.iter().all(|s| *s == 0.0));
-}
-
-#[test]
-fn window_keeps_the_last_records_in_order() {
-    let mut w = Window::new(3);
-    for i in 0..5 {
-        w.push(StepRecord { volunteer_hours: i as f64, ..Default::default() });
-    }
-    let v: Vec<f64> = w.iter().map(|r| r.volunteer_hours).collect();
-    assert_eq!(v, vec![2.0, 3.0, 4.0]);
 }
 
 #[test]
