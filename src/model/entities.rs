@@ -12,19 +12,6 @@ pub enum State {
     Leader = 4,
 }
 
-impl State {
-    #[inline]
-    pub fn from_u8(v: u8) -> State {
-        match v {
-            1 => State::Occasional,
-            2 => State::Regular,
-            3 => State::Core,
-            4 => State::Leader,
-            _ => State::Inactive,
-        }
-    }
-}
-
 /// Suppliers of resources to volunteer forces (domain-anchors §1.5: g, s, e, c, r).
 pub const SOURCES: usize = 5;
 pub const GOV: usize = 0;
@@ -45,8 +32,27 @@ pub const KNOWLEDGE: usize = 3;
 pub const DIMENSION_NAMES: [&str; DIMENSIONS] = ["legitimacy", "funding", "human", "knowledge"];
 
 /// Recruitment channel through which a volunteer joined; it is the source of the human
-/// resource dimension (`GOV`, `SO`, `ENT` or `SELF`).
-pub type Channel = u8;
+/// resource dimension, so each channel's value is its source index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Channel {
+    /// A government mobilisation campaign.
+    Government = GOV as u8,
+    /// A social worker's outreach.
+    SocialOrganisation = SO as u8,
+    /// An enterprise's programme (its employees, or residents its community programme reaches).
+    Enterprise = ENT as u8,
+    /// A neighbour or friend, or self-motivated from the start.
+    Residents = SELF as u8,
+}
+
+impl Channel {
+    /// The source (`GOV`, `SO`, `ENT` or `SELF`) the hours of a volunteer recruited this way count for.
+    #[inline]
+    pub fn source(self) -> usize {
+        self as usize
+    }
+}
 
 /// Service categories (MODEL.md §1).
 pub const CATEGORIES: usize = 6;
@@ -96,7 +102,7 @@ pub struct Agents {
     pub trust_neighbours: Vec<f32>,
     pub satisfaction: Vec<f32>,
     pub commitment: Vec<f32>,
-    pub state: Vec<u8>,
+    pub state: Vec<State>,
     pub channel: Vec<Channel>,
     pub team: Vec<u16>,
     /// Bit b set = active b steps ago (bit 0 = this step).

@@ -76,8 +76,8 @@ fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u
     a.trust_neighbours.push(s.trust_nb.draw(rng));
     a.satisfaction.push(0.5);
     a.commitment.push(0.0);
-    a.state.push(State::Inactive as u8);
-    a.channel.push(SELF as u8);
+    a.state.push(State::Inactive);
+    a.channel.push(Channel::Residents);
     a.team.push(NO_TEAM);
     a.history.push(0);
     a.tenure.push(0);

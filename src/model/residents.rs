@@ -43,7 +43,7 @@ pub fn phase_share(phases: u8, leader: bool) -> f64 {
 #[derive(Clone, Copy)]
 struct Ask {
     team: u16,
-    channel: usize,
+    channel: Channel,
     bonus: f64,
     trust: f32,
 }
@@ -91,10 +91,7 @@ impl World {
                     leave(a, i);
                     team = NO_TEAM;
                 }
-            } else if t.split_to != NO_TEAM
-                && a.state[i] != State::Leader as u8
-                && (u[0] as f64) < b.leadership.split_share
-            {
+            } else if t.split_to != NO_TEAM && a.state[i] != State::Leader && (u[0] as f64) < b.leadership.split_share {
                 team = t.split_to;
             }
             a.team[i] = team;
@@ -113,8 +110,8 @@ impl World {
                 if (u[2] as f64) < logistic(logit) {
                     let a = &mut self.agents;
                     a.team[i] = ask.team;
-                    a.state[i] = State::Occasional as u8;
-                    a.channel[i] = ask.channel as u8;
+                    a.state[i] = State::Occasional;
+                    a.channel[i] = ask.channel;
                     a.commitment[i] = 0.0;
                     a.satisfaction[i] = 0.5;
                     a.tenure[i] = 0;
@@ -148,7 +145,12 @@ impl World {
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
             if self.ent[e].engaged && !targets.is_empty() && (u[0] as f64) < self.per_step(share) {
                 let team = targets[pick(u[1], targets.len())];
-                consider(Ask { team, channel: ENT, bonus: acc.enterprise_bonus, trust: a.trust_neighbours[i] });
+                consider(Ask {
+                    team,
+                    channel: Channel::Enterprise,
+                    bonus: acc.enterprise_bonus,
+                    trust: a.trust_neighbours[i],
+                });
             }
             return best;
         }
@@ -158,7 +160,7 @@ impl World {
                 let team = targets[pick(u[1], targets.len())];
                 consider(Ask {
                     team,
-                    channel: GOV,
+                    channel: Channel::Government,
                     bonus: acc.government_campaign_bonus,
                     trust: a.trust_government[i],
                 });
@@ -176,7 +178,7 @@ impl World {
                         let team = targets[pick((x / asks) as f32, targets.len())];
                         consider(Ask {
                             team,
-                            channel: SO,
+                            channel: Channel::SocialOrganisation,
                             bonus: acc.social_organisation_bonus,
                             trust: a.trust_neighbours[i],
                         });
@@ -194,7 +196,12 @@ impl World {
                 let targets = &self.targets.enterprise[e];
                 if st.engaged && x < asks && !targets.is_empty() {
                     let team = targets[pick((x / asks) as f32, targets.len())];
-                    consider(Ask { team, channel: ENT, bonus: acc.enterprise_bonus, trust: a.trust_neighbours[i] });
+                    consider(Ask {
+                        team,
+                        channel: Channel::Enterprise,
+                        bonus: acc.enterprise_bonus,
+                        trust: a.trust_neighbours[i],
+                    });
                     break;
                 }
                 x -= asks;
@@ -202,7 +209,12 @@ impl World {
         }
         let peer = self.peer_ask[i];
         if peer != NO_TEAM && self.teams[peer as usize].alive {
-            consider(Ask { team: peer, channel: SELF, bonus: acc.peer_bonus, trust: a.trust_neighbours[i] });
+            consider(Ask {
+                team: peer,
+                channel: Channel::Residents,
+                bonus: acc.peer_bonus,
+                trust: a.trust_neighbours[i],
+            });
         }
         best
     }
@@ -231,7 +243,7 @@ impl World {
         let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
         let team = &self.teams[t];
         let a = &mut self.agents;
-        let state = State::from_u8(a.state[i]);
+        let state = a.state[i];
         let m = a.motivation[i] as f64;
         let x = self.reward as f64;
         let budget = a.time_budget[i] as f64 * k;
@@ -323,7 +335,7 @@ impl World {
             tm.assigned_hours += assigned;
             tm.effective_hours += effective;
             let r = &mut self.record;
-            r.flows[HUMAN][a.channel[i] as usize] += hours;
+            r.flows[HUMAN][a.channel[i].source()] += hours;
             r.volunteer_hours += hours;
             r.active_volunteers += 1;
             r.phase_share_sum += voice;
@@ -364,7 +376,7 @@ impl World {
             if state == State::Leader && new_state != State::Leader {
                 self.teams[t].leader = NOBODY;
             }
-            a.state[i] = new_state as u8;
+            a.state[i] = new_state;
             // leaders emerge from core residents (brought-in staff do not lead community teams)
             if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
                 let mut boost = 1.0;
@@ -425,9 +437,9 @@ impl World {
             r.active_in_window += (h & window_mask != 0) as u32;
             r.regular += ((h & year_mask).count_ones() >= regular_min) as u32;
             let st = a.state[i];
-            r.core += (st >= State::Core as u8) as u32;
-            r.leaders += (st == State::Leader as u8) as u32;
-            enrolled_residents += (st != State::Inactive as u8) as u32;
+            r.core += (st >= State::Core) as u32;
+            r.leaders += (st == State::Leader) as u32;
+            enrolled_residents += (st != State::Inactive) as u32;
             if h & prior_year_mask != 0 {
                 r.retention_base += 1;
                 r.retained += (h & year_mask != 0) as u32;
@@ -451,7 +463,7 @@ impl World {
 #[inline]
 fn leave(a: &mut Agents, i: usize) {
     a.team[i] = NO_TEAM;
-    a.state[i] = State::Inactive as u8;
+    a.state[i] = State::Inactive;
     a.commitment[i] = 0.0;
     a.tenure[i] = 0;
 }

@@ -260,10 +260,10 @@ impl World {
         let start_commitment = self.scenario.behaviour.states.core_commitment as f32;
         for i in core {
             let i = i as usize;
-            self.agents.state[i] = State::Core as u8;
+            self.agents.state[i] = State::Core;
             self.agents.commitment[i] = start_commitment;
             self.agents.team[i] = t;
-            self.agents.channel[i] = SELF as u8;
+            self.agents.channel[i] = Channel::Residents;
         }
         self.non_volunteers = self.non_volunteers.saturating_sub(n_core);
     }
@@ -416,7 +416,7 @@ impl World {
             }
             // people recruit when there is work to do: a covered need damps asking
             let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
-            let p = if a.state[i] >= State::Core as u8 { core } else { base } * need;
+            let p = if a.state[i] >= State::Core { core } else { base } * need;
             if uniform(&mut rng) < p {
                 let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
                 if a.team[j as usize] == NO_TEAM {
