@@ -1,7 +1,6 @@
 //! Hand-computed cases for the submodels' formulas and the model's building blocks.
 
 use super::entities::*;
-use super::ledger::StepRecord;
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
 use super::rng::{fill_uniforms, uniform, Purpose, Streams, DRAWS_PER_AGENT};
