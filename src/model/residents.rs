@@ -2,15 +2,12 @@
 //! satisfaction → commitment → retention, motivation crowding, state changes, leader
 //! emergence and trust. Each agent consumes exactly `DRAWS_PER_AGENT` uniforms per step from
 //! the stream of its chunk, so resident i sees the same numbers at step t in every driver
-//! model (common random numbers) and on any number of threads.
-//!
-//! Uniforms: u0 campaign ask (non-volunteers) / split move (volunteers), u1 which team or
-//! which recruiter, u2 acceptance, u3 activity, u4 call-out, u5 training, u6 exit, u7 leader
-//! emergence.
+//! model (common random numbers) and on any number of threads. The uniforms' uses are the
+//! named slots of [`Uniforms`].
 
 use super::entities::*;
 use super::institutions::so_link;
-use super::rng::{fill_uniforms, Purpose, CHUNK, DRAWS_PER_AGENT};
+use super::rng::{Purpose, Uniforms, CHUNK};
 use super::world::World;
 
 /// Log-odds to probability.
@@ -61,11 +58,10 @@ impl World {
             t.effective_hours = 0.0;
         }
         self.candidates.clear();
-        let mut u = [0.0f32; DRAWS_PER_AGENT];
         for c in 0..chunks {
             let mut rng = self.streams.stream(Purpose::Residents, self.step, c as u32);
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                fill_uniforms(&mut rng, &mut u);
+                let u = Uniforms::draw(&mut rng);
                 self.resident(i, &u);
             }
         }
@@ -74,7 +70,7 @@ impl World {
 
     /// One resident's step.
     #[inline]
-    fn resident(&mut self, i: usize, u: &[f32; DRAWS_PER_AGENT]) {
+    fn resident(&mut self, i: usize, u: &Uniforms) {
         let b = &self.scenario.behaviour;
         let a = &mut self.agents;
         let is_resident = i < a.residents;
@@ -91,7 +87,10 @@ impl World {
                     leave(a, i);
                     team = NO_TEAM;
                 }
-            } else if t.split_to != NO_TEAM && a.state[i] != State::Leader && (u[0] as f64) < b.leadership.split_share {
+            } else if t.split_to != NO_TEAM
+                && a.state[i] != State::Leader
+                && (u.reach_or_split as f64) < b.leadership.split_share
+            {
                 team = t.split_to;
             }
             a.team[i] = team;
@@ -107,7 +106,7 @@ impl World {
                     + b.acceptance.trust * (ask.trust as f64 - 0.5)
                     + b.acceptance.peer_influence * self.ties_active_share(i)
                     + b.acceptance.price_effect * self.reward as f64 * (1.0 - m);
-                if (u[2] as f64) < logistic(logit) {
+                if (u.accept as f64) < logistic(logit) {
                     let a = &mut self.agents;
                     a.team[i] = ask.team;
                     a.state[i] = State::Occasional;
@@ -129,7 +128,7 @@ impl World {
     }
 
     /// The ask with the highest bonus among those that reached resident i this step, if any.
-    fn best_ask(&self, i: usize, u: &[f32; DRAWS_PER_AGENT]) -> Option<Ask> {
+    fn best_ask(&self, i: usize, u: &Uniforms) -> Option<Ask> {
         let acc = &self.scenario.behaviour.acceptance;
         let a = &self.agents;
         let mut best: Option<Ask> = None;
@@ -143,8 +142,8 @@ impl World {
             let e = (a.origin[i] - 1) as usize;
             let targets = &self.targets.enterprise[e];
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
-            if self.ent[e].engaged && !targets.is_empty() && (u[0] as f64) < self.per_step(share) {
-                let team = targets[pick(u[1], targets.len())];
+            if self.ent[e].engaged && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(share) {
+                let team = targets[pick(u.pick, targets.len())];
                 consider(Ask {
                     team,
                     channel: Channel::Enterprise,
@@ -156,8 +155,8 @@ impl World {
         }
         if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
             let targets = &self.targets.government;
-            if self.cal.campaign && !targets.is_empty() && (u[0] as f64) < self.per_step(c.reach) {
-                let team = targets[pick(u[1], targets.len())];
+            if self.cal.campaign && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(c.reach) {
+                let team = targets[pick(u.pick, targets.len())];
                 consider(Ask {
                     team,
                     channel: Channel::Government,
@@ -168,7 +167,7 @@ impl World {
         }
         // social-worker outreach: asks spread over non-volunteers; u1 picks organisation and team
         if self.non_volunteers > 0 {
-            let mut x = u[1] as f64 * self.non_volunteers as f64;
+            let mut x = u.pick as f64 * self.non_volunteers as f64;
             for (o, st) in self.so.iter().enumerate() {
                 let p = &self.scenario.actors.social_organisations[o];
                 let asks = st.workers as f64 * p.outreach_per_worker * self.k;
@@ -190,7 +189,7 @@ impl World {
         }
         // enterprise community programmes reach residents too (community centre, store events)
         if self.non_volunteers > 0 {
-            let mut x = u[1] as f64 * self.non_volunteers as f64;
+            let mut x = u.pick as f64 * self.non_volunteers as f64;
             for (e, st) in self.ent.iter().enumerate() {
                 let asks = self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k;
                 let targets = &self.targets.enterprise[e];
@@ -236,7 +235,7 @@ impl World {
     }
 
     /// An enrolled volunteer's month: serve or not, hours, learning, experience, exit, state.
-    fn volunteer(&mut self, i: usize, t: usize, u: &[f32; DRAWS_PER_AGENT]) {
+    fn volunteer(&mut self, i: usize, t: usize, u: &Uniforms) {
         let s = &self.scenario;
         let b = &s.behaviour;
         let k = self.k;
@@ -256,8 +255,8 @@ impl World {
         };
         let w = b.activity.motivation_weight;
         let p_active = per_step(base * (1.0 - w + 2.0 * w * m) * (1.0 + b.activity.reward_effect * x * (1.0 - m)));
-        let called = (u[4] as f64) < team.callout as f64;
-        let serves = (u[3] as f64) < p_active;
+        let called = (u.callout as f64) < team.callout as f64;
+        let serves = (u.serve as f64) < p_active;
         let active = serves || called;
         let is_leader = state == State::Leader;
         let mut hours = 0.0;
@@ -282,15 +281,15 @@ impl World {
                 overload = if budget > 0.0 { (hours / budget - b.activity.overload_threshold).max(0.0) } else { 0.0 };
             }
             // training sessions (social organisation first, then government)
-            let u5 = u[5] as f64;
+            let trains = u.training as f64;
             let so_p = team.train_so as f64;
             let gov_p = team.train_gov as f64;
             let session_hours = b.learning.session_hours;
             let mut skill = a.skill[i] as f64;
-            if u5 < so_p {
+            if trains < so_p {
                 trained = true;
                 self.record.flows[KNOWLEDGE][SO] += session_hours;
-            } else if u5 < so_p + gov_p {
+            } else if trains < so_p + gov_p {
                 trained = true;
                 self.record.flows[KNOWLEDGE][GOV] += session_hours;
             }
@@ -352,7 +351,7 @@ impl World {
         }
         // exit: "voting with feet" [000]
         let h = exit_hazard(&b.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
-        if (u[6] as f64) < per_step(h) {
+        if (u.exit as f64) < per_step(h) {
             if is_leader {
                 self.teams[t].leader = NOBODY;
             }
@@ -388,7 +387,7 @@ impl World {
                         boost *= s.actors.social_organisations[o as usize].leader_discovery;
                     }
                 }
-                if (u[7] as f64) < per_step(b.leadership.emergence_rate * boost)
+                if (u.leader as f64) < per_step(b.leadership.emergence_rate * boost)
                     && self.candidates.len() < self.candidates.capacity()
                 {
                     self.candidates.push(i as u32);

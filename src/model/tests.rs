@@ -3,7 +3,7 @@
 use super::entities::*;
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
-use super::rng::{fill_uniforms, uniform, Purpose, Streams, DRAWS_PER_AGENT};
+use super::rng::{fill_uniforms, uniform, Purpose, Streams, Uniforms, DRAWS_PER_AGENT};
 use super::teams::{coverage, material_factor, usefulness};
 use crate::scenario::{Retention, Scenario};
 
@@ -75,6 +75,10 @@ fn streams_are_reproducible_and_distinct() {
     let mut u = [0.0f32; DRAWS_PER_AGENT];
     fill_uniforms(&mut a, &mut u);
     assert!(u.iter().all(|v| (0.0..1.0).contains(v)));
+    // the named slots are the same draws, in slot order
+    let slots = Uniforms::draw(&mut b);
+    assert_eq!([slots.reach_or_split, slots.pick, slots.accept, slots.serve], u[..4]);
+    assert_eq!([slots.callout, slots.training, slots.exit, slots.leader], u[4..]);
 }
 
 #[test]
