@@ -1,10 +1,12 @@
 //! What a user writes: scenario types, loading with precise error paths, validation, schema.
 
 pub mod district;
+mod events;
 pub mod input;
 pub mod params;
 mod types;
 
+pub use events::{Category, Event, MAX_EVENTS};
 pub use params::Issue;
 pub use types::*;
 
