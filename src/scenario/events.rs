@@ -6,6 +6,7 @@
 //! [`check_events`].
 
 use super::params::{check_range, join, Check, Issue};
+use super::validate::{after_the_end, enterprise_names, list, not_a_social_organisation, social_organisation_names};
 use super::Scenario;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -183,15 +184,13 @@ pub(super) fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
         });
         return;
     }
-    let months = s.time.months();
-    let so_names: Vec<&str> = s.actors.social_organisations.iter().map(|o| o.name.as_str()).collect();
-    let ent_names: Vec<&str> = s.actors.enterprises.iter().map(|e| e.name.as_str()).collect();
-    let list = |names: &[&str]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    let so_names = social_organisation_names(s);
+    let ent_names = enterprise_names(s);
     for (i, e) in s.events.iter().enumerate() {
         let p = format!("events[{i}]");
         let mut push = |field: &str, message: String| issues.push(Issue { path: format!("{p}.{field}"), message });
-        if e.month() >= months {
-            push("month", format!("value {} is after the end of the run (month {})", e.month(), s.time.last_month()));
+        if let Some(message) = after_the_end(e.month(), &s.time) {
+            push("month", message);
         }
         match e {
             Event::FundingChange { actor, .. } => {
@@ -216,10 +215,7 @@ pub(super) fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
             | Event::SocialOrganisationLeave { social_organisation: n, .. }
                 if !so_names.contains(&n.as_str()) =>
             {
-                push(
-                    "social_organisation",
-                    format!("\"{n}\" is not a social organisation of this scenario (known: {})", list(&so_names)),
-                );
+                push("social_organisation", not_a_social_organisation(n, s));
             }
             Event::EnterpriseEnter { enterprise: n, .. } | Event::EnterpriseLeave { enterprise: n, .. }
                 if !ent_names.contains(&n.as_str()) =>

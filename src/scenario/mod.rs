@@ -5,10 +5,12 @@ mod events;
 pub mod input;
 pub mod params;
 mod types;
+mod validate;
 
 pub use events::{Category, Event, MAX_EVENTS};
 pub use params::Issue;
 pub use types::*;
+pub use validate::{MAX_COURTYARD, MAX_ENTERPRISES, MAX_SOCIAL_ORGANISATIONS};
 
 use params::Check;
 use std::fmt;
@@ -243,7 +245,7 @@ pub fn parse(text: &str, file: &Path, default_name: &str) -> Result<Scenario, Sc
 pub fn validate(s: &Scenario) -> Vec<Issue> {
     let mut issues = Vec::new();
     s.check("", &mut issues);
-    types::cross_checks(s, &mut issues);
+    validate::cross_checks(s, &mut issues);
     issues
 }
 
