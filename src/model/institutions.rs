@@ -7,7 +7,7 @@
 use super::entities::*;
 use super::rng::{uniform, Purpose};
 use super::world::World;
-use crate::scenario::{Event, Funder};
+use crate::scenario::{Event, Funder, MAX_SOCIAL_ORGANISATIONS};
 
 /// Is month `m` inside a window that starts at `start` and ends before `end` (0 = no end)?
 fn on(m: u32, start: u32, end: u32) -> bool {
@@ -468,9 +468,9 @@ impl World {
         // training capacity of each social organisation (sessions this step), shared out by active members
         let total_active: u32 = self.teams.iter().filter(|t| t.alive).map(|t| t.active_last).sum();
         let mut pooled_sessions = 0.0;
-        let mut so_sessions = [0.0f64; 256];
-        let mut so_active = [0u32; 256];
-        for (i, st) in self.so.iter().enumerate().take(256) {
+        let mut so_sessions = [0.0f64; MAX_SOCIAL_ORGANISATIONS];
+        let mut so_active = [0u32; MAX_SOCIAL_ORGANISATIONS];
+        for (i, st) in self.so.iter().enumerate().take(MAX_SOCIAL_ORGANISATIONS) {
             let sessions = st.workers as f64 * s.actors.social_organisations[i].trainees_per_worker * self.k;
             so_sessions[i] = sessions * (1.0 - pool);
             pooled_sessions += sessions * pool;

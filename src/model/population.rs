@@ -5,7 +5,7 @@
 
 use super::entities::*;
 use super::rng::{uniform, Purpose, Streams};
-use crate::scenario::{Community, ResidentTraits, Scenario};
+use crate::scenario::{Community, ResidentTraits, Scenario, MAX_COURTYARD, MAX_ENTERPRISES};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Gamma};
 
@@ -99,7 +99,7 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     let mut rng = streams.stream(Purpose::BroughtIn, 0, 0);
     for (k, e) in s.actors.enterprises.iter().enumerate() {
         for _ in 0..e.employees {
-            push_agent(&mut a, &samplers, &mut rng, (k + 1).min(255) as u8);
+            push_agent(&mut a, &samplers, &mut rng, (k + 1).min(MAX_ENTERPRISES + 1) as u8);
         }
     }
     a
@@ -122,7 +122,7 @@ fn reserve(a: &mut Agents, n: usize) {
 }
 
 /// Fixed-degree directed ties: `local` ties inside the own courtyard, stored as 16-bit offsets
-/// from the courtyard's first resident (validation keeps courtyards below 65,536 residents), and
+/// from the courtyard's first resident (validation keeps courtyards to `MAX_COURTYARD` residents), and
 /// `long` ties to anyone, stored as indices. Clustered ties plus shortcuts: a small world.
 pub struct Network {
     pub degree: usize,
@@ -157,7 +157,8 @@ pub fn network(c: &Community, streams: &Streams) -> Network {
     let mut local_ties = Vec::with_capacity(n * local);
     let mut long_ties = Vec::with_capacity(n * long);
     let mut rng = streams.stream(Purpose::Network, 0, 0);
-    let courtyard = (c.residents_per_building as usize * c.buildings_per_courtyard as usize).clamp(1, 1 << 16);
+    let courtyard =
+        (c.residents_per_building as usize * c.buildings_per_courtyard as usize).clamp(1, MAX_COURTYARD as usize);
     for i in 0..n {
         let start = (i / courtyard) * courtyard;
         let end = (start + courtyard).min(n);
