@@ -207,6 +207,35 @@ impl Team {
     }
 }
 
+/// A social organisation's running state.
+#[derive(Clone, Debug, Default)]
+pub struct SoState {
+    pub started: bool,
+    /// Money in hand by origin.
+    pub funds: [f64; SOURCES],
+    /// Social workers paid this step.
+    pub workers: u32,
+    /// Whether it holds a government contract this step.
+    pub contracted: bool,
+    /// Income received this step (for pass-through).
+    pub income: [f64; SOURCES],
+}
+
+/// An enterprise's running state.
+#[derive(Clone, Debug, Default)]
+pub struct EntState {
+    pub engaged: bool,
+}
+
+/// A purchase-of-services programme's running state.
+#[derive(Clone, Debug, Default)]
+pub struct ContractState {
+    /// First month after the current contract (None = no contract running).
+    pub runs_until: Option<u32>,
+    /// The programme is over (not renewed or ended).
+    pub ended: bool,
+}
+
 /// Take `amount` from a stock kept by origin, proportionally to what each origin holds.
 /// Returns what was taken by origin. Never takes more than the stock holds.
 pub fn draw_proportional(stock: &mut [f64; SOURCES], amount: f64) -> [f64; SOURCES] {

@@ -13,104 +13,11 @@
 //! model is running.
 
 use super::entities::*;
+use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
 use super::population::{self, Network};
 use super::rng::Streams;
 use crate::scenario::Scenario;
-
-/// A social organisation's running state.
-#[derive(Clone, Debug, Default)]
-pub struct SoState {
-    pub started: bool,
-    /// Money in hand by origin.
-    pub funds: [f64; SOURCES],
-    /// Social workers paid this step.
-    pub workers: u32,
-    /// Whether it holds a government contract this step.
-    pub contracted: bool,
-    /// Income received this step (for pass-through).
-    pub income: [f64; SOURCES],
-}
-
-/// An enterprise's running state.
-#[derive(Clone, Debug, Default)]
-pub struct EntState {
-    pub engaged: bool,
-}
-
-/// A purchase-of-services programme's running state.
-#[derive(Clone, Debug, Default)]
-pub struct ContractState {
-    /// First month after the current contract (None = no contract running).
-    pub runs_until: Option<u32>,
-    /// The programme is over (not renewed or ended).
-    pub ended: bool,
-}
-
-/// The running effect of timeline events (scenario `events`), applied in month order.
-#[derive(Clone, Debug, Default)]
-pub struct Timeline {
-    /// Indices of scenario events sorted by month (stable), and how many have been applied.
-    pub order: Vec<usize>,
-    pub applied: usize,
-    pub government_funding: f64,
-    /// Share of its requested budget a district government pays this community this step
-    /// (1 outside a district; set by `experiment::district` between steps).
-    pub district_budget: f64,
-    pub so_funding: Vec<f64>,
-    pub enterprise_funding: Vec<f64>,
-    pub fund_funding: f64,
-    pub so_contracts_ended: Vec<bool>,
-    pub so_enter: Vec<Option<u32>>,
-    pub so_left: Vec<bool>,
-    pub enterprise_start: Vec<Option<u32>>,
-    pub enterprise_end: Vec<Option<u32>>,
-    /// Demand multiplier by category and the month it ends (exclusive).
-    pub demand_factor: [f64; CATEGORIES],
-    pub demand_until: [u32; CATEGORIES],
-    pub points: Option<bool>,
-    pub campaign_until: u32,
-    pub council: bool,
-    pub platform: bool,
-}
-
-impl Timeline {
-    fn new(s: &Scenario) -> Timeline {
-        let mut order: Vec<usize> = (0..s.events.len()).collect();
-        order.sort_by_key(|&i| s.events[i].month());
-        let n_so = s.actors.social_organisations.len();
-        let n_ent = s.actors.enterprises.len();
-        Timeline {
-            order,
-            applied: 0,
-            government_funding: 1.0,
-            district_budget: 1.0,
-            so_funding: vec![1.0; n_so],
-            enterprise_funding: vec![1.0; n_ent],
-            fund_funding: 1.0,
-            so_contracts_ended: vec![false; n_so],
-            so_enter: vec![None; n_so],
-            so_left: vec![false; n_so],
-            enterprise_start: vec![None; n_ent],
-            enterprise_end: vec![None; n_ent],
-            demand_factor: [1.0; CATEGORIES],
-            demand_until: [0; CATEGORIES],
-            points: None,
-            campaign_until: 0,
-            council: false,
-            platform: false,
-        }
-    }
-
-    /// Demand multiplier of category c in month m.
-    pub fn demand(&self, c: usize, m: u32) -> f64 {
-        if m < self.demand_until[c] {
-            self.demand_factor[c]
-        } else {
-            1.0
-        }
-    }
-}
 
 /// Which instruments are on in this step.
 #[derive(Clone, Copy, Debug, Default)]
@@ -390,6 +297,24 @@ impl World {
             self.fund += left;
         } else {
             self.audit.outflow += left;
+        }
+    }
+
+    /// A sponsor leaves: its teams with a resident leader carry on as resident teams (with the
+    /// autonomy of resident-led teams), the others dissolve.
+    pub(crate) fn release_teams(&mut self, sponsor: Sponsor) {
+        let autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
+        for t in 0..self.teams.len() {
+            let team = &mut self.teams[t];
+            if !team.alive || team.sponsor != sponsor {
+                continue;
+            }
+            if team.leader != NOBODY {
+                team.sponsor = Sponsor::Residents;
+                team.autonomy = autonomy;
+            } else {
+                self.dissolve(t);
+            }
         }
     }
 
