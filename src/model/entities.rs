@@ -84,31 +84,53 @@ pub fn autonomy_bits(a: &crate::scenario::Autonomy) -> u8 {
         | ((a.assessment as u8) * PHASE_ASSESSMENT)
 }
 
-/// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are
-/// residents of the community; the rest are brought-in volunteers (enterprise employees).
-#[derive(Clone, Debug, Default)]
-pub struct Agents {
-    pub residents: usize,
-    /// Residents per building: resident i lives in building i / per_building (residents are
-    /// placed in index order, so the building needs no storage).
-    pub per_building: usize,
+/// Declares [`Agents`]: its per-agent columns are listed once, and reserving room and
+/// counting bytes go over all of them.
+macro_rules! agent_columns {
+    ($( $(#[doc = $doc:literal])* $field:ident: $ty:ty, )*) => {
+        /// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are
+        /// residents of the community; the rest are brought-in volunteers (enterprise employees).
+        #[derive(Clone, Debug, Default)]
+        pub struct Agents {
+            pub residents: usize,
+            /// Residents per building: resident i lives in building i / per_building (residents are
+            /// placed in index order, so the building needs no storage).
+            pub per_building: usize,
+            $( $(#[doc = $doc])* pub $field: Vec<$ty>, )*
+        }
+
+        impl Agents {
+            /// Make room for exactly `n` agents in every column.
+            pub fn reserve_exact(&mut self, n: usize) {
+                $( self.$field.reserve_exact(n); )*
+            }
+
+            /// Bytes held by the columns, from their capacities.
+            pub fn bytes(&self) -> usize {
+                0 $( + self.$field.capacity() * std::mem::size_of::<$ty>() )*
+            }
+        }
+    };
+}
+
+agent_columns! {
     /// 0 = resident; k+1 = employee of enterprise k.
-    pub origin: Vec<u8>,
-    pub motivation: Vec<f32>,
+    origin: u8,
+    motivation: f32,
     /// Hours per month the person could give when fully engaged.
-    pub time_budget: Vec<f32>,
-    pub skill: Vec<f32>,
-    pub trust_government: Vec<f32>,
-    pub trust_neighbours: Vec<f32>,
-    pub satisfaction: Vec<f32>,
-    pub commitment: Vec<f32>,
-    pub state: Vec<State>,
-    pub channel: Vec<Channel>,
-    pub team: Vec<u16>,
+    time_budget: f32,
+    skill: f32,
+    trust_government: f32,
+    trust_neighbours: f32,
+    satisfaction: f32,
+    commitment: f32,
+    state: State,
+    channel: Channel,
+    team: u16,
     /// Bit b set = active b steps ago (bit 0 = this step).
-    pub history: Vec<u32>,
+    history: u32,
     /// Steps enrolled in the current spell.
-    pub tenure: Vec<u16>,
+    tenure: u16,
 }
 
 impl Agents {

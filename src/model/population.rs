@@ -90,7 +90,7 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     let extra: usize = s.actors.enterprises.iter().map(|e| e.employees as usize).sum();
     let per_building = c.residents_per_building.max(1) as usize;
     let mut a = Agents { residents: n, per_building, ..Default::default() };
-    reserve(&mut a, n + extra);
+    a.reserve_exact(n + extra);
     let samplers = TraitSamplers::new(&c.traits);
     let mut rng = streams.stream(Purpose::Population, 0, 0);
     for _ in 0..n {
@@ -103,22 +103,6 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
         }
     }
     a
-}
-
-fn reserve(a: &mut Agents, n: usize) {
-    a.origin.reserve_exact(n);
-    a.motivation.reserve_exact(n);
-    a.time_budget.reserve_exact(n);
-    a.skill.reserve_exact(n);
-    a.trust_government.reserve_exact(n);
-    a.trust_neighbours.reserve_exact(n);
-    a.satisfaction.reserve_exact(n);
-    a.commitment.reserve_exact(n);
-    a.state.reserve_exact(n);
-    a.channel.reserve_exact(n);
-    a.team.reserve_exact(n);
-    a.history.reserve_exact(n);
-    a.tenure.reserve_exact(n);
 }
 
 /// Fixed-degree directed ties: `local` ties inside the own courtyard, stored as 16-bit offsets

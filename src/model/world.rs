@@ -214,23 +214,10 @@ impl World {
     /// Bytes held by per-resident arrays (agent state, ties, per-step scratch, building
     /// counters), from the arrays' capacities: what a resident costs in memory.
     pub fn state_bytes(&self) -> usize {
-        let a = &self.agents;
         fn bytes<T>(v: &Vec<T>) -> usize {
             v.capacity() * std::mem::size_of::<T>()
         }
-        bytes(&a.origin)
-            + bytes(&a.motivation)
-            + bytes(&a.time_budget)
-            + bytes(&a.skill)
-            + bytes(&a.trust_government)
-            + bytes(&a.trust_neighbours)
-            + bytes(&a.satisfaction)
-            + bytes(&a.commitment)
-            + bytes(&a.state)
-            + bytes(&a.channel)
-            + bytes(&a.team)
-            + bytes(&a.history)
-            + bytes(&a.tenure)
+        self.agents.bytes()
             + bytes(&self.net.local_ties)
             + bytes(&self.net.long_ties)
             + bytes(&self.peer_ask)
