@@ -6,7 +6,7 @@
 
 use super::entities::*;
 use super::rng::{uniform, Purpose};
-use super::world::World;
+use super::world::{step_probability, World};
 use crate::scenario::{Funder, MAX_SOCIAL_ORGANISATIONS};
 
 /// Is month `m` inside a window that starts at `start` and ends before `end` (0 = no end)?
@@ -374,7 +374,7 @@ impl World {
         }
         let pooled_rate = if total_active > 0 { pooled_sessions / total_active as f64 } else { 0.0 };
         let k = self.k;
-        let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
+        let per_step = |p: f64| step_probability(p, k);
         for t in self.teams.iter_mut().filter(|t| t.alive) {
             let mut no_callout = 1.0;
             let mut assigned_callout = false;

@@ -8,7 +8,7 @@
 use super::entities::*;
 use super::institutions::so_link;
 use super::rng::{Purpose, Uniforms, CHUNK};
-use super::world::World;
+use super::world::{step_probability, World};
 
 /// Log-odds to probability.
 #[inline]
@@ -34,6 +34,34 @@ pub fn phase_share(phases: u8, leader: bool) -> f64 {
     } else {
         (1 + (phases & 7).count_ones()) as f64 / 4.0
     }
+}
+
+/// A volunteer's state after a step: states follow commitment, with a hysteresis margin below
+/// each threshold before demotion; becoming core also needs skill.
+#[inline]
+pub fn next_state(st: &crate::scenario::States, state: State, commitment: f64, skill: f64) -> State {
+    let (c, h) = (commitment, st.hysteresis);
+    match state {
+        State::Occasional if c >= st.regular_commitment => State::Regular,
+        State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => State::Core,
+        State::Regular if c < st.regular_commitment - h => State::Occasional,
+        State::Core if c < st.core_commitment - h => State::Regular,
+        State::Leader if c < st.core_commitment - h => State::Regular,
+        other => other,
+    }
+}
+
+/// What an enrolled volunteer did in an active step.
+#[derive(Clone, Copy)]
+struct Service {
+    /// Hours served.
+    hours: f64,
+    /// Of which on tasks assigned by government.
+    assigned: f64,
+    /// Hours above the overload threshold, as a share of the time budget.
+    overload: f64,
+    /// Share of the hours assigned by government.
+    control: f64,
 }
 
 /// Who asked a resident this step.
@@ -234,168 +262,218 @@ impl World {
         active as f64 / d as f64
     }
 
-    /// An enrolled volunteer's month: serve or not, hours, learning, experience, exit, state.
+    /// An enrolled volunteer's step: serve or not (and if so learn, weigh the experience and
+    /// book the hours), then leave or stay, and if staying move between states.
     fn volunteer(&mut self, i: usize, t: usize, u: &Uniforms) {
-        let s = &self.scenario;
-        let b = &s.behaviour;
-        let k = self.k;
-        let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
-        let team = &self.teams[t];
-        let a = &mut self.agents;
-        let state = a.state[i];
-        let m = a.motivation[i] as f64;
-        let x = self.reward as f64;
-        let budget = a.time_budget[i] as f64 * k;
-        let (base, share) = match state {
-            State::Occasional => (b.activity.occasional, b.activity.hours_share_occasional),
-            State::Regular => (b.activity.regular, b.activity.hours_share_regular),
-            State::Core => (b.activity.core, b.activity.hours_share_core),
-            State::Leader => (b.activity.leader, b.activity.hours_share_core),
-            State::Inactive => (0.0, 0.0),
-        };
-        let w = b.activity.motivation_weight;
-        let p_active = per_step(base * (1.0 - w + 2.0 * w * m) * (1.0 + b.activity.reward_effect * x * (1.0 - m)));
-        let called = (u.callout as f64) < team.callout as f64;
-        let serves = (u.serve as f64) < p_active;
-        let active = serves || called;
+        let state = self.agents.state[i];
         let is_leader = state == State::Leader;
-        let mut hours = 0.0;
-        let mut assigned = 0.0;
-        let mut trained = false;
-        let mut overload = 0.0;
-        let mut control = 0.0;
-        if active {
-            if serves {
-                hours += share * budget;
+        let overload = match self.service(i, t, state, u) {
+            Some(service) => {
+                let trained = self.learn(i, t, is_leader, u);
+                let voice = self.experience(i, t, is_leader, trained, &service);
+                self.book(i, t, &service, voice);
+                service.overload
             }
-            if called {
-                let extra = b.activity.callout_hours_share * budget;
-                hours += extra;
-                if team.callout_assigned {
-                    assigned += extra;
-                }
+            None => {
+                let decay = self.scenario.behaviour.satisfaction.commitment_decay;
+                let c0 = self.agents.commitment[i] as f64;
+                self.agents.commitment[i] = (c0 * (1.0 - step_probability(decay, self.k))).max(0.0) as f32;
+                0.0
             }
-            assigned += (hours - assigned) * team.assigned_share as f64;
-            if hours > 0.0 {
-                control = assigned / hours;
-                overload = if budget > 0.0 { (hours / budget - b.activity.overload_threshold).max(0.0) } else { 0.0 };
-            }
-            // training sessions (social organisation first, then government)
-            let trains = u.training as f64;
-            let so_p = team.train_so as f64;
-            let gov_p = team.train_gov as f64;
-            let session_hours = b.learning.session_hours;
-            let mut skill = a.skill[i] as f64;
-            if trains < so_p {
-                trained = true;
-                self.record.flows[KNOWLEDGE][SO] += session_hours;
-            } else if trains < so_p + gov_p {
-                trained = true;
-                self.record.flows[KNOWLEDGE][GOV] += session_hours;
-            }
-            if trained {
-                skill += b.learning.training_gain * (1.0 - skill);
-            }
-            skill += per_step(b.learning.by_doing) * (1.0 - skill);
-            if team.leader != NOBODY && !is_leader {
-                let gap = team.leader_skill as f64 - skill;
-                if gap > 0.0 {
-                    skill += per_step(b.learning.from_leader) * gap;
-                }
-                self.record.flows[KNOWLEDGE][SELF] += b.learning.peer_hours * k;
-            }
-            a.skill[i] = skill.clamp(0.0, 1.0) as f32;
-            // experience → satisfaction → commitment (Chacón et al. 2007)
-            let sat = &b.satisfaction;
-            let voice = phase_share(team.phases, is_leader);
-            let experience = sat.baseline
-                + sat.service_success * team.success as f64
-                + sat.voice * voice
-                + sat.recognition * self.recognition as f64
-                + sat.training * trained as u8 as f64
-                - sat.overload * overload
-                - sat.control * control;
-            let s0 = a.satisfaction[i] as f64;
-            let s1 = s0 + per_step(sat.adapt_rate) * (experience.clamp(0.0, 1.0) - s0);
-            a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
-            let c0 = a.commitment[i] as f64;
-            a.commitment[i] = (c0 + per_step(sat.commitment_growth) * (s1 - c0)).clamp(0.0, 1.0) as f32;
-            // motivation crowding (Frey & Jegen 2001)
-            let cr = &b.crowding;
-            let dm =
-                (cr.recognition * self.recognition as f64 * (1.0 - m) - cr.reward * x * m - cr.control * control * m)
-                    * k;
-            a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
-            // bookkeeping
-            let effective = hours * (b.production.skill_floor + (1.0 - b.production.skill_floor) * a.skill[i] as f64);
-            let tm = &mut self.teams[t];
-            tm.active += 1;
-            tm.hours += hours;
-            tm.assigned_hours += assigned;
-            tm.effective_hours += effective;
-            let r = &mut self.record;
-            r.flows[HUMAN][a.channel[i].source()] += hours;
-            r.volunteer_hours += hours;
-            r.active_volunteers += 1;
-            r.phase_share_sum += voice;
-            r.active_skill_sum += a.skill[i] as f64;
-            r.governance_by_volunteers += assigned;
-            if i < a.residents {
-                r.resident_hours += hours;
-                self.building_active[a.building(i)] += 1;
-            }
-            a.history[i] |= 1;
-        } else {
-            let c0 = a.commitment[i] as f64;
-            a.commitment[i] = (c0 * (1.0 - per_step(b.satisfaction.commitment_decay))).max(0.0) as f32;
-        }
+        };
         // exit: "voting with feet" [000]
-        let h = exit_hazard(&b.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
-        if (u.exit as f64) < per_step(h) {
+        let a = &self.agents;
+        let h =
+            exit_hazard(&self.scenario.behaviour.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
+        if (u.exit as f64) < step_probability(h, self.k) {
             if is_leader {
                 self.teams[t].leader = NOBODY;
             }
-            leave(a, i);
+            leave(&mut self.agents, i);
         } else {
-            self.teams[t].members += 1;
-            a.tenure[i] = a.tenure[i].saturating_add(1);
-            // states follow commitment with hysteresis
-            let st = &b.states;
-            let c = a.commitment[i] as f64;
-            let skill = a.skill[i] as f64;
-            let h = st.hysteresis;
-            let new_state = match state {
-                State::Occasional if c >= st.regular_commitment => State::Regular,
-                State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => State::Core,
-                State::Regular if c < st.regular_commitment - h => State::Occasional,
-                State::Core if c < st.core_commitment - h => State::Regular,
-                State::Leader if c < st.core_commitment - h => State::Regular,
-                other => other,
-            };
-            if state == State::Leader && new_state != State::Leader {
-                self.teams[t].leader = NOBODY;
-            }
-            a.state[i] = new_state;
-            // leaders emerge from core residents (brought-in staff do not lead community teams)
-            if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
-                let mut boost = 1.0;
-                if self.cal.council {
-                    boost *= s.instruments.deliberation_council.as_ref().map_or(1.0, |c| c.leader_boost);
-                }
-                if let Some(o) = so_link(&self.teams[t]) {
-                    if self.so[o as usize].workers > 0 {
-                        boost *= s.actors.social_organisations[o as usize].leader_discovery;
-                    }
-                }
-                if (u.leader as f64) < per_step(b.leadership.emergence_rate * boost)
-                    && self.candidates.len() < self.candidates.capacity()
-                {
-                    self.candidates.push(i as u32);
-                }
-            }
+            self.stay(i, t, state, u);
         }
         if i < self.agents.residents {
             self.update_trust(i, true);
+        }
+    }
+
+    /// Whether volunteer i serves this step (on their own account or called out by team t),
+    /// and if so for how many hours, how many of them assigned by government, and the overload
+    /// and control that brings; `None` for an inactive step.
+    #[inline]
+    fn service(&self, i: usize, t: usize, state: State, u: &Uniforms) -> Option<Service> {
+        let act = &self.scenario.behaviour.activity;
+        let team = &self.teams[t];
+        let k = self.k;
+        let m = self.agents.motivation[i] as f64;
+        let x = self.reward as f64;
+        let budget = self.agents.time_budget[i] as f64 * k;
+        let (base, share) = match state {
+            State::Occasional => (act.occasional, act.hours_share_occasional),
+            State::Regular => (act.regular, act.hours_share_regular),
+            State::Core => (act.core, act.hours_share_core),
+            State::Leader => (act.leader, act.hours_share_core),
+            State::Inactive => (0.0, 0.0),
+        };
+        let w = act.motivation_weight;
+        let p_active = step_probability(base * (1.0 - w + 2.0 * w * m) * (1.0 + act.reward_effect * x * (1.0 - m)), k);
+        let called = (u.callout as f64) < team.callout as f64;
+        let serves = (u.serve as f64) < p_active;
+        if !(serves || called) {
+            return None;
+        }
+        let mut hours = 0.0;
+        let mut assigned = 0.0;
+        if serves {
+            hours += share * budget;
+        }
+        if called {
+            let extra = act.callout_hours_share * budget;
+            hours += extra;
+            if team.callout_assigned {
+                assigned += extra;
+            }
+        }
+        assigned += (hours - assigned) * team.assigned_share as f64;
+        let (mut overload, mut control) = (0.0, 0.0);
+        if hours > 0.0 {
+            control = assigned / hours;
+            overload = if budget > 0.0 { (hours / budget - act.overload_threshold).max(0.0) } else { 0.0 };
+        }
+        Some(Service { hours, assigned, overload, control })
+    }
+
+    /// Training sessions (social organisation first, then government), learning by doing and
+    /// from the team's leader; returns whether volunteer i was trained.
+    #[inline]
+    fn learn(&mut self, i: usize, t: usize, is_leader: bool, u: &Uniforms) -> bool {
+        let l = &self.scenario.behaviour.learning;
+        let team = &self.teams[t];
+        let k = self.k;
+        let knowledge = &mut self.record.flows[KNOWLEDGE];
+        let trains = u.training as f64;
+        let (so_p, gov_p) = (team.train_so as f64, team.train_gov as f64);
+        let mut trained = false;
+        if trains < so_p {
+            trained = true;
+            knowledge[SO] += l.session_hours;
+        } else if trains < so_p + gov_p {
+            trained = true;
+            knowledge[GOV] += l.session_hours;
+        }
+        let mut skill = self.agents.skill[i] as f64;
+        if trained {
+            skill += l.training_gain * (1.0 - skill);
+        }
+        skill += step_probability(l.by_doing, k) * (1.0 - skill);
+        if team.leader != NOBODY && !is_leader {
+            let gap = team.leader_skill as f64 - skill;
+            if gap > 0.0 {
+                skill += step_probability(l.from_leader, k) * gap;
+            }
+            knowledge[SELF] += l.peer_hours * k;
+        }
+        self.agents.skill[i] = skill.clamp(0.0, 1.0) as f32;
+        trained
+    }
+
+    /// Experience → satisfaction → commitment (Chacón et al. 2007), and motivation crowding
+    /// (Frey & Jegen 2001); returns volunteer i's share of co-production phases (voice).
+    #[inline]
+    fn experience(&mut self, i: usize, t: usize, is_leader: bool, trained: bool, service: &Service) -> f64 {
+        let b = &self.scenario.behaviour;
+        let team = &self.teams[t];
+        let k = self.k;
+        let a = &mut self.agents;
+        let sat = &b.satisfaction;
+        let voice = phase_share(team.phases, is_leader);
+        let experience = sat.baseline
+            + sat.service_success * team.success as f64
+            + sat.voice * voice
+            + sat.recognition * self.recognition as f64
+            + sat.training * trained as u8 as f64
+            - sat.overload * service.overload
+            - sat.control * service.control;
+        let s0 = a.satisfaction[i] as f64;
+        let s1 = s0 + step_probability(sat.adapt_rate, k) * (experience.clamp(0.0, 1.0) - s0);
+        a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
+        let c0 = a.commitment[i] as f64;
+        a.commitment[i] = (c0 + step_probability(sat.commitment_growth, k) * (s1 - c0)).clamp(0.0, 1.0) as f32;
+        let cr = &b.crowding;
+        let (m, x) = (a.motivation[i] as f64, self.reward as f64);
+        let dm = (cr.recognition * self.recognition as f64 * (1.0 - m)
+            - cr.reward * x * m
+            - cr.control * service.control * m)
+            * k;
+        a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
+        voice
+    }
+
+    /// Book volunteer i's service: team t's hours, the step record, building activity, history.
+    #[inline]
+    fn book(&mut self, i: usize, t: usize, service: &Service, voice: f64) {
+        let p = &self.scenario.behaviour.production;
+        let a = &mut self.agents;
+        let Service { hours, assigned, .. } = *service;
+        let effective = hours * (p.skill_floor + (1.0 - p.skill_floor) * a.skill[i] as f64);
+        let tm = &mut self.teams[t];
+        tm.active += 1;
+        tm.hours += hours;
+        tm.assigned_hours += assigned;
+        tm.effective_hours += effective;
+        let r = &mut self.record;
+        r.flows[HUMAN][a.channel[i].source()] += hours;
+        r.volunteer_hours += hours;
+        r.active_volunteers += 1;
+        r.phase_share_sum += voice;
+        r.active_skill_sum += a.skill[i] as f64;
+        r.governance_by_volunteers += assigned;
+        if i < a.residents {
+            r.resident_hours += hours;
+            self.building_active[a.building(i)] += 1;
+        }
+        a.history[i] |= 1;
+    }
+
+    /// Volunteer i stays in team t: states follow commitment (with hysteresis), and a core
+    /// resident may step up as a leader candidate.
+    #[inline]
+    fn stay(&mut self, i: usize, t: usize, state: State, u: &Uniforms) {
+        let b = &self.scenario.behaviour;
+        let a = &mut self.agents;
+        self.teams[t].members += 1;
+        a.tenure[i] = a.tenure[i].saturating_add(1);
+        let skill = a.skill[i] as f64;
+        let new_state = next_state(&b.states, state, a.commitment[i] as f64, skill);
+        if state == State::Leader && new_state != State::Leader {
+            self.teams[t].leader = NOBODY;
+        }
+        a.state[i] = new_state;
+        // leaders emerge from core residents (brought-in staff do not lead community teams)
+        if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
+            self.leader_candidacy(i, t, u);
+        }
+    }
+
+    /// Core resident i of team t steps up as a leader candidate with the emergence rate,
+    /// raised by a sitting council and by an active social organisation's leader discovery.
+    #[inline]
+    fn leader_candidacy(&mut self, i: usize, t: usize, u: &Uniforms) {
+        let s = &self.scenario;
+        let mut boost = 1.0;
+        if self.cal.council {
+            boost *= s.instruments.deliberation_council.as_ref().map_or(1.0, |c| c.leader_boost);
+        }
+        if let Some(o) = so_link(&self.teams[t]) {
+            if self.so[o as usize].workers > 0 {
+                boost *= s.actors.social_organisations[o as usize].leader_discovery;
+            }
+        }
+        if (u.leader as f64) < step_probability(s.behaviour.leadership.emergence_rate * boost, self.k)
+            && self.candidates.len() < self.candidates.capacity()
+        {
+            self.candidates.push(i as u32);
         }
     }
 

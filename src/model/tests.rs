@@ -124,3 +124,19 @@ fn money_is_conserved_in_a_rich_scenario() {
     }
     assert!(w.audit.inflow > 0.0 && w.audit.outflow > 0.0);
 }
+
+#[test]
+fn states_follow_commitment_with_hysteresis() {
+    use super::residents::next_state;
+    let st = crate::scenario::States::default(); // regular 0.35, core 0.55, core skill 0.35, margin 0.05
+    assert_eq!(next_state(&st, State::Occasional, 0.35, 0.0), State::Regular);
+    assert_eq!(next_state(&st, State::Regular, 0.55, 0.35), State::Core);
+    // core needs skill too
+    assert_eq!(next_state(&st, State::Regular, 0.9, 0.3), State::Regular);
+    // demotion only below the threshold less the margin
+    assert_eq!(next_state(&st, State::Regular, 0.31, 0.5), State::Regular);
+    assert_eq!(next_state(&st, State::Regular, 0.29, 0.5), State::Occasional);
+    assert_eq!(next_state(&st, State::Core, 0.51, 0.5), State::Core);
+    assert_eq!(next_state(&st, State::Leader, 0.49, 0.5), State::Regular);
+    assert_eq!(next_state(&st, State::Inactive, 1.0, 1.0), State::Inactive);
+}

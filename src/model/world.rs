@@ -339,6 +339,14 @@ impl World {
     }
 }
 
+/// Convert a monthly probability to a step of `k` months: 1 − (1 − p)^k. Unlike
+/// [`World::per_step`] it takes the power for one-month steps too, which can differ in the
+/// last bit; the residents pass and the teams' offers have always used this form.
+#[inline]
+pub(crate) fn step_probability(p: f64, k: f64) -> f64 {
+    1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k)
+}
+
 /// Demand per 1,000 residents per month by category, in category order.
 pub fn demand_per_1000(s: &Scenario) -> [f64; CATEGORIES] {
     let d = &s.community.demand;
