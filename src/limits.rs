@@ -93,7 +93,7 @@ pub fn world_bytes(s: &Scenario) -> u64 {
 }
 
 fn steps(s: &Scenario) -> u64 {
-    (s.time.years as u64 * 12) / s.time.step_months.max(1) as u64
+    s.time.steps() as u64
 }
 
 /// Peak memory of `reps` replications of every scenario on `threads` workers: the largest

@@ -1,5 +1,6 @@
 //! Timeline events change the world through the generic mechanisms, at the month they say.
 
+use govsim::model::entities::State;
 use govsim::model::World;
 use govsim::scenario::{self, Category, Event, Scenario};
 use std::path::Path;
@@ -35,7 +36,7 @@ fn an_enterprise_leaving_takes_its_teams_and_employees() {
     assert!(!w.ent[0].engaged);
     w.step();
     let residents = w.agents.residents;
-    let employees_enrolled = (residents..w.agents.len()).filter(|&i| w.agents.state[i] != 0).count();
+    let employees_enrolled = (residents..w.agents.len()).filter(|&i| w.agents.state[i] != State::Inactive).count();
     assert_eq!(employees_enrolled, 0, "employees stay after their employer left");
 }
 

@@ -51,9 +51,9 @@ fn check_step(w: &World, tracker: &mut Tracker) -> Result<(), String> {
     let mut in_alive_team = 0u64;
     for i in 0..ag.len() {
         let t = ag.team[i];
-        let enrolled = ag.state[i] != State::Inactive as u8;
+        let enrolled = ag.state[i] != State::Inactive;
         if (t != NO_TEAM) != enrolled {
-            return Err(format!("agent {i}: team {t} but state {}", ag.state[i]));
+            return Err(format!("agent {i}: team {t} but state {:?}", ag.state[i]));
         }
         if t != NO_TEAM && w.teams[t as usize].alive {
             in_alive_team += 1;

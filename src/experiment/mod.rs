@@ -25,18 +25,18 @@ pub struct Replication {
 /// scenario's shock settings (the figures summary.json reports).
 pub fn coverage_shock(rep: &Replication, s: &Scenario, month: u32) -> crate::measures::Shock {
     let q = crate::measures::index_of("coverage").unwrap_or(0);
-    let k = s.time.step_months.max(1);
-    let steps = |months: u32| months.div_ceil(k) as usize;
+    let t = &s.time;
+    let steps = |months: u32| t.steps_in(months) as usize;
     let ms = &s.measures;
     let series: Vec<f64> = rep.rows.iter().map(|row| row[q]).collect();
     crate::measures::shock(
         &series,
-        (month / k) as usize,
+        (month / t.months_per_step()) as usize,
         steps(ms.shock_baseline_months),
         steps(ms.shock_horizon_months),
         ms.recovery_threshold,
         steps(ms.recovery_hold_months),
-        k as f64,
+        t.months_per_step() as f64,
     )
 }
 

@@ -5,13 +5,14 @@
 
 mod formulas;
 mod shock;
+mod window;
 pub use formulas::*;
 pub use shock::{shock, Shock};
 
 use crate::model::entities::{DIMENSIONS, FUND, FUNDING, GOV, HUMAN, KNOWLEDGE, LEGITIMACY, SELF, SO, SOURCES};
-use crate::model::ledger::Window;
 use crate::model::StepRecord;
 use crate::scenario::MeasureSettings;
+use window::Window;
 
 /// A metric's id (column name), unit and meaning.
 #[derive(Clone, Copy, Debug)]

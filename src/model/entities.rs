@@ -12,19 +12,6 @@ pub enum State {
     Leader = 4,
 }
 
-impl State {
-    #[inline]
-    pub fn from_u8(v: u8) -> State {
-        match v {
-            1 => State::Occasional,
-            2 => State::Regular,
-            3 => State::Core,
-            4 => State::Leader,
-            _ => State::Inactive,
-        }
-    }
-}
-
 /// Suppliers of resources to volunteer forces (domain-anchors §1.5: g, s, e, c, r).
 pub const SOURCES: usize = 5;
 pub const GOV: usize = 0;
@@ -45,8 +32,27 @@ pub const KNOWLEDGE: usize = 3;
 pub const DIMENSION_NAMES: [&str; DIMENSIONS] = ["legitimacy", "funding", "human", "knowledge"];
 
 /// Recruitment channel through which a volunteer joined; it is the source of the human
-/// resource dimension (`GOV`, `SO`, `ENT` or `SELF`).
-pub type Channel = u8;
+/// resource dimension, so each channel's value is its source index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Channel {
+    /// A government mobilisation campaign.
+    Government = GOV as u8,
+    /// A social worker's outreach.
+    SocialOrganisation = SO as u8,
+    /// An enterprise's programme (its employees, or residents its community programme reaches).
+    Enterprise = ENT as u8,
+    /// A neighbour or friend, or self-motivated from the start.
+    Residents = SELF as u8,
+}
+
+impl Channel {
+    /// The source (`GOV`, `SO`, `ENT` or `SELF`) the hours of a volunteer recruited this way count for.
+    #[inline]
+    pub fn source(self) -> usize {
+        self as usize
+    }
+}
 
 /// Service categories (MODEL.md §1).
 pub const CATEGORIES: usize = 6;
@@ -78,31 +84,53 @@ pub fn autonomy_bits(a: &crate::scenario::Autonomy) -> u8 {
         | ((a.assessment as u8) * PHASE_ASSESSMENT)
 }
 
-/// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are
-/// residents of the community; the rest are brought-in volunteers (enterprise employees).
-#[derive(Clone, Debug, Default)]
-pub struct Agents {
-    pub residents: usize,
-    /// Residents per building: resident i lives in building i / per_building (residents are
-    /// placed in index order, so the building needs no storage).
-    pub per_building: usize,
+/// Declares [`Agents`]: its per-agent columns are listed once, and reserving room and
+/// counting bytes go over all of them.
+macro_rules! agent_columns {
+    ($( $(#[doc = $doc:literal])* $field:ident: $ty:ty, )*) => {
+        /// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are
+        /// residents of the community; the rest are brought-in volunteers (enterprise employees).
+        #[derive(Clone, Debug, Default)]
+        pub struct Agents {
+            pub residents: usize,
+            /// Residents per building: resident i lives in building i / per_building (residents are
+            /// placed in index order, so the building needs no storage).
+            pub per_building: usize,
+            $( $(#[doc = $doc])* pub $field: Vec<$ty>, )*
+        }
+
+        impl Agents {
+            /// Make room for exactly `n` agents in every column.
+            pub fn reserve_exact(&mut self, n: usize) {
+                $( self.$field.reserve_exact(n); )*
+            }
+
+            /// Bytes held by the columns, from their capacities.
+            pub fn bytes(&self) -> usize {
+                0 $( + self.$field.capacity() * std::mem::size_of::<$ty>() )*
+            }
+        }
+    };
+}
+
+agent_columns! {
     /// 0 = resident; k+1 = employee of enterprise k.
-    pub origin: Vec<u8>,
-    pub motivation: Vec<f32>,
+    origin: u8,
+    motivation: f32,
     /// Hours per month the person could give when fully engaged.
-    pub time_budget: Vec<f32>,
-    pub skill: Vec<f32>,
-    pub trust_government: Vec<f32>,
-    pub trust_neighbours: Vec<f32>,
-    pub satisfaction: Vec<f32>,
-    pub commitment: Vec<f32>,
-    pub state: Vec<u8>,
-    pub channel: Vec<Channel>,
-    pub team: Vec<u16>,
+    time_budget: f32,
+    skill: f32,
+    trust_government: f32,
+    trust_neighbours: f32,
+    satisfaction: f32,
+    commitment: f32,
+    state: State,
+    channel: Channel,
+    team: u16,
     /// Bit b set = active b steps ago (bit 0 = this step).
-    pub history: Vec<u32>,
+    history: u32,
     /// Steps enrolled in the current spell.
-    pub tenure: Vec<u16>,
+    tenure: u16,
 }
 
 impl Agents {
@@ -199,6 +227,35 @@ impl Team {
     pub fn balance(&self) -> f64 {
         self.funds.iter().sum()
     }
+}
+
+/// A social organisation's running state.
+#[derive(Clone, Debug, Default)]
+pub struct SoState {
+    pub started: bool,
+    /// Money in hand by origin.
+    pub funds: [f64; SOURCES],
+    /// Social workers paid this step.
+    pub workers: u32,
+    /// Whether it holds a government contract this step.
+    pub contracted: bool,
+    /// Income received this step (for pass-through).
+    pub income: [f64; SOURCES],
+}
+
+/// An enterprise's running state.
+#[derive(Clone, Debug, Default)]
+pub struct EntState {
+    pub engaged: bool,
+}
+
+/// A purchase-of-services programme's running state.
+#[derive(Clone, Debug, Default)]
+pub struct ContractState {
+    /// First month after the current contract (None = no contract running).
+    pub runs_until: Option<u32>,
+    /// The programme is over (not renewed or ended).
+    pub ended: bool,
 }
 
 /// Take `amount` from a stock kept by origin, proportionally to what each origin holds.

@@ -6,8 +6,8 @@
 
 use super::entities::*;
 use super::rng::{uniform, Purpose};
-use super::world::World;
-use crate::scenario::{Event, Funder};
+use super::world::{step_probability, World};
+use crate::scenario::{Funder, MAX_SOCIAL_ORGANISATIONS};
 
 /// Is month `m` inside a window that starts at `start` and ends before `end` (0 = no end)?
 fn on(m: u32, start: u32, end: u32) -> bool {
@@ -18,7 +18,7 @@ impl World {
     pub(crate) fn institutions(&mut self) {
         let m = self.month();
         let k = self.k;
-        self.apply_events(m + self.scenario.time.step_months);
+        self.apply_events(m + self.scenario.time.months_per_step());
         self.calendar(m);
         let gov = &self.scenario.actors.government;
         self.gov_available =
@@ -42,105 +42,6 @@ impl World {
         self.share_pool();
         self.team_offers();
         self.recruit_targets();
-    }
-
-    /// Apply the scenario events that happen before month `until` and have not been applied.
-    fn apply_events(&mut self, until: u32) {
-        while self.timeline.applied < self.timeline.order.len() {
-            let idx = self.timeline.order[self.timeline.applied];
-            let event = self.scenario.events[idx].clone();
-            if event.month() >= until {
-                break;
-            }
-            self.timeline.applied += 1;
-            let month = event.month();
-            let so_index =
-                |name: &str, w: &World| w.scenario.actors.social_organisations.iter().position(|o| o.name == name);
-            let ent_index = |name: &str, w: &World| w.scenario.actors.enterprises.iter().position(|e| e.name == name);
-            match event {
-                Event::FundingChange { actor, factor, .. } => {
-                    if actor == "government" {
-                        self.timeline.government_funding = factor;
-                    } else if actor == "community_fund" {
-                        self.timeline.fund_funding = factor;
-                    } else if let Some(i) = so_index(&actor, self) {
-                        self.timeline.so_funding[i] = factor;
-                    } else if let Some(i) = ent_index(&actor, self) {
-                        self.timeline.enterprise_funding[i] = factor;
-                    }
-                }
-                Event::ContractEnd { social_organisation, .. } => {
-                    if let Some(i) = so_index(&social_organisation, self) {
-                        self.timeline.so_contracts_ended[i] = true;
-                    }
-                }
-                Event::EnterpriseEnter { enterprise, .. } => {
-                    if let Some(i) = ent_index(&enterprise, self) {
-                        self.timeline.enterprise_start[i] = Some(month);
-                        self.timeline.enterprise_end[i] = None;
-                    }
-                }
-                Event::EnterpriseLeave { enterprise, .. } => {
-                    if let Some(i) = ent_index(&enterprise, self) {
-                        self.timeline.enterprise_end[i] = Some(month);
-                    }
-                }
-                Event::SocialOrganisationEnter { social_organisation, .. } => {
-                    if let Some(i) = so_index(&social_organisation, self) {
-                        self.timeline.so_enter[i] = Some(month);
-                    }
-                }
-                Event::SocialOrganisationLeave { social_organisation, .. } => {
-                    if let Some(i) = so_index(&social_organisation, self) {
-                        self.social_organisation_leaves(i);
-                    }
-                }
-                Event::DemandShock { category, factor, duration_months, .. } => {
-                    let c = category.index();
-                    self.timeline.demand_factor[c] = factor;
-                    self.timeline.demand_until[c] = month.saturating_add(duration_months);
-                }
-                Event::PointsStart { .. } => self.timeline.points = Some(true),
-                Event::PointsStop { .. } => self.timeline.points = Some(false),
-                Event::Campaign { duration_months, .. } => {
-                    self.timeline.campaign_until =
-                        self.timeline.campaign_until.max(month.saturating_add(duration_months));
-                }
-                Event::CouncilStart { .. } => self.timeline.council = true,
-                Event::PlatformStart { .. } => self.timeline.platform = true,
-            }
-        }
-    }
-
-    /// A social organisation leaves with its money: its own teams carry on as resident teams if
-    /// a resident leads them, otherwise dissolve; teams under its umbrella lose it.
-    fn social_organisation_leaves(&mut self, i: usize) {
-        if self.timeline.so_left[i] {
-            return;
-        }
-        self.timeline.so_left[i] = true;
-        let money: f64 = self.so[i].funds.iter().sum();
-        self.so[i].funds = [0.0; SOURCES];
-        self.so[i].workers = 0;
-        self.audit.outflow += money;
-        let autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
-        for t in 0..self.teams.len() {
-            let team = &mut self.teams[t];
-            if !team.alive {
-                continue;
-            }
-            if team.so_umbrella == Some(i as u8) {
-                team.so_umbrella = None;
-            }
-            if team.sponsor == Sponsor::SocialOrganisation(i as u8) {
-                if team.leader != NOBODY {
-                    team.sponsor = Sponsor::Residents;
-                    team.autonomy = autonomy;
-                } else {
-                    self.dissolve(t);
-                }
-            }
-        }
     }
 
     /// Pay from government's budget for this step; returns what could be paid.
@@ -219,22 +120,13 @@ impl World {
                 }
             }
             if !engaged && self.ent[i].engaged {
-                // The horizon ends: teams with a resident leader carry on as resident teams,
-                // the others dissolve. Employees leave in the residents pass.
-                for t in 0..self.teams.len() {
-                    let team = &mut self.teams[t];
-                    if team.alive && team.sponsor == Sponsor::Enterprise(i as u8) {
-                        if team.leader != NOBODY {
-                            team.sponsor = Sponsor::Residents;
-                            team.enterprise_umbrella = None;
-                            team.autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
-                        } else {
-                            self.dissolve(t);
-                        }
-                    } else if team.alive && team.enterprise_umbrella == Some(i as u8) {
-                        team.enterprise_umbrella = None;
-                    }
+                // The horizon ends: its teams lose its umbrella; those with a resident leader
+                // carry on as resident teams, the others dissolve. Employees leave in the
+                // residents pass.
+                for team in self.teams.iter_mut().filter(|t| t.alive && t.enterprise_umbrella == Some(i as u8)) {
+                    team.enterprise_umbrella = None;
                 }
+                self.release_teams(Sponsor::Enterprise(i as u8));
             }
             self.ent[i].engaged = engaged;
         }
@@ -468,9 +360,9 @@ impl World {
         // training capacity of each social organisation (sessions this step), shared out by active members
         let total_active: u32 = self.teams.iter().filter(|t| t.alive).map(|t| t.active_last).sum();
         let mut pooled_sessions = 0.0;
-        let mut so_sessions = [0.0f64; 256];
-        let mut so_active = [0u32; 256];
-        for (i, st) in self.so.iter().enumerate().take(256) {
+        let mut so_sessions = [0.0f64; MAX_SOCIAL_ORGANISATIONS];
+        let mut so_active = [0u32; MAX_SOCIAL_ORGANISATIONS];
+        for (i, st) in self.so.iter().enumerate().take(MAX_SOCIAL_ORGANISATIONS) {
             let sessions = st.workers as f64 * s.actors.social_organisations[i].trainees_per_worker * self.k;
             so_sessions[i] = sessions * (1.0 - pool);
             pooled_sessions += sessions * pool;
@@ -482,7 +374,7 @@ impl World {
         }
         let pooled_rate = if total_active > 0 { pooled_sessions / total_active as f64 } else { 0.0 };
         let k = self.k;
-        let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
+        let per_step = |p: f64| step_probability(p, k);
         for t in self.teams.iter_mut().filter(|t| t.alive) {
             let mut no_callout = 1.0;
             let mut assigned_callout = false;

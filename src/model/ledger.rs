@@ -1,6 +1,6 @@
 //! What a step records: resource flows by dimension and source, government's needs met,
 //! money, hours and service. Measures are computed from these records (over a rolling
-//! window) and never from which driver model is running.
+//! window, `measures::window`) and never from which driver model is running.
 
 use super::entities::{CATEGORIES, DIMENSIONS, SOURCES};
 
@@ -43,43 +43,6 @@ pub struct StepRecord {
     pub trust_neighbours_sum: f64,
     /// Redemptions of points paid by merchants outside the model's money (yuan).
     pub merchant_redemptions: f64,
-}
-
-/// A ring buffer of the last `capacity` step records (the measures' rolling window).
-#[derive(Clone, Debug)]
-pub struct Window {
-    capacity: usize,
-    items: Vec<StepRecord>,
-    next: usize,
-}
-
-impl Window {
-    pub fn new(capacity: usize) -> Self {
-        Self { capacity: capacity.max(1), items: Vec::with_capacity(capacity.max(1)), next: 0 }
-    }
-    pub fn push(&mut self, r: StepRecord) {
-        if self.items.len() < self.capacity {
-            self.items.push(r);
-        } else {
-            self.items[self.next] = r;
-        }
-        self.next = (self.next + 1) % self.capacity;
-    }
-    /// Records from oldest to newest.
-    pub fn iter(&self) -> impl Iterator<Item = &StepRecord> {
-        let (a, b) = if self.items.len() < self.capacity {
-            (&self.items[..], &self.items[..0])
-        } else {
-            (&self.items[self.next..], &self.items[..self.next])
-        };
-        a.iter().chain(b.iter())
-    }
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 /// Money bookkeeping: every yuan enters from outside, moves between stocks, or leaves.

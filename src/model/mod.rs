@@ -1,6 +1,7 @@
 //! The agent-based model: entities, initialisation, the step schedule and its submodels.
 
 pub mod entities;
+pub mod events;
 pub mod institutions;
 pub mod ledger;
 pub mod population;

@@ -5,7 +5,7 @@
 
 use super::entities::*;
 use super::rng::{uniform, Purpose, Streams};
-use crate::scenario::{Community, ResidentTraits, Scenario};
+use crate::scenario::{Community, ResidentTraits, Scenario, MAX_COURTYARD, MAX_ENTERPRISES};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Gamma};
 
@@ -76,8 +76,8 @@ fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u
     a.trust_neighbours.push(s.trust_nb.draw(rng));
     a.satisfaction.push(0.5);
     a.commitment.push(0.0);
-    a.state.push(State::Inactive as u8);
-    a.channel.push(SELF as u8);
+    a.state.push(State::Inactive);
+    a.channel.push(Channel::Residents);
     a.team.push(NO_TEAM);
     a.history.push(0);
     a.tenure.push(0);
@@ -90,7 +90,7 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     let extra: usize = s.actors.enterprises.iter().map(|e| e.employees as usize).sum();
     let per_building = c.residents_per_building.max(1) as usize;
     let mut a = Agents { residents: n, per_building, ..Default::default() };
-    reserve(&mut a, n + extra);
+    a.reserve_exact(n + extra);
     let samplers = TraitSamplers::new(&c.traits);
     let mut rng = streams.stream(Purpose::Population, 0, 0);
     for _ in 0..n {
@@ -99,30 +99,14 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     let mut rng = streams.stream(Purpose::BroughtIn, 0, 0);
     for (k, e) in s.actors.enterprises.iter().enumerate() {
         for _ in 0..e.employees {
-            push_agent(&mut a, &samplers, &mut rng, (k + 1).min(255) as u8);
+            push_agent(&mut a, &samplers, &mut rng, (k + 1).min(MAX_ENTERPRISES + 1) as u8);
         }
     }
     a
 }
 
-fn reserve(a: &mut Agents, n: usize) {
-    a.origin.reserve_exact(n);
-    a.motivation.reserve_exact(n);
-    a.time_budget.reserve_exact(n);
-    a.skill.reserve_exact(n);
-    a.trust_government.reserve_exact(n);
-    a.trust_neighbours.reserve_exact(n);
-    a.satisfaction.reserve_exact(n);
-    a.commitment.reserve_exact(n);
-    a.state.reserve_exact(n);
-    a.channel.reserve_exact(n);
-    a.team.reserve_exact(n);
-    a.history.reserve_exact(n);
-    a.tenure.reserve_exact(n);
-}
-
 /// Fixed-degree directed ties: `local` ties inside the own courtyard, stored as 16-bit offsets
-/// from the courtyard's first resident (validation keeps courtyards below 65,536 residents), and
+/// from the courtyard's first resident (validation keeps courtyards to `MAX_COURTYARD` residents), and
 /// `long` ties to anyone, stored as indices. Clustered ties plus shortcuts: a small world.
 pub struct Network {
     pub degree: usize,
@@ -157,7 +141,8 @@ pub fn network(c: &Community, streams: &Streams) -> Network {
     let mut local_ties = Vec::with_capacity(n * local);
     let mut long_ties = Vec::with_capacity(n * long);
     let mut rng = streams.stream(Purpose::Network, 0, 0);
-    let courtyard = (c.residents_per_building as usize * c.buildings_per_courtyard as usize).clamp(1, 1 << 16);
+    let courtyard =
+        (c.residents_per_building as usize * c.buildings_per_courtyard as usize).clamp(1, MAX_COURTYARD as usize);
     for i in 0..n {
         let start = (i / courtyard) * courtyard;
         let end = (start + courtyard).min(n);

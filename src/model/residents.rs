@@ -2,16 +2,13 @@
 //! satisfaction → commitment → retention, motivation crowding, state changes, leader
 //! emergence and trust. Each agent consumes exactly `DRAWS_PER_AGENT` uniforms per step from
 //! the stream of its chunk, so resident i sees the same numbers at step t in every driver
-//! model (common random numbers) and on any number of threads.
-//!
-//! Uniforms: u0 campaign ask (non-volunteers) / split move (volunteers), u1 which team or
-//! which recruiter, u2 acceptance, u3 activity, u4 call-out, u5 training, u6 exit, u7 leader
-//! emergence.
+//! model (common random numbers) and on any number of threads. The uniforms' uses are the
+//! named slots of [`Uniforms`].
 
 use super::entities::*;
 use super::institutions::so_link;
-use super::rng::{fill_uniforms, Purpose, CHUNK, DRAWS_PER_AGENT};
-use super::world::World;
+use super::rng::{Purpose, Uniforms, CHUNK};
+use super::world::{step_probability, World};
 
 /// Log-odds to probability.
 #[inline]
@@ -39,11 +36,39 @@ pub fn phase_share(phases: u8, leader: bool) -> f64 {
     }
 }
 
+/// A volunteer's state after a step: states follow commitment, with a hysteresis margin below
+/// each threshold before demotion; becoming core also needs skill.
+#[inline]
+pub fn next_state(st: &crate::scenario::States, state: State, commitment: f64, skill: f64) -> State {
+    let (c, h) = (commitment, st.hysteresis);
+    match state {
+        State::Occasional if c >= st.regular_commitment => State::Regular,
+        State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => State::Core,
+        State::Regular if c < st.regular_commitment - h => State::Occasional,
+        State::Core if c < st.core_commitment - h => State::Regular,
+        State::Leader if c < st.core_commitment - h => State::Regular,
+        other => other,
+    }
+}
+
+/// What an enrolled volunteer did in an active step.
+#[derive(Clone, Copy)]
+struct Service {
+    /// Hours served.
+    hours: f64,
+    /// Of which on tasks assigned by government.
+    assigned: f64,
+    /// Hours above the overload threshold, as a share of the time budget.
+    overload: f64,
+    /// Share of the hours assigned by government.
+    control: f64,
+}
+
 /// Who asked a resident this step.
 #[derive(Clone, Copy)]
 struct Ask {
     team: u16,
-    channel: usize,
+    channel: Channel,
     bonus: f64,
     trust: f32,
 }
@@ -61,11 +86,10 @@ impl World {
             t.effective_hours = 0.0;
         }
         self.candidates.clear();
-        let mut u = [0.0f32; DRAWS_PER_AGENT];
         for c in 0..chunks {
             let mut rng = self.streams.stream(Purpose::Residents, self.step, c as u32);
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                fill_uniforms(&mut rng, &mut u);
+                let u = Uniforms::draw(&mut rng);
                 self.resident(i, &u);
             }
         }
@@ -74,7 +98,7 @@ impl World {
 
     /// One resident's step.
     #[inline]
-    fn resident(&mut self, i: usize, u: &[f32; DRAWS_PER_AGENT]) {
+    fn resident(&mut self, i: usize, u: &Uniforms) {
         let b = &self.scenario.behaviour;
         let a = &mut self.agents;
         let is_resident = i < a.residents;
@@ -92,8 +116,8 @@ impl World {
                     team = NO_TEAM;
                 }
             } else if t.split_to != NO_TEAM
-                && a.state[i] != State::Leader as u8
-                && (u[0] as f64) < b.leadership.split_share
+                && a.state[i] != State::Leader
+                && (u.reach_or_split as f64) < b.leadership.split_share
             {
                 team = t.split_to;
             }
@@ -110,11 +134,11 @@ impl World {
                     + b.acceptance.trust * (ask.trust as f64 - 0.5)
                     + b.acceptance.peer_influence * self.ties_active_share(i)
                     + b.acceptance.price_effect * self.reward as f64 * (1.0 - m);
-                if (u[2] as f64) < logistic(logit) {
+                if (u.accept as f64) < logistic(logit) {
                     let a = &mut self.agents;
                     a.team[i] = ask.team;
-                    a.state[i] = State::Occasional as u8;
-                    a.channel[i] = ask.channel as u8;
+                    a.state[i] = State::Occasional;
+                    a.channel[i] = ask.channel;
                     a.commitment[i] = 0.0;
                     a.satisfaction[i] = 0.5;
                     a.tenure[i] = 0;
@@ -132,7 +156,7 @@ impl World {
     }
 
     /// The ask with the highest bonus among those that reached resident i this step, if any.
-    fn best_ask(&self, i: usize, u: &[f32; DRAWS_PER_AGENT]) -> Option<Ask> {
+    fn best_ask(&self, i: usize, u: &Uniforms) -> Option<Ask> {
         let acc = &self.scenario.behaviour.acceptance;
         let a = &self.agents;
         let mut best: Option<Ask> = None;
@@ -146,19 +170,24 @@ impl World {
             let e = (a.origin[i] - 1) as usize;
             let targets = &self.targets.enterprise[e];
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
-            if self.ent[e].engaged && !targets.is_empty() && (u[0] as f64) < self.per_step(share) {
-                let team = targets[pick(u[1], targets.len())];
-                consider(Ask { team, channel: ENT, bonus: acc.enterprise_bonus, trust: a.trust_neighbours[i] });
+            if self.ent[e].engaged && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(share) {
+                let team = targets[pick(u.pick, targets.len())];
+                consider(Ask {
+                    team,
+                    channel: Channel::Enterprise,
+                    bonus: acc.enterprise_bonus,
+                    trust: a.trust_neighbours[i],
+                });
             }
             return best;
         }
         if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
             let targets = &self.targets.government;
-            if self.cal.campaign && !targets.is_empty() && (u[0] as f64) < self.per_step(c.reach) {
-                let team = targets[pick(u[1], targets.len())];
+            if self.cal.campaign && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(c.reach) {
+                let team = targets[pick(u.pick, targets.len())];
                 consider(Ask {
                     team,
-                    channel: GOV,
+                    channel: Channel::Government,
                     bonus: acc.government_campaign_bonus,
                     trust: a.trust_government[i],
                 });
@@ -166,7 +195,7 @@ impl World {
         }
         // social-worker outreach: asks spread over non-volunteers; u1 picks organisation and team
         if self.non_volunteers > 0 {
-            let mut x = u[1] as f64 * self.non_volunteers as f64;
+            let mut x = u.pick as f64 * self.non_volunteers as f64;
             for (o, st) in self.so.iter().enumerate() {
                 let p = &self.scenario.actors.social_organisations[o];
                 let asks = st.workers as f64 * p.outreach_per_worker * self.k;
@@ -176,7 +205,7 @@ impl World {
                         let team = targets[pick((x / asks) as f32, targets.len())];
                         consider(Ask {
                             team,
-                            channel: SO,
+                            channel: Channel::SocialOrganisation,
                             bonus: acc.social_organisation_bonus,
                             trust: a.trust_neighbours[i],
                         });
@@ -188,13 +217,18 @@ impl World {
         }
         // enterprise community programmes reach residents too (community centre, store events)
         if self.non_volunteers > 0 {
-            let mut x = u[1] as f64 * self.non_volunteers as f64;
+            let mut x = u.pick as f64 * self.non_volunteers as f64;
             for (e, st) in self.ent.iter().enumerate() {
                 let asks = self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k;
                 let targets = &self.targets.enterprise[e];
                 if st.engaged && x < asks && !targets.is_empty() {
                     let team = targets[pick((x / asks) as f32, targets.len())];
-                    consider(Ask { team, channel: ENT, bonus: acc.enterprise_bonus, trust: a.trust_neighbours[i] });
+                    consider(Ask {
+                        team,
+                        channel: Channel::Enterprise,
+                        bonus: acc.enterprise_bonus,
+                        trust: a.trust_neighbours[i],
+                    });
                     break;
                 }
                 x -= asks;
@@ -202,7 +236,12 @@ impl World {
         }
         let peer = self.peer_ask[i];
         if peer != NO_TEAM && self.teams[peer as usize].alive {
-            consider(Ask { team: peer, channel: SELF, bonus: acc.peer_bonus, trust: a.trust_neighbours[i] });
+            consider(Ask {
+                team: peer,
+                channel: Channel::Residents,
+                bonus: acc.peer_bonus,
+                trust: a.trust_neighbours[i],
+            });
         }
         best
     }
@@ -223,168 +262,218 @@ impl World {
         active as f64 / d as f64
     }
 
-    /// An enrolled volunteer's month: serve or not, hours, learning, experience, exit, state.
-    fn volunteer(&mut self, i: usize, t: usize, u: &[f32; DRAWS_PER_AGENT]) {
-        let s = &self.scenario;
-        let b = &s.behaviour;
-        let k = self.k;
-        let per_step = |p: f64| 1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k);
-        let team = &self.teams[t];
-        let a = &mut self.agents;
-        let state = State::from_u8(a.state[i]);
-        let m = a.motivation[i] as f64;
-        let x = self.reward as f64;
-        let budget = a.time_budget[i] as f64 * k;
-        let (base, share) = match state {
-            State::Occasional => (b.activity.occasional, b.activity.hours_share_occasional),
-            State::Regular => (b.activity.regular, b.activity.hours_share_regular),
-            State::Core => (b.activity.core, b.activity.hours_share_core),
-            State::Leader => (b.activity.leader, b.activity.hours_share_core),
-            State::Inactive => (0.0, 0.0),
-        };
-        let w = b.activity.motivation_weight;
-        let p_active = per_step(base * (1.0 - w + 2.0 * w * m) * (1.0 + b.activity.reward_effect * x * (1.0 - m)));
-        let called = (u[4] as f64) < team.callout as f64;
-        let serves = (u[3] as f64) < p_active;
-        let active = serves || called;
+    /// An enrolled volunteer's step: serve or not (and if so learn, weigh the experience and
+    /// book the hours), then leave or stay, and if staying move between states.
+    fn volunteer(&mut self, i: usize, t: usize, u: &Uniforms) {
+        let state = self.agents.state[i];
         let is_leader = state == State::Leader;
-        let mut hours = 0.0;
-        let mut assigned = 0.0;
-        let mut trained = false;
-        let mut overload = 0.0;
-        let mut control = 0.0;
-        if active {
-            if serves {
-                hours += share * budget;
+        let overload = match self.service(i, t, state, u) {
+            Some(service) => {
+                let trained = self.learn(i, t, is_leader, u);
+                let voice = self.experience(i, t, is_leader, trained, &service);
+                self.book(i, t, &service, voice);
+                service.overload
             }
-            if called {
-                let extra = b.activity.callout_hours_share * budget;
-                hours += extra;
-                if team.callout_assigned {
-                    assigned += extra;
-                }
+            None => {
+                let decay = self.scenario.behaviour.satisfaction.commitment_decay;
+                let c0 = self.agents.commitment[i] as f64;
+                self.agents.commitment[i] = (c0 * (1.0 - step_probability(decay, self.k))).max(0.0) as f32;
+                0.0
             }
-            assigned += (hours - assigned) * team.assigned_share as f64;
-            if hours > 0.0 {
-                control = assigned / hours;
-                overload = if budget > 0.0 { (hours / budget - b.activity.overload_threshold).max(0.0) } else { 0.0 };
-            }
-            // training sessions (social organisation first, then government)
-            let u5 = u[5] as f64;
-            let so_p = team.train_so as f64;
-            let gov_p = team.train_gov as f64;
-            let session_hours = b.learning.session_hours;
-            let mut skill = a.skill[i] as f64;
-            if u5 < so_p {
-                trained = true;
-                self.record.flows[KNOWLEDGE][SO] += session_hours;
-            } else if u5 < so_p + gov_p {
-                trained = true;
-                self.record.flows[KNOWLEDGE][GOV] += session_hours;
-            }
-            if trained {
-                skill += b.learning.training_gain * (1.0 - skill);
-            }
-            skill += per_step(b.learning.by_doing) * (1.0 - skill);
-            if team.leader != NOBODY && !is_leader {
-                let gap = team.leader_skill as f64 - skill;
-                if gap > 0.0 {
-                    skill += per_step(b.learning.from_leader) * gap;
-                }
-                self.record.flows[KNOWLEDGE][SELF] += b.learning.peer_hours * k;
-            }
-            a.skill[i] = skill.clamp(0.0, 1.0) as f32;
-            // experience → satisfaction → commitment (Chacón et al. 2007)
-            let sat = &b.satisfaction;
-            let voice = phase_share(team.phases, is_leader);
-            let experience = sat.baseline
-                + sat.service_success * team.success as f64
-                + sat.voice * voice
-                + sat.recognition * self.recognition as f64
-                + sat.training * trained as u8 as f64
-                - sat.overload * overload
-                - sat.control * control;
-            let s0 = a.satisfaction[i] as f64;
-            let s1 = s0 + per_step(sat.adapt_rate) * (experience.clamp(0.0, 1.0) - s0);
-            a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
-            let c0 = a.commitment[i] as f64;
-            a.commitment[i] = (c0 + per_step(sat.commitment_growth) * (s1 - c0)).clamp(0.0, 1.0) as f32;
-            // motivation crowding (Frey & Jegen 2001)
-            let cr = &b.crowding;
-            let dm =
-                (cr.recognition * self.recognition as f64 * (1.0 - m) - cr.reward * x * m - cr.control * control * m)
-                    * k;
-            a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
-            // bookkeeping
-            let effective = hours * (b.production.skill_floor + (1.0 - b.production.skill_floor) * a.skill[i] as f64);
-            let tm = &mut self.teams[t];
-            tm.active += 1;
-            tm.hours += hours;
-            tm.assigned_hours += assigned;
-            tm.effective_hours += effective;
-            let r = &mut self.record;
-            r.flows[HUMAN][a.channel[i] as usize] += hours;
-            r.volunteer_hours += hours;
-            r.active_volunteers += 1;
-            r.phase_share_sum += voice;
-            r.active_skill_sum += a.skill[i] as f64;
-            r.governance_by_volunteers += assigned;
-            if i < a.residents {
-                r.resident_hours += hours;
-                self.building_active[a.building(i)] += 1;
-            }
-            a.history[i] |= 1;
-        } else {
-            let c0 = a.commitment[i] as f64;
-            a.commitment[i] = (c0 * (1.0 - per_step(b.satisfaction.commitment_decay))).max(0.0) as f32;
-        }
+        };
         // exit: "voting with feet" [000]
-        let h = exit_hazard(&b.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
-        if (u[6] as f64) < per_step(h) {
+        let a = &self.agents;
+        let h =
+            exit_hazard(&self.scenario.behaviour.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
+        if (u.exit as f64) < step_probability(h, self.k) {
             if is_leader {
                 self.teams[t].leader = NOBODY;
             }
-            leave(a, i);
+            leave(&mut self.agents, i);
         } else {
-            self.teams[t].members += 1;
-            a.tenure[i] = a.tenure[i].saturating_add(1);
-            // states follow commitment with hysteresis
-            let st = &b.states;
-            let c = a.commitment[i] as f64;
-            let skill = a.skill[i] as f64;
-            let h = st.hysteresis;
-            let new_state = match state {
-                State::Occasional if c >= st.regular_commitment => State::Regular,
-                State::Regular if c >= st.core_commitment && skill >= st.core_min_skill => State::Core,
-                State::Regular if c < st.regular_commitment - h => State::Occasional,
-                State::Core if c < st.core_commitment - h => State::Regular,
-                State::Leader if c < st.core_commitment - h => State::Regular,
-                other => other,
-            };
-            if state == State::Leader && new_state != State::Leader {
-                self.teams[t].leader = NOBODY;
-            }
-            a.state[i] = new_state as u8;
-            // leaders emerge from core residents (brought-in staff do not lead community teams)
-            if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
-                let mut boost = 1.0;
-                if self.cal.council {
-                    boost *= s.instruments.deliberation_council.as_ref().map_or(1.0, |c| c.leader_boost);
-                }
-                if let Some(o) = so_link(&self.teams[t]) {
-                    if self.so[o as usize].workers > 0 {
-                        boost *= s.actors.social_organisations[o as usize].leader_discovery;
-                    }
-                }
-                if (u[7] as f64) < per_step(b.leadership.emergence_rate * boost)
-                    && self.candidates.len() < self.candidates.capacity()
-                {
-                    self.candidates.push(i as u32);
-                }
-            }
+            self.stay(i, t, state, u);
         }
         if i < self.agents.residents {
             self.update_trust(i, true);
+        }
+    }
+
+    /// Whether volunteer i serves this step (on their own account or called out by team t),
+    /// and if so for how many hours, how many of them assigned by government, and the overload
+    /// and control that brings; `None` for an inactive step.
+    #[inline]
+    fn service(&self, i: usize, t: usize, state: State, u: &Uniforms) -> Option<Service> {
+        let act = &self.scenario.behaviour.activity;
+        let team = &self.teams[t];
+        let k = self.k;
+        let m = self.agents.motivation[i] as f64;
+        let x = self.reward as f64;
+        let budget = self.agents.time_budget[i] as f64 * k;
+        let (base, share) = match state {
+            State::Occasional => (act.occasional, act.hours_share_occasional),
+            State::Regular => (act.regular, act.hours_share_regular),
+            State::Core => (act.core, act.hours_share_core),
+            State::Leader => (act.leader, act.hours_share_core),
+            State::Inactive => (0.0, 0.0),
+        };
+        let w = act.motivation_weight;
+        let p_active = step_probability(base * (1.0 - w + 2.0 * w * m) * (1.0 + act.reward_effect * x * (1.0 - m)), k);
+        let called = (u.callout as f64) < team.callout as f64;
+        let serves = (u.serve as f64) < p_active;
+        if !(serves || called) {
+            return None;
+        }
+        let mut hours = 0.0;
+        let mut assigned = 0.0;
+        if serves {
+            hours += share * budget;
+        }
+        if called {
+            let extra = act.callout_hours_share * budget;
+            hours += extra;
+            if team.callout_assigned {
+                assigned += extra;
+            }
+        }
+        assigned += (hours - assigned) * team.assigned_share as f64;
+        let (mut overload, mut control) = (0.0, 0.0);
+        if hours > 0.0 {
+            control = assigned / hours;
+            overload = if budget > 0.0 { (hours / budget - act.overload_threshold).max(0.0) } else { 0.0 };
+        }
+        Some(Service { hours, assigned, overload, control })
+    }
+
+    /// Training sessions (social organisation first, then government), learning by doing and
+    /// from the team's leader; returns whether volunteer i was trained.
+    #[inline]
+    fn learn(&mut self, i: usize, t: usize, is_leader: bool, u: &Uniforms) -> bool {
+        let l = &self.scenario.behaviour.learning;
+        let team = &self.teams[t];
+        let k = self.k;
+        let knowledge = &mut self.record.flows[KNOWLEDGE];
+        let trains = u.training as f64;
+        let (so_p, gov_p) = (team.train_so as f64, team.train_gov as f64);
+        let mut trained = false;
+        if trains < so_p {
+            trained = true;
+            knowledge[SO] += l.session_hours;
+        } else if trains < so_p + gov_p {
+            trained = true;
+            knowledge[GOV] += l.session_hours;
+        }
+        let mut skill = self.agents.skill[i] as f64;
+        if trained {
+            skill += l.training_gain * (1.0 - skill);
+        }
+        skill += step_probability(l.by_doing, k) * (1.0 - skill);
+        if team.leader != NOBODY && !is_leader {
+            let gap = team.leader_skill as f64 - skill;
+            if gap > 0.0 {
+                skill += step_probability(l.from_leader, k) * gap;
+            }
+            knowledge[SELF] += l.peer_hours * k;
+        }
+        self.agents.skill[i] = skill.clamp(0.0, 1.0) as f32;
+        trained
+    }
+
+    /// Experience → satisfaction → commitment (Chacón et al. 2007), and motivation crowding
+    /// (Frey & Jegen 2001); returns volunteer i's share of co-production phases (voice).
+    #[inline]
+    fn experience(&mut self, i: usize, t: usize, is_leader: bool, trained: bool, service: &Service) -> f64 {
+        let b = &self.scenario.behaviour;
+        let team = &self.teams[t];
+        let k = self.k;
+        let a = &mut self.agents;
+        let sat = &b.satisfaction;
+        let voice = phase_share(team.phases, is_leader);
+        let experience = sat.baseline
+            + sat.service_success * team.success as f64
+            + sat.voice * voice
+            + sat.recognition * self.recognition as f64
+            + sat.training * trained as u8 as f64
+            - sat.overload * service.overload
+            - sat.control * service.control;
+        let s0 = a.satisfaction[i] as f64;
+        let s1 = s0 + step_probability(sat.adapt_rate, k) * (experience.clamp(0.0, 1.0) - s0);
+        a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
+        let c0 = a.commitment[i] as f64;
+        a.commitment[i] = (c0 + step_probability(sat.commitment_growth, k) * (s1 - c0)).clamp(0.0, 1.0) as f32;
+        let cr = &b.crowding;
+        let (m, x) = (a.motivation[i] as f64, self.reward as f64);
+        let dm = (cr.recognition * self.recognition as f64 * (1.0 - m)
+            - cr.reward * x * m
+            - cr.control * service.control * m)
+            * k;
+        a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
+        voice
+    }
+
+    /// Book volunteer i's service: team t's hours, the step record, building activity, history.
+    #[inline]
+    fn book(&mut self, i: usize, t: usize, service: &Service, voice: f64) {
+        let p = &self.scenario.behaviour.production;
+        let a = &mut self.agents;
+        let Service { hours, assigned, .. } = *service;
+        let effective = hours * (p.skill_floor + (1.0 - p.skill_floor) * a.skill[i] as f64);
+        let tm = &mut self.teams[t];
+        tm.active += 1;
+        tm.hours += hours;
+        tm.assigned_hours += assigned;
+        tm.effective_hours += effective;
+        let r = &mut self.record;
+        r.flows[HUMAN][a.channel[i].source()] += hours;
+        r.volunteer_hours += hours;
+        r.active_volunteers += 1;
+        r.phase_share_sum += voice;
+        r.active_skill_sum += a.skill[i] as f64;
+        r.governance_by_volunteers += assigned;
+        if i < a.residents {
+            r.resident_hours += hours;
+            self.building_active[a.building(i)] += 1;
+        }
+        a.history[i] |= 1;
+    }
+
+    /// Volunteer i stays in team t: states follow commitment (with hysteresis), and a core
+    /// resident may step up as a leader candidate.
+    #[inline]
+    fn stay(&mut self, i: usize, t: usize, state: State, u: &Uniforms) {
+        let b = &self.scenario.behaviour;
+        let a = &mut self.agents;
+        self.teams[t].members += 1;
+        a.tenure[i] = a.tenure[i].saturating_add(1);
+        let skill = a.skill[i] as f64;
+        let new_state = next_state(&b.states, state, a.commitment[i] as f64, skill);
+        if state == State::Leader && new_state != State::Leader {
+            self.teams[t].leader = NOBODY;
+        }
+        a.state[i] = new_state;
+        // leaders emerge from core residents (brought-in staff do not lead community teams)
+        if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
+            self.leader_candidacy(i, t, u);
+        }
+    }
+
+    /// Core resident i of team t steps up as a leader candidate with the emergence rate,
+    /// raised by a sitting council and by an active social organisation's leader discovery.
+    #[inline]
+    fn leader_candidacy(&mut self, i: usize, t: usize, u: &Uniforms) {
+        let s = &self.scenario;
+        let mut boost = 1.0;
+        if self.cal.council {
+            boost *= s.instruments.deliberation_council.as_ref().map_or(1.0, |c| c.leader_boost);
+        }
+        if let Some(o) = so_link(&self.teams[t]) {
+            if self.so[o as usize].workers > 0 {
+                boost *= s.actors.social_organisations[o as usize].leader_discovery;
+            }
+        }
+        if (u.leader as f64) < step_probability(s.behaviour.leadership.emergence_rate * boost, self.k)
+            && self.candidates.len() < self.candidates.capacity()
+        {
+            self.candidates.push(i as u32);
         }
     }
 
@@ -409,13 +498,14 @@ impl World {
     /// Counts over residents that the measures need, and last step's building activity.
     fn finish_residents(&mut self) {
         let ms = &self.scenario.measures;
-        let steps_of = |months: u32| ((months as f64 / self.k).ceil() as u32).clamp(1, 32);
-        let window = steps_of(ms.active_window_months);
-        let year = steps_of(12);
+        let time = &self.scenario.time;
+        // the activity history holds 32 steps
+        let window = time.steps_in(ms.active_window_months).clamp(1, 32);
+        let year = time.steps_per_year().clamp(1, 32);
         let window_mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
         let year_mask = if year >= 32 { u32::MAX } else { (1u32 << year) - 1 };
         let prior_year_mask = if 2 * year >= 32 { !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
-        let regular_min = ((ms.regular_min_months as f64 / self.k).ceil() as u32).max(1);
+        let regular_min = time.steps_in(ms.regular_min_months).max(1);
         let a = &self.agents;
         let r = &mut self.record;
         let mut enrolled_residents = 0u32;
@@ -424,9 +514,9 @@ impl World {
             r.active_in_window += (h & window_mask != 0) as u32;
             r.regular += ((h & year_mask).count_ones() >= regular_min) as u32;
             let st = a.state[i];
-            r.core += (st >= State::Core as u8) as u32;
-            r.leaders += (st == State::Leader as u8) as u32;
-            enrolled_residents += (st != State::Inactive as u8) as u32;
+            r.core += (st >= State::Core) as u32;
+            r.leaders += (st == State::Leader) as u32;
+            enrolled_residents += (st != State::Inactive) as u32;
             if h & prior_year_mask != 0 {
                 r.retention_base += 1;
                 r.retained += (h & year_mask != 0) as u32;
@@ -450,7 +540,7 @@ impl World {
 #[inline]
 fn leave(a: &mut Agents, i: usize) {
     a.team[i] = NO_TEAM;
-    a.state[i] = State::Inactive as u8;
+    a.state[i] = State::Inactive;
     a.commitment[i] = 0.0;
     a.tenure[i] = 0;
 }

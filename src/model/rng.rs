@@ -32,6 +32,42 @@ pub const CHUNK: usize = 4096;
 /// across scenarios: resident i gets the same uniforms at step t in every driver model).
 pub const DRAWS_PER_AGENT: usize = 8;
 
+/// One agent's uniforms of a step, by use, in the order they are drawn. Every slot is drawn
+/// whether or not it is used. Slot 0 has two uses that never meet: an agent is either out of a
+/// team (and may be reached) or in one (and may follow a split).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Uniforms {
+    /// Slot 0. Out of a team: reached by a campaign, or an employee by the employer's programme.
+    /// In a team that splits: follows the new team.
+    pub reach_or_split: f32,
+    /// Slot 1: which team a campaign or employer asks into, or which social organisation or
+    /// enterprise programme (and which of its teams) reaches the resident.
+    pub pick: f32,
+    /// Slot 2: says yes to the best ask.
+    pub accept: f32,
+    /// Slot 3: serves this step on one's own account.
+    pub serve: f32,
+    /// Slot 4: is called out by the team.
+    pub callout: f32,
+    /// Slot 5: is trained (by a social organisation, else by government).
+    pub training: f32,
+    /// Slot 6: leaves (exit hazard).
+    pub exit: f32,
+    /// Slot 7: steps up as a leader.
+    pub leader: f32,
+}
+
+impl Uniforms {
+    /// The next agent's uniforms from its chunk's stream.
+    #[inline]
+    pub fn draw(rng: &mut ChaCha8Rng) -> Uniforms {
+        let mut u = [0.0f32; DRAWS_PER_AGENT];
+        fill_uniforms(rng, &mut u);
+        let [reach_or_split, pick, accept, serve, callout, training, exit, leader] = u;
+        Uniforms { reach_or_split, pick, accept, serve, callout, training, exit, leader }
+    }
+}
+
 #[derive(Clone)]
 pub struct Streams {
     base: ChaCha8Rng,

@@ -68,7 +68,7 @@ impl World {
             if self.teams[old].leader == NOBODY {
                 self.teams[old].leader = i as u32;
                 self.teams[old].leader_skill = self.agents.skill[i];
-                self.agents.state[i] = State::Leader as u8;
+                self.agents.state[i] = State::Leader;
                 continue;
             }
             let category = self.neediest_category();
@@ -91,7 +91,7 @@ impl World {
                 self.teams[old].split_to = new;
             }
             self.agents.team[i] = new;
-            self.agents.state[i] = State::Leader as u8;
+            self.agents.state[i] = State::Leader;
         }
     }
 

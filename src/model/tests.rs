@@ -1,10 +1,9 @@
 //! Hand-computed cases for the submodels' formulas and the model's building blocks.
 
 use super::entities::*;
-use super::ledger::{StepRecord, Window};
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
-use super::rng::{fill_uniforms, uniform, Purpose, Streams, DRAWS_PER_AGENT};
+use super::rng::{fill_uniforms, uniform, Purpose, Streams, Uniforms, DRAWS_PER_AGENT};
 use super::teams::{coverage, material_factor, usefulness};
 use crate::scenario::{Retention, Scenario};
 
@@ -63,16 +62,6 @@ fn drawing_money_keeps_provenance_and_never_overdraws() {
 }
 
 #[test]
-fn window_keeps_the_last_records_in_order() {
-    let mut w = Window::new(3);
-    for i in 0..5 {
-        w.push(StepRecord { volunteer_hours: i as f64, ..Default::default() });
-    }
-    let v: Vec<f64> = w.iter().map(|r| r.volunteer_hours).collect();
-    assert_eq!(v, vec![2.0, 3.0, 4.0]);
-}
-
-#[test]
 fn streams_are_reproducible_and_distinct() {
     let s = Streams::new(11, 4);
     let mut a = s.stream(Purpose::Residents, 7, 2);
@@ -86,6 +75,10 @@ fn streams_are_reproducible_and_distinct() {
     let mut u = [0.0f32; DRAWS_PER_AGENT];
     fill_uniforms(&mut a, &mut u);
     assert!(u.iter().all(|v| (0.0..1.0).contains(v)));
+    // the named slots are the same draws, in slot order
+    let slots = Uniforms::draw(&mut b);
+    assert_eq!([slots.reach_or_split, slots.pick, slots.accept, slots.serve], u[..4]);
+    assert_eq!([slots.callout, slots.training, slots.exit, slots.leader], u[4..]);
 }
 
 #[test]
@@ -130,4 +123,20 @@ fn money_is_conserved_in_a_rich_scenario() {
         assert!((w.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs() < 1e-6);
     }
     assert!(w.audit.inflow > 0.0 && w.audit.outflow > 0.0);
+}
+
+#[test]
+fn states_follow_commitment_with_hysteresis() {
+    use super::residents::next_state;
+    let st = crate::scenario::States::default(); // regular 0.35, core 0.55, core skill 0.35, margin 0.05
+    assert_eq!(next_state(&st, State::Occasional, 0.35, 0.0), State::Regular);
+    assert_eq!(next_state(&st, State::Regular, 0.55, 0.35), State::Core);
+    // core needs skill too
+    assert_eq!(next_state(&st, State::Regular, 0.9, 0.3), State::Regular);
+    // demotion only below the threshold less the margin
+    assert_eq!(next_state(&st, State::Regular, 0.31, 0.5), State::Regular);
+    assert_eq!(next_state(&st, State::Regular, 0.29, 0.5), State::Occasional);
+    assert_eq!(next_state(&st, State::Core, 0.51, 0.5), State::Core);
+    assert_eq!(next_state(&st, State::Leader, 0.49, 0.5), State::Regular);
+    assert_eq!(next_state(&st, State::Inactive, 1.0, 1.0), State::Inactive);
 }

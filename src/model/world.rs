@@ -13,104 +13,11 @@
 //! model is running.
 
 use super::entities::*;
+use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
 use super::population::{self, Network};
 use super::rng::Streams;
 use crate::scenario::Scenario;
-
-/// A social organisation's running state.
-#[derive(Clone, Debug, Default)]
-pub struct SoState {
-    pub started: bool,
-    /// Money in hand by origin.
-    pub funds: [f64; SOURCES],
-    /// Social workers paid this step.
-    pub workers: u32,
-    /// Whether it holds a government contract this step.
-    pub contracted: bool,
-    /// Income received this step (for pass-through).
-    pub income: [f64; SOURCES],
-}
-
-/// An enterprise's running state.
-#[derive(Clone, Debug, Default)]
-pub struct EntState {
-    pub engaged: bool,
-}
-
-/// A purchase-of-services programme's running state.
-#[derive(Clone, Debug, Default)]
-pub struct ContractState {
-    /// First month after the current contract (None = no contract running).
-    pub runs_until: Option<u32>,
-    /// The programme is over (not renewed or ended).
-    pub ended: bool,
-}
-
-/// The running effect of timeline events (scenario `events`), applied in month order.
-#[derive(Clone, Debug, Default)]
-pub struct Timeline {
-    /// Indices of scenario events sorted by month (stable), and how many have been applied.
-    pub order: Vec<usize>,
-    pub applied: usize,
-    pub government_funding: f64,
-    /// Share of its requested budget a district government pays this community this step
-    /// (1 outside a district; set by `experiment::district` between steps).
-    pub district_budget: f64,
-    pub so_funding: Vec<f64>,
-    pub enterprise_funding: Vec<f64>,
-    pub fund_funding: f64,
-    pub so_contracts_ended: Vec<bool>,
-    pub so_enter: Vec<Option<u32>>,
-    pub so_left: Vec<bool>,
-    pub enterprise_start: Vec<Option<u32>>,
-    pub enterprise_end: Vec<Option<u32>>,
-    /// Demand multiplier by category and the month it ends (exclusive).
-    pub demand_factor: [f64; CATEGORIES],
-    pub demand_until: [u32; CATEGORIES],
-    pub points: Option<bool>,
-    pub campaign_until: u32,
-    pub council: bool,
-    pub platform: bool,
-}
-
-impl Timeline {
-    fn new(s: &Scenario) -> Timeline {
-        let mut order: Vec<usize> = (0..s.events.len()).collect();
-        order.sort_by_key(|&i| s.events[i].month());
-        let n_so = s.actors.social_organisations.len();
-        let n_ent = s.actors.enterprises.len();
-        Timeline {
-            order,
-            applied: 0,
-            government_funding: 1.0,
-            district_budget: 1.0,
-            so_funding: vec![1.0; n_so],
-            enterprise_funding: vec![1.0; n_ent],
-            fund_funding: 1.0,
-            so_contracts_ended: vec![false; n_so],
-            so_enter: vec![None; n_so],
-            so_left: vec![false; n_so],
-            enterprise_start: vec![None; n_ent],
-            enterprise_end: vec![None; n_ent],
-            demand_factor: [1.0; CATEGORIES],
-            demand_until: [0; CATEGORIES],
-            points: None,
-            campaign_until: 0,
-            council: false,
-            platform: false,
-        }
-    }
-
-    /// Demand multiplier of category c in month m.
-    pub fn demand(&self, c: usize, m: u32) -> f64 {
-        if m < self.demand_until[c] {
-            self.demand_factor[c]
-        } else {
-            1.0
-        }
-    }
-}
 
 /// Which instruments are on in this step.
 #[derive(Clone, Copy, Debug, Default)]
@@ -183,8 +90,8 @@ impl World {
         let streams = Streams::new(seed, replication);
         let agents = population::agents(&s, &streams);
         let net = population::network(&s.community, &streams);
-        let k = s.time.step_months.max(1) as f64;
-        let steps = s.time.years * 12 / s.time.step_months.max(1);
+        let k = s.time.months_per_step() as f64;
+        let steps = s.time.steps();
         let per_building = s.community.residents_per_building.max(1) as usize;
         let buildings = agents.residents.div_ceil(per_building);
         let mut building_size = vec![0u32; buildings.max(1)];
@@ -260,10 +167,10 @@ impl World {
         let start_commitment = self.scenario.behaviour.states.core_commitment as f32;
         for i in core {
             let i = i as usize;
-            self.agents.state[i] = State::Core as u8;
+            self.agents.state[i] = State::Core;
             self.agents.commitment[i] = start_commitment;
             self.agents.team[i] = t;
-            self.agents.channel[i] = SELF as u8;
+            self.agents.channel[i] = Channel::Residents;
         }
         self.non_volunteers = self.non_volunteers.saturating_sub(n_core);
     }
@@ -290,7 +197,7 @@ impl World {
 
     /// Month at the start of the current step.
     pub fn month(&self) -> u32 {
-        self.step * self.scenario.time.step_months
+        self.step * self.scenario.time.months_per_step()
     }
 
     /// Simulate one step and return its record.
@@ -307,23 +214,10 @@ impl World {
     /// Bytes held by per-resident arrays (agent state, ties, per-step scratch, building
     /// counters), from the arrays' capacities: what a resident costs in memory.
     pub fn state_bytes(&self) -> usize {
-        let a = &self.agents;
         fn bytes<T>(v: &Vec<T>) -> usize {
             v.capacity() * std::mem::size_of::<T>()
         }
-        bytes(&a.origin)
-            + bytes(&a.motivation)
-            + bytes(&a.time_budget)
-            + bytes(&a.skill)
-            + bytes(&a.trust_government)
-            + bytes(&a.trust_neighbours)
-            + bytes(&a.satisfaction)
-            + bytes(&a.commitment)
-            + bytes(&a.state)
-            + bytes(&a.channel)
-            + bytes(&a.team)
-            + bytes(&a.history)
-            + bytes(&a.tenure)
+        self.agents.bytes()
             + bytes(&self.net.local_ties)
             + bytes(&self.net.long_ties)
             + bytes(&self.peer_ask)
@@ -393,6 +287,24 @@ impl World {
         }
     }
 
+    /// A sponsor leaves: its teams with a resident leader carry on as resident teams (with the
+    /// autonomy of resident-led teams), the others dissolve.
+    pub(crate) fn release_teams(&mut self, sponsor: Sponsor) {
+        let autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
+        for t in 0..self.teams.len() {
+            let team = &mut self.teams[t];
+            if !team.alive || team.sponsor != sponsor {
+                continue;
+            }
+            if team.leader != NOBODY {
+                team.sponsor = Sponsor::Residents;
+                team.autonomy = autonomy;
+            } else {
+                self.dissolve(t);
+            }
+        }
+    }
+
     /// Start of step: advance activity histories and let active volunteers ask a tie.
     fn start_of_step(&mut self) {
         use super::rng::{uniform, Purpose};
@@ -416,7 +328,7 @@ impl World {
             }
             // people recruit when there is work to do: a covered need damps asking
             let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
-            let p = if a.state[i] >= State::Core as u8 { core } else { base } * need;
+            let p = if a.state[i] >= State::Core { core } else { base } * need;
             if uniform(&mut rng) < p {
                 let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
                 if a.team[j as usize] == NO_TEAM {
@@ -425,6 +337,14 @@ impl World {
             }
         }
     }
+}
+
+/// Convert a monthly probability to a step of `k` months: 1 − (1 − p)^k. Unlike
+/// [`World::per_step`] it takes the power for one-month steps too, which can differ in the
+/// last bit; the residents pass and the teams' offers have always used this form.
+#[inline]
+pub(crate) fn step_probability(p: f64, k: f64) -> f64 {
+    1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k)
 }
 
 /// Demand per 1,000 residents per month by category, in category order.

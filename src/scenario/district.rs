@@ -198,7 +198,7 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
         bases.push(with_overrides);
     }
     if let Some(time) = bases.first().map(|b: &Scenario| &b.time) {
-        let months = time.years.saturating_mul(12);
+        let months = time.months();
         for (i, c) in district.government.budget_changes.iter().enumerate() {
             if c.month >= months {
                 issues.push(Issue {
@@ -206,7 +206,7 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
                     message: format!(
                         "value {} is after the end of the run (month {}; the communities run {} years)",
                         c.month,
-                        months.saturating_sub(1),
+                        time.last_month(),
                         time.years
                     ),
                 });

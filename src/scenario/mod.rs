@@ -1,12 +1,16 @@
 //! What a user writes: scenario types, loading with precise error paths, validation, schema.
 
 pub mod district;
+mod events;
 pub mod input;
 pub mod params;
 mod types;
+mod validate;
 
+pub use events::{Category, Event, MAX_EVENTS};
 pub use params::Issue;
 pub use types::*;
+pub use validate::{MAX_COURTYARD, MAX_ENTERPRISES, MAX_SOCIAL_ORGANISATIONS};
 
 use params::Check;
 use std::fmt;
@@ -259,7 +263,7 @@ pub fn parse(text: &str, file: &Path, default_name: &str) -> Result<Scenario, Sc
 pub fn validate(s: &Scenario) -> Vec<Issue> {
     let mut issues = Vec::new();
     s.check("", &mut issues);
-    types::cross_checks(s, &mut issues);
+    validate::cross_checks(s, &mut issues);
     issues
 }
 

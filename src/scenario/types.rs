@@ -3,7 +3,8 @@
 //! Sources in square brackets: seed files `[000]`..`[004]` (shared/seeds) and the literature
 //! named in docs/ODD.md.
 
-use super::params::{params, Check, Issue};
+use super::events::Event;
+use super::params::{params, Check};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,40 @@ params! {
         years: u32 = 10, range(1, 50), unit("years");
         /// Months per step; monthly rates and flows are converted to this step length.
         step_months: u32 = 1, range(1, 12), unit("months");
+    }
+}
+
+/// The month arithmetic of a run, in one place. Every method is total (saturating, and a step
+/// of at least one month) so that it may be called on a scenario before it is validated.
+impl Time {
+    /// Months simulated.
+    pub fn months(&self) -> u32 {
+        self.years.saturating_mul(12)
+    }
+
+    /// The last month of the run (0-based): the latest month an event or a start may name.
+    pub fn last_month(&self) -> u32 {
+        self.months().saturating_sub(1)
+    }
+
+    /// Months per step.
+    pub fn months_per_step(&self) -> u32 {
+        self.step_months.max(1)
+    }
+
+    /// Steps of the run.
+    pub fn steps(&self) -> u32 {
+        self.months() / self.months_per_step()
+    }
+
+    /// Steps per year (`step_months` divides 12 in a valid scenario).
+    pub fn steps_per_year(&self) -> u32 {
+        12 / self.months_per_step()
+    }
+
+    /// Steps needed to cover `months` months (rounded up).
+    pub fn steps_in(&self, months: u32) -> u32 {
+        months.div_ceil(self.months_per_step())
     }
 }
 
@@ -735,408 +770,5 @@ params! {
         council: f64 = 0.6, range(0.0, 10.0), unit("1");
         /// Standing of a team that has nothing else (self-provided).
         informal: f64 = 0.2, range(0.0, 10.0), unit("1");
-    }
-}
-
-/// Service categories, for events that change demand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    ElderCare,
-    Children,
-    Environment,
-    Safety,
-    Mediation,
-    Emergency,
-}
-impl Category {
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// A change scheduled at a month. Events act only through the model's generic mechanisms:
-/// money, contracts, actors' presence, demand, and instruments switched on or off.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Event {
-    /// A funder's money is scaled from this month on: "government" (its budget), a social
-    /// organisation's name (its foundation grants), an enterprise's name (its donations) or
-    /// "community_fund" (merchants, social enterprises, residents). factor 0 stops it.
-    FundingChange {
-        /// Month of the change.
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        /// Who changes their funding.
-        actor: String,
-        /// New level relative to the scenario's value (0 = stop, 0.5 = halve, 1 = restore).
-        #[schemars(range(min = 0.0, max = 100.0), extend("x-unit" = "1"))]
-        factor: f64,
-    },
-    /// Every purchase-of-services programme with this social organisation ends (not renewed).
-    ContractEnd {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        social_organisation: String,
-    },
-    /// An enterprise starts engaging now (its horizon counts from here).
-    EnterpriseEnter {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        enterprise: String,
-    },
-    /// An enterprise leaves now (its horizon ends early).
-    EnterpriseLeave {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        enterprise: String,
-    },
-    /// A social organisation starts working in the community now (the third party of [002]).
-    SocialOrganisationEnter {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        social_organisation: String,
-    },
-    /// A social organisation leaves with its money; its teams carry on only if led by a resident.
-    SocialOrganisationLeave {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        social_organisation: String,
-    },
-    /// Demand of a category is multiplied for some months (an epidemic raises emergency demand [000]).
-    DemandShock {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        category: Category,
-        /// Multiplier of the category's demand.
-        #[schemars(range(min = 0.0, max = 1000.0), extend("x-unit" = "1"))]
-        factor: f64,
-        /// Months the shock lasts.
-        #[schemars(range(min = 1, max = 600), extend("x-unit" = "months"))]
-        duration_months: u32,
-    },
-    /// The points scheme (instruments.points) starts now.
-    PointsStart {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-    },
-    /// The points scheme stops now.
-    PointsStop {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-    },
-    /// A mobilisation campaign (with instruments.mobilisation_campaigns' reach, call-out and cost).
-    Campaign {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-        #[schemars(range(min = 1, max = 600), extend("x-unit" = "months"))]
-        duration_months: u32,
-    },
-    /// The deliberation council (instruments.deliberation_council) starts sitting now.
-    CouncilStart {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-    },
-    /// The coordination platform (instruments.coordination_platform) starts now.
-    PlatformStart {
-        #[schemars(range(min = 0, max = 6000), extend("x-unit" = "month"))]
-        month: u32,
-    },
-}
-
-impl Event {
-    pub fn month(&self) -> u32 {
-        match self {
-            Event::FundingChange { month, .. }
-            | Event::ContractEnd { month, .. }
-            | Event::EnterpriseEnter { month, .. }
-            | Event::EnterpriseLeave { month, .. }
-            | Event::SocialOrganisationEnter { month, .. }
-            | Event::SocialOrganisationLeave { month, .. }
-            | Event::DemandShock { month, .. }
-            | Event::PointsStart { month }
-            | Event::PointsStop { month }
-            | Event::Campaign { month, .. }
-            | Event::CouncilStart { month }
-            | Event::PlatformStart { month } => *month,
-        }
-    }
-
-    /// The event's type as written in scenario files.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Event::FundingChange { .. } => "funding_change",
-            Event::ContractEnd { .. } => "contract_end",
-            Event::EnterpriseEnter { .. } => "enterprise_enter",
-            Event::EnterpriseLeave { .. } => "enterprise_leave",
-            Event::SocialOrganisationEnter { .. } => "social_organisation_enter",
-            Event::SocialOrganisationLeave { .. } => "social_organisation_leave",
-            Event::DemandShock { .. } => "demand_shock",
-            Event::PointsStart { .. } => "points_start",
-            Event::PointsStop { .. } => "points_stop",
-            Event::Campaign { .. } => "campaign",
-            Event::CouncilStart { .. } => "council_start",
-            Event::PlatformStart { .. } => "platform_start",
-        }
-    }
-}
-
-impl Check for Event {
-    fn check(&self, path: &str, issues: &mut Vec<Issue>) {
-        use super::params::check_range;
-        check_range(self.month(), 0.0, 6000.0, "month", &format!("{path}.month"), issues);
-        match self {
-            Event::FundingChange { factor, .. } => {
-                factor.check(&format!("{path}.factor"), issues);
-                check_range(*factor, 0.0, 100.0, "1", &format!("{path}.factor"), issues);
-            }
-            Event::DemandShock { factor, duration_months, .. } => {
-                factor.check(&format!("{path}.factor"), issues);
-                check_range(*factor, 0.0, 1000.0, "1", &format!("{path}.factor"), issues);
-                check_range(*duration_months, 1.0, 600.0, "months", &format!("{path}.duration_months"), issues);
-            }
-            Event::Campaign { duration_months, .. } => {
-                check_range(*duration_months, 1.0, 600.0, "months", &format!("{path}.duration_months"), issues);
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Most events a scenario may schedule: well above a change every month of a 50-year run with
-/// room to spare, and small enough that checking, stepping and reporting them stay instant.
-pub const MAX_EVENTS: usize = 1000;
-
-/// References and timing of events.
-fn check_events(s: &Scenario, issues: &mut Vec<Issue>) {
-    if s.events.len() > MAX_EVENTS {
-        issues.push(Issue {
-            path: "events".into(),
-            message: format!("{} events given; at most {MAX_EVENTS} are allowed", s.events.len()),
-        });
-        return;
-    }
-    let months = s.time.years.saturating_mul(12);
-    let so_names: Vec<&str> = s.actors.social_organisations.iter().map(|o| o.name.as_str()).collect();
-    let ent_names: Vec<&str> = s.actors.enterprises.iter().map(|e| e.name.as_str()).collect();
-    let list = |names: &[&str]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
-    for (i, e) in s.events.iter().enumerate() {
-        let p = format!("events[{i}]");
-        let mut push = |field: &str, message: String| issues.push(Issue { path: format!("{p}.{field}"), message });
-        if e.month() >= months {
-            push(
-                "month",
-                format!("value {} is after the end of the run (month {})", e.month(), months.saturating_sub(1)),
-            );
-        }
-        match e {
-            Event::FundingChange { actor, .. } => {
-                let known = actor == "government"
-                    || actor == "community_fund" && s.actors.community_fund.is_some()
-                    || so_names.contains(&actor.as_str())
-                    || ent_names.contains(&actor.as_str());
-                if !known {
-                    push(
-                        "actor",
-                        format!(
-                            "\"{actor}\" is not a funder of this scenario (known: government{}, social organisations: {}, enterprises: {})",
-                            if s.actors.community_fund.is_some() { ", community_fund" } else { "" },
-                            list(&so_names),
-                            list(&ent_names)
-                        ),
-                    );
-                }
-            }
-            Event::ContractEnd { social_organisation: n, .. }
-            | Event::SocialOrganisationEnter { social_organisation: n, .. }
-            | Event::SocialOrganisationLeave { social_organisation: n, .. }
-                if !so_names.contains(&n.as_str()) =>
-            {
-                push(
-                    "social_organisation",
-                    format!("\"{n}\" is not a social organisation of this scenario (known: {})", list(&so_names)),
-                );
-            }
-            Event::EnterpriseEnter { enterprise: n, .. } | Event::EnterpriseLeave { enterprise: n, .. }
-                if !ent_names.contains(&n.as_str()) =>
-            {
-                push(
-                    "enterprise",
-                    format!("\"{n}\" is not an enterprise of this scenario (known: {})", list(&ent_names)),
-                );
-            }
-            Event::PointsStart { .. } | Event::PointsStop { .. } if s.instruments.points.is_none() => {
-                push("type", "a points event needs instruments.points (the scheme's parameters)".into());
-            }
-            Event::Campaign { .. } if s.instruments.mobilisation_campaigns.is_none() => {
-                push(
-                    "type",
-                    "a campaign event needs instruments.mobilisation_campaigns (reach, call-out, cost)".into(),
-                );
-            }
-            Event::CouncilStart { .. } if s.instruments.deliberation_council.is_none() => {
-                push("type", "council_start needs instruments.deliberation_council (its parameters)".into());
-            }
-            Event::PlatformStart { .. } if s.instruments.coordination_platform.is_none() => {
-                push("type", "platform_start needs instruments.coordination_platform (its parameters)".into());
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Collects cross-field problems that per-field ranges cannot express.
-pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
-    check_events(s, issues);
-    let mut push = |path: &str, message: String| issues.push(Issue { path: path.to_string(), message });
-    let t = &s.community.traits;
-    for (name, mean, sd) in [
-        ("motivation", t.motivation_mean, t.motivation_sd),
-        ("skill", t.skill_mean, t.skill_sd),
-        ("trust_government", t.trust_government_mean, t.trust_government_sd),
-        ("trust_neighbours", t.trust_neighbours_mean, t.trust_neighbours_sd),
-    ] {
-        let max_sd = (mean * (1.0 - mean)).sqrt();
-        if sd >= max_sd && sd <= 0.49 {
-            push(
-                &format!("community.traits.{name}_sd"),
-                format!("value {sd} is too large for a Beta distribution with mean {mean}: it must be below sqrt(mean·(1−mean)) = {max_sd:.4}"),
-            );
-        }
-    }
-    if s.time.step_months != 0 && 12 % s.time.step_months != 0 {
-        push("time.step_months", format!("value {} must divide 12 (allowed: 1, 2, 3, 4, 6, 12)", s.time.step_months));
-    }
-    let months = s.time.years.saturating_mul(12);
-    let last = months.saturating_sub(1);
-    let sum = s.measures.weights.as_array().iter().sum::<f64>();
-    if (sum - 1.0).abs() > 1e-9 {
-        push("measures.weights", format!("weights sum to {sum}, they must sum to 1"));
-    }
-    let g = &s.measures.government_weights;
-    let gsum = g.governance + g.performance;
-    if (gsum - 1.0).abs() > 1e-9 {
-        push("measures.government_weights", format!("weights sum to {gsum}, they must sum to 1"));
-    }
-    if s.measures.regular_min_months > 12 {
-        push("measures.regular_min_months", "must be at most 12".into());
-    }
-    // names: non-empty and unique; references resolve
-    if s.actors.social_organisations.len() > 255 {
-        push(
-            "actors.social_organisations",
-            format!("{} social organisations given; at most 255 are supported", s.actors.social_organisations.len()),
-        );
-    }
-    if s.actors.enterprises.len() > 254 {
-        push(
-            "actors.enterprises",
-            format!("{} enterprises given; at most 254 are supported", s.actors.enterprises.len()),
-        );
-    }
-    let mut seen = std::collections::HashSet::new();
-    for (i, so) in s.actors.social_organisations.iter().enumerate() {
-        let p = format!("actors.social_organisations[{i}].name");
-        if so.name.trim().is_empty() {
-            push(&p, "a social organisation needs a non-empty name".into());
-        } else if !seen.insert(so.name.clone()) {
-            push(&p, format!("duplicate name \"{}\"", so.name));
-        }
-        if so.start_month >= months {
-            push(
-                &format!("actors.social_organisations[{i}].start_month"),
-                format!("value {} is after the end of the run (month {})", so.start_month, last),
-            );
-        }
-    }
-    let mut seen_e = std::collections::HashSet::new();
-    for (i, e) in s.actors.enterprises.iter().enumerate() {
-        let p = format!("actors.enterprises[{i}]");
-        if e.name.trim().is_empty() {
-            push(&format!("{p}.name"), "an enterprise needs a non-empty name".into());
-        } else if !seen_e.insert(e.name.clone()) {
-            push(&format!("{p}.name"), format!("duplicate name \"{}\"", e.name));
-        }
-        let total = e.to_own_teams + e.to_social_organisations + e.to_community_fund;
-        if e.donation_per_month > 0.0 && (total - 1.0).abs() > 1e-6 {
-            push(
-                &p,
-                format!("donation shares to_own_teams + to_social_organisations + to_community_fund sum to {total}, they must sum to 1"),
-            );
-        }
-        if e.start_month >= months {
-            push(
-                &format!("{p}.start_month"),
-                format!("value {} is after the end of the run (month {})", e.start_month, last),
-            );
-        }
-    }
-    for (i, pc) in s.instruments.purchase_of_services.iter().enumerate() {
-        let p = format!("instruments.purchase_of_services[{i}].social_organisation");
-        if !s.actors.social_organisations.iter().any(|so| so.name == pc.social_organisation) {
-            let known: Vec<_> = s.actors.social_organisations.iter().map(|so| so.name.as_str()).collect();
-            push(
-                &p,
-                format!(
-                    "\"{}\" is not a social organisation of this scenario (known: {})",
-                    pc.social_organisation,
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                ),
-            );
-        }
-        if pc.start_month >= months {
-            push(
-                &format!("instruments.purchase_of_services[{i}].start_month"),
-                format!("value {} is after the end of the run (month {})", pc.start_month, last),
-            );
-        }
-    }
-    if let Some(c) = &s.instruments.mobilisation_campaigns {
-        if c.duration_months > c.interval_months {
-            push(
-                "instruments.mobilisation_campaigns.duration_months",
-                format!("value {} is longer than interval_months {}", c.duration_months, c.interval_months),
-            );
-        }
-    }
-    if let Some(p) = &s.instruments.points {
-        if p.end_month != 0 && p.end_month <= p.start_month {
-            push(
-                "instruments.points.end_month",
-                format!("value {} must be after start_month {} (or 0 for no end)", p.end_month, p.start_month),
-            );
-        }
-        if p.funder == Funder::CommunityFund && s.actors.community_fund.is_none() {
-            push("instruments.points.funder", "\"community_fund\" needs actors.community_fund".into());
-        }
-    }
-    let st = &s.behaviour.states;
-    if st.core_commitment < st.regular_commitment {
-        push(
-            "behaviour.states.core_commitment",
-            format!("value {} is below regular_commitment {}", st.core_commitment, st.regular_commitment),
-        );
-    }
-    let courtyard = s.community.residents_per_building as u64 * s.community.buildings_per_courtyard as u64;
-    if courtyard > 65_536 {
-        push(
-            "community.buildings_per_courtyard",
-            format!("a courtyard of {courtyard} residents (residents_per_building × buildings_per_courtyard) is more than the 65,536 allowed"),
-        );
-    }
-    if s.community.initial_core_volunteers > s.community.residents {
-        push(
-            "community.initial_core_volunteers",
-            format!(
-                "value {} exceeds the number of residents {}",
-                s.community.initial_core_volunteers, s.community.residents
-            ),
-        );
-    }
-    // empty = the loader's default (the file name), checked there
-    if !s.name.is_empty() {
-        if let Err(message) = super::check_name(&s.name) {
-            push("name", message);
-        }
     }
 }
