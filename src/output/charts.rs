@@ -5,7 +5,7 @@
 
 use crate::experiment::compare::Band;
 use crate::experiment::Estimate;
-use crate::measures::{index_of, METRICS};
+use crate::measures::M;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
@@ -76,31 +76,20 @@ pub fn model_colour(name: &str, index: usize) -> RGBColor {
 pub struct ModelSeries {
     pub name: String,
     pub colour: RGBColor,
-    /// Band per metric index (all metrics), over steps.
+    /// Band per metric (all metrics, in `M` order), over steps.
     pub bands: Vec<Band>,
-    /// Final-year estimate per metric index.
+    /// Final-year estimate per metric (all metrics, in `M` order).
     pub final_year: Vec<Estimate>,
 }
 
-/// Titles shown on panels, with the measure's symbol where it helps.
-fn title(id: &str) -> String {
-    match id {
-        "dependence_on_government" => "Volunteers' dependence on government D(v←g)".into(),
-        "government_dependence_on_volunteers" => "Government's dependence on volunteers D(g←v)".into(),
-        "asymmetry" => "Asymmetry A = D(v←g) − D(g←v)".into(),
-        "active_rate" => "Active volunteers (last 3 months)".into(),
-        "retention_12m" => "Annual retention of volunteers".into(),
-        "coverage" => "Service coverage of demand".into(),
-        "self_funding_share" => "Self-funding share of teams' money".into(),
-        "coproduction_depth" => "Depth of co-production".into(),
-        "gov_cost_per_service_hour" => "Government cost per service hour".into(),
-        "burstiness" => "Burstiness of volunteer hours".into(),
-        other => other.replace('_', " "),
+impl ModelSeries {
+    fn band(&self, m: M) -> &Band {
+        &self.bands[m.index()]
     }
-}
 
-fn unit(id: &str) -> &'static str {
-    index_of(id).map_or("", |i| METRICS[i].unit)
+    fn final_year(&self, m: M) -> Estimate {
+        self.final_year[m.index()]
+    }
 }
 
 /// Something that can be drawn on any plotters backend.
@@ -132,7 +121,7 @@ pub fn save(stem: &Path, size: (u32, u32), figure: &impl Figure) -> Result<(), S
 /// Time series of some metrics, one line and band per model.
 pub struct Timeseries<'a> {
     pub heading: &'a str,
-    pub metrics: &'a [&'a str],
+    pub metrics: &'a [M],
     pub models: &'a [ModelSeries],
     pub months_per_step: f64,
     /// Scheduled events to mark: (year, label).
@@ -153,7 +142,7 @@ impl Figure for Timeseries<'_> {
 /// Final-year means with CIs, one panel per metric.
 pub struct FinalState<'a> {
     pub heading: &'a str,
-    pub metrics: &'a [&'a str],
+    pub metrics: &'a [M],
     pub models: &'a [ModelSeries],
     /// What the means and intervals are taken over ("replications", "communities").
     pub across: &'a str,
@@ -362,7 +351,7 @@ pub const MAX_EVENT_MARKS: usize = 12;
 pub fn draw_timeseries<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     heading: &str,
-    metrics: &[&str],
+    metrics: &[M],
     models: &[ModelSeries],
     months_per_step: f64,
     events: &[(f64, String)],
@@ -376,17 +365,14 @@ where
     let steps = models.first().map_or(0, |m| m.bands.first().map_or(0, |b| b.mean.len()));
     let xs: Vec<f64> = (0..steps).map(|t| (t as f64 + 1.0) * months_per_step / 12.0).collect();
     let x_end = xs.last().copied().unwrap_or(1.0);
-    for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
-        let Some(m) = index_of(id) else { continue };
+    for (panel, &m) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
         // an interval of a mean reaching outside the measure's range says nothing more: cut it there
-        let (r_lo, r_hi) = METRICS[m].range;
+        let (r_lo, r_hi) = m.range();
         let inside = |v: f64| v.clamp(r_lo, r_hi);
-        let (lo, hi) = y_range(
-            models.iter().flat_map(|s| s.bands[m].low.iter().chain(&s.bands[m].high).map(|&v| inside(v))),
-            r_lo,
-        );
+        let (lo, hi) =
+            y_range(models.iter().flat_map(|s| s.band(m).low.iter().chain(&s.band(m).high).map(|&v| inside(v))), r_lo);
         let mut chart = ChartBuilder::on(panel)
-            .caption(title(id), (FAMILY, CAPTION))
+            .caption(m.title(), (FAMILY, CAPTION))
             .margin(12)
             .x_label_area_size(64)
             .y_label_area_size(100)
@@ -396,14 +382,14 @@ where
             .light_line_style(TRANSPARENT)
             .bold_line_style(GRID_LINE)
             .x_desc("year")
-            .y_desc(unit(id))
+            .y_desc(m.unit())
             .label_style((FAMILY, LABEL))
             .axis_desc_style((FAMILY, DESC))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| format_tick(*y))
             .draw()?;
         for s in models {
-            let b = &s.bands[m];
+            let b = s.band(m);
             for (upper, lower) in finite_runs(&xs, &b.high).into_iter().zip(finite_runs(&xs, &b.low)) {
                 let polygon: Vec<(f64, f64)> =
                     upper.iter().chain(lower.iter().rev()).map(|&(x, y)| (x, inside(y))).collect();
@@ -415,14 +401,14 @@ where
         for (n, (year, label)) in events.iter().take(MAX_EVENT_MARKS).enumerate() {
             let line = vec![(*year, lo), (*year, hi)];
             chart.draw_series(DashedLineSeries::new(line, 8, 6, RGBColor(90, 90, 90).stroke_width(2)))?;
-            if id == &metrics[0] {
+            if m == metrics[0] {
                 let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
                 let y = hi - (hi - lo) * (0.06 + 0.08 * (n % 3) as f64);
                 chart.draw_series(std::iter::once(Text::new(format!(" {label}"), (*year, y), font)))?;
             }
         }
         for s in models {
-            for run in finite_runs(&xs, &s.bands[m].mean) {
+            for run in finite_runs(&xs, &s.band(m).mean) {
                 chart.draw_series(LineSeries::new(run, s.colour.stroke_width(3)))?;
             }
         }
@@ -584,7 +570,7 @@ where
 pub fn draw_final_state<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     heading: &str,
-    metrics: &[&str],
+    metrics: &[M],
     models: &[ModelSeries],
     across: &str,
 ) -> Result<(), Box<dyn Error>>
@@ -595,13 +581,12 @@ where
     let (rows, cols) = grid(metrics.len());
     let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();
     // forest plots: models on the y axis, so names never collide
-    for (panel, id) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
-        let Some(m) = index_of(id) else { continue };
-        let (r_lo, r_hi) = METRICS[m].range;
+    for (panel, &m) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
+        let (r_lo, r_hi) = m.range();
         let inside =
             |e: Estimate| Estimate { ci_low: e.ci_low.clamp(r_lo, r_hi), ci_high: e.ci_high.clamp(r_lo, r_hi), ..e };
-        let points: Vec<(Estimate, RGBColor)> = models.iter().map(|s| (inside(s.final_year[m]), s.colour)).collect();
-        dot_panel(panel, &title(id), unit(id), &labels, &points, METRICS[m].range.0)?;
+        let points: Vec<(Estimate, RGBColor)> = models.iter().map(|s| (inside(s.final_year(m)), s.colour)).collect();
+        dot_panel(panel, m.title(), m.unit(), &labels, &points, r_lo)?;
     }
     let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
     legend(
@@ -625,11 +610,11 @@ where
     let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
     // left: grouped bars by dimension
     let dims = [
-        ("legitimacy", "dependence_on_government_legitimacy"),
-        ("funding", "dependence_on_government_funding"),
-        ("human resources", "dependence_on_government_human"),
-        ("knowledge", "dependence_on_government_knowledge"),
-        ("overall", "dependence_on_government"),
+        ("legitimacy", M::DependenceLegitimacy),
+        ("funding", M::DependenceFunding),
+        ("human resources", M::DependenceHuman),
+        ("knowledge", M::DependenceKnowledge),
+        ("overall", M::DependenceOnGovernment),
     ];
     let mut chart = ChartBuilder::on(&left)
         .caption("Volunteers' dependence on government, by dimension", (FAMILY, CAPTION))
@@ -657,10 +642,9 @@ where
         .draw()?;
     let n = models.len().max(1) as f64;
     let width = 0.8 / n;
-    for (g, (_, id)) in dims.iter().enumerate() {
-        let Some(m) = index_of(id) else { continue };
+    for (g, &(_, m)) in dims.iter().enumerate() {
         for (i, s) in models.iter().enumerate() {
-            let e = s.final_year[m];
+            let e = s.final_year(m);
             let x0 = g as f64 - 0.4 + i as f64 * width;
             let x1 = x0 + width * 0.9;
             if e.mean.is_finite() {
@@ -676,10 +660,6 @@ where
         }
     }
     // right: the asymmetry map
-    let (vg, gv) = (
-        index_of("dependence_on_government").unwrap_or(0),
-        index_of("government_dependence_on_volunteers").unwrap_or(0),
-    );
     let mut chart = ChartBuilder::on(&right)
         .caption("Both directions", (FAMILY, CAPTION))
         .margin(12)
@@ -705,7 +685,7 @@ where
     chart.draw_series(std::iter::once(Text::new("volunteers depend more ↑", (0.04, 0.97), grey.clone())))?;
     chart.draw_series(std::iter::once(Text::new("government depends more →", (0.47, 0.08), grey)))?;
     for s in models {
-        let (y, x) = (s.final_year[vg], s.final_year[gv]);
+        let (y, x) = (s.final_year(M::DependenceOnGovernment), s.final_year(M::GovernmentDependence));
         if !(x.mean.is_finite() && y.mean.is_finite()) {
             continue;
         }

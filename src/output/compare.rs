@@ -1,10 +1,10 @@
 //! Files of a comparison of driver models: comparison.csv / .json / .md and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{write_scenario_files, RunInfo, TIMESERIES_PANELS};
+use super::{write_scenario_files, RunInfo, FINAL_STATE_PANELS, TIMESERIES_PANELS};
 use crate::experiment::compare::{band, pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
 use crate::experiment::{Estimate, Replication, Summary};
-use crate::measures::{index_of, METRICS};
+use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -169,11 +169,10 @@ pub fn comparison_md(c: &Comparison) -> String {
     out.push_str("\n|---|---|");
     out.push_str(&"---|".repeat(c.names.len()));
     out.push('\n');
-    for id in KEY_METRICS {
-        let Some(m) = index_of(id) else { continue };
-        let _ = write!(out, "| `{id}` | {} |", METRICS[m].unit);
+    for &m in KEY_METRICS {
+        let _ = write!(out, "| `{m}` | {} |", m.unit());
         for s in &c.summaries {
-            let _ = write!(out, " {} |", est(&s.final_year[m]));
+            let _ = write!(out, " {} |", est(&s.final_year[m.index()]));
         }
         out.push('\n');
     }
@@ -195,13 +194,13 @@ pub fn comparison_md(c: &Comparison) -> String {
 
 /// The compact terminal table: one row per model, the headline measures with 95% CIs.
 pub fn terminal_table(c: &Comparison) -> String {
-    let cols: [(&str, &str); 6] = [
-        ("dependence_on_government", "D(v←g)"),
-        ("asymmetry", "asymmetry"),
-        ("active_rate", "active rate"),
-        ("retention_12m", "retention"),
-        ("coverage", "coverage"),
-        ("gov_cost_per_service_hour", "gov yuan/h"),
+    let cols: [(M, &str); 6] = [
+        (M::DependenceOnGovernment, "D(v←g)"),
+        (M::Asymmetry, "asymmetry"),
+        (M::ActiveRate, "active rate"),
+        (M::Retention12m, "retention"),
+        (M::Coverage, "coverage"),
+        (M::GovCostPerServiceHour, "gov yuan/h"),
     ];
     let width = c.names.iter().map(|n| n.chars().count()).max().unwrap_or(5).max(5);
     let mut out = format!("{:width$}", "model");
@@ -211,15 +210,15 @@ pub fn terminal_table(c: &Comparison) -> String {
     out.push('\n');
     for (name, s) in c.names.iter().zip(&c.summaries) {
         let _ = write!(out, "{name:width$}");
-        for (id, _) in &cols {
-            let e = index_of(id).map(|m| s.final_year[m]);
-            let text = match e {
-                Some(e) if e.mean.is_finite() && e.ci_high.is_finite() => {
-                    let d = if e.mean.abs() >= 10.0 { 1 } else { 3 };
-                    format!("{:.*} ±{:.*}", d, e.mean, d, (e.ci_high - e.ci_low) / 2.0)
-                }
-                Some(e) if e.mean.is_finite() => format!("{:.3}", e.mean),
-                _ => "–".into(),
+        for (m, _) in cols {
+            let e = s.final_year[m.index()];
+            let text = if e.mean.is_finite() && e.ci_high.is_finite() {
+                let d = if e.mean.abs() >= 10.0 { 1 } else { 3 };
+                format!("{:.*} ±{:.*}", d, e.mean, d, (e.ci_high - e.ci_low) / 2.0)
+            } else if e.mean.is_finite() {
+                format!("{:.3}", e.mean)
+            } else {
+                "–".into()
             };
             let _ = write!(out, "  {text:>18}");
         }
@@ -250,7 +249,7 @@ pub fn write_comparison_files(
         .map(|(i, ((s, r), summary))| ModelSeries {
             name: s.name.clone(),
             colour: charts::model_colour(&s.name, i),
-            bands: (0..METRICS.len()).map(|m| band(r, m)).collect(),
+            bands: M::ALL.iter().map(|&m| band(r, m)).collect(),
             final_year: summary.final_year.clone(),
         })
         .collect();
@@ -271,12 +270,15 @@ pub fn write_comparison_files(
         .map_err(io::Error::other)?;
     let fs_heading =
         format!("Final state (year {}): participation, asymmetry, sustainability", final_year_label(scenarios));
-    let final_metrics =
-        ["active_rate", "retention_12m", "coproduction_depth", "asymmetry", "coverage", "gov_cost_per_service_hour"];
     charts::save(
         &dir.join("final_state"),
         (1800, 1050),
-        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models, across: "replications" },
+        &charts::FinalState {
+            heading: &fs_heading,
+            metrics: FINAL_STATE_PANELS,
+            models: &models,
+            across: "replications",
+        },
     )
     .map_err(io::Error::other)?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {

@@ -2,12 +2,12 @@
 //! community, a summary with the run's cost, and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{estimate_json, push_cell, TIMESERIES_PANELS};
+use super::{estimate_json, push_cell, FINAL_STATE_PANELS, TIMESERIES_PANELS};
 use crate::experiment::compare::{band, KEY_METRICS};
 use crate::experiment::district::DistrictRun;
 use crate::experiment::stats::{final_year_means, finite_mean};
 use crate::experiment::Summary;
-use crate::measures::{index_of, METRICS, N_METRICS};
+use crate::measures::{M, METRICS, N_METRICS};
 use crate::scenario::district::{reaches, DistrictPlan};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -90,10 +90,8 @@ pub fn summary_json(plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo)
         .map(|(name, reps)| {
             let summary = Summary::of(reps, spy);
             let mut final_year = serde_json::Map::new();
-            for id in KEY_METRICS {
-                if let Some(m) = index_of(id) {
-                    final_year.insert(id.to_string(), estimate_json(&summary.final_year[m]));
-                }
+            for &m in KEY_METRICS {
+                final_year.insert(m.id().to_string(), estimate_json(&summary.final_year[m.index()]));
             }
             let residents: u64 =
                 reps.iter().map(|r| plan.communities[r.replicate as usize].0.community.residents as u64).sum();
@@ -139,7 +137,7 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         .map(|(i, (name, reps))| ModelSeries {
             name: format!("{name} ({})", reps.len()),
             colour: charts::model_colour(name, i),
-            bands: (0..METRICS.len()).map(|m| band(reps, m)).collect(),
+            bands: M::ALL.iter().map(|&m| band(reps, m)).collect(),
             final_year: Summary::of(reps, spy).final_year,
         })
         .collect();
@@ -182,13 +180,16 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         across: "communities",
     };
     charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
-    let final_metrics =
-        ["active_rate", "retention_12m", "coproduction_depth", "asymmetry", "coverage", "gov_cost_per_service_hour"];
     let fs_heading = format!("{}: final year by driver model of the community", plan.district.name);
     charts::save(
         &dir.join("final_state"),
         (1800, 1050),
-        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models, across: "communities" },
+        &charts::FinalState {
+            heading: &fs_heading,
+            metrics: FINAL_STATE_PANELS,
+            models: &models,
+            across: "communities",
+        },
     )
     .map_err(io::Error::other)
 }

@@ -10,7 +10,7 @@ pub mod folder;
 pub mod sensitivity_charts;
 
 use crate::experiment::{Estimate, Replication, Summary};
-use crate::measures::METRICS;
+use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -138,7 +138,7 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     let models = [charts::ModelSeries {
         name: s.name.clone(),
         colour: charts::model_colour(&s.name, 0),
-        bands: (0..METRICS.len()).map(|m| crate::experiment::compare::band(reps, m)).collect(),
+        bands: M::ALL.iter().map(|&m| crate::experiment::compare::band(reps, m)).collect(),
         final_year: summary.final_year.clone(),
     }];
     let heading = format!("{} — {} replications", s.name, reps.len());
@@ -154,5 +154,9 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
 }
 
 /// The measures drawn in every time-series figure.
-pub const TIMESERIES_PANELS: &[&str] =
-    &["dependence_on_government", "asymmetry", "active_rate", "retention_12m", "coverage", "self_funding_share"];
+pub const TIMESERIES_PANELS: &[M] =
+    &[M::DependenceOnGovernment, M::Asymmetry, M::ActiveRate, M::Retention12m, M::Coverage, M::SelfFundingShare];
+
+/// The measures drawn in the final-state figures of comparisons and districts.
+pub const FINAL_STATE_PANELS: &[M] =
+    &[M::ActiveRate, M::Retention12m, M::CoproductionDepth, M::Asymmetry, M::Coverage, M::GovCostPerServiceHour];

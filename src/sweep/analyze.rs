@@ -281,13 +281,11 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
                         let ny = super::design::grid_levels(&ranges[1], *levels_per_factor).len();
                         let xs: Vec<f64> = (0..nx).map(|i| r.points[i * ny][0]).collect();
                         let ys: Vec<f64> = (0..ny).map(|j| r.points[j][1]).collect();
-                        let unit =
-                            crate::measures::index_of(&out.metric).map_or("", |m| crate::measures::METRICS[m].unit);
                         let stem = charts_dir.join(format!("heatmap-{}-{}", slug(&sc.name), slug(&out.header)));
                         let metric = format!("{} — {}", out.header, sc.name);
                         let h = Heatmap {
                             metric: &metric,
-                            unit,
+                            unit: &out.unit,
                             x_factor: factor_names[0],
                             x_levels: &xs,
                             y_factor: factor_names[1],
