@@ -265,9 +265,8 @@ pub fn write_comparison_files(
         events: &events,
         across: "replications",
     };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
-    charts::save(&dir.join("dependency"), (1800, 800), &charts::Dependency { models: &models })
-        .map_err(io::Error::other)?;
+    charts::save(&dir.join("timeseries"), (1800, 1050), &ts)?;
+    charts::save(&dir.join("dependency"), (1800, 800), &charts::Dependency { models: &models })?;
     let fs_heading =
         format!("Final state (year {}): participation, asymmetry, sustainability", final_year_label(scenarios));
     charts::save(
@@ -279,8 +278,7 @@ pub fn write_comparison_files(
             models: &models,
             across: "replications",
         },
-    )
-    .map_err(io::Error::other)?;
+    )?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {
         let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
         write_scenario_files(&dir.join(&s.name), s, &info, r)?;

@@ -179,7 +179,7 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         events: &events,
         across: "communities",
     };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
+    charts::save(&dir.join("timeseries"), (1800, 1050), &ts)?;
     let fs_heading = format!("{}: final year by driver model of the community", plan.district.name);
     charts::save(
         &dir.join("final_state"),
@@ -191,5 +191,4 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
             across: "communities",
         },
     )
-    .map_err(io::Error::other)
 }

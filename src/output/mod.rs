@@ -7,7 +7,6 @@ pub mod charts;
 pub mod compare;
 pub mod district;
 pub mod folder;
-pub mod sensitivity_charts;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
@@ -150,7 +149,7 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
         events: &event_marks(s),
         across: "replications",
     };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &figure).map_err(io::Error::other)
+    charts::save(&dir.join("timeseries"), (1800, 1050), &figure)
 }
 
 /// The measures drawn in every time-series figure.

@@ -20,7 +20,7 @@ use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
 use super::SweepError;
-use crate::output::sensitivity_charts::{self as charts, Heatmap, MorrisPanel};
+use crate::output::charts::{self, Heatmap, MorrisPanel};
 use crate::sensitivity::{morris_indices, sobol_indices};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -257,7 +257,7 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
                             push(f, "sobol", "ST", idx.st, idx.st_ci);
                         }
                         let stem = charts_dir.join(format!("sobol-{}-{}", slug(&sc.name), slug(&out.header)));
-                        charts::sobol_chart(&stem, &format!("{} — {}", out.header, sc.name), &factor_names, &v, None)
+                        charts::sobol_chart(&stem, &format!("{} — {}", out.header, sc.name), &factor_names, &v)
                             .map_err(runtime)?;
                         chart_files.push(stem.with_extension("png"));
                     }
@@ -292,7 +292,7 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
                             y_levels: &ys,
                             values: &y,
                         };
-                        charts::heatmap_chart(&stem, &h, None).map_err(runtime)?;
+                        charts::heatmap_chart(&stem, &h).map_err(runtime)?;
                         chart_files.push(stem.with_extension("png"));
                     }
                 }
@@ -303,7 +303,7 @@ pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, SweepError> {
             let titles: Vec<String> = morris_panels.iter().map(|(h, _)| format!("{h} — {}", sc.name)).collect();
             let panels: Vec<MorrisPanel> =
                 morris_panels.iter().zip(&titles).map(|((_, m), t)| MorrisPanel { metric: t, indices: m }).collect();
-            charts::morris_chart(&stem, &factor_names, &panels, None).map_err(runtime)?;
+            charts::morris_chart(&stem, &factor_names, &panels).map_err(runtime)?;
             chart_files.push(stem.with_extension("png"));
         }
     }
