@@ -1,8 +1,8 @@
 //! Files of a comparison of driver models: comparison.csv / .json / .md and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{write_scenario_files, RunInfo, FINAL_STATE_PANELS, TIMESERIES_PANELS};
-use crate::experiment::compare::{band, pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
+use super::{cell, estimate_json, json_number, write_scenario_files, RunInfo, FINAL_STATE_PANELS, TIMESERIES_PANELS};
+use crate::experiment::compare::{pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
@@ -39,26 +39,6 @@ impl Comparison {
             months_per_step: scenarios.first().map_or(1.0, |s| s.time.step_months as f64),
         }
     }
-}
-
-fn num(x: f64) -> Value {
-    if x.is_finite() {
-        json!(x)
-    } else {
-        Value::Null
-    }
-}
-
-fn cell(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
-
-fn estimate_json(e: &Estimate) -> Value {
-    json!({ "mean": num(e.mean), "sd": num(e.sd), "ci95_low": num(e.ci_low), "ci95_high": num(e.ci_high), "n": e.n })
 }
 
 /// comparison.csv: one tidy table. Rows of kind `model` hold a model's estimate of a metric;
@@ -121,7 +101,7 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
             json!({
                 "metric": p.metric, "model_a": p.model_a, "model_b": p.model_b,
                 "difference_a_minus_b": estimate_json(&p.difference),
-                "vargha_delaney_a": num(p.vargha_delaney_a), "effect": p.effect,
+                "vargha_delaney_a": json_number(p.vargha_delaney_a), "effect": p.effect,
             })
         })
         .collect();
@@ -246,39 +226,29 @@ pub fn write_comparison_files(
         .zip(results)
         .zip(&c.summaries)
         .enumerate()
-        .map(|(i, ((s, r), summary))| ModelSeries {
-            name: s.name.clone(),
-            colour: charts::model_colour(&s.name, i),
-            bands: M::ALL.iter().map(|&m| band(r, m)).collect(),
-            final_year: summary.final_year.clone(),
+        .map(|(i, ((s, r), summary))| {
+            ModelSeries::new(s.name.clone(), charts::model_colour(&s.name, i), r, summary.final_year.clone())
         })
         .collect();
     let heading = format!("Driver models compared — mean and 95% CI over {} replications", c.replications);
     let mut events: Vec<(f64, String)> = scenarios.iter().flat_map(super::event_marks).collect();
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     events.dedup();
-    let ts = charts::Timeseries {
+    let across = "replications";
+    let months_per_step = c.months_per_step;
+    charts::Timeseries {
         heading: &heading,
         metrics: TIMESERIES_PANELS,
         models: &models,
-        months_per_step: c.months_per_step,
+        months_per_step,
         events: &events,
-        across: "replications",
-    };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &ts)?;
-    charts::save(&dir.join("dependency"), (1800, 800), &charts::Dependency { models: &models })?;
-    let fs_heading =
+        across,
+    }
+    .save_in(dir)?;
+    charts::Dependency { models: &models }.save_in(dir)?;
+    let heading =
         format!("Final state (year {}): participation, asymmetry, sustainability", final_year_label(scenarios));
-    charts::save(
-        &dir.join("final_state"),
-        (1800, 1050),
-        &charts::FinalState {
-            heading: &fs_heading,
-            metrics: FINAL_STATE_PANELS,
-            models: &models,
-            across: "replications",
-        },
-    )?;
+    charts::FinalState { heading: &heading, metrics: FINAL_STATE_PANELS, models: &models, across }.save_in(dir)?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {
         let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
         write_scenario_files(&dir.join(&s.name), s, &info, r)?;

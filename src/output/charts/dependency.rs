@@ -9,6 +9,13 @@ pub struct Dependency<'a> {
 
 /// Dependency in both directions: by dimension (volunteers on government), and a map of
 /// D(v←g) against D(g←v) where the diagonal is symmetric dependence.
+impl Dependency<'_> {
+    /// Write `dir/dependency.png` and `dir/dependency.svg`.
+    pub fn save_in(&self, dir: &Path) -> io::Result<()> {
+        save(&dir.join("dependency"), (1800, 800), self)
+    }
+}
+
 impl Figure for Dependency<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -31,10 +38,7 @@ impl Figure for Dependency<'_> {
             .x_label_area_size(60)
             .y_label_area_size(100)
             .build_cartesian_2d(-0.5f64..(dims.len() as f64 - 0.5), 0f64..1.05)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID_LINE)
+        mesh(&mut chart)
             .disable_x_mesh()
             .x_labels(dims.len())
             .x_label_formatter(&|x| {
@@ -46,8 +50,6 @@ impl Figure for Dependency<'_> {
                 }
             })
             .y_desc("I·s(government, dimension)")
-            .label_style((FAMILY, LABEL))
-            .axis_desc_style((FAMILY, DESC))
             .draw()?;
         let n = models.len().max(1) as f64;
         let width = 0.8 / n;
@@ -76,14 +78,9 @@ impl Figure for Dependency<'_> {
             .x_label_area_size(64)
             .y_label_area_size(100)
             .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID_LINE)
+        mesh(&mut chart)
             .x_desc("government's dependence on volunteers D(g←v)")
             .y_desc("volunteers' dependence on government D(v←g)")
-            .label_style((FAMILY, LABEL))
-            .axis_desc_style((FAMILY, DESC))
             .draw()?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (1.0, 1.0)],

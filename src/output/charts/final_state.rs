@@ -43,10 +43,7 @@ where
         .x_label_area_size(64)
         .y_label_area_size(150)
         .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID_LINE)
+    mesh(&mut chart)
         .disable_y_mesh()
         .y_labels(n)
         .y_label_formatter(&|y| {
@@ -58,10 +55,8 @@ where
             }
         })
         .x_labels(6)
-        .x_label_formatter(&|x| format_tick(*x))
+        .x_label_formatter(&|x| compact(*x, Small::Zero))
         .x_desc(x_desc)
-        .label_style((FAMILY, LABEL))
-        .axis_desc_style((FAMILY, DESC))
         .draw()?;
     for (i, (e, colour)) in points.iter().enumerate() {
         let y = row(i);
@@ -85,6 +80,13 @@ where
 }
 
 /// Final state: one panel per metric, final-year mean per model with its 95% CI.
+impl FinalState<'_> {
+    /// Write `dir/final_state.png` and `dir/final_state.svg`.
+    pub fn save_in(&self, dir: &Path) -> io::Result<()> {
+        save(&dir.join("final_state"), (1800, 1050), self)
+    }
+}
+
 impl Figure for FinalState<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where

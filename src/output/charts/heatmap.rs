@@ -112,8 +112,7 @@ impl Figure for HeatmapFigure<'_> {
             .x_label_area_size(90)
             .y_label_area_size(130)
             .build_cartesian_2d(-0.5f64..(nx as f64 - 0.5), -0.5f64..(ny as f64 - 0.5))?;
-        chart
-            .configure_mesh()
+        mesh(&mut chart)
             .disable_mesh()
             .x_labels(nx + 1)
             .y_labels(ny + 1)
@@ -121,8 +120,6 @@ impl Figure for HeatmapFigure<'_> {
             .y_label_formatter(&|v| sparse_label(hm.y_levels, *v, 16))
             .x_desc(hm.x_factor)
             .y_desc(hm.y_factor)
-            .label_style((FAMILY, LABEL))
-            .axis_desc_style((FAMILY, DESC))
             .draw()?;
         let cell_w = chart.backend_coord(&(1.0, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0;
         let cell_h = chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1;
@@ -136,7 +133,7 @@ impl Figure for HeatmapFigure<'_> {
                     [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
                     fill.filled(),
                 )))?;
-                let text = format_cell(v);
+                let text = compact(v, Small::Digits);
                 let (tw, th) = main.estimate_text_size(&text, &value_font)?;
                 if (tw as i32) < cell_w - 8 && (th as i32) < cell_h - 4 {
                     let ink = if v.is_finite() && t(v) < 0.6 { WHITE } else { BLACK };
@@ -156,13 +153,10 @@ impl Figure for HeatmapFigure<'_> {
             .x_label_area_size(90)
             .y_label_area_size(130)
             .build_cartesian_2d(0f64..1f64, vmin..vmax)?;
-        scale
-            .configure_mesh()
+        mesh(&mut scale)
             .disable_mesh()
             .disable_x_axis()
             .y_desc(desc)
-            .label_style((FAMILY, LABEL))
-            .axis_desc_style((FAMILY, DESC))
             .y_labels(TICKS)
             .y_label_formatter(&|v| ticks.format(*v))
             .draw()?;

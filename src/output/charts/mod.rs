@@ -26,9 +26,11 @@ pub use morris::{morris_chart, MorrisPanel};
 pub use sobol::sobol_chart;
 pub use timeseries::{Timeseries, MAX_EVENT_MARKS};
 
-use crate::experiment::compare::Band;
-use crate::experiment::Estimate;
+use crate::experiment::compare::{band, Band};
+use crate::experiment::{Estimate, Replication};
 use crate::measures::M;
+use plotters::chart::{ChartContext, MeshStyle};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -115,6 +117,11 @@ pub struct ModelSeries {
 }
 
 impl ModelSeries {
+    /// A model's 95% bands of every metric over `reps`, with its final-year estimates.
+    pub fn new(name: String, colour: RGBColor, reps: &[Replication], final_year: Vec<Estimate>) -> ModelSeries {
+        ModelSeries { name, colour, bands: M::ALL.iter().map(|&m| band(reps, m)).collect(), final_year }
+    }
+
     fn band(&self, m: M) -> &Band {
         &self.bands[m.index()]
     }
@@ -212,11 +219,7 @@ pub(crate) enum Swatch {
 
 /// Shared legend strip: a coloured line and the model's name for each model, wrapped into
 /// rows, with a note on what lines and bands mean.
-fn legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    models: &[(&str, RGBColor)],
-    note: &str,
-) -> Drawn
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[(&str, RGBColor)], note: &str) -> Drawn
 where
     DB::ErrorType: 'static,
 {
@@ -308,6 +311,23 @@ where
     Ok(root.split_vertically(h - legend_height(w, models.iter().map(|m| m.name.as_str()))))
 }
 
+/// A chart with numbers on both axes (every chart here is one).
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The mesh every chart starts from: light grey grid lines at the labelled ticks only, and the
+/// shared text sizes of tick labels and axis titles.
+fn mesh<'a, 'b, DB: DrawingBackend>(
+    chart: &'b mut Chart<'a, DB>,
+) -> MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
+    let mut style = chart.configure_mesh();
+    style
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID_LINE)
+        .label_style((FAMILY, LABEL))
+        .axis_desc_style((FAMILY, DESC));
+    style
+}
+
 /// Rows and columns of a panel grid: at most three panels a row.
 fn grid(panels: usize) -> (usize, usize) {
     let cols = panels.clamp(1, 3);
@@ -334,21 +354,6 @@ where
     let font = TextStyle::from((FAMILY, size)).color(&GREY).pos(Pos::new(HPos::Center, VPos::Top));
     strip.draw(&Text::new(note.to_string(), (w as i32 / 2, 2), font))?;
     Ok(rest)
-}
-
-fn format_tick(y: f64) -> String {
-    let a = y.abs();
-    if a < 0.005 {
-        "0".into()
-    } else if a >= 10_000.0 {
-        format!("{:.0}k", y / 1000.0)
-    } else if a >= 100.0 {
-        format!("{y:.0}")
-    } else if a >= 10.0 {
-        format!("{y:.1}")
-    } else {
-        format!("{y:.2}")
-    }
 }
 
 /// Tick labels for a numeric axis: plain decimals, all with the same number of places, as
@@ -404,13 +409,24 @@ fn fixed(v: f64, decimals: usize, step: f64) -> String {
     format!("{v:.decimals$}")
 }
 
-/// A cell label: few digits, a fixed number of decimals for a magnitude, so cells line up;
-/// plain decimals down to a millionth ("0.0052", not "5.2e-3").
-fn format_cell(v: f64) -> String {
+/// What [`compact`] writes for magnitudes below 0.005.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Small {
+    /// "0": tick labels of an axis whose other ticks are much larger.
+    Zero,
+    /// Two significant digits down to a millionth ("0.0052", not "5.2e-3"), below that
+    /// scientific: values written in cells.
+    Digits,
+}
+
+/// A number in few characters, with a fixed number of decimals for a magnitude so that labels
+/// of one kind line up: "12k", "340", "12.5", "0.35"; undefined values are "n/a". The one
+/// formatter of chart numbers that are not axis ticks of a known step (those are [`Ticks`]).
+fn compact(v: f64, small: Small) -> String {
     let a = v.abs();
     if !v.is_finite() {
         "n/a".into()
-    } else if a == 0.0 {
+    } else if a == 0.0 || (small == Small::Zero && a < 0.005) {
         "0".into()
     } else if a >= 10_000.0 {
         format!("{:.0}k", v / 1000.0)
@@ -418,7 +434,7 @@ fn format_cell(v: f64) -> String {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
-    } else if a >= 0.01 {
+    } else if a >= 0.01 || small == Small::Zero {
         format!("{v:.2}")
     } else if a >= 1e-6 {
         // two significant digits

@@ -142,16 +142,11 @@ where
         .x_label_area_size(80)
         .y_label_area_size(110)
         .build_cartesian_2d(0f64..x_hi, 0f64..y_hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID_LINE)
+    mesh(&mut chart)
         .x_labels(TICKS)
         .y_labels(TICKS)
         .x_desc("μ* = mean |elementary effect| (unit-cube scale)")
         .y_desc("σ = SD of elementary effects (unit-cube scale)")
-        .label_style((FAMILY, LABEL))
-        .axis_desc_style((FAMILY, DESC))
         .x_label_formatter(&|v| x_ticks.format(*v))
         .y_label_formatter(&|v| y_ticks.format(*v))
         .draw()?;

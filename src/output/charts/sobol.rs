@@ -98,17 +98,12 @@ impl Figure for SobolFigure<'_> {
             .x_label_area_size((20 + lines * line_height + DESC + 24).min(h / 2))
             .y_label_area_size(110)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID_LINE)
+        mesh(&mut chart)
             .disable_x_mesh()
             .x_labels(n.max(2))
             .x_label_formatter(&|_| String::new())
             .x_desc("factor")
             .y_desc("Sobol' index (share of output variance)")
-            .label_style((FAMILY, LABEL))
-            .axis_desc_style((FAMILY, DESC))
             .y_labels(TICKS)
             .y_label_formatter(&|v| ticks.format(*v))
             .draw()?;

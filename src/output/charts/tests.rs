@@ -186,9 +186,17 @@ fn prefixes_and_cells() {
     assert_eq!(common_prefix(&["a.b.c", "a.b.d"]), 4);
     assert_eq!(common_prefix(&["a.b", "c.d"]), 0);
     assert_eq!(common_prefix(&["a.b"]), 0);
-    assert_eq!(format_cell(0.0052), "0.0052");
-    assert_eq!(format_cell(0.35), "0.35");
-    assert_eq!(format_cell(f64::NAN), "n/a");
+    assert_eq!(compact(0.0052, Small::Digits), "0.0052");
+    assert_eq!(compact(0.35, Small::Digits), "0.35");
+    assert_eq!(compact(f64::NAN, Small::Digits), "n/a");
+    // ticks: small values next to larger ticks read 0; cells keep two digits
+    assert_eq!(compact(0.004, Small::Zero), "0");
+    assert_eq!(compact(0.007, Small::Zero), "0.01");
+    assert_eq!(compact(0.007, Small::Digits), "0.0070");
+    for small in [Small::Zero, Small::Digits] {
+        assert_eq!(compact(-12.34, small), "-12.3");
+        assert_eq!(compact(123_456.0, small), "123k");
+    }
 }
 
 #[test]

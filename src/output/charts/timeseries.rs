@@ -33,6 +33,13 @@ fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
 pub const MAX_EVENT_MARKS: usize = 12;
 
 /// Time series: one panel per metric, one line per model with a shaded 95% band; x in years.
+impl Timeseries<'_> {
+    /// Write `dir/timeseries.png` and `dir/timeseries.svg`.
+    pub fn save_in(&self, dir: &Path) -> io::Result<()> {
+        save(&dir.join("timeseries"), (1800, 1050), self)
+    }
+}
+
 impl Figure for Timeseries<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
@@ -58,16 +65,11 @@ impl Figure for Timeseries<'_> {
                 .x_label_area_size(64)
                 .y_label_area_size(100)
                 .build_cartesian_2d(0f64..x_end, lo..hi)?;
-            chart
-                .configure_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(GRID_LINE)
+            mesh(&mut chart)
                 .x_desc("year")
                 .y_desc(m.unit())
-                .label_style((FAMILY, LABEL))
-                .axis_desc_style((FAMILY, DESC))
                 .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|y| format_tick(*y))
+                .y_label_formatter(&|y| compact(*y, Small::Zero))
                 .draw()?;
             for s in models {
                 let b = s.band(m);
