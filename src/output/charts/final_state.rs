@@ -46,14 +46,7 @@ where
     mesh(&mut chart)
         .disable_y_mesh()
         .y_labels(n)
-        .y_label_formatter(&|y| {
-            let r = y.round();
-            if (y - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < n {
-                labels[n - 1 - r as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| slot(*y, n).map_or(String::new(), |r| labels[n - 1 - r].clone()))
         .x_labels(6)
         .x_label_formatter(&|x| compact(*x, Small::Zero))
         .x_desc(x_desc)
@@ -108,10 +101,9 @@ impl Figure for FinalState<'_> {
                 models.iter().map(|s| (inside(s.final_year(m)), s.colour)).collect();
             dot_panel(panel, m.title(), m.unit(), &labels, &points, r_lo)?;
         }
-        let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
         legend(
             &strip,
-            &names,
+            models,
             &format!("dots: mean over {across} of the final-year average; bars: 95% confidence interval"),
         )?;
         Ok(())

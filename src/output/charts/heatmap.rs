@@ -72,15 +72,10 @@ pub(super) fn viridis(t: f64) -> RGBColor {
 
 /// Every n-th level's label, so at most about `max` are shown.
 fn sparse_label(levels: &[f64], v: f64, max: usize) -> String {
-    let i = v.round();
-    if (v - i).abs() > 1e-6 || i < 0.0 || i as usize >= levels.len() {
-        return String::new();
-    }
     let every = levels.len().div_ceil(max).max(1);
-    if i as usize % every == 0 {
-        format_level(levels[i as usize])
-    } else {
-        String::new()
+    match slot(v, levels.len()) {
+        Some(i) if i % every == 0 => format_level(levels[i]),
+        _ => String::new(),
     }
 }
 

@@ -204,31 +204,39 @@ fn legend_rows<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> Vec<Vec<
 }
 
 /// Height of the legend strip: one line per row of entries plus the note.
-pub(crate) fn legend_height<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> u32 {
+fn legend_height<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> u32 {
     legend_rows(width, names).len() as u32 * 38 + 40
 }
 
 /// How a legend entry shows its colour.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Swatch {
+enum Swatch {
     /// A short thick line, for series drawn as lines.
     Line,
     /// A filled square, for bars.
     Square,
 }
 
-/// Shared legend strip: a coloured line and the model's name for each model, wrapped into
-/// rows, with a note on what lines and bands mean.
-fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[(&str, RGBColor)], note: &str) -> Drawn
+/// The legend strip of a figure of models: each model's colour as a line and its name, with a
+/// note on what lines, bands or dots mean.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[ModelSeries], note: &str) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    legend_with(area, models, note, Swatch::Line)
+    let entries: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
+    legend_with(area, &entries, note, Swatch::Line)
+}
+
+/// The position `i` in `0..n` when `v` is (within rounding) the whole number `i`: tick values
+/// of a category axis, whose categories sit at 0, 1, 2, ...
+fn slot(v: f64, n: usize) -> Option<usize> {
+    let i = v.round();
+    ((v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n).then_some(i as usize)
 }
 
 /// A legend strip (see [`legend_height`] for its height): a swatch and a name per entry,
 /// centred and wrapped into rows, then a grey note on what the marks mean.
-pub(crate) fn legend_with<DB: DrawingBackend>(
+fn legend_with<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(&str, RGBColor)],
     note: &str,
@@ -264,7 +272,7 @@ where
 
 /// The largest text size up to `size` (but not below 60% of it) at which `text` fits in
 /// `width` pixels: long titles shrink instead of running off the canvas.
-pub(crate) fn fitted_size<DB: DrawingBackend>(
+fn fitted_size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     size: u32,
@@ -282,7 +290,7 @@ where
 }
 
 /// Fill the area white and put `heading` on top, shrunk to fit the width; the area below it.
-pub(crate) fn titled<DB: DrawingBackend>(
+fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     heading: &str,
 ) -> Result<DrawingArea<DB, Shift>, Box<dyn Error>>
@@ -360,7 +368,7 @@ where
 /// many as the tick step needs so that neighbouring ticks never read alike ("0.035" and
 /// "0.04" instead of "0.04" twice; "0.005" instead of "5.0e-3").
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Ticks {
+struct Ticks {
     decimals: usize,
     step: f64,
 }
@@ -368,7 +376,7 @@ pub(crate) struct Ticks {
 impl Ticks {
     /// For the ticks plotters draws on `range` when asked for at most `count` labels
     /// (`x_labels(count)` / `y_labels(count)`: pass the same count).
-    pub(crate) fn new(range: std::ops::Range<f64>, count: usize) -> Ticks {
+    fn new(range: std::ops::Range<f64>, count: usize) -> Ticks {
         use plotters::coord::ranged1d::Ranged;
         let points: Vec<f64> = plotters::coord::types::RangedCoordf64::from(range).key_points(count);
         let step = points.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
@@ -398,7 +406,7 @@ impl Ticks {
         }
     }
 
-    pub(crate) fn format(&self, v: f64) -> String {
+    fn format(&self, v: f64) -> String {
         fixed(v, self.decimals, self.step)
     }
 }

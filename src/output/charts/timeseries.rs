@@ -96,7 +96,6 @@ impl Figure for Timeseries<'_> {
                 }
             }
         }
-        let names: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
         let mut caption = format!("lines: mean over {across}; shaded: 95% confidence interval of the mean");
         if events.len() > MAX_EVENT_MARKS {
             caption.push_str(&format!(
@@ -104,7 +103,7 @@ impl Figure for Timeseries<'_> {
                 events.len()
             ));
         }
-        legend(&strip, &names, &caption)?;
+        legend(&strip, models, &caption)?;
         Ok(())
     }
 }
