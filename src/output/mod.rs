@@ -7,6 +7,7 @@ pub mod charts;
 pub mod compare;
 pub mod district;
 pub mod folder;
+pub mod sensitivity;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
