@@ -227,7 +227,7 @@ pub fn write_comparison_files(
         .zip(&c.summaries)
         .enumerate()
         .map(|(i, ((s, r), summary))| {
-            ModelSeries::new(s.name.clone(), charts::model_colour(&s.name, i), r, summary.final_year.clone())
+            ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, i), r, summary.final_year.clone())
         })
         .collect();
     let heading = format!("Driver models compared — mean and 95% CI over {} replications", c.replications);

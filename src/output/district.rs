@@ -127,8 +127,10 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         .zip(&run.groups)
         .enumerate()
         .map(|(i, (name, reps))| {
+            // a group's communities share its scenario's colour
+            let colour = plan.communities.iter().find(|(_, g)| *g == i).and_then(|(s, _)| s.colour);
             let final_year = Summary::of(reps, spy).final_year;
-            ModelSeries::new(format!("{name} ({})", reps.len()), charts::model_colour(name, i), reps, final_year)
+            ModelSeries::new(format!("{name} ({})", reps.len()), charts::series_colour(colour, i), reps, final_year)
         })
         .collect();
     let months_per_step = plan.communities.first().map_or(1, |(s, _)| s.time.step_months) as f64;

@@ -4,10 +4,13 @@
 //! finished and never removes a file the user made.
 
 pub mod charts;
+mod colour;
 pub mod compare;
 pub mod district;
 pub mod folder;
 pub mod sensitivity;
+
+pub use colour::Colour;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
@@ -159,7 +162,7 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     fs::write(dir.join("timeseries.csv"), timeseries_csv(reps, s.time.step_months))?;
     let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
     fs::write(dir.join("summary.json"), json)?;
-    let models = [charts::ModelSeries::new(s.name.clone(), charts::model_colour(&s.name, 0), reps, summary.final_year)];
+    let models = [charts::ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, 0), reps, summary.final_year)];
     charts::Timeseries {
         heading: &format!("{} — {} replications", s.name, reps.len()),
         metrics: TIMESERIES_PANELS,

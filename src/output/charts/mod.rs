@@ -6,8 +6,9 @@
 //!
 //! Text is drawn with a font embedded in the binary (DejaVu Sans, licence in assets/fonts), so
 //! figures render on machines without any system fonts; `--font` swaps in another TTF/OTF, e.g.
-//! a CJK font for Chinese labels. Colours: Okabe–Ito, a colour-blind-safe palette, with one fixed
-//! colour per driver model across all figures.
+//! a CJK font for Chinese labels. Colours: Okabe–Ito, a colour-blind-safe palette; a model is
+//! drawn in its scenario's `colour` (the driver files set one each, which their variants inherit
+//! through `extends`), else by position.
 
 mod dependency;
 mod final_state;
@@ -29,6 +30,7 @@ pub use timeseries::{Timeseries, MAX_EVENT_MARKS};
 use crate::experiment::compare::{band, Band};
 use crate::experiment::{Estimate, Replication};
 use crate::measures::M;
+use crate::output::Colour;
 use plotters::chart::{ChartContext, MeshStyle};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -95,15 +97,11 @@ const PALETTE: [RGBColor; 7] = [
 const VERMILLION: RGBColor = PALETTE[0];
 const BLUE: RGBColor = PALETTE[3];
 
-/// The colour of a model: fixed for the five shipped driver models, by position otherwise.
-pub fn model_colour(name: &str, index: usize) -> RGBColor {
-    const DRIVERS: [&str; 5] =
-        ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
-    // a variant of a driver model ("government-driven-withdrawal") keeps the driver's colour
-    match DRIVERS.iter().position(|d| name == *d || name.starts_with(&format!("{d}-"))) {
-        Some(i) => PALETTE[i],
-        None => PALETTE[(5 + index) % PALETTE.len()],
-    }
+/// The colour of the model at `index` of a figure: its scenario's `colour`, else by position
+/// from the palette's sixth colour on (sky blue, black, vermillion, ...; the driver files use
+/// the first five).
+pub fn series_colour(colour: Option<Colour>, index: usize) -> RGBColor {
+    colour.map_or(PALETTE[(5 + index) % PALETTE.len()], |Colour(r, g, b)| RGBColor(r, g, b))
 }
 
 /// A model's data for the figures.
