@@ -17,7 +17,9 @@ impl Colour {
     pub fn parse(text: &str) -> Result<Colour, String> {
         let hex = text.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()));
         let Some(hex) = hex else {
-            return Err(format!("\"{text}\" is not a colour: write it as # and six hexadecimal digits, e.g. \"#d55e00\""));
+            return Err(format!(
+                "\"{text}\" is not a colour: write it as # and six hexadecimal digits, e.g. \"#d55e00\""
+            ));
         };
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or_default();
         Ok(Colour(byte(0), byte(2), byte(4)))

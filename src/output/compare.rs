@@ -1,7 +1,7 @@
 //! Files of a comparison of driver models: comparison.csv / .json / .md and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{cell, estimate_json, json_number, write_scenario_files, RunInfo, FINAL_STATE_PANELS, TIMESERIES_PANELS};
+use super::{cell, estimate_json, json_number, write_scenario_files, RunInfo};
 use crate::experiment::compare::{pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
@@ -236,19 +236,11 @@ pub fn write_comparison_files(
     events.dedup();
     let across = "replications";
     let months_per_step = c.months_per_step;
-    charts::Timeseries {
-        heading: &heading,
-        metrics: TIMESERIES_PANELS,
-        models: &models,
-        months_per_step,
-        events: &events,
-        across,
-    }
-    .save_in(dir)?;
+    charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
     charts::Dependency { models: &models }.save_in(dir)?;
     let heading =
         format!("Final state (year {}): participation, asymmetry, sustainability", final_year_label(scenarios));
-    charts::FinalState { heading: &heading, metrics: FINAL_STATE_PANELS, models: &models, across }.save_in(dir)?;
+    charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {
         let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
         write_scenario_files(&dir.join(&s.name), s, &info, r)?;

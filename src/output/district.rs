@@ -2,7 +2,7 @@
 //! community, a summary with the run's cost, and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{cell, estimate_json, push_metric_ids, FINAL_STATE_PANELS, TIMESERIES_PANELS};
+use super::{cell, estimate_json, push_metric_ids};
 use crate::experiment::compare::KEY_METRICS;
 use crate::experiment::district::DistrictRun;
 use crate::experiment::stats::{final_year_means, finite_mean};
@@ -141,17 +141,9 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         plan.residents() as f64 / 1e6
     );
     let (events, across) = (district_events(plan), "communities");
-    charts::Timeseries {
-        heading: &heading,
-        metrics: TIMESERIES_PANELS,
-        models: &models,
-        months_per_step,
-        events: &events,
-        across,
-    }
-    .save_in(dir)?;
+    charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
     let heading = format!("{}: final year by driver model of the community", plan.district.name);
-    charts::FinalState { heading: &heading, metrics: FINAL_STATE_PANELS, models: &models, across }.save_in(dir)
+    charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)
 }
 
 /// Events marked in the time series: district budget changes, and district enterprises

@@ -13,7 +13,7 @@ pub mod sensitivity;
 pub use colour::Colour;
 
 use crate::experiment::{Estimate, Replication, Summary};
-use crate::measures::{M, METRICS};
+use crate::measures::METRICS;
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -162,10 +162,10 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     fs::write(dir.join("timeseries.csv"), timeseries_csv(reps, s.time.step_months))?;
     let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
     fs::write(dir.join("summary.json"), json)?;
-    let models = [charts::ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, 0), reps, summary.final_year)];
+    let models =
+        [charts::ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, 0), reps, summary.final_year)];
     charts::Timeseries {
         heading: &format!("{} — {} replications", s.name, reps.len()),
-        metrics: TIMESERIES_PANELS,
         models: &models,
         months_per_step: s.time.step_months as f64,
         events: &event_marks(s),
@@ -173,11 +173,3 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     }
     .save_in(dir)
 }
-
-/// The measures drawn in every time-series figure.
-pub const TIMESERIES_PANELS: &[M] =
-    &[M::DependenceOnGovernment, M::Asymmetry, M::ActiveRate, M::Retention12m, M::Coverage, M::SelfFundingShare];
-
-/// The measures drawn in the final-state figures of comparisons and districts.
-pub const FINAL_STATE_PANELS: &[M] =
-    &[M::ActiveRate, M::Retention12m, M::CoproductionDepth, M::Asymmetry, M::Coverage, M::GovCostPerServiceHour];

@@ -2,10 +2,13 @@
 
 use super::*;
 
+/// The measures drawn in the final-state figures of comparisons and districts.
+pub const FINAL_STATE_PANELS: &[M] =
+    &[M::ActiveRate, M::Retention12m, M::CoproductionDepth, M::Asymmetry, M::Coverage, M::GovCostPerServiceHour];
+
 /// Final-year means with CIs, one panel per metric.
 pub struct FinalState<'a> {
     pub heading: &'a str,
-    pub metrics: &'a [M],
     pub models: &'a [ModelSeries],
     /// What the means and intervals are taken over ("replications", "communities").
     pub across: &'a str,
@@ -85,7 +88,8 @@ impl Figure for FinalState<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let FinalState { heading, metrics, models, across } = *self;
+        let FinalState { heading, models, across } = *self;
+        let metrics = FINAL_STATE_PANELS;
         let (plots, strip) = frame(root, heading, models)?;
         let (rows, cols) = grid(metrics.len());
         let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();

@@ -21,11 +21,11 @@ mod tests;
 mod timeseries;
 
 pub use dependency::Dependency;
-pub use final_state::FinalState;
+pub use final_state::{FinalState, FINAL_STATE_PANELS};
 pub use heatmap::{heatmap_chart, Heatmap};
 pub use morris::{morris_chart, MorrisPanel};
 pub use sobol::sobol_chart;
-pub use timeseries::{Timeseries, MAX_EVENT_MARKS};
+pub use timeseries::{Timeseries, MAX_EVENT_MARKS, TIMESERIES_PANELS};
 
 use crate::experiment::compare::{band, Band};
 use crate::experiment::{Estimate, Replication};

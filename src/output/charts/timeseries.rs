@@ -3,10 +3,13 @@
 
 use super::*;
 
-/// Time series of some metrics, one line and band per model.
+/// The measures drawn in every time-series figure.
+pub const TIMESERIES_PANELS: &[M] =
+    &[M::DependenceOnGovernment, M::Asymmetry, M::ActiveRate, M::Retention12m, M::Coverage, M::SelfFundingShare];
+
+/// Time series of the [`TIMESERIES_PANELS`] metrics, one line and band per model.
 pub struct Timeseries<'a> {
     pub heading: &'a str,
-    pub metrics: &'a [M],
     pub models: &'a [ModelSeries],
     pub months_per_step: f64,
     /// Scheduled events to mark: (year, label).
@@ -45,7 +48,8 @@ impl Figure for Timeseries<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let Timeseries { heading, metrics, models, months_per_step, events, across } = *self;
+        let Timeseries { heading, models, months_per_step, events, across } = *self;
+        let metrics = TIMESERIES_PANELS;
         let (plots, strip) = frame(root, heading, models)?;
         let (rows, cols) = grid(metrics.len());
         let steps = models.first().map_or(0, |m| m.bands.first().map_or(0, |b| b.mean.len()));
