@@ -117,7 +117,7 @@ fn corpus_messages_name_the_field_the_value_and_what_is_allowed() {
             "scenario/many-problems.json",
             &[
                 "5 problem(s):",
-                "- comunity: unknown field \"comunity\" (did you mean \"community\"?); allowed: $schema, actors, behaviour, community,",
+                "- comunity: unknown field \"comunity\" (did you mean \"community\"?); allowed: $schema, actors, behaviour, colour, community,",
                 "- time.step_month: unknown field \"step_month\" (did you mean \"step_months\"?); allowed: step_months, years",
                 "- behaviour.retention.overload_hazrd: unknown field \"overload_hazrd\" (did you mean \"overload_hazard\"?)",
                 "- time.years: expected a whole number, found \"ten\"",

@@ -3,26 +3,26 @@
 
 use super::stats::{final_year_means, Estimate};
 use super::Replication;
-use crate::measures::{index_of, METRICS};
+use crate::measures::M;
 use serde::Serialize;
 
-/// Metrics compared pairwise and drawn in the time-series figure, in display order.
-pub const KEY_METRICS: &[&str] = &[
-    "dependence_on_government",
-    "government_dependence_on_volunteers",
-    "asymmetry",
-    "sole_dependence",
-    "active_rate",
-    "regular_rate",
-    "retention_12m",
-    "coproduction_depth",
-    "burstiness",
-    "coverage",
-    "self_funding_share",
-    "gov_cost_per_service_hour",
-    "core_volunteers",
-    "leaders",
-    "mean_skill",
+/// Metrics compared pairwise and listed in comparison.md and district summaries, in display order.
+pub const KEY_METRICS: &[M] = &[
+    M::DependenceOnGovernment,
+    M::GovernmentDependence,
+    M::Asymmetry,
+    M::SoleDependence,
+    M::ActiveRate,
+    M::RegularRate,
+    M::Retention12m,
+    M::CoproductionDepth,
+    M::Burstiness,
+    M::Coverage,
+    M::SelfFundingShare,
+    M::GovCostPerServiceHour,
+    M::CoreVolunteers,
+    M::Leaders,
+    M::MeanSkill,
 ];
 
 /// Vargha–Delaney A: probability that a value from `a` exceeds one from `b` (ties count half).
@@ -80,15 +80,15 @@ pub struct ModelResults<'a> {
 
 impl ModelResults<'_> {
     /// Per replication, the final-year mean of metric `m`.
-    pub fn final_year(&self, m: usize) -> Vec<f64> {
-        final_year_means(self.reps, m, self.steps_per_year)
+    pub fn final_year(&self, m: M) -> Vec<f64> {
+        final_year_means(self.reps, m.index(), self.steps_per_year)
     }
 }
 
 /// A pairwise comparison of two models on one metric (final-year means).
 #[derive(Clone, Debug, Serialize)]
 pub struct PairwiseDifference {
-    pub metric: &'static str,
+    pub metric: M,
     pub model_a: String,
     pub model_b: String,
     /// Paired difference a − b across replications.
@@ -100,10 +100,8 @@ pub struct PairwiseDifference {
 /// Pairwise differences for every pair of models and every key metric.
 pub fn pairwise(models: &[ModelResults]) -> Vec<PairwiseDifference> {
     let mut out = Vec::new();
-    for id in KEY_METRICS {
-        let Some(m) = index_of(id) else { continue };
-        let metric = METRICS[m].id;
-        let stats: Vec<Vec<f64>> = models.iter().map(|x| x.final_year(m)).collect();
+    for &metric in KEY_METRICS {
+        let stats: Vec<Vec<f64>> = models.iter().map(|x| x.final_year(metric)).collect();
         for i in 0..models.len() {
             for j in i + 1..models.len() {
                 let a = vargha_delaney(&stats[i], &stats[j]);
@@ -129,7 +127,8 @@ pub struct Band {
     pub high: Vec<f64>,
 }
 
-pub fn band(reps: &[Replication], m: usize) -> Band {
+pub fn band(reps: &[Replication], m: M) -> Band {
+    let m = m.index();
     let steps = reps.iter().map(|r| r.rows.len()).min().unwrap_or(0);
     let mut b =
         Band { mean: Vec::with_capacity(steps), low: Vec::with_capacity(steps), high: Vec::with_capacity(steps) };

@@ -24,7 +24,7 @@ pub struct Replication {
 /// Shock measures of one replication's coverage around an event in `month`, with the
 /// scenario's shock settings (the figures summary.json reports).
 pub fn coverage_shock(rep: &Replication, s: &Scenario, month: u32) -> crate::measures::Shock {
-    let q = crate::measures::index_of("coverage").unwrap_or(0);
+    let q = crate::measures::M::Coverage.index();
     let t = &s.time;
     let steps = |months: u32| t.steps_in(months) as usize;
     let ms = &s.measures;

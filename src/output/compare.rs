@@ -1,10 +1,10 @@
 //! Files of a comparison of driver models: comparison.csv / .json / .md and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{write_scenario_files, RunInfo, TIMESERIES_PANELS};
-use crate::experiment::compare::{band, pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
+use super::{cell, estimate_json, json_number, write_scenario_files, RunInfo};
+use crate::experiment::compare::{pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
 use crate::experiment::{Estimate, Replication, Summary};
-use crate::measures::{index_of, METRICS};
+use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -39,26 +39,6 @@ impl Comparison {
             months_per_step: scenarios.first().map_or(1.0, |s| s.time.step_months as f64),
         }
     }
-}
-
-fn num(x: f64) -> Value {
-    if x.is_finite() {
-        json!(x)
-    } else {
-        Value::Null
-    }
-}
-
-fn cell(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
-
-fn estimate_json(e: &Estimate) -> Value {
-    json!({ "mean": num(e.mean), "sd": num(e.sd), "ci95_low": num(e.ci_low), "ci95_high": num(e.ci_high), "n": e.n })
 }
 
 /// comparison.csv: one tidy table. Rows of kind `model` hold a model's estimate of a metric;
@@ -121,7 +101,7 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
             json!({
                 "metric": p.metric, "model_a": p.model_a, "model_b": p.model_b,
                 "difference_a_minus_b": estimate_json(&p.difference),
-                "vargha_delaney_a": num(p.vargha_delaney_a), "effect": p.effect,
+                "vargha_delaney_a": json_number(p.vargha_delaney_a), "effect": p.effect,
             })
         })
         .collect();
@@ -169,11 +149,10 @@ pub fn comparison_md(c: &Comparison) -> String {
     out.push_str("\n|---|---|");
     out.push_str(&"---|".repeat(c.names.len()));
     out.push('\n');
-    for id in KEY_METRICS {
-        let Some(m) = index_of(id) else { continue };
-        let _ = write!(out, "| `{id}` | {} |", METRICS[m].unit);
+    for &m in KEY_METRICS {
+        let _ = write!(out, "| `{m}` | {} |", m.unit());
         for s in &c.summaries {
-            let _ = write!(out, " {} |", est(&s.final_year[m]));
+            let _ = write!(out, " {} |", est(&s.final_year[m.index()]));
         }
         out.push('\n');
     }
@@ -195,13 +174,13 @@ pub fn comparison_md(c: &Comparison) -> String {
 
 /// The compact terminal table: one row per model, the headline measures with 95% CIs.
 pub fn terminal_table(c: &Comparison) -> String {
-    let cols: [(&str, &str); 6] = [
-        ("dependence_on_government", "D(v←g)"),
-        ("asymmetry", "asymmetry"),
-        ("active_rate", "active rate"),
-        ("retention_12m", "retention"),
-        ("coverage", "coverage"),
-        ("gov_cost_per_service_hour", "gov yuan/h"),
+    let cols: [(M, &str); 6] = [
+        (M::DependenceOnGovernment, "D(v←g)"),
+        (M::Asymmetry, "asymmetry"),
+        (M::ActiveRate, "active rate"),
+        (M::Retention12m, "retention"),
+        (M::Coverage, "coverage"),
+        (M::GovCostPerServiceHour, "gov yuan/h"),
     ];
     let width = c.names.iter().map(|n| n.chars().count()).max().unwrap_or(5).max(5);
     let mut out = format!("{:width$}", "model");
@@ -211,15 +190,15 @@ pub fn terminal_table(c: &Comparison) -> String {
     out.push('\n');
     for (name, s) in c.names.iter().zip(&c.summaries) {
         let _ = write!(out, "{name:width$}");
-        for (id, _) in &cols {
-            let e = index_of(id).map(|m| s.final_year[m]);
-            let text = match e {
-                Some(e) if e.mean.is_finite() && e.ci_high.is_finite() => {
-                    let d = if e.mean.abs() >= 10.0 { 1 } else { 3 };
-                    format!("{:.*} ±{:.*}", d, e.mean, d, (e.ci_high - e.ci_low) / 2.0)
-                }
-                Some(e) if e.mean.is_finite() => format!("{:.3}", e.mean),
-                _ => "–".into(),
+        for (m, _) in cols {
+            let e = s.final_year[m.index()];
+            let text = if e.mean.is_finite() && e.ci_high.is_finite() {
+                let d = if e.mean.abs() >= 10.0 { 1 } else { 3 };
+                format!("{:.*} ±{:.*}", d, e.mean, d, (e.ci_high - e.ci_low) / 2.0)
+            } else if e.mean.is_finite() {
+                format!("{:.3}", e.mean)
+            } else {
+                "–".into()
             };
             let _ = write!(out, "  {text:>18}");
         }
@@ -247,38 +226,21 @@ pub fn write_comparison_files(
         .zip(results)
         .zip(&c.summaries)
         .enumerate()
-        .map(|(i, ((s, r), summary))| ModelSeries {
-            name: s.name.clone(),
-            colour: charts::model_colour(&s.name, i),
-            bands: (0..METRICS.len()).map(|m| band(r, m)).collect(),
-            final_year: summary.final_year.clone(),
+        .map(|(i, ((s, r), summary))| {
+            ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, i), r, summary.final_year.clone())
         })
         .collect();
     let heading = format!("Driver models compared — mean and 95% CI over {} replications", c.replications);
     let mut events: Vec<(f64, String)> = scenarios.iter().flat_map(super::event_marks).collect();
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     events.dedup();
-    let ts = charts::Timeseries {
-        heading: &heading,
-        metrics: TIMESERIES_PANELS,
-        models: &models,
-        months_per_step: c.months_per_step,
-        events: &events,
-        across: "replications",
-    };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
-    charts::save(&dir.join("dependency"), (1800, 800), &charts::Dependency { models: &models })
-        .map_err(io::Error::other)?;
-    let fs_heading =
+    let across = "replications";
+    let months_per_step = c.months_per_step;
+    charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
+    charts::Dependency { models: &models }.save_in(dir)?;
+    let heading =
         format!("Final state (year {}): participation, asymmetry, sustainability", final_year_label(scenarios));
-    let final_metrics =
-        ["active_rate", "retention_12m", "coproduction_depth", "asymmetry", "coverage", "gov_cost_per_service_hour"];
-    charts::save(
-        &dir.join("final_state"),
-        (1800, 1050),
-        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models, across: "replications" },
-    )
-    .map_err(io::Error::other)?;
+    charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {
         let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
         write_scenario_files(&dir.join(&s.name), s, &info, r)?;

@@ -2,12 +2,12 @@
 //! community, a summary with the run's cost, and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{estimate_json, push_cell, TIMESERIES_PANELS};
-use crate::experiment::compare::{band, KEY_METRICS};
+use super::{cell, estimate_json, push_metric_ids};
+use crate::experiment::compare::KEY_METRICS;
 use crate::experiment::district::DistrictRun;
 use crate::experiment::stats::{final_year_means, finite_mean};
 use crate::experiment::Summary;
-use crate::measures::{index_of, METRICS, N_METRICS};
+use crate::measures::N_METRICS;
 use crate::scenario::district::{reaches, DistrictPlan};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -30,18 +30,14 @@ pub fn timeseries_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
     let step_months = plan.communities.first().map_or(1, |(s, _)| s.time.step_months);
     let steps = run.groups.iter().flatten().map(|r| r.rows.len()).min().unwrap_or(0);
     let mut out = String::from("group,step,month,communities");
-    for m in METRICS {
-        out.push(',');
-        out.push_str(m.id);
-    }
-    out.push('\n');
+    push_metric_ids(&mut out);
     let all: Vec<&crate::experiment::Replication> = run.groups.iter().flatten().collect();
     let named = plan.groups.iter().map(String::as_str).zip(run.groups.iter().map(|g| g.iter().collect::<Vec<_>>()));
     for (name, reps) in named.chain(std::iter::once(("district", all))) {
         for t in 0..steps {
             let _ = write!(out, "{name},{t},{},{}", (t as u32 + 1) * step_months, reps.len());
             for m in 0..N_METRICS {
-                push_cell(&mut out, finite_mean(reps.iter().map(|r| r.rows[t][m])));
+                let _ = write!(out, ",{}", cell(finite_mean(reps.iter().map(|r| r.rows[t][m]))));
             }
             out.push('\n');
         }
@@ -54,20 +50,16 @@ pub fn timeseries_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
 pub fn communities_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
     let steps_per_year = steps_per_year(plan);
     let mut out = String::from("community,group,residents,district_enterprises,budget_received_share");
-    for m in METRICS {
-        out.push(',');
-        out.push_str(m.id);
-    }
-    out.push('\n');
+    push_metric_ids(&mut out);
     for reps in &run.groups {
         for r in reps {
             let c = r.replicate as usize;
             let (s, g) = &plan.communities[c];
             let reached = plan.district.enterprises.iter().filter(|e| reaches(e.reach, c)).count();
             let _ = write!(out, "{c},{},{},{reached}", plan.groups[*g], s.community.residents);
-            push_cell(&mut out, run.budget_received[c]);
+            let _ = write!(out, ",{}", cell(run.budget_received[c]));
             for m in 0..N_METRICS {
-                push_cell(&mut out, final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]);
+                let _ = write!(out, ",{}", cell(final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]));
             }
             out.push('\n');
         }
@@ -90,10 +82,8 @@ pub fn summary_json(plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo)
         .map(|(name, reps)| {
             let summary = Summary::of(reps, spy);
             let mut final_year = serde_json::Map::new();
-            for id in KEY_METRICS {
-                if let Some(m) = index_of(id) {
-                    final_year.insert(id.to_string(), estimate_json(&summary.final_year[m]));
-                }
+            for &m in KEY_METRICS {
+                final_year.insert(m.id().to_string(), estimate_json(&summary.final_year[m.index()]));
             }
             let residents: u64 =
                 reps.iter().map(|r| plan.communities[r.replicate as usize].0.community.residents as u64).sum();
@@ -136,14 +126,29 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         .iter()
         .zip(&run.groups)
         .enumerate()
-        .map(|(i, (name, reps))| ModelSeries {
-            name: format!("{name} ({})", reps.len()),
-            colour: charts::model_colour(name, i),
-            bands: (0..METRICS.len()).map(|m| band(reps, m)).collect(),
-            final_year: Summary::of(reps, spy).final_year,
+        .map(|(i, (name, reps))| {
+            // a group's communities share its scenario's colour
+            let colour = plan.communities.iter().find(|(_, g)| *g == i).and_then(|(s, _)| s.colour);
+            let final_year = Summary::of(reps, spy).final_year;
+            ModelSeries::new(format!("{name} ({})", reps.len()), charts::series_colour(colour, i), reps, final_year)
         })
         .collect();
     let months_per_step = plan.communities.first().map_or(1, |(s, _)| s.time.step_months) as f64;
+    let heading = format!(
+        "{}: {} communities, {:.1} million residents, by driver model of the community",
+        plan.district.name,
+        plan.communities.len(),
+        plan.residents() as f64 / 1e6
+    );
+    let (events, across) = (district_events(plan), "communities");
+    charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
+    let heading = format!("{}: final year by driver model of the community", plan.district.name);
+    charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)
+}
+
+/// Events marked in the time series: district budget changes, and district enterprises
+/// entering and leaving, inside the run; events in the same month share one line and label.
+fn district_events(plan: &DistrictPlan) -> Vec<(f64, String)> {
     let mut events: Vec<(f64, String)> = plan
         .district
         .government
@@ -158,7 +163,6 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
     }
     let years = plan.communities.first().map_or(0, |(s, _)| s.time.years) as f64;
     events.retain(|(y, _)| *y > 0.0 && *y < years);
-    // events in the same month share one line and one label
     events.sort_by(|a, b| a.0.total_cmp(&b.0));
     events.dedup_by(|later, first| {
         let same = later.0 == first.0;
@@ -167,28 +171,5 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
         }
         same
     });
-    let heading = format!(
-        "{}: {} communities, {:.1} million residents, by driver model of the community",
-        plan.district.name,
-        plan.communities.len(),
-        plan.residents() as f64 / 1e6
-    );
-    let ts = charts::Timeseries {
-        heading: &heading,
-        metrics: TIMESERIES_PANELS,
-        models: &models,
-        months_per_step,
-        events: &events,
-        across: "communities",
-    };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &ts).map_err(io::Error::other)?;
-    let final_metrics =
-        ["active_rate", "retention_12m", "coproduction_depth", "asymmetry", "coverage", "gov_cost_per_service_hour"];
-    let fs_heading = format!("{}: final year by driver model of the community", plan.district.name);
-    charts::save(
-        &dir.join("final_state"),
-        (1800, 1050),
-        &charts::FinalState { heading: &fs_heading, metrics: &final_metrics, models: &models, across: "communities" },
-    )
-    .map_err(io::Error::other)
+    events
 }

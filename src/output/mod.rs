@@ -4,10 +4,13 @@
 //! finished and never removes a file the user made.
 
 pub mod charts;
+mod colour;
 pub mod compare;
 pub mod district;
 pub mod folder;
-pub mod sensitivity_charts;
+pub mod sensitivity;
+
+pub use colour::Colour;
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::METRICS;
@@ -30,16 +33,12 @@ pub struct RunInfo {
 pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
     let mut out = String::with_capacity(reps.len() * reps.first().map_or(0, |r| r.rows.len()) * 400);
     out.push_str("replicate,step,month");
-    for m in METRICS {
-        out.push(',');
-        out.push_str(m.id);
-    }
-    out.push('\n');
+    push_metric_ids(&mut out);
     for r in reps {
         for (step, row) in r.rows.iter().enumerate() {
             let _ = write!(out, "{},{},{}", r.replicate, step, (step as u32 + 1) * step_months);
             for &v in row {
-                push_cell(&mut out, v);
+                let _ = write!(out, ",{}", cell(v));
             }
             out.push('\n');
         }
@@ -47,16 +46,44 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
     out
 }
 
-/// Append `,v` to a CSV line: the shortest round-trip form, or an empty cell when undefined.
-pub(crate) fn push_cell(out: &mut String, v: f64) {
-    out.push(',');
+/// End a CSV header line with a column per metric, in output column order.
+pub(crate) fn push_metric_ids(out: &mut String) {
+    for m in METRICS {
+        out.push(',');
+        out.push_str(m.id);
+    }
+    out.push('\n');
+}
+
+/// A number as a CSV cell: Rust's shortest round-trip form, or nothing when undefined (NaN or
+/// infinite), so that pandas and R read NaN. The one "number or empty cell" rule of the CSV
+/// files written here (`write!(line, ",{}", cell(v))`).
+pub(crate) fn cell(v: f64) -> impl std::fmt::Display {
+    struct Cell(f64);
+    impl std::fmt::Display for Cell {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            if self.0.is_finite() {
+                write!(f, "{}", self.0)
+            } else {
+                Ok(())
+            }
+        }
+    }
+    Cell(v)
+}
+
+/// A number in JSON: `null` when undefined (NaN or infinite).
+pub(crate) fn json_number(v: f64) -> Value {
     if v.is_finite() {
-        let _ = write!(out, "{v}");
+        json!(v)
+    } else {
+        Value::Null
     }
 }
 
+/// An estimate across replications (or communities) in JSON.
 pub(crate) fn estimate_json(e: &Estimate) -> Value {
-    let num = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    let num = json_number;
     json!({ "mean": num(e.mean), "sd": num(e.sd), "ci95_low": num(e.ci_low), "ci95_high": num(e.ci_high), "n": e.n })
 }
 
@@ -135,24 +162,14 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     fs::write(dir.join("timeseries.csv"), timeseries_csv(reps, s.time.step_months))?;
     let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
     fs::write(dir.join("summary.json"), json)?;
-    let models = [charts::ModelSeries {
-        name: s.name.clone(),
-        colour: charts::model_colour(&s.name, 0),
-        bands: (0..METRICS.len()).map(|m| crate::experiment::compare::band(reps, m)).collect(),
-        final_year: summary.final_year.clone(),
-    }];
-    let heading = format!("{} — {} replications", s.name, reps.len());
-    let figure = charts::Timeseries {
-        heading: &heading,
-        metrics: TIMESERIES_PANELS,
+    let models =
+        [charts::ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, 0), reps, summary.final_year)];
+    charts::Timeseries {
+        heading: &format!("{} — {} replications", s.name, reps.len()),
         models: &models,
         months_per_step: s.time.step_months as f64,
         events: &event_marks(s),
         across: "replications",
-    };
-    charts::save(&dir.join("timeseries"), (1800, 1050), &figure).map_err(io::Error::other)
+    }
+    .save_in(dir)
 }
-
-/// The measures drawn in every time-series figure.
-pub const TIMESERIES_PANELS: &[&str] =
-    &["dependence_on_government", "asymmetry", "active_rate", "retention_12m", "coverage", "self_funding_share"];

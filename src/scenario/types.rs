@@ -22,6 +22,9 @@ params! {
         name: String = String::new();
         /// Free text: what this scenario represents and where its numbers come from.
         description: String = String::new();
+        /// Colour of this scenario's lines, dots and bars in charts, `#rrggbb`; without one, charts colour models by position. Changes no result.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        colour: Option<crate::output::Colour> = None;
         /// Length of the run and of a step.
         time: Time = Time::default();
         /// The residents, their places, ties and traits, and the services they need.

@@ -12,18 +12,21 @@
 //! Only a complete, current merge is analysed: manifest.json must record the length and checksum
 //! of sweep.json, runs.csv and points.csv as they are (see `super::merge`).
 //!
-//! Writes `sensitivity.csv` (tidy: scenario, output, factor, method, index, value, ci_low,
-//! ci_high), `sensitivity.json` and charts in `DIR/charts/`, atomically.
+//! This module computes ([`compute`]); [`crate::output::sensitivity`] writes `sensitivity.csv`
+//! (tidy: scenario, output, factor, method, index, value, ci_low, ci_high), `sensitivity.json`
+//! and the charts. [`analyze`] does both for `govsim analyze`.
 
-use super::blocks::{number, Seal};
+use super::blocks::Seal;
 use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
-use crate::output::sensitivity_charts::{self as charts, Heatmap, MorrisPanel};
-use crate::sensitivity::{morris_indices, sobol_indices};
 use crate::Error;
-use serde_json::{json, Value};
+use crate::sensitivity::{morris_indices, sobol_indices, MorrisIndex, SobolIndex};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
+
+/// The writers of the analysis files, where `govsim analyze` has always found them.
+pub use crate::output::sensitivity::{sensitivity_csv, sensitivity_json, write_files};
 
 /// Bootstrap resamples for every interval.
 pub const BOOTSTRAP: usize = 1000;
@@ -40,15 +43,30 @@ pub struct Index {
     pub ci: (f64, f64),
 }
 
-/// What `analyze` found.
+/// What the analysis found.
 pub struct Analysis {
     pub design: &'static str,
+    /// Factor names (column headers), in sweep order.
+    pub factors: Vec<String>,
     pub indices: Vec<Index>,
     /// (scenario, output, why) for outputs that could not be analysed.
     pub skipped: Vec<(String, String, String)>,
     /// (scenario, output, what) for outputs analysed on part of the design.
     pub notes: Vec<(String, String, String)>,
+    /// What to draw, in drawing order.
+    pub figures: Vec<Figure>,
+    /// The charts drawn (PNG files; each has an SVG twin); empty until they are.
     pub charts: Vec<PathBuf>,
+}
+
+/// The data of one sensitivity chart.
+pub enum Figure {
+    /// Morris indices of every analysed output of a scenario: (output, one index per factor).
+    Morris { scenario: String, panels: Vec<(String, Vec<MorrisIndex>)> },
+    /// Sobol' indices of one output, one per factor.
+    Sobol { scenario: String, output: String, indices: Vec<SobolIndex> },
+    /// One output over a grid of exactly two factors: `values[ix * y_levels.len() + iy]`.
+    Heatmap { scenario: String, output: String, unit: String, x_levels: Vec<f64>, y_levels: Vec<f64>, values: Vec<f64> },
 }
 
 /// The text of `DIR/points.csv` if it is the complete result of the last merge of this sweep:
@@ -168,192 +186,167 @@ pub fn correlation(x: &[f64], y: &[f64]) -> f64 {
     sxy / (sxx * syy).sqrt()
 }
 
-/// File-name-safe form of a scenario or output name.
-fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
+/// Analyse a merged sweep in `dir`, writing the charts into `charts_dir` (`govsim analyze`):
+/// [`compute`], then [`crate::output::sensitivity::write_charts`].
+pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, Error> {
+    let mut a = compute(dir)?;
+    a.charts = crate::output::sensitivity::write_charts(charts_dir, &a)
+        .map_err(|e| Error::runtime(format!("cannot draw a chart into {}: {e}", charts_dir.display())))?;
+    Ok(a)
 }
 
-/// Analyse a merged sweep in `dir`, writing the charts into `charts_dir`.
-pub fn analyze(dir: &Path, charts_dir: &Path) -> Result<Analysis, Error> {
+/// The sensitivity indices of a merged sweep in `dir`, and what to draw (nothing is written).
+pub fn compute(dir: &Path) -> Result<Analysis, Error> {
     let (r, sweep_json) = read_resolved_bytes(dir)?;
     let text = read_merged(dir, &sweep_json)?;
     let means = read_points(dir, &r, &text)?;
     let k = r.factors.len();
-    let factor_names: Vec<&str> = r.factors.iter().map(|f| f.header.as_str()).collect();
-    let mut indices = Vec::new();
-    let mut skipped = Vec::new();
-    let mut notes = Vec::new();
-    let mut chart_files = Vec::new();
-    let runtime = |e: std::io::Error| Error::runtime(format!("cannot draw a chart into {}: {e}", charts_dir.display()));
-    std::fs::create_dir_all(charts_dir).map_err(runtime)?;
+    let mut a = Analysis {
+        design: r.sweep.design.kind(),
+        factors: r.factors.iter().map(|f| f.header.clone()).collect(),
+        indices: Vec::new(),
+        skipped: Vec::new(),
+        notes: Vec::new(),
+        figures: Vec::new(),
+        charts: Vec::new(),
+    };
     // Morris needs the unit-cube design: regenerate it exactly as the sweep did (same seed)
     let morris_unit = match &r.sweep.design {
-        Design::Morris { trajectories, levels } => Some(
+        Design::Morris { trajectories, levels } => {
             crate::sensitivity::design::try_morris(*trajectories as usize, k, *levels as usize, r.seed)
-                .map_err(|e| Error::input(format!("sweep.json: morris design: {e}")))?,
-        ),
+                .map_err(|e| Error::input(format!("sweep.json: morris design: {e}")))?
+        }
+        _ => Vec::new(),
+    };
+    let grid = match (&r.sweep.design, k) {
+        (Design::Grid { levels_per_factor }, 2) => Some(two_factor_levels(&r, *levels_per_factor)?),
         _ => None,
     };
     for (s, sc) in r.scenarios.iter().enumerate() {
-        let mut morris_panels: Vec<(String, Vec<crate::sensitivity::MorrisIndex>)> = Vec::new();
+        let mut morris_panels = Vec::new();
         for (o, out) in r.outputs.iter().enumerate() {
             let y: Vec<f64> = means[s].iter().map(|p| p[o]).collect();
-            let mut push = |factor: &str, method: &'static str, index: &'static str, value: f64, ci: (f64, f64)| {
-                indices.push(Index {
-                    scenario: sc.name.clone(),
-                    output: out.header.clone(),
-                    factor: factor.to_string(),
-                    method,
-                    index,
-                    value,
-                    ci,
-                })
-            };
-            let undefined = y.iter().filter(|v| !v.is_finite()).count();
+            let at = (sc.name.as_str(), out.header.as_str());
             match &r.sweep.design {
-                Design::Sobol { .. } if undefined > 0 => {
-                    skipped.push((
-                        sc.name.clone(),
-                        out.header.clone(),
-                        format!("undefined at {undefined} of {} points", y.len()),
-                    ));
-                }
                 Design::Morris { .. } => {
-                    // a trajectory with an undefined output (e.g. dependence where nobody
-                    // volunteers) gives no elementary effects: use the complete trajectories
-                    let unit = morris_unit.as_deref().unwrap_or_default();
-                    let (mut unit_ok, mut y_ok) = (Vec::new(), Vec::new());
-                    for (u, v) in unit.chunks(k + 1).zip(y.chunks(k + 1)) {
-                        if v.iter().all(|x| x.is_finite()) {
-                            unit_ok.extend_from_slice(u);
-                            y_ok.extend_from_slice(v);
-                        }
-                    }
-                    let dropped = (y.len() - y_ok.len()) / (k + 1);
-                    if dropped > 0 {
-                        let why = format!(
-                            "{dropped} of {} trajectories left out: the output is undefined at some of their points",
-                            y.len() / (k + 1)
-                        );
-                        notes.push((sc.name.clone(), out.header.clone(), why));
-                    }
-                    match morris_indices(&unit_ok, &y_ok, k, BOOTSTRAP, r.seed) {
-                        Ok(m) => {
-                            for (f, idx) in factor_names.iter().zip(&m) {
-                                push(f, "morris", "mu", idx.mu, (f64::NAN, f64::NAN));
-                                push(f, "morris", "mu_star", idx.mu_star, idx.mu_star_ci);
-                                push(f, "morris", "sigma", idx.sigma, (f64::NAN, f64::NAN));
-                            }
-                            morris_panels.push((out.header.clone(), m));
-                        }
-                        Err(e) => skipped.push((sc.name.clone(), out.header.clone(), e.to_string())),
+                    if let Some(m) = a.morris(at, &morris_unit, &y, r.seed) {
+                        morris_panels.push((out.header.clone(), m));
                     }
                 }
-                Design::Sobol { .. } => match sobol_indices(&y, k, BOOTSTRAP, r.seed) {
-                    Ok(v) => {
-                        for (f, idx) in factor_names.iter().zip(&v) {
-                            push(f, "sobol", "S1", idx.s1, idx.s1_ci);
-                            push(f, "sobol", "ST", idx.st, idx.st_ci);
-                        }
-                        let stem = charts_dir.join(format!("sobol-{}-{}", slug(&sc.name), slug(&out.header)));
-                        charts::sobol_chart(&stem, &format!("{} — {}", out.header, sc.name), &factor_names, &v, None)
-                            .map_err(runtime)?;
-                        chart_files.push(stem.with_extension("png"));
-                    }
-                    Err(e) => skipped.push((sc.name.clone(), out.header.clone(), e.to_string())),
-                },
+                Design::Sobol { .. } => a.sobol(at, &y, r.seed),
                 Design::Grid { .. } | Design::LatinHypercube { .. } => {
-                    for (f, name) in factor_names.iter().enumerate() {
-                        let x: Vec<f64> = r.points.iter().map(|p| p[f]).collect();
-                        push(name, "correlation", "pearson_r", correlation(&x, &y), (f64::NAN, f64::NAN));
-                    }
-                    if let (Design::Grid { levels_per_factor }, 2) = (&r.sweep.design, k) {
-                        let ranges = r
-                            .sweep
-                            .factors
-                            .iter()
-                            .map(super::design::Range::of)
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(|e| Error::input(format!("sweep.json: {e}")))?;
-                        // the grid's levels as run (integer factors were rounded), in design order
-                        let nx = super::design::grid_levels(&ranges[0], *levels_per_factor).len();
-                        let ny = super::design::grid_levels(&ranges[1], *levels_per_factor).len();
-                        let xs: Vec<f64> = (0..nx).map(|i| r.points[i * ny][0]).collect();
-                        let ys: Vec<f64> = (0..ny).map(|j| r.points[j][1]).collect();
-                        let unit =
-                            crate::measures::index_of(&out.metric).map_or("", |m| crate::measures::METRICS[m].unit);
-                        let stem = charts_dir.join(format!("heatmap-{}-{}", slug(&sc.name), slug(&out.header)));
-                        let metric = format!("{} — {}", out.header, sc.name);
-                        let h = Heatmap {
-                            metric: &metric,
-                            unit,
-                            x_factor: factor_names[0],
-                            x_levels: &xs,
-                            y_factor: factor_names[1],
-                            y_levels: &ys,
-                            values: &y,
-                        };
-                        charts::heatmap_chart(&stem, &h, None).map_err(runtime)?;
-                        chart_files.push(stem.with_extension("png"));
+                    a.correlations(at, &r.points, &y);
+                    if let Some((x_levels, y_levels)) = &grid {
+                        a.figures.push(Figure::Heatmap {
+                            scenario: sc.name.clone(),
+                            output: out.header.clone(),
+                            unit: out.unit.clone(),
+                            x_levels: x_levels.clone(),
+                            y_levels: y_levels.clone(),
+                            values: y,
+                        });
                     }
                 }
             }
         }
         if !morris_panels.is_empty() {
-            let stem = charts_dir.join(format!("morris-{}", slug(&sc.name)));
-            let titles: Vec<String> = morris_panels.iter().map(|(h, _)| format!("{h} — {}", sc.name)).collect();
-            let panels: Vec<MorrisPanel> =
-                morris_panels.iter().zip(&titles).map(|((_, m), t)| MorrisPanel { metric: t, indices: m }).collect();
-            charts::morris_chart(&stem, &factor_names, &panels, None).map_err(runtime)?;
-            chart_files.push(stem.with_extension("png"));
+            a.figures.push(Figure::Morris { scenario: sc.name.clone(), panels: morris_panels });
         }
     }
-    Ok(Analysis { design: r.sweep.design.kind(), indices, skipped, notes, charts: chart_files })
+    Ok(a)
 }
 
-/// sensitivity.csv: one row per (scenario, output, factor, index).
-pub fn sensitivity_csv(a: &Analysis) -> String {
-    let mut out = String::from("scenario,output,factor,method,index,value,ci95_low,ci95_high\n");
-    for i in &a.indices {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            i.scenario,
-            i.output,
-            i.factor,
-            i.method,
-            i.index,
-            number(i.value),
-            number(i.ci.0),
-            number(i.ci.1)
-        ));
-    }
-    out
-}
-
-/// sensitivity.json: the same, nested by scenario and output, factors ranked by the main index.
-pub fn sensitivity_json(a: &Analysis) -> Value {
-    let num = |v: f64| if v.is_finite() { json!(v) } else { Value::Null };
-    let rows: Vec<Value> = a
-        .indices
+/// The levels of a two-factor grid as run (integer factors were rounded), in design order.
+fn two_factor_levels(r: &Resolved, levels_per_factor: u32) -> Result<(Vec<f64>, Vec<f64>), Error> {
+    let ranges = r
+        .sweep
+        .factors
         .iter()
-        .map(|i| {
-            json!({ "scenario": i.scenario, "output": i.output, "factor": i.factor, "method": i.method,
-                    "index": i.index, "value": num(i.value), "ci95": [num(i.ci.0), num(i.ci.1)] })
-        })
-        .collect();
-    let listed = |v: &[(String, String, String)]| -> Vec<Value> {
-        v.iter().map(|(s, o, why)| json!({ "scenario": s, "output": o, "why": why })).collect()
-    };
-    json!({ "design": a.design, "bootstrap_resamples": BOOTSTRAP, "indices": rows,
-            "skipped": listed(&a.skipped), "partial": listed(&a.notes) })
+        .map(super::design::Range::of)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::input(format!("sweep.json: {e}")))?;
+    let nx = super::design::grid_levels(&ranges[0], levels_per_factor).len();
+    let ny = super::design::grid_levels(&ranges[1], levels_per_factor).len();
+    let xs = (0..nx).map(|i| r.points[i * ny][0]).collect();
+    let ys = (0..ny).map(|j| r.points[j][1]).collect();
+    Ok((xs, ys))
 }
 
-/// Write `sensitivity.csv` and `sensitivity.json` of `a` into `out` (the charts are already
-/// there: [`analyze`] draws them).
-pub fn write_files(out: &Path, a: &Analysis) -> std::io::Result<()> {
-    std::fs::write(out.join("sensitivity.csv"), sensitivity_csv(a))?;
-    let json = serde_json::to_string_pretty(&sensitivity_json(a)).map_err(std::io::Error::other)?;
-    std::fs::write(out.join("sensitivity.json"), json)
+/// Where an index belongs: (scenario, output).
+type At<'a> = (&'a str, &'a str);
+
+impl Analysis {
+    fn push(&mut self, at: At, factor: usize, method: &'static str, index: &'static str, value: f64, ci: (f64, f64)) {
+        let (scenario, output, factor) = (at.0.to_string(), at.1.to_string(), self.factors[factor].clone());
+        self.indices.push(Index { scenario, output, factor, method, index, value, ci });
+    }
+
+    fn skip(&mut self, at: At, why: String) {
+        self.skipped.push((at.0.to_string(), at.1.to_string(), why));
+    }
+
+    /// Morris indices of output `y` (one value per point of the `unit` design). A trajectory
+    /// with an undefined output (e.g. dependence where nobody volunteers) gives no elementary
+    /// effects: the complete trajectories are used, and the others counted in a note.
+    fn morris(&mut self, at: At, unit: &[Vec<f64>], y: &[f64], seed: u64) -> Option<Vec<MorrisIndex>> {
+        let k = self.factors.len();
+        let (mut unit_ok, mut y_ok) = (Vec::new(), Vec::new());
+        for (u, v) in unit.chunks(k + 1).zip(y.chunks(k + 1)) {
+            if v.iter().all(|x| x.is_finite()) {
+                unit_ok.extend_from_slice(u);
+                y_ok.extend_from_slice(v);
+            }
+        }
+        let dropped = (y.len() - y_ok.len()) / (k + 1);
+        if dropped > 0 {
+            let why = format!(
+                "{dropped} of {} trajectories left out: the output is undefined at some of their points",
+                y.len() / (k + 1)
+            );
+            self.notes.push((at.0.to_string(), at.1.to_string(), why));
+        }
+        match morris_indices(&unit_ok, &y_ok, k, BOOTSTRAP, seed) {
+            Ok(m) => {
+                for (f, idx) in m.iter().enumerate() {
+                    self.push(at, f, "morris", "mu", idx.mu, (f64::NAN, f64::NAN));
+                    self.push(at, f, "morris", "mu_star", idx.mu_star, idx.mu_star_ci);
+                    self.push(at, f, "morris", "sigma", idx.sigma, (f64::NAN, f64::NAN));
+                }
+                Some(m)
+            }
+            Err(e) => {
+                self.skip(at, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Sobol' indices of output `y`, if it is defined at every point.
+    fn sobol(&mut self, at: At, y: &[f64], seed: u64) {
+        let undefined = y.iter().filter(|v| !v.is_finite()).count();
+        if undefined > 0 {
+            return self.skip(at, format!("undefined at {undefined} of {} points", y.len()));
+        }
+        match sobol_indices(y, self.factors.len(), BOOTSTRAP, seed) {
+            Ok(v) => {
+                for (f, idx) in v.iter().enumerate() {
+                    self.push(at, f, "sobol", "S1", idx.s1, idx.s1_ci);
+                    self.push(at, f, "sobol", "ST", idx.st, idx.st_ci);
+                }
+                let (scenario, output) = (at.0.to_string(), at.1.to_string());
+                self.figures.push(Figure::Sobol { scenario, output, indices: v });
+            }
+            Err(e) => self.skip(at, e.to_string()),
+        }
+    }
+
+    /// Pearson correlation of output `y` with each factor over the design `points`.
+    fn correlations(&mut self, at: At, points: &[Vec<f64>], y: &[f64]) {
+        for f in 0..self.factors.len() {
+            let x: Vec<f64> = points.iter().map(|p| p[f]).collect();
+            self.push(at, f, "correlation", "pearson_r", correlation(&x, y), (f64::NAN, f64::NAN));
+        }
+    }
 }
 
 /// (scenario, output, factors with their main index, best first).

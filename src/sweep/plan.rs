@@ -8,7 +8,7 @@ use super::path::{self, Kind};
 use super::shard::Shard;
 use super::spec::{Output, Statistic, SweepFile};
 use crate::experiment::Replication;
-use crate::measures::{index_of, METRICS};
+use crate::measures::{M, METRICS};
 use crate::scenario::{self, Scenario};
 use crate::Error;
 use serde::{Deserialize, Serialize};
@@ -69,7 +69,7 @@ pub struct ResolvedFactor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedOutput {
     pub header: String,
-    pub metric: String,
+    pub metric: M,
     pub statistic: Statistic,
     pub unit: String,
 }
@@ -456,7 +456,7 @@ fn resolve_outputs(
     for (i, o) in spec.outputs.iter().enumerate() {
         let header = o.header();
         let label = format!("outputs[{i}] ({header})");
-        let Some(m) = index_of(&o.metric) else {
+        let Ok(m) = M::from_id(&o.metric) else {
             let ids: Vec<&str> = METRICS.iter().map(|m| m.id).collect();
             problems.push(format!(
                 "outputs[{i}].metric: \"{}\" is not a metric; nearest: {}",
@@ -469,9 +469,9 @@ fn resolve_outputs(
         check_statistic(&label, o, bases, problems);
         outputs.push(ResolvedOutput {
             header,
-            metric: o.metric.clone(),
+            metric: m,
             statistic: o.statistic.clone(),
-            unit: METRICS[m].unit.to_string(),
+            unit: m.unit().to_string(),
         });
     }
     outputs
@@ -561,7 +561,7 @@ pub fn outputs_of(outputs: &[ResolvedOutput], s: &Scenario, rep: &Replication) -
     outputs
         .iter()
         .map(|o| {
-            let m = index_of(&o.metric).unwrap_or(0);
+            let m = o.metric.index();
             match &o.statistic {
                 Statistic::FinalYearMean => {
                     crate::experiment::stats::final_year_means(std::slice::from_ref(rep), m, steps_per_year)[0]

@@ -1,0 +1,112 @@
+//! Dependency between volunteers and government: by dimension, and in both directions.
+
+use super::*;
+
+/// Dependency in both directions: by dimension (volunteers on government), and a map of
+/// D(v←g) against D(g←v) where the diagonal is symmetric dependence.
+pub struct Dependency<'a> {
+    pub models: &'a [ModelSeries],
+}
+
+impl Dependency<'_> {
+    /// Write `dir/dependency.png` and `dir/dependency.svg`.
+    pub fn save_in(&self, dir: &Path) -> io::Result<()> {
+        save(&dir.join("dependency"), (1800, 800), self)
+    }
+}
+
+impl Figure for Dependency<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let (plots, strip) = frame(root, "Dependency between volunteers and government (final year)", self.models)?;
+        let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
+        by_dimension(&left, self.models)?;
+        both_directions(&right, self.models)?;
+        let note = "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval";
+        legend(&strip, self.models, note)
+    }
+}
+
+/// Grouped bars: each dimension's share of volunteers' dependence on government, per model.
+fn by_dimension<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[ModelSeries]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let dims = [
+        ("legitimacy", M::DependenceLegitimacy),
+        ("funding", M::DependenceFunding),
+        ("human resources", M::DependenceHuman),
+        ("knowledge", M::DependenceKnowledge),
+        ("overall", M::DependenceOnGovernment),
+    ];
+    let mut chart = ChartBuilder::on(area)
+        .caption("Volunteers' dependence on government, by dimension", (FAMILY, CAPTION))
+        .margin(12)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(-0.5f64..(dims.len() as f64 - 0.5), 0f64..1.05)?;
+    mesh(&mut chart)
+        .disable_x_mesh()
+        .x_labels(dims.len())
+        .x_label_formatter(&|x| slot(*x, dims.len()).map_or(String::new(), |i| dims[i].0.to_string()))
+        .y_desc("I·s(government, dimension)")
+        .draw()?;
+    let width = 0.8 / models.len().max(1) as f64;
+    for (g, &(_, m)) in dims.iter().enumerate() {
+        for (i, s) in models.iter().enumerate() {
+            let e = s.final_year(m);
+            let x0 = g as f64 - 0.4 + i as f64 * width;
+            let x1 = x0 + width * 0.9;
+            if e.mean.is_finite() {
+                chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, e.mean)], s.colour.filled())))?;
+            }
+            if e.ci_low.is_finite() && e.ci_high.is_finite() {
+                let xc = (x0 + x1) / 2.0;
+                let whisker = PathElement::new(vec![(xc, e.ci_low), (xc, e.ci_high)], BLACK.stroke_width(2));
+                chart.draw_series(std::iter::once(whisker))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The asymmetry map: D(v←g) against D(g←v) per model, where the diagonal is symmetric dependence.
+fn both_directions<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[ModelSeries]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(area)
+        .caption("Both directions", (FAMILY, CAPTION))
+        .margin(12)
+        .margin_right(36)
+        .x_label_area_size(64)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    mesh(&mut chart)
+        .x_desc("government's dependence on volunteers D(g←v)")
+        .y_desc("volunteers' dependence on government D(v←g)")
+        .draw()?;
+    let diagonal = PathElement::new(vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150).stroke_width(2));
+    chart.draw_series(std::iter::once(diagonal))?;
+    let grey = (FAMILY, LABEL).into_font().color(&GREY);
+    chart.draw_series(std::iter::once(Text::new("symmetric", (0.70, 0.64), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new("volunteers depend more ↑", (0.04, 0.97), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new("government depends more →", (0.47, 0.08), grey)))?;
+    for s in models {
+        let (y, x) = (s.final_year(M::DependenceOnGovernment), s.final_year(M::GovernmentDependence));
+        if !(x.mean.is_finite() && y.mean.is_finite()) {
+            continue;
+        }
+        let bar = |from: (f64, f64), to: (f64, f64)| PathElement::new(vec![from, to], s.colour.stroke_width(3));
+        if x.ci_low.is_finite() && x.ci_high.is_finite() {
+            chart.draw_series(std::iter::once(bar((x.ci_low, y.mean), (x.ci_high, y.mean))))?;
+        }
+        if y.ci_low.is_finite() && y.ci_high.is_finite() {
+            chart.draw_series(std::iter::once(bar((x.mean, y.ci_low), (x.mean, y.ci_high))))?;
+        }
+        chart.draw_series(std::iter::once(Circle::new((x.mean, y.mean), 11, s.colour.filled())))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,452 @@
+//! Charts (plotters), each written as `<stem>.png` and `<stem>.svg`, one file per figure:
+//! [`timeseries`], [`final_state`] and [`dependency`] compare models (driver models, district
+//! groups); [`morris`], [`sobol`] and [`heatmap`] show a sweep's sensitivity analysis; [`labels`]
+//! places labels where they collide with nothing. This file holds what they share: the font,
+//! text sizes, palette, a figure's frame and title, tick labels and the legend strip.
+//!
+//! Text is drawn with a font embedded in the binary (DejaVu Sans, licence in assets/fonts), so
+//! figures render on machines without any system fonts; `--font` swaps in another TTF/OTF, e.g.
+//! a CJK font for Chinese labels. Colours: Okabe–Ito, a colour-blind-safe palette; a model is
+//! drawn in its scenario's `colour` (the driver files set one each, which their variants inherit
+//! through `extends`), else by position.
+
+mod dependency;
+mod final_state;
+mod heatmap;
+mod labels;
+mod morris;
+mod sobol;
+#[cfg(test)]
+mod tests;
+mod timeseries;
+
+pub use dependency::Dependency;
+pub use final_state::{FinalState, FINAL_STATE_PANELS};
+pub use heatmap::{heatmap_chart, Heatmap};
+pub use morris::{morris_chart, MorrisPanel};
+pub use sobol::sobol_chart;
+pub use timeseries::{Timeseries, MAX_EVENT_MARKS, TIMESERIES_PANELS};
+
+use crate::experiment::compare::{band, Band};
+use crate::experiment::{Estimate, Replication};
+use crate::measures::M;
+use crate::output::Colour;
+use plotters::chart::{ChartContext, MeshStyle};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{register_font, FontStyle};
+use std::error::Error;
+use std::io;
+use std::path::Path;
+use std::sync::OnceLock;
+
+static DEJAVU: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+const FAMILY: &str = "sans-serif";
+// Text sizes in pixels, chosen so that a 1800-pixel-wide figure printed across a page (7 in)
+// keeps tick labels above 6 pt and titles near 9 pt. Shared by all figures (also the
+// sensitivity charts), so they sit together in a report.
+const TITLE: u32 = 36;
+const CAPTION: u32 = 28;
+const LABEL: u32 = 22;
+const DESC: u32 = 24;
+const LEGEND: u32 = 26;
+const NOTE: u32 = 20;
+/// Grid lines of the mesh.
+const GRID_LINE: RGBColor = RGBColor(225, 225, 225);
+/// Secondary text: notes on a plot, guide-line labels.
+const GREY: RGBColor = RGBColor(110, 110, 110);
+
+/// Tick labels asked for on numeric axes (plotters draws at most this many).
+const TICKS: usize = 10;
+
+type Drawn = Result<(), Box<dyn Error>>;
+
+static FONT_RESULT: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Register the font used for all text, once per process. `custom` (the bytes of a TTF/OTF)
+/// replaces the embedded DejaVu Sans; the first call wins.
+pub fn init_fonts(custom: Option<Vec<u8>>) -> Result<(), String> {
+    FONT_RESULT
+        .get_or_init(|| {
+            let bytes: &'static [u8] = match custom {
+                Some(b) => Box::leak(b.into_boxed_slice()),
+                None => DEJAVU,
+            };
+            for style in [FontStyle::Normal, FontStyle::Bold] {
+                register_font(FAMILY, style, bytes)
+                    .map_err(|_| "the font file is not a usable TrueType/OpenType font".to_string())?;
+            }
+            Ok(())
+        })
+        .clone()
+}
+
+/// Okabe–Ito colours without yellow (too pale on white).
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+];
+const VERMILLION: RGBColor = PALETTE[0];
+const BLUE: RGBColor = PALETTE[3];
+
+/// The colour of the model at `index` of a figure: its scenario's `colour`, else by position
+/// from the palette's sixth colour on (sky blue, black, vermillion, ...; the driver files use
+/// the first five).
+pub fn series_colour(colour: Option<Colour>, index: usize) -> RGBColor {
+    colour.map_or(PALETTE[(5 + index) % PALETTE.len()], |Colour(r, g, b)| RGBColor(r, g, b))
+}
+
+/// A model's data for the figures.
+pub struct ModelSeries {
+    pub name: String,
+    pub colour: RGBColor,
+    /// Band per metric (all metrics, in `M` order), over steps.
+    pub bands: Vec<Band>,
+    /// Final-year estimate per metric (all metrics, in `M` order).
+    pub final_year: Vec<Estimate>,
+}
+
+impl ModelSeries {
+    /// A model's 95% bands of every metric over `reps`, with its final-year estimates.
+    pub fn new(name: String, colour: RGBColor, reps: &[Replication], final_year: Vec<Estimate>) -> ModelSeries {
+        ModelSeries { name, colour, bands: M::ALL.iter().map(|&m| band(reps, m)).collect(), final_year }
+    }
+
+    fn band(&self, m: M) -> &Band {
+        &self.bands[m.index()]
+    }
+
+    fn final_year(&self, m: M) -> Estimate {
+        self.final_year[m.index()]
+    }
+}
+
+/// Something that can be drawn on any plotters backend.
+pub trait Figure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Write a figure as `<stem>.png` and `<stem>.svg`, with the font registered by [`init_fonts`]
+/// (the embedded one if none was).
+pub fn save(stem: &Path, size: (u32, u32), figure: &impl Figure) -> io::Result<()> {
+    init_fonts(None).map_err(io::Error::other)?;
+    let fail = |e: Box<dyn Error>| io::Error::other(format!("cannot draw {}: {e}", stem.display()));
+    let (png, svg) = (stem.with_extension("png"), stem.with_extension("svg"));
+    {
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    {
+        let root = SVGBackend::new(&svg, size).into_drawing_area();
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    Ok(())
+}
+
+/// Input a figure cannot be drawn from (nothing is written).
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message)
+}
+
+/// A y range covering the values, padded, starting at 0 for non-negative measures.
+fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if metric_lo >= 0.0 && lo >= 0.0 {
+        lo = 0.0;
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.06;
+    (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
+}
+
+/// Width in pixels of one legend entry (line sample plus name).
+fn legend_entry_width(name: &str) -> i32 {
+    70 + (LEGEND as f64 * 0.56) as i32 * name.chars().count() as i32
+}
+
+/// Legend rows of entries that fit in `width` pixels.
+fn legend_rows<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> Vec<Vec<&'a str>> {
+    let mut rows: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut used = 0;
+    for n in names {
+        let w = legend_entry_width(n);
+        if used + w > width as i32 - 20 && !rows.last().unwrap().is_empty() {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        rows.last_mut().unwrap().push(n);
+        used += w;
+    }
+    rows
+}
+
+/// Height of the legend strip: one line per row of entries plus the note.
+fn legend_height<'a>(width: u32, names: impl Iterator<Item = &'a str>) -> u32 {
+    legend_rows(width, names).len() as u32 * 38 + 40
+}
+
+/// How a legend entry shows its colour.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Swatch {
+    /// A short thick line, for series drawn as lines.
+    Line,
+    /// A filled square, for bars.
+    Square,
+}
+
+/// The legend strip of a figure of models: each model's colour as a line and its name, with a
+/// note on what lines, bands or dots mean.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[ModelSeries], note: &str) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let entries: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
+    legend_with(area, &entries, note, Swatch::Line)
+}
+
+/// The position `i` in `0..n` when `v` is (within rounding) the whole number `i`: tick values
+/// of a category axis, whose categories sit at 0, 1, 2, ...
+fn slot(v: f64, n: usize) -> Option<usize> {
+    let i = v.round();
+    ((v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n).then_some(i as usize)
+}
+
+/// A legend strip (see [`legend_height`] for its height): a swatch and a name per entry,
+/// centred and wrapped into rows, then a grey note on what the marks mean.
+fn legend_with<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, RGBColor)],
+    note: &str,
+    swatch: Swatch,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (w, _) = area.dim_in_pixel();
+    let font = (FAMILY, LEGEND).into_font();
+    let rows = legend_rows(w, entries.iter().map(|(n, _)| *n));
+    let mut y = 22;
+    for row in &rows {
+        let total: i32 = row.iter().map(|n| legend_entry_width(n)).sum();
+        let mut x = ((w as i32 - total) / 2).max(10);
+        for name in row {
+            let colour = entries.iter().find(|(n, _)| n == name).map_or(BLACK, |(_, c)| *c);
+            match swatch {
+                Swatch::Line => area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?,
+                Swatch::Square => area.draw(&Rectangle::new([(x + 4, y - 14), (x + 32, y + 14)], colour.filled()))?,
+            }
+            area.draw(&Text::new(name.to_string(), (x + 46, y - LEGEND as i32 / 2), font.clone()))?;
+            x += legend_entry_width(name);
+        }
+        y += 38;
+    }
+    if !note.is_empty() {
+        let note_font = (FAMILY, NOTE).into_font().color(&RGBColor(80, 80, 80));
+        area.draw(&Text::new(note.to_string(), (10, y - 12), note_font))?;
+    }
+    Ok(())
+}
+
+/// The largest text size up to `size` (but not below 60% of it) at which `text` fits in
+/// `width` pixels: long titles shrink instead of running off the canvas.
+fn fitted_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+    width: u32,
+) -> Result<u32, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let smallest = size * 3 / 5;
+    let mut s = size;
+    while s > smallest && area.estimate_text_size(text, &TextStyle::from((FAMILY, s)))?.0 > width {
+        s -= 1;
+    }
+    Ok(s)
+}
+
+/// Fill the area white and put `heading` on top, shrunk to fit the width; the area below it.
+fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &str,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (w, _) = root.dim_in_pixel();
+    let size = fitted_size(root, heading, TITLE, w.saturating_sub(40))?;
+    Ok(root.titled(heading, (FAMILY, size))?)
+}
+
+/// A figure's frame: white background, the title, and the plotting area above a legend strip
+/// tall enough for the models' names.
+type Areas<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &str,
+    models: &[ModelSeries],
+) -> Result<Areas<DB>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let root = titled(root, heading)?;
+    let (w, h) = root.dim_in_pixel();
+    Ok(root.split_vertically(h - legend_height(w, models.iter().map(|m| m.name.as_str()))))
+}
+
+/// A chart with numbers on both axes (every chart here is one).
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The mesh every chart starts from: light grey grid lines at the labelled ticks only, and the
+/// shared text sizes of tick labels and axis titles.
+fn mesh<'a, 'b, DB: DrawingBackend>(
+    chart: &'b mut Chart<'a, DB>,
+) -> MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
+    let mut style = chart.configure_mesh();
+    style
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID_LINE)
+        .label_style((FAMILY, LABEL))
+        .axis_desc_style((FAMILY, DESC));
+    style
+}
+
+/// Rows and columns of a panel grid: at most three panels a row.
+fn grid(panels: usize) -> (usize, usize) {
+    let cols = panels.clamp(1, 3);
+    (panels.div_ceil(cols), cols)
+}
+
+/// A title line at the top, shrunk to fit, and a grey note under it (if any); the rest.
+fn head<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    note: &str,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = titled(&root.margin(12, 0, 0, 0), title)?;
+    if note.is_empty() {
+        return Ok(root);
+    }
+    let (w, _) = root.dim_in_pixel();
+    let (strip, rest) = root.split_vertically(NOTE + 16);
+    let size = fitted_size(&strip, note, NOTE, w.saturating_sub(40))?;
+    let font = TextStyle::from((FAMILY, size)).color(&GREY).pos(Pos::new(HPos::Center, VPos::Top));
+    strip.draw(&Text::new(note.to_string(), (w as i32 / 2, 2), font))?;
+    Ok(rest)
+}
+
+/// Tick labels for a numeric axis: plain decimals, all with the same number of places, as
+/// many as the tick step needs so that neighbouring ticks never read alike ("0.035" and
+/// "0.04" instead of "0.04" twice; "0.005" instead of "5.0e-3").
+#[derive(Clone, Copy, Debug)]
+struct Ticks {
+    decimals: usize,
+    step: f64,
+}
+
+impl Ticks {
+    /// For the ticks plotters draws on `range` when asked for at most `count` labels
+    /// (`x_labels(count)` / `y_labels(count)`: pass the same count).
+    fn new(range: std::ops::Range<f64>, count: usize) -> Ticks {
+        use plotters::coord::ranged1d::Ranged;
+        let points: Vec<f64> = plotters::coord::types::RangedCoordf64::from(range).key_points(count);
+        let step = points.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+        if !step.is_finite() || step <= 0.0 {
+            let decimals = points.first().map_or(0, |v| Self::places(v.abs()));
+            return Ticks { decimals, step: 0.0 };
+        }
+        let decimals = (0..=12)
+            .find(|&d| {
+                let labels: Vec<String> = points.iter().map(|v| fixed(*v, d, step)).collect();
+                labels.windows(2).all(|w| w[0] != w[1])
+                    && points
+                        .iter()
+                        .zip(&labels)
+                        .all(|(v, l)| l.parse::<f64>().is_ok_and(|p| (p - v).abs() < step * 1e-3))
+            })
+            .unwrap_or(12);
+        Ticks { decimals, step }
+    }
+
+    /// Decimals to show a lone value with two significant digits.
+    fn places(a: f64) -> usize {
+        if a == 0.0 || !a.is_finite() || a >= 10.0 {
+            0
+        } else {
+            (1 - a.log10().floor() as i32).clamp(0, 12) as usize
+        }
+    }
+
+    fn format(&self, v: f64) -> String {
+        fixed(v, self.decimals, self.step)
+    }
+}
+
+/// `v` with `decimals` places; values within a millionth of a step of zero are "0" (no "-0.0").
+fn fixed(v: f64, decimals: usize, step: f64) -> String {
+    let v = if v.abs() <= step * 1e-6 { 0.0 } else { v };
+    format!("{v:.decimals$}")
+}
+
+/// What [`compact`] writes for magnitudes below 0.005.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Small {
+    /// "0": tick labels of an axis whose other ticks are much larger.
+    Zero,
+    /// Two significant digits down to a millionth ("0.0052", not "5.2e-3"), below that
+    /// scientific: values written in cells.
+    Digits,
+}
+
+/// A number in few characters, with a fixed number of decimals for a magnitude so that labels
+/// of one kind line up: "12k", "340", "12.5", "0.35"; undefined values are "n/a". The one
+/// formatter of chart numbers that are not axis ticks of a known step (those are [`Ticks`]).
+fn compact(v: f64, small: Small) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
+        "n/a".into()
+    } else if a == 0.0 || (small == Small::Zero && a < 0.005) {
+        "0".into()
+    } else if a >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.01 || small == Small::Zero {
+        format!("{v:.2}")
+    } else if a >= 1e-6 {
+        // two significant digits
+        let places = (1 - a.log10().floor() as i32) as usize;
+        format!("{v:.places$}")
+    } else {
+        format!("{v:.1e}")
+    }
+}
