@@ -219,6 +219,41 @@ metrics! {
         title: "Volunteers active this step",
         meaning: "volunteers (residents and brought-in) active this step",
     }
+    NeedMet = "need_met" {
+        unit: "share of need", range: (0.0, 1.0),
+        title: "Share of latent need met",
+        meaning: "service hours delivered (up to demand) / residents' latent need, this step",
+    }
+    UnmetNeed = "unmet_need" {
+        unit: "hours/month per 1,000 residents", range: (0.0, INF),
+        title: "Unmet need",
+        meaning: "latent need not met by delivered service, per 1,000 residents per month",
+    }
+    Oversupply = "oversupply" {
+        unit: "hours/month per 1,000 residents", range: (0.0, INF),
+        title: "Service beyond demand",
+        meaning: "service hours beyond what residents ask for, summed over categories, per 1,000 residents per month",
+    }
+    GovernmentBudgetUsed = "government_budget_used" {
+        unit: "share of budget", range: (0.0, 1.0),
+        title: "Share of government's budget spent",
+        meaning: "government spending / government's budget over the window (does money bind?)",
+    }
+    PointsIssued = "points_issued" {
+        unit: "points", range: (0.0, INF),
+        title: "Points issued since the start",
+        meaning: "points earned by volunteer hours since the start of the run (Hemei: 10,900+ redeemed in all [001])",
+    }
+    PointsRedeemed = "points_redeemed" {
+        unit: "points", range: (0.0, INF),
+        title: "Points redeemed since the start",
+        meaning: "points whose redemption the scheme's funder paid, since the start of the run",
+    }
+    DemandRevealed = "demand_revealed" {
+        unit: "share of need", range: (0.0, 1.0),
+        title: "Share of need residents ask for",
+        meaning: "revealed demand / latent need: how much of their need residents bring to services",
+    }
 }
 
 /// Number of metrics per step.

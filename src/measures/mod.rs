@@ -36,6 +36,7 @@ impl Tracker {
         let mut flows = [[0.0; SOURCES]; DIMENSIONS];
         let (mut gov_v, mut gov_o, mut perf_v, mut perf_o) = (0.0, 0.0, 0.0, 0.0);
         let (mut spend, mut service, mut vol_hours, mut res_hours) = (0.0, 0.0, 0.0, 0.0);
+        let mut budget = 0.0;
         let mut monthly_hours = [0.0f64; 120];
         let mut n = 0;
         for (w, rec) in self.window.iter().enumerate() {
@@ -47,6 +48,7 @@ impl Tracker {
             perf_v += rec.performance_by_volunteers;
             perf_o += rec.performance_by_others;
             spend += rec.government_spending;
+            budget += rec.government_budget;
             service += rec.service_hours;
             vol_hours += rec.volunteer_hours;
             res_hours += rec.resident_hours;
@@ -108,6 +110,14 @@ impl Tracker {
         set(M::TrustInNeighbours, r.trust_neighbours_sum / residents);
         set(M::GovernmentSpending, if months > 0.0 { spend / months } else { f64::NAN });
         set(M::ActiveVolunteers, r.active_volunteers as f64);
+        let per_1000_month = 1000.0 / residents / self.months_per_step;
+        set(M::NeedMet, share_of(r.service_hours, r.need_hours - r.service_hours).unwrap_or(f64::NAN));
+        set(M::UnmetNeed, (r.need_hours - r.service_hours).max(0.0) * per_1000_month);
+        set(M::Oversupply, r.oversupply_hours * per_1000_month);
+        set(M::GovernmentBudgetUsed, share_of(spend, budget - spend).unwrap_or(f64::NAN));
+        set(M::PointsIssued, r.points_issued);
+        set(M::PointsRedeemed, r.points_redeemed);
+        set(M::DemandRevealed, share_of(r.demand_hours, r.need_hours - r.demand_hours).unwrap_or(f64::NAN));
         out
     }
 }

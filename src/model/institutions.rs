@@ -7,7 +7,7 @@
 use super::entities::*;
 use super::rng::{uniform, Purpose};
 use super::world::{step_probability, World};
-use crate::scenario::{Funder, MAX_SOCIAL_ORGANISATIONS};
+use crate::scenario::{Funder, Payer, MAX_SOCIAL_ORGANISATIONS};
 
 /// Is month `m` inside a window that starts at `start` and ends before `end` (0 = no end)?
 fn on(m: u32, start: u32, end: u32) -> bool {
@@ -23,10 +23,9 @@ impl World {
         let gov = &self.scenario.actors.government;
         self.gov_available =
             gov.budget_per_month * k * self.timeline.government_funding * self.timeline.district_budget;
+        self.record.government_budget = self.gov_available;
         self.engage_actors(m);
         self.pay_contracts(m);
-        self.enterprise_donations();
-        self.social_organisation_budgets();
         if self.cal.campaign {
             // a campaign runs only if government can pay for it this step; administrative
             // mobilisation comes before subsidies in government's priorities
@@ -37,6 +36,10 @@ impl World {
                 self.gov_pay(cost);
             }
         }
+        // before any money reaches teams: an unpaid platform pools nothing
+        self.running_costs();
+        self.enterprise_donations();
+        self.social_organisation_budgets();
         self.subsidies();
         self.community_fund_inflows();
         self.share_pool();
@@ -50,6 +53,36 @@ impl World {
         self.gov_available -= paid;
         self.record.government_spending += paid;
         paid
+    }
+
+    /// The council and the platform run only in steps their running cost is paid in full, by
+    /// government (after contracts and campaigns) or from the community fund.
+    fn running_costs(&mut self) {
+        let i = &self.scenario.instruments;
+        let council = i.deliberation_council.as_ref().map(|c| (c.cost_per_month * self.k, c.payer));
+        let platform = i.coordination_platform.as_ref().map(|p| (p.cost_per_month * self.k, p.payer));
+        if self.cal.council {
+            self.cal.council = council.is_some_and(|(cost, payer)| self.pay_running_cost(cost, payer));
+        }
+        if self.cal.platform {
+            self.cal.platform = platform.is_some_and(|(cost, payer)| self.pay_running_cost(cost, payer));
+        }
+    }
+
+    /// Pay `cost` in full or not at all; whether it was paid.
+    fn pay_running_cost(&mut self, cost: f64, payer: Payer) -> bool {
+        match payer {
+            Payer::Government if cost <= self.gov_available => {
+                self.gov_pay(cost);
+                true
+            }
+            Payer::CommunityFund if cost <= self.fund => {
+                self.fund -= cost;
+                self.audit.outflow += cost;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn calendar(&mut self, m: u32) {
@@ -457,23 +490,30 @@ impl World {
         if !self.cal.points {
             return;
         }
-        let due = hours * p.points_per_hour * p.value_per_point * p.redemption_share;
+        let issued = hours * p.points_per_hour;
+        let due = issued * p.value_per_point * p.redemption_share;
+        self.points.issued += issued;
         if due <= 0.0 {
             return;
         }
+        // each funder pays up to the scheme's monthly budget, and only what it has
+        let payable = due.min(p.budget_per_month * self.k);
         let paid = match p.funder {
             Funder::Merchants => {
-                self.record.merchant_redemptions += due;
-                due
+                self.record.merchant_redemptions += payable;
+                payable
             }
-            Funder::Government => self.gov_pay(due),
+            Funder::Government => self.gov_pay(payable),
             Funder::CommunityFund => {
-                let paid = due.min(self.fund);
+                let paid = payable.min(self.fund);
                 self.fund -= paid;
                 self.audit.outflow += paid;
                 paid
             }
         };
+        if p.value_per_point > 0.0 {
+            self.points.redeemed += paid / p.value_per_point;
+        }
         self.points_paid_ratio = paid / due;
     }
 }

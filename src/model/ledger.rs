@@ -18,8 +18,14 @@ pub struct StepRecord {
     pub performance_by_others: f64,
     /// Government spending on the community's instruments this step (yuan).
     pub government_spending: f64,
+    /// Government's budget for this step (yuan).
+    pub government_budget: f64,
     /// Raw service hours delivered (volunteers, social workers, staff, stores).
     pub service_hours: f64,
+    /// Latent need, revealed demand and supply beyond demand, summed over categories (hours this step).
+    pub need_hours: f64,
+    pub demand_hours: f64,
+    pub oversupply_hours: f64,
     pub volunteer_hours: f64,
     pub resident_hours: f64,
     /// Active volunteers this step (residents and brought-in) and their summed phase share.
@@ -43,6 +49,9 @@ pub struct StepRecord {
     pub trust_neighbours_sum: f64,
     /// Redemptions of points paid by merchants outside the model's money (yuan).
     pub merchant_redemptions: f64,
+    /// Points issued and redeemed since the start of the run.
+    pub points_issued: f64,
+    pub points_redeemed: f64,
 }
 
 /// Money bookkeeping: every yuan enters from outside, moves between stocks, or leaves.

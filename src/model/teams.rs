@@ -5,7 +5,7 @@
 use super::entities::*;
 use super::institutions::so_link;
 use super::rng::{uniform, Purpose};
-use super::world::{demand_per_1000, World};
+use super::world::{demand_per_1000, need_per_1000, step_probability, World};
 
 /// Material factor: effectiveness of hours given the share of materials they had
 /// (Ostrom 1996: inputs as complements).
@@ -26,6 +26,14 @@ pub fn coverage(supply: f64, demand: f64) -> f64 {
     } else {
         (supply / demand).clamp(0.0, 1.0)
     }
+}
+
+/// Next step's share of latent need residents ask for: it moves `rate` of the way toward the
+/// share asked at the start (1 / `latent_multiple`) plus the rest times this step's coverage:
+/// need becomes known as services cover what is asked.
+pub fn revealed_next(revealed: f64, coverage: f64, latent_multiple: f64, rate: f64) -> f64 {
+    let floor = 1.0 / latent_multiple;
+    revealed + rate * (floor + (1.0 - floor) * coverage - revealed)
 }
 
 /// Share of a category's service hours that were needed: 1 while demand is unmet,
@@ -150,8 +158,11 @@ impl World {
             }
         }
         let month = self.month();
-        let demands: [f64; CATEGORIES] =
-            std::array::from_fn(|c| demand_rate[c] * self.timeline.demand(c, month) * residents / 1000.0 * k);
+        // latent need, and the part of it residents ask for (revealed demand)
+        let need_rate = need_per_1000(s, month);
+        let needs: [f64; CATEGORIES] =
+            std::array::from_fn(|c| need_rate[c] * self.timeline.demand(c, month) * residents / 1000.0 * k);
+        let demands: [f64; CATEGORIES] = std::array::from_fn(|c| needs[c] * self.revealed[c]);
         for c in 0..supply.len() {
             let share = if total_rate > 0.0 { demand_rate[c] / total_rate } else { 0.0 };
             supply[c] += professional * share;
@@ -167,11 +178,19 @@ impl World {
         }
         let mut delivered = 0.0;
         let mut weighted = 0.0;
+        let mut oversupply = 0.0;
         let mut covs = [0.0f64; CATEGORIES];
         for c in 0..CATEGORIES {
             covs[c] = coverage(supply[c], demands[c]);
             delivered += supply[c].min(demands[c]);
+            oversupply += (supply[c] - demands[c]).max(0.0);
             weighted += covs[c] * demands[c];
+        }
+        // need becomes known as services cover what is asked (Andersen 1995)
+        let n = &s.community.need;
+        let rate = step_probability(n.reveal_rate, k);
+        for (r, cov) in self.revealed.iter_mut().zip(covs) {
+            *r = revealed_next(*r, cov, n.latent_multiple, rate);
         }
         let total_demand: f64 = demands.iter().sum();
         let cov = if total_demand > 0.0 { weighted / total_demand } else { 1.0 };
@@ -182,6 +201,9 @@ impl World {
         r.coverage_by_category = covs;
         r.coverage = cov;
         r.service_hours = delivered;
+        r.need_hours = needs.iter().sum();
+        r.demand_hours = total_demand;
+        r.oversupply_hours = oversupply;
         // government's needs: governance tasks and performance credit [002]
         let tasks = s.community.governance_task_hours_per_1000 * residents / 1000.0 * k;
         let by_volunteers = r.governance_by_volunteers.min(tasks);
@@ -192,6 +214,8 @@ impl World {
         self.coverage_prev = cov;
         self.coverage_cat_prev = covs;
         self.redeem_points(volunteer_total_hours);
+        self.record.points_issued = self.points.issued;
+        self.record.points_redeemed = self.points.redeemed;
     }
 
     /// Dissolution of small teams and filing of resident teams with government.

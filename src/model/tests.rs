@@ -4,7 +4,8 @@ use super::entities::*;
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
 use super::rng::{fill_uniforms, uniform, Purpose, Streams, Uniforms, DRAWS_PER_AGENT};
-use super::teams::{coverage, material_factor, usefulness};
+use super::teams::{coverage, material_factor, revealed_next, usefulness};
+use super::world::need_per_1000;
 use crate::scenario::{Retention, Scenario};
 
 fn close(a: f64, b: f64) -> bool {
@@ -139,4 +140,38 @@ fn states_follow_commitment_with_hysteresis() {
     assert_eq!(next_state(&st, State::Core, 0.51, 0.5), State::Core);
     assert_eq!(next_state(&st, State::Leader, 0.49, 0.5), State::Regular);
     assert_eq!(next_state(&st, State::Inactive, 1.0, 1.0), State::Inactive);
+}
+
+#[test]
+fn need_is_revealed_as_services_cover_demand() {
+    // L = 2: residents start by asking for half their need; at full coverage the share moves
+    // 5% of the way to 1: 0.5 + 0.05·(0.5 + 0.5·1 − 0.5) = 0.525
+    assert!(close(revealed_next(0.5, 1.0, 2.0, 0.05), 0.525));
+    // with nothing covered it stays at the initial share
+    assert!(close(revealed_next(0.5, 0.0, 2.0, 0.05), 0.5));
+    // at 60% coverage the target is 0.8: from 0.9 it falls 10% of the way, to 0.89
+    assert!(close(revealed_next(0.9, 0.6, 2.0, 0.1), 0.89));
+    // L = 1: all need is known from the start, whatever the coverage
+    assert_eq!(revealed_next(1.0, 0.3, 1.0, 0.5), 1.0);
+    // fixed point with supply S = 0.5 N, L = 4 and coverage S/(ρN): ρ = 0.25 + 0.75·0.5/ρ → ρ = 0.75
+    let mut rho = 0.25;
+    for _ in 0..2000 {
+        rho = revealed_next(rho, (0.5 / rho).min(1.0), 4.0, 0.05);
+    }
+    assert!((rho - 0.75).abs() < 1e-9, "{rho}");
+}
+
+#[test]
+fn elder_care_need_grows_with_ageing() {
+    let mut s = Scenario::default();
+    s.community.need.latent_multiple = 2.0;
+    s.community.need.elder_care_growth = 0.035;
+    let d = &s.community.demand;
+    let at_24 = need_per_1000(&s, 24);
+    // 120 h × 1.035² × 2 = 257.094; other categories only × 2
+    assert!(close(at_24[0], 120.0 * 1.035 * 1.035 * 2.0), "{}", at_24[0]);
+    assert!(close(at_24[1], d.children * 2.0));
+    s.community.need.elder_care_growth = 0.0;
+    s.community.need.latent_multiple = 1.0;
+    assert_eq!(need_per_1000(&s, 60)[0], d.elder_care);
 }

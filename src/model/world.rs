@@ -36,6 +36,13 @@ pub struct RecruitTargets {
     pub enterprise: Vec<Vec<u16>>,
 }
 
+/// Points of the points scheme since the start of the run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PointsTally {
+    pub issued: f64,
+    pub redeemed: f64,
+}
+
 pub struct World {
     pub scenario: Scenario,
     /// Months per step.
@@ -59,8 +66,12 @@ pub struct World {
     pub(crate) recognition: f32,
     /// Share of last step's point redemptions the funder could pay (credibility of the scheme).
     pub(crate) points_paid_ratio: f64,
+    /// Points issued and redeemed since the start.
+    pub points: PointsTally,
     pub(crate) coverage_prev: f64,
     pub(crate) coverage_cat_prev: [f64; CATEGORIES],
+    /// Share of each category's latent need that residents ask for (revealed demand).
+    pub(crate) revealed: [f64; CATEGORIES],
     pub(crate) active_rate_prev: f64,
     pub(crate) building_share_prev: Vec<f32>,
     pub(crate) building_active: Vec<u32>,
@@ -126,8 +137,10 @@ impl World {
             reward: 0.0,
             recognition: 0.0,
             points_paid_ratio: 1.0,
+            points: PointsTally::default(),
             coverage_prev: 0.0,
             coverage_cat_prev: [0.0; CATEGORIES],
+            revealed: [1.0 / s.community.need.latent_multiple; CATEGORIES],
             active_rate_prev: 0.0,
             building_share_prev: vec![0.0; building_size.len()],
             building_active: vec![0; building_size.len()],
@@ -347,7 +360,16 @@ pub(crate) fn step_probability(p: f64, k: f64) -> f64 {
     1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k)
 }
 
-/// Demand per 1,000 residents per month by category, in category order.
+/// Latent need per 1,000 residents per month by category in `month`: the initial demand ×
+/// `need.latent_multiple`, elder care grown by `need.elder_care_growth` a year.
+pub fn need_per_1000(s: &Scenario, month: u32) -> [f64; CATEGORIES] {
+    let n = &s.community.need;
+    let mut need = demand_per_1000(s);
+    need[0] *= (1.0 + n.elder_care_growth).powf(month as f64 / 12.0);
+    need.map(|d| d * n.latent_multiple)
+}
+
+/// Initial demand per 1,000 residents per month by category, in category order.
 pub fn demand_per_1000(s: &Scenario) -> [f64; CATEGORIES] {
     let d = &s.community.demand;
     [d.elder_care, d.children, d.environment, d.safety, d.mediation, d.emergency]

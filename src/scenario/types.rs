@@ -104,8 +104,10 @@ params! {
         initial_core_volunteers: u32 = 6, range(0, 1_000_000), unit("persons");
         /// Distributions of resident traits at initialisation.
         traits: ResidentTraits = ResidentTraits::default();
-        /// Service demand by category.
+        /// Service demand by category: what residents ask for at the start.
         demand: ServiceDemand = ServiceDemand::default();
+        /// How the rest of residents' need is revealed as services become known, and how need grows.
+        need: Need = Need::default();
         /// Hours of grassroots governance tasks government must get done (patrols, inspections, campaign duty) [002].
         governance_task_hours_per_1000: f64 = 40.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
     }
@@ -152,6 +154,21 @@ params! {
         mediation: f64 = 20.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
         /// Emergency response (raised by epidemic-like shocks).
         emergency: f64 = 10.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
+    }
+}
+
+params! {
+    /// Latent need (Andersen 1995: need is used only when services are known and can be reached).
+    /// Demand is the part of residents' need they ask for; it moves toward all of the need as
+    /// services cover what is asked, so supply can fall short of need or exceed demand without
+    /// pinning coverage at 1.
+    pub struct Need {
+        /// Residents' full need as a multiple of the demand they reveal at the start (assumption: about 15% of people aged 60+ need care, far more than communities ask for; 1 = all need known from the start).
+        latent_multiple: f64 = 2.0, range(1.0, 100.0), unit("× initial demand");
+        /// Monthly rate at which revealed demand moves toward its target, the initial share plus the rest times the category's coverage.
+        reveal_rate: f64 = 0.05, range(0.0, 1.0), unit("share/month");
+        /// Yearly growth of elder-care need with population ageing (census: aged 60+ 13.26% in 2010, 18.70% in 2020, 3.5% a year).
+        elder_care_growth: f64 = 0.035, range(-0.5, 1.0), unit("share/year");
     }
 }
 
@@ -652,6 +669,8 @@ params! {
         rivalness: f64 = 0.0, range(0.0, 1.0), unit("1");
         /// Recognition value of the scheme (public ranking, thanks), in [0,1].
         recognition: f64 = 0.5, range(0.0, 1.0), unit("1");
+        /// Most the funder pays for redemptions each month (merchants: the discounts they agreed to give); unpaid redemptions lower the scheme's value. Assumption of Hemei's order: 387 merchants, 10,900+ points redeemed in all [001].
+        budget_per_month: f64 = 2000.0, range(0.0, 1e9), unit("yuan/month");
     }
 }
 
@@ -668,6 +687,17 @@ pub enum Funder {
 }
 impl Check for Funder {}
 
+/// Who pays an instrument's running costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    /// Government budget (after contracts and campaigns, before subsidies).
+    Government,
+    /// The community fund.
+    CommunityFund,
+}
+impl Check for Payer {}
+
 params! {
     /// Deliberation council (议事会): residents co-commission and co-assess services [001: Changshouyuan].
     pub struct Council {
@@ -675,6 +705,10 @@ params! {
         start_month: u32 = 0, range(0, 6000), unit("month");
         /// Multiplier on leader emergence (elected representatives surface leaders).
         leader_boost: f64 = 1.5, range(0.0, 100.0), unit("1");
+        /// Running cost (venue, secretary, meetings); the council sits only in months it is paid (assumption).
+        cost_per_month: f64 = 1000.0, range(0.0, 1e9), unit("yuan/month");
+        /// Who pays the running cost.
+        payer: Payer = Payer::Government;
     }
 }
 
@@ -685,6 +719,10 @@ params! {
         start_month: u32 = 0, range(0, 6000), unit("month");
         /// Share of partners' team-directed money and training pooled across all teams.
         pooling_share: f64 = 0.5, range(0.0, 1.0), unit("share");
+        /// Running cost (a part-time coordinator, meetings); the platform runs only in months it is paid (assumption).
+        cost_per_month: f64 = 3000.0, range(0.0, 1e9), unit("yuan/month");
+        /// Who pays the running cost.
+        payer: Payer = Payer::Government;
     }
 }
 

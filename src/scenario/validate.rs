@@ -4,7 +4,7 @@
 //! are always listed the same way.
 
 use super::params::Issue;
-use super::{Funder, Scenario, Time};
+use super::{Funder, Payer, Scenario, Time};
 use std::collections::HashSet;
 
 /// Most social organisations a scenario may have: the model names one in a byte (a team's
@@ -210,6 +210,15 @@ fn check_instruments(s: &Scenario, issues: &mut Vec<Issue>) {
         }
         if p.funder == Funder::CommunityFund && s.actors.community_fund.is_none() {
             issues.push(issue("instruments.points.funder", "\"community_fund\" needs actors.community_fund"));
+        }
+    }
+    let payers = [
+        ("instruments.deliberation_council.payer", s.instruments.deliberation_council.as_ref().map(|c| c.payer)),
+        ("instruments.coordination_platform.payer", s.instruments.coordination_platform.as_ref().map(|c| c.payer)),
+    ];
+    for (path, payer) in payers {
+        if payer == Some(Payer::CommunityFund) && s.actors.community_fund.is_none() {
+            issues.push(issue(path, "\"community_fund\" needs actors.community_fund"));
         }
     }
 }
