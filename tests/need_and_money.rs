@@ -61,7 +61,8 @@ fn more_latent_need_means_more_unmet_need_and_more_asked_for() {
         assert!(u_high > u_low, "{name}: unmet need {u_high} at L = 3 vs {u_low} at L = 1.5");
         // residents ask for more hours when more need is latent (demand share × need)
         let asked = |r: &Replication| {
-            final_year_mean(r, M::DemandRevealed) * (final_year_mean(r, M::UnmetNeed) / (1.0 - final_year_mean(r, M::NeedMet)))
+            final_year_mean(r, M::DemandRevealed)
+                * (final_year_mean(r, M::UnmetNeed) / (1.0 - final_year_mean(r, M::NeedMet)))
         };
         assert!(asked(&high) > asked(&low), "{name}: hours asked for {} vs {}", asked(&high), asked(&low));
     }

@@ -20,8 +20,8 @@ use super::blocks::Seal;
 use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
-use crate::Error;
 use crate::sensitivity::{morris_indices, sobol_indices, MorrisIndex, SobolIndex};
+use crate::Error;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -467,12 +467,7 @@ fn resolve_outputs(
         };
         check_header(&header, &label, "output", headers, problems);
         check_statistic(&label, o, bases, problems);
-        outputs.push(ResolvedOutput {
-            header,
-            metric: m,
-            statistic: o.statistic.clone(),
-            unit: m.unit().to_string(),
-        });
+        outputs.push(ResolvedOutput { header, metric: m, statistic: o.statistic.clone(), unit: m.unit().to_string() });
     }
     outputs
 }

@@ -3,8 +3,16 @@
 use super::*;
 
 /// The measures drawn in the final-state figures of comparisons and districts.
-pub const FINAL_STATE_PANELS: &[M] =
-    &[M::ActiveRate, M::Retention12m, M::CoproductionDepth, M::Asymmetry, M::Coverage, M::GovCostPerServiceHour];
+pub const FINAL_STATE_PANELS: &[M] = &[
+    M::ActiveRate,
+    M::Retention12m,
+    M::CoproductionDepth,
+    M::Asymmetry,
+    M::Coverage,
+    M::NeedMet,
+    M::Oversupply,
+    M::GovCostPerServiceHour,
+];
 
 /// Final-year means with CIs, one panel per metric.
 pub struct FinalState<'a> {
