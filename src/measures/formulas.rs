@@ -22,11 +22,38 @@ pub fn hhi(shares: &[f64]) -> f64 {
 /// are left out and the remaining weights renormalised (a dimension nobody supplies creates no
 /// dependence on anybody); NaN if no dimension had any flow.
 pub fn dependence(shares: &[[f64; SOURCES]; DIMENSIONS], importance: &[f64; 4], weights: &[f64; 4], j: usize) -> f64 {
+    dependence_on(shares, importance, weights, &[j])
+}
+
+/// Partners in the order of [`dominant_partner`]'s argument.
+pub const PARTNERS: [&str; 3] = ["government", "social_organisations", "enterprises"];
+
+/// The partner (index into [`PARTNERS`]) volunteers depend on most: the largest defined
+/// dependence, the first on ties; `None` when none is defined.
+pub fn dominant_partner(dependence: &[f64; 3]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (p, d) in dependence.iter().enumerate() {
+        if d.is_finite() && best.is_none_or(|b| *d > dependence[b]) {
+            best = Some(p);
+        }
+    }
+    best
+}
+
+/// Dependence on a group of sources (e.g. the community's own: fund and residents): as
+/// [`dependence`] with s(group, k) = Σ_{j in group} s(j, k).
+pub fn dependence_on(
+    shares: &[[f64; SOURCES]; DIMENSIONS],
+    importance: &[f64; 4],
+    weights: &[f64; 4],
+    group: &[usize],
+) -> f64 {
     let mut num = 0.0;
     let mut wsum = 0.0;
     for k in 0..DIMENSIONS {
-        if shares[k][j].is_finite() {
-            num += weights[k] * importance[k] * shares[k][j];
+        let share: f64 = group.iter().map(|&j| shares[k][j]).sum();
+        if share.is_finite() {
+            num += weights[k] * importance[k] * share;
             wsum += weights[k];
         }
     }
@@ -157,6 +184,32 @@ mod tests {
         let d = dependence(&shares, &[1.0, 0.5, 1.0, 1.0], &QUARTERS, GOV);
         assert!(close(d, (0.25 + 0.0625) / 0.75));
         assert!(dependence(&[source_shares(&[0.0; 5]); 4], &ONES, &QUARTERS, GOV).is_nan());
+    }
+
+    #[test]
+    fn dependence_on_every_partner_and_on_the_community() {
+        use crate::model::entities::{ENT, FUND, SELF};
+        // every dimension: enterprise 3, community fund 1, residents 1, government 0
+        let s = source_shares(&[0.0, 0.0, 3.0, 1.0, 1.0]);
+        let shares = [s; 4];
+        assert!(close(dependence(&shares, &ONES, &QUARTERS, ENT), 0.6));
+        assert!(close(dependence(&shares, &ONES, &QUARTERS, GOV), 0.0));
+        assert!(close(dependence_on(&shares, &ONES, &QUARTERS, &[FUND, SELF]), 0.4));
+        // the parts add up to one when importance is 1
+        let all = dependence_on(&shares, &ONES, &QUARTERS, &[GOV, SO, ENT, FUND, SELF]);
+        assert!(close(all, 1.0));
+        // a single source as a group is the plain dependence, bit for bit
+        assert_eq!(dependence_on(&shares, &ONES, &QUARTERS, &[ENT]), dependence(&shares, &ONES, &QUARTERS, ENT));
+    }
+
+    #[test]
+    fn the_dominant_partner_is_the_largest_defined_dependence() {
+        assert_eq!(dominant_partner(&[0.2, 0.5, 0.1]), Some(1));
+        assert_eq!(dominant_partner(&[0.0, 0.0, 0.7]), Some(2));
+        // ties go to the first (government)
+        assert_eq!(dominant_partner(&[0.3, 0.3, 0.0]), Some(0));
+        assert_eq!(dominant_partner(&[f64::NAN, 0.1, f64::NAN]), Some(1));
+        assert_eq!(dominant_partner(&[f64::NAN; 3]), None);
     }
 
     #[test]

@@ -234,6 +234,36 @@ metrics! {
         title: "Service beyond demand",
         meaning: "service hours beyond what residents ask for, summed over categories, per 1,000 residents per month",
     }
+    DependenceOnEnterprises = "dependence_on_enterprises" {
+        unit: "index", range: (0.0, 1.0),
+        title: "Dependence on enterprises",
+        meaning: "Σ_k w_k·I_k·s(e,k): volunteers' dependence on enterprises over the four dimensions",
+    }
+    DependenceOnCommunity = "dependence_on_community" {
+        unit: "index", range: (0.0, 1.0),
+        title: "Dependence on the community's own sources",
+        meaning: "Σ_k w_k·I_k·(s(c,k) + s(r,k)): on the community fund and residents themselves",
+    }
+    DependenceOnDominantPartner = "dependence_on_dominant_partner" {
+        unit: "index", range: (0.0, 1.0),
+        title: "Dependence on the dominant partner",
+        meaning: "the largest of the dependences on government, social organisations and enterprises (summary.json names the partner)",
+    }
+    SoDependenceOnVolunteers = "social_organisations_dependence_on_volunteers" {
+        unit: "index", range: (0.0, 1.0),
+        title: "Social organisations' dependence on volunteers",
+        meaning: "D(s←v) = partner_delivery_weight × share of the social organisations' programme output produced by volunteers of their teams (vs their social workers)",
+    }
+    EnterpriseDependenceOnVolunteers = "enterprises_dependence_on_volunteers" {
+        unit: "index", range: (0.0, 1.0),
+        title: "Enterprises' dependence on volunteers",
+        meaning: "D(e←v) = partner_delivery_weight × share of the enterprises' programme output produced by volunteers of their teams (vs store service hours)",
+    }
+    AsymmetryDominantPartner = "asymmetry_dominant_partner" {
+        unit: "index", range: (-1.0, 1.0),
+        title: "Asymmetry against the dominant partner",
+        meaning: "D(v←p) − D(p←v) for the partner p volunteers depend on most; > 0 means volunteers are the weaker party",
+    }
     GovernmentBudgetUsed = "government_budget_used" {
         unit: "share of budget", range: (0.0, 1.0),
         title: "Share of government's budget spent",

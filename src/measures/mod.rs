@@ -11,7 +11,8 @@ pub use formulas::*;
 pub use metrics::*;
 pub use shock::{shock, Shock};
 
-use crate::model::entities::{DIMENSIONS, FUND, FUNDING, GOV, HUMAN, KNOWLEDGE, LEGITIMACY, SELF, SO, SOURCES};
+use crate::model::entities::{DIMENSIONS, ENT, FUND, FUNDING, GOV, HUMAN, KNOWLEDGE, LEGITIMACY, SELF, SO, SOURCES};
+use crate::model::ledger::{PARTNER_ENT, PARTNER_SO};
 use crate::model::StepRecord;
 use crate::scenario::MeasureSettings;
 use window::Window;
@@ -37,6 +38,7 @@ impl Tracker {
         let (mut gov_v, mut gov_o, mut perf_v, mut perf_o) = (0.0, 0.0, 0.0, 0.0);
         let (mut spend, mut service, mut vol_hours, mut res_hours) = (0.0, 0.0, 0.0, 0.0);
         let mut budget = 0.0;
+        let mut partner_output = [[0.0; 2]; 2];
         let mut monthly_hours = [0.0f64; 120];
         let mut n = 0;
         for (w, rec) in self.window.iter().enumerate() {
@@ -49,6 +51,9 @@ impl Tracker {
             perf_o += rec.performance_by_others;
             spend += rec.government_spending;
             budget += rec.government_budget;
+            for (total, step) in partner_output.iter_mut().flatten().zip(rec.partner_output.iter().flatten()) {
+                *total += step;
+            }
             service += rec.service_hours;
             vol_hours += rec.volunteer_hours;
             res_hours += rec.resident_hours;
@@ -114,6 +119,20 @@ impl Tracker {
         set(M::NeedMet, share_of(r.service_hours, r.need_hours - r.service_hours).unwrap_or(f64::NAN));
         set(M::UnmetNeed, (r.need_hours - r.service_hours).max(0.0) * per_1000_month);
         set(M::Oversupply, r.oversupply_hours * per_1000_month);
+        let dep_e = dependence(&shares, &importance, &weights, ENT);
+        set(M::DependenceOnEnterprises, dep_e);
+        set(M::DependenceOnCommunity, dependence_on(&shares, &importance, &weights, &[FUND, SELF]));
+        let pw = ms.partner_delivery_weight;
+        let so_v = share_of(partner_output[PARTNER_SO][0], partner_output[PARTNER_SO][1]).map(|x| pw * x);
+        let ent_v = share_of(partner_output[PARTNER_ENT][0], partner_output[PARTNER_ENT][1]).map(|x| pw * x);
+        set(M::SoDependenceOnVolunteers, so_v.unwrap_or(f64::NAN));
+        set(M::EnterpriseDependenceOnVolunteers, ent_v.unwrap_or(f64::NAN));
+        // the partner volunteers depend on most, and its dependence on them (0 if it has no programme)
+        let reverse = [d_gv, so_v.unwrap_or(0.0), ent_v.unwrap_or(0.0)];
+        let deps = [dep_g, dep_so, dep_e];
+        let dominant = dominant_partner(&deps);
+        set(M::DependenceOnDominantPartner, dominant.map_or(f64::NAN, |p| deps[p]));
+        set(M::AsymmetryDominantPartner, dominant.map_or(f64::NAN, |p| deps[p] - reverse[p]));
         set(M::GovernmentBudgetUsed, share_of(spend, budget - spend).unwrap_or(f64::NAN));
         set(M::PointsIssued, r.points_issued);
         set(M::PointsRedeemed, r.points_redeemed);

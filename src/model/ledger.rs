@@ -4,6 +4,10 @@
 
 use super::entities::{CATEGORIES, DIMENSIONS, SOURCES};
 
+/// Rows of [`StepRecord::partner_output`].
+pub const PARTNER_SO: usize = 0;
+pub const PARTNER_ENT: usize = 1;
+
 /// Everything the measures need from one step.
 #[derive(Clone, Debug, Default)]
 pub struct StepRecord {
@@ -16,6 +20,10 @@ pub struct StepRecord {
     /// Service output under government programmes (performance credit): by volunteers and by others.
     pub performance_by_volunteers: f64,
     pub performance_by_others: f64,
+    /// Service output of the social organisations' and the enterprises' programmes this step:
+    /// [partner][0] by volunteers of their teams, [partner][1] by their own staff (social
+    /// workers' unassigned hours, store service hours). A partner's need of volunteers.
+    pub partner_output: [[f64; 2]; 2],
     /// Government spending on the community's instruments this step (yuan).
     pub government_spending: f64,
     /// Government's budget for this step (yuan).

@@ -4,6 +4,7 @@
 
 use super::entities::*;
 use super::institutions::so_link;
+use super::ledger::{PARTNER_ENT, PARTNER_SO};
 use super::rng::{uniform, Purpose};
 use super::world::{demand_per_1000, need_per_1000, step_probability, World};
 
@@ -133,6 +134,13 @@ impl World {
             if t.sponsor == Sponsor::Government || t.registered {
                 gov_programme_output += output;
             }
+            // partners' programmes: what their teams' volunteers produce (their need of volunteers)
+            if so_link(t).is_some() {
+                self.record.partner_output[PARTNER_SO][0] += output;
+            }
+            if matches!(t.sponsor, Sponsor::Enterprise(_)) || t.enterprise_umbrella.is_some() {
+                self.record.partner_output[PARTNER_ENT][0] += output;
+            }
             t.success = factor as f32; // times coverage below, once coverage is known
             volunteer_total_hours += t.hours;
         }
@@ -148,6 +156,7 @@ impl World {
             let assigned = if st.contracted { hours * o.assigned_task_share } else { 0.0 };
             so_assigned += assigned;
             professional += hours - assigned;
+            self.record.partner_output[PARTNER_SO][1] += hours - assigned;
             if st.contracted {
                 contracted_professional += hours - assigned;
             }
@@ -155,6 +164,7 @@ impl World {
         for (i, e) in s.actors.enterprises.iter().enumerate() {
             if self.ent[i].engaged {
                 professional += e.store_service_hours * k;
+                self.record.partner_output[PARTNER_ENT][1] += e.store_service_hours * k;
             }
         }
         let month = self.month();

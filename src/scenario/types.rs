@@ -745,6 +745,8 @@ params! {
         government_weights: GovernmentNeeds = GovernmentNeeds::halves();
         /// Government share of a dimension at or above which the dimension counts as sole dependence (唯一性依赖).
         sole_dependence_threshold: f64 = 0.9, range(0.5, 1.0), unit("share");
+        /// Weight of service delivery among a partner's (social organisation's, enterprise's) needs; the rest is money, which volunteers do not supply: D(p←v) = weight × volunteers' share of the partner's programme output (assumption: equal weights).
+        partner_delivery_weight: f64 = 0.5, range(0.0, 1.0), unit("share");
         /// Legitimacy weight of each source a team holds.
         legitimacy: LegitimacyWeights = LegitimacyWeights::default();
         /// Months before an event whose mean coverage is the baseline Q_pre of the shock measures (DA §3.1).
