@@ -1,4 +1,5 @@
-//! Dependency between volunteers and government: by dimension, and in both directions.
+//! Dependency of volunteers: on government by dimension, on every partner, and between
+//! volunteers and government in both directions.
 
 use super::*;
 
@@ -11,7 +12,7 @@ pub struct Dependency<'a> {
 impl Dependency<'_> {
     /// Write `dir/dependency.png` and `dir/dependency.svg`.
     pub fn save_in(&self, dir: &Path) -> io::Result<()> {
-        save(&dir.join("dependency"), (1800, 800), self)
+        save(&dir.join("dependency"), (1800, 1150), self)
     }
 }
 
@@ -20,29 +21,45 @@ impl Figure for Dependency<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let (plots, strip) = frame(root, "Dependency between volunteers and government (final year)", self.models)?;
+        let (plots, strip) = frame(root, "Dependency of volunteers on government and on every partner (final year)", self.models)?;
         let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
-        by_dimension(&left, self.models)?;
+        let (top, bottom) = left.split_vertically(left.dim_in_pixel().1 / 2);
+        let dims = [
+            ("legitimacy", M::DependenceLegitimacy),
+            ("funding", M::DependenceFunding),
+            ("human resources", M::DependenceHuman),
+            ("knowledge", M::DependenceKnowledge),
+            ("overall", M::DependenceOnGovernment),
+        ];
+        let caption = "Volunteers' dependence on government, by dimension";
+        grouped_bars(&top, self.models, caption, &dims, "I·s(government, dimension)")?;
+        let partners = [
+            ("government", M::DependenceOnGovernment),
+            ("social organisations", M::DependenceOnSo),
+            ("enterprises", M::DependenceOnEnterprises),
+            ("community's own", M::DependenceOnCommunity),
+        ];
+        grouped_bars(&bottom, self.models, "Volunteers' dependence, by partner", &partners, "D(v←partner)")?;
         both_directions(&right, self.models)?;
         let note = "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval";
         legend(&strip, self.models, note)
     }
 }
 
-/// Grouped bars: each dimension's share of volunteers' dependence on government, per model.
-fn by_dimension<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[ModelSeries]) -> Drawn
+/// Grouped bars: one group per measure in `groups` (label, metric), one bar per model.
+fn grouped_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    models: &[ModelSeries],
+    caption: &str,
+    groups: &[(&str, M)],
+    y_desc: &str,
+) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let dims = [
-        ("legitimacy", M::DependenceLegitimacy),
-        ("funding", M::DependenceFunding),
-        ("human resources", M::DependenceHuman),
-        ("knowledge", M::DependenceKnowledge),
-        ("overall", M::DependenceOnGovernment),
-    ];
+    let dims = groups;
     let mut chart = ChartBuilder::on(area)
-        .caption("Volunteers' dependence on government, by dimension", (FAMILY, CAPTION))
+        .caption(caption, (FAMILY, CAPTION))
         .margin(12)
         .x_label_area_size(60)
         .y_label_area_size(100)
@@ -51,7 +68,7 @@ where
         .disable_x_mesh()
         .x_labels(dims.len())
         .x_label_formatter(&|x| slot(*x, dims.len()).map_or(String::new(), |i| dims[i].0.to_string()))
-        .y_desc("I·s(government, dimension)")
+        .y_desc(y_desc)
         .draw()?;
     let width = 0.8 / models.len().max(1) as f64;
     for (g, &(_, m)) in dims.iter().enumerate() {
@@ -78,7 +95,7 @@ where
     DB::ErrorType: 'static,
 {
     let mut chart = ChartBuilder::on(area)
-        .caption("Both directions", (FAMILY, CAPTION))
+        .caption("Volunteers and government, both directions", (FAMILY, CAPTION))
         .margin(12)
         .margin_right(36)
         .x_label_area_size(64)
