@@ -72,7 +72,7 @@ fn compare_writes_tables_and_figures_a_reader_can_use() {
     }
     assert!(stdout.contains(out.to_str().unwrap()), "the table must end with where the files are");
 
-    for (stem, size) in [("timeseries", (1800, 1050)), ("dependency", (1800, 800)), ("final_state", (1800, 1050))] {
+    for (stem, size) in [("timeseries", (1800, 1050)), ("dependency", (1800, 1150)), ("final_state", (1800, 1050))] {
         assert_eq!(png_size(&out.join(format!("{stem}.png"))), size);
         let text = svg_text(&out.join(format!("{stem}.svg")));
         for n in NAMES {
