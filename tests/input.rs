@@ -2,16 +2,15 @@
 //! current in docs/robustness.md by this file), every event type's field paths, files that
 //! are not regular or too large, fonts, files of another kind, and every shipped file valid.
 
-use assert_cmd::Command;
+mod common;
+
+use common::files::{json_files_in, json_files_under};
+use common::{govsim, tempdir};
 use govsim::scenario;
 use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn govsim() -> Command {
-    Command::cargo_bin("govsim").unwrap()
-}
 
 const KINDS: [&str; 3] = ["scenario", "district", "sweep"];
 const DOCS: &str = "docs/robustness.md";
@@ -20,13 +19,7 @@ const END: &str = "<!-- end of bad-inputs -->";
 
 /// The corpus files of one kind, sorted (files in `parts/` are bases they use, not cases).
 fn corpus(kind: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(format!("tests/bad/{kind}"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files_in(Path::new(&format!("tests/bad/{kind}")))
 }
 
 /// What `govsim validate FILE` prints for a corpus file (exit code 2, nothing on stdout).
@@ -60,7 +53,7 @@ fn excerpt(file: &Path) -> String {
 /// shows; the command that uses the file refuses it the same way and writes nothing.
 #[test]
 fn corpus_messages_are_the_documented_ones_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let mut section = String::new();
     for kind in KINDS {
         section.push_str(&format!("\n### {kind} files (`tests/bad/{kind}/`)\n"));
@@ -331,7 +324,7 @@ fn refused_quickly(args: &[&str], needle: &str) {
 
 #[test]
 fn devices_pipes_folders_and_oversized_files_are_refused_quickly() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let d = dir.path();
     let fifo = d.join("fifo.json");
     assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
@@ -379,7 +372,7 @@ fn devices_pipes_folders_and_oversized_files_are_refused_quickly() {
 
 #[test]
 fn a_file_of_another_kind_is_named_as_such() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let o = dir.path().join("out");
     let o = o.to_str().unwrap();
     refused_quickly(&["run", "tests/sweeps/small.json", "--out", o], "this is a sweep file (its \"$schema\" is \"../../govsim.sweep.schema.json\"), not a scenario file; use it with `govsim sweep`");
@@ -391,26 +384,9 @@ fn a_file_of_another_kind_is_named_as_such() {
 /// `govsim validate` accepts every shipped file of every kind and says what it checked.
 #[test]
 fn validate_accepts_every_shipped_scenario_district_and_sweep() {
-    let mut files = Vec::new();
-    let mut stack = vec![PathBuf::from("scenarios")];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                files.push(p);
-            }
-        }
-    }
-    for dir in ["sweeps", "tests/sweeps"] {
-        files.extend(
-            fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json")),
-        );
-    }
+    let mut files = json_files_under(Path::new("scenarios"));
+    files.extend(json_files_in(Path::new("sweeps")));
+    files.extend(json_files_in(Path::new("tests/sweeps")));
     files.sort();
     let out = govsim().arg("validate").args(&files).timeout(Duration::from_secs(300)).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();

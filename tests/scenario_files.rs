@@ -1,16 +1,17 @@
 //! The scenario format: shipped files, shared baseline, and the rule that every numeric
 //! parameter carries a meaning, a default, a valid range and a unit in the schema.
 
+mod common;
+
+use common::files::json_files_under;
+use common::{assert_shipped_schema, driver, driver_file, tempdir, DRIVERS};
 use govsim::scenario::{self, Scenario};
 use std::path::Path;
 
 #[test]
 fn the_five_driver_models_share_one_baseline_community() {
-    let names =
-        ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
-    let s: Vec<Scenario> =
-        names.iter().map(|n| scenario::load(Path::new(&format!("scenarios/drivers/{n}.json"))).unwrap()).collect();
-    for (x, n) in s.iter().zip(names) {
+    let s: Vec<Scenario> = DRIVERS.iter().map(|n| driver(n)).collect();
+    for (x, n) in s.iter().zip(DRIVERS) {
         assert_eq!(x.name, n);
         assert_eq!(x.community, s[0].community, "{n}: community differs");
         assert_eq!(x.behaviour, s[0].behaviour, "{n}: behaviour differs");
@@ -65,34 +66,22 @@ fn non_finite_numbers_are_refused() {
 
 #[test]
 fn the_shipped_schema_file_is_up_to_date() {
-    // scenario files point editors at govsim.schema.json; regenerate with `govsim schema > govsim.schema.json`
-    let shipped: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("govsim.schema.json").unwrap()).unwrap();
-    assert_eq!(
-        shipped,
-        scenario::schema(),
-        "govsim.schema.json is stale: run `cargo run -- schema > govsim.schema.json`"
-    );
+    // scenario files point editors at govsim.schema.json
+    assert_shipped_schema("govsim.schema.json", &scenario::schema(), "schema");
 }
 
 #[test]
 fn every_shipped_scenario_loads() {
     let mut n = 0;
-    let mut stack = vec![std::path::PathBuf::from("scenarios")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.starts_with("scenarios/scale") {
-                // district files: groups of community scenarios (tests/district.rs)
-                let d = scenario::district::load_district(&p).unwrap_or_else(|e| panic!("{e}"));
-                assert!(!d.district.description.is_empty(), "{} has no description", p.display());
-            } else if p.extension().is_some_and(|e| e == "json") {
-                let s = scenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
-                assert!(!s.description.is_empty(), "{} has no description", p.display());
-                n += 1;
-            }
+    for p in json_files_under(Path::new("scenarios")) {
+        if p.starts_with("scenarios/scale") {
+            // district files: groups of community scenarios (tests/district.rs)
+            let d = scenario::district::load_district(&p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!d.district.description.is_empty(), "{} has no description", p.display());
+        } else {
+            let s = common::load(&p);
+            assert!(!s.description.is_empty(), "{} has no description", p.display());
+            n += 1;
         }
     }
     assert!(n >= 5 + 9 + 16, "only {n} scenario files found");
@@ -100,8 +89,8 @@ fn every_shipped_scenario_loads() {
 
 #[test]
 fn extends_merges_over_the_base_and_does_not_inherit_the_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = std::fs::canonicalize("scenarios/drivers/government-driven.json").unwrap();
+    let dir = tempdir();
+    let base = driver_file("government-driven");
     let child = dir.path().join("child.json");
     std::fs::write(
         &child,
