@@ -1,19 +1,21 @@
 //! `govsim sweep` and `govsim merge` end to end on tests/sweeps/small.json (2 driver models at
 //! 1,000 residents for 3 years, a 3-point grid, 2 replications: 12 runs in 6 blocks of 2).
 //! The Slurm test script runs exactly `govsim sweep tests/sweeps/small.json --out $OUT
-//! --shard-from-env` in an array of 4, then `govsim merge $OUT`.
+//! --shard-from-env` in an array of 4, then `govsim merge $OUT`. Every file is named by its
+//! absolute path and every output goes to a temporary folder: nothing depends on the folder
+//! the tests start in or on results left there by earlier runs.
 
 mod common;
 
 use assert_cmd::assert::Assert;
 use common::files::{hidden_entries, json_files_in, with_absolute_scenarios};
-use common::{assert_shipped_schema, govsim, read_json, tempdir, write_json, Csv};
+use common::{assert_shipped_schema, govsim, read_json, repo, tempdir, write_json, Csv};
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-const SMALL: &str = "tests/sweeps/small.json";
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sweeps/small.json");
 
 fn sweep(out: &Path, extra: &[&str]) -> Assert {
     govsim().args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off"]).args(extra).assert()
@@ -453,6 +455,8 @@ fn malformed_scheduler_variables_are_bad_input() {
         .stderr(predicate::str::contains("sweep.json"));
 }
 
+/// The shipped sweeps: their run counts, and `--dry-run` writes nothing, not even the default
+/// output folder (output/sweeps/NAME below the current folder, here an empty temporary one).
 #[test]
 fn shipped_sweeps_are_valid() {
     let expected = [
@@ -465,13 +469,19 @@ fn shipped_sweeps_are_valid() {
             "sweeps/entry-time-by-contract.json",
             "1 scenario(s) × 20 point(s) × 10 replication(s) = 200 runs in 13 block(s)",
         ),
-        (SMALL, "2 scenario(s) × 3 point(s) × 2 replication(s) = 12 runs in 6 block(s)"),
+        ("tests/sweeps/small.json", "2 scenario(s) × 3 point(s) × 2 replication(s) = 12 runs in 6 block(s)"),
     ];
-    assert_eq!(json_files_in(Path::new("sweeps")).len(), 3, "a new shipped sweep needs a line here");
+    assert_eq!(json_files_in(&repo("sweeps")).len(), 3, "a new shipped sweep needs a line here");
+    let here = tempdir();
     for (file, counts) in expected {
-        govsim().args(["sweep", file, "--dry-run"]).assert().success().stdout(predicate::str::contains(counts));
+        govsim()
+            .current_dir(here.path())
+            .args(["sweep", repo(file).to_str().unwrap(), "--dry-run"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(counts));
     }
-    assert!(!Path::new("output/sweeps/small").exists() || Path::new("output/sweeps/small/sweep.json").exists());
+    assert_eq!(fs::read_dir(here.path()).unwrap().count(), 0, "a dry run wrote into the current folder");
 }
 
 #[test]
