@@ -59,9 +59,23 @@ fn all_range_problems_are_reported_at_once() {
 
 #[test]
 fn non_finite_numbers_are_refused() {
-    // JSON has no NaN literal; overflowing numbers parse as infinity in some parsers, not here
-    let err = scenario::parse(r#"{"actors": {"government": {"budget_per_month": 1e999}}}"#, Path::new("x.json"), "x");
-    assert!(err.is_err());
+    // JSON has no NaN or infinity; a number too large for f64 is refused by the parser, with
+    // where it stands (some parsers would read it as infinity)
+    let text = r#"{"actors": {"government": {"budget_per_month": 1e999}}}"#;
+    let err = scenario::parse(text, Path::new("x.json"), "x").unwrap_err().to_string();
+    assert_eq!(err, "x.json: not valid JSON: number out of range at line 1 column 52");
+    // a program building scenarios through the library can set any f64: validation says of
+    // each such field that its value is not a finite number (besides any range problem)
+    let mut s = Scenario::default();
+    s.actors.government.budget_per_month = f64::NAN;
+    s.actors.government.staff_task_hours = f64::INFINITY;
+    let issues: Vec<String> = scenario::validate(&s).iter().map(ToString::to_string).collect();
+    for expected in [
+        "actors.government.budget_per_month: value NaN is not a finite number",
+        "actors.government.staff_task_hours: value inf is not a finite number",
+    ] {
+        assert!(issues.iter().any(|i| i == expected), "no `{expected}` in {issues:#?}");
+    }
 }
 
 #[test]
