@@ -5,7 +5,7 @@ mod common;
 
 use common::files::with_absolute_scenarios;
 use common::{bin, driver_file, govsim, read_json, stderr, tempdir, DRIVERS};
-use govsim::scenario;
+use govsim::scenario::{self, ScenarioError};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::fs;
@@ -142,7 +142,24 @@ fn check_loader(text: &str) {
                 }
             }
         }
-        Err(e) => assert!(!e.to_string().is_empty()),
+        Err(e) => check_refusal(&e),
+    }
+}
+
+/// A refusal names the file first and says what is wrong: a reason, or at least one problem,
+/// each with its reason.
+fn check_refusal(e: &ScenarioError) {
+    let text = e.to_string();
+    assert!(text.starts_with("fuzz.json: "), "the file is not named first: {text}");
+    match e {
+        ScenarioError::Io { .. } => panic!("text was parsed, yet a file could not be read: {text}"),
+        ScenarioError::Parse { message, .. } => assert!(!message.trim().is_empty(), "refused without a reason: {text}"),
+        ScenarioError::Invalid { issues, .. } | ScenarioError::Malformed { issues, .. } => {
+            assert!(!issues.is_empty(), "refused without naming a problem: {text}");
+            for i in issues {
+                assert!(!i.message.trim().is_empty(), "a problem without a reason: {text}");
+            }
+        }
     }
 }
 
