@@ -80,10 +80,12 @@ fn p3_volunteer_led_holds_up_best_when_support_stops() {
 #[test]
 fn p6_points_raise_sustained_participation() {
     let r = run(&experiment("points", &["points-year2", "no-points"]));
-    // after the scheme starts (month 24): regular volunteering and retention
+    // after the scheme starts (month 24): regular volunteering and retention, each higher with
+    // points (the whole 95% interval above zero; docs/validation.md pattern 6)
     let (_, lo, _) = report_window("P6", &r, "regular_rate", (36, 120));
     assert!(lo > 0.0, "points did not raise regular participation");
-    report_window("P6", &r, "retention_12m", (36, 120));
+    let (_, lo, _) = report_window("P6", &r, "retention_12m", (36, 120));
+    assert!(lo > 0.0, "points did not raise retention");
 }
 
 #[test]
@@ -91,18 +93,29 @@ fn p7_staged_linkage_beats_waiting_for_all_five() {
     let r = run(&experiment("staged-linkage", &["staged", "all-at-once-year3"]));
     let (_, lo, _) = report_window("P7", &r, "coverage", WHOLE_RUN);
     assert!(lo > 0.0, "staged linkage does not cover more over the run");
-    let (_, lo, _) = report_window("P7", &r, "active_rate", WHOLE_RUN);
+    let (over_the_run, lo, _) = report_window("P7", &r, "active_rate", WHOLE_RUN);
     assert!(lo > 0.0, "staged linkage does not mobilise more over the run");
-    report_window("P7", &r, "active_rate", FINAL);
+    // by year 10 the late starter has caught up (docs/validation.md pattern 7): no difference
+    // either way in the final year (the 95% interval holds zero), and less than over the run
+    let (at_the_end, lo, hi) = report_window("P7", &r, "active_rate", FINAL);
+    assert!(lo < 0.0 && hi > 0.0, "the final-year active rates differ: [{lo:.4}, {hi:.4}]");
+    assert!(
+        at_the_end.abs() < over_the_run,
+        "the final-year difference {at_the_end:.4} is not below {over_the_run:.4}"
+    );
 }
 
 #[test]
 fn epidemic_shock_is_absorbed_best_where_capacity_is_local() {
-    // reported, not a seed pattern: robustness of coverage to the year-4 emergency surge
+    // robustness of coverage to the year-4 emergency surge: multi-actor's is docs/validation.md
+    // pattern 4; seed 000 reports epidemic volunteers stepping in ahead of social-work agencies
     let paths = experiment("epidemic", &["multi-actor", "volunteer-led", "government-driven"]);
     let r = run(&paths);
     let robustness = |i: usize| -> Vec<f64> { event_shocks(&paths[i], &r[i]).iter().map(|x| x.robustness).collect() };
+    // both communities with capacity of their own keep more coverage through the surge than the
+    // government-driven one (the whole 95% interval above zero)
     let (_, lo, _) = report("epidemic robustness multi-actor vs government-driven", &robustness(0), &robustness(2));
-    assert!(lo > 0.0);
-    report("epidemic robustness volunteer-led vs government-driven", &robustness(1), &robustness(2));
+    assert!(lo > 0.0, "multi-actor does not absorb the surge better than government-driven");
+    let (_, lo, _) = report("epidemic robustness volunteer-led vs government-driven", &robustness(1), &robustness(2));
+    assert!(lo > 0.0, "volunteer-led does not absorb the surge better than government-driven");
 }
