@@ -2,19 +2,17 @@
 //! sensitivity (common random numbers make every replication identical across its levels), and
 //! a factor that drives them must not.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{govsim, read_json, repo, stderr, tempdir, write_json, Csv};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn govsim() -> Command {
-    Command::cargo_bin("govsim").unwrap()
-}
 
 /// A sweep file over the small government-driven scenario (1,000 residents, 3 years) with two
 /// factors: the base exit hazard (drives participation) and the recovery threshold of the shock
 /// measures (only read when measuring shocks, so no final-year mean can depend on it).
 fn sweep_file(dir: &Path, design: &str) -> PathBuf {
-    let scenario = fs::canonicalize("tests/sweeps/small-government-driven.json").unwrap();
+    let scenario = repo("tests/sweeps/small-government-driven.json");
     let text = format!(
         r#"{{
   "name": "analyze-test",
@@ -44,15 +42,10 @@ fn analyse(dir: &Path, design: &str) -> (PathBuf, Vec<(String, String, String, f
     let out = dir.join("out");
     govsim().args(["sweep", file.to_str().unwrap(), "--progress", "off", "--out"]).arg(&out).assert().success();
     govsim().args(["analyze", out.to_str().unwrap()]).assert().success();
-    let csv = fs::read_to_string(out.join("analysis/sensitivity.csv")).unwrap();
-    let mut lines = csv.lines();
-    assert_eq!(lines.next().unwrap(), "scenario,output,factor,method,index,value,ci95_low,ci95_high");
-    let rows = lines
-        .map(|l| {
-            let c: Vec<&str> = l.split(',').collect();
-            (c[1].to_string(), c[2].to_string(), c[4].to_string(), c[5].parse().unwrap_or(f64::NAN))
-        })
-        .collect();
+    let csv = Csv::read(&out.join("analysis/sensitivity.csv"));
+    assert_eq!(csv.header.join(","), "scenario,output,factor,method,index,value,ci95_low,ci95_high");
+    let rows =
+        csv.rows.iter().map(|c| (c[1].clone(), c[2].clone(), c[4].clone(), c[5].parse().unwrap_or(f64::NAN))).collect();
     (out, rows)
 }
 
@@ -65,7 +58,7 @@ const NULL: &str = "measures.recovery_threshold";
 
 #[test]
 fn morris_finds_the_driving_factor_and_gives_the_inert_one_zero() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, rows) = analyse(dir.path(), r#"{ "type": "morris", "trajectories": 4, "levels": 4 }"#);
     for output in ["active_rate.final_year_mean", "retention_12m.whole_run_mean"] {
         assert_eq!(value(&rows, output, NULL, "mu_star"), 0.0, "{output}");
@@ -77,14 +70,12 @@ fn morris_finds_the_driving_factor_and_gives_the_inert_one_zero() {
     // more exits, fewer active volunteers: the mean effect is negative
     assert!(value(&rows, "active_rate.final_year_mean", HAZARD, "mu") < 0.0);
     assert!(out.join("analysis/charts/morris-government-driven.png").exists());
-    let json: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("analysis/sensitivity.json")).unwrap()).unwrap();
-    assert_eq!(json["design"], "morris");
+    assert_eq!(read_json(&out.join("analysis/sensitivity.json"))["design"], "morris");
 }
 
 #[test]
 fn sobol_gives_the_inert_factor_zero_total_effect() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, rows) = analyse(dir.path(), r#"{ "type": "sobol", "base_samples": 16 }"#);
     let output = "active_rate.final_year_mean";
     assert_eq!(value(&rows, output, NULL, "ST"), 0.0);
@@ -97,7 +88,7 @@ fn sobol_gives_the_inert_factor_zero_total_effect() {
 
 #[test]
 fn a_two_factor_grid_gets_correlations_and_heatmaps() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, rows) = analyse(dir.path(), r#"{ "type": "grid", "levels_per_factor": 3 }"#);
     assert!(value(&rows, "active_rate.final_year_mean", HAZARD, "pearson_r") < -0.5);
     // the inert factor: constant output along it within each hazard level, but the correlation
@@ -113,11 +104,11 @@ fn a_two_factor_grid_gets_correlations_and_heatmaps() {
 
 #[test]
 fn analyze_before_merge_or_on_another_folder_is_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("nothing");
     fs::create_dir_all(&out).unwrap();
     let a = govsim().args(["analyze", out.to_str().unwrap()]).assert().code(2);
-    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("sweep.json"));
+    assert!(stderr(&a).contains("sweep.json"));
     // shards only, not merged yet
     let file = sweep_file(dir.path(), r#"{ "type": "grid", "levels_per_factor": 2 }"#);
     let out = dir.path().join("sharded");
@@ -137,22 +128,21 @@ fn analyze_before_merge_or_on_another_folder_is_bad_input() {
         .assert()
         .success();
     let a = govsim().args(["analyze", out.to_str().unwrap()]).assert().code(2);
-    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("govsim merge"));
+    assert!(stderr(&a).contains("govsim merge"));
     assert!(!out.join("analysis").exists());
 }
 
 #[test]
 fn stale_or_partial_merges_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, _) = analyse(dir.path(), r#"{ "type": "grid", "levels_per_factor": 2 }"#);
     let not_a_sweep = govsim().args(["analyze", dir.path().to_str().unwrap()]).assert().code(2);
     let code = not_a_sweep.get_output().status.code();
     let refused = |why: &str| {
         let a = govsim().args(["analyze", out.to_str().unwrap()]).assert();
-        let o = a.get_output();
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), code, "{why}: {stderr}");
-        assert!(stderr.contains(why) && stderr.contains("govsim merge"), "{why}: {stderr}");
+        let err = stderr(&a);
+        assert_eq!(a.get_output().status.code(), code, "{why}: {err}");
+        assert!(err.contains(why) && err.contains("govsim merge"), "{why}: {err}");
     };
     let merge = || govsim().args(["merge", out.to_str().unwrap()]).assert().success();
     let points = out.join("points.csv");
@@ -178,7 +168,7 @@ fn stale_or_partial_merges_are_refused() {
     govsim().args(["analyze", out.to_str().unwrap()]).assert().success();
     // a manifest without checksums (merged by an earlier govsim), or a damaged one
     let manifest = out.join("manifest.json");
-    let mut m: serde_json::Value = serde_json::from_str(&fs::read_to_string(&manifest).unwrap()).unwrap();
+    let mut m = read_json(&manifest);
     m.as_object_mut().unwrap().remove("checksums");
     fs::write(&manifest, serde_json::to_string(&m).unwrap()).unwrap();
     refused("records no checksums");
@@ -190,17 +180,17 @@ fn stale_or_partial_merges_are_refused() {
 
 #[test]
 fn an_edited_sweep_json_is_refused_before_it_sizes_anything() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, _) = analyse(dir.path(), r#"{ "type": "grid", "levels_per_factor": 2 }"#);
     let sweep = out.join("sweep.json");
-    let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sweep).unwrap()).unwrap();
+    let mut v = read_json(&sweep);
     // claims of a billion runs that the file's design does not have
     v["total_runs"] = 1_000_000_000_000u64.into();
     v["blocks"] = 62_500_000_000u64.into();
-    fs::write(&sweep, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    write_json(&sweep, &v);
     for cmd in ["merge", "analyze"] {
         let a = govsim().args([cmd, out.to_str().unwrap()]).assert().code(2);
-        let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
-        assert!(stderr.contains("sweep.json") && stderr.contains("total_runs 1000000000000"), "{cmd}: {stderr}");
+        let err = stderr(&a);
+        assert!(err.contains("sweep.json") && err.contains("total_runs 1000000000000"), "{cmd}: {err}");
     }
 }

@@ -1,16 +1,16 @@
 //! The govsim binary end to end: run, validate, schema, and every kind of bad input.
 
-use assert_cmd::Command;
+mod common;
+
+use assert_cmd::assert::Assert;
+use common::files::hidden_entries;
+use common::{drivers_dir, govsim, read_json, tempdir, DRIVERS};
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
-
-fn govsim() -> Command {
-    Command::cargo_bin("govsim").unwrap()
-}
+use std::path::{Path, PathBuf};
 
 /// A small valid scenario (1,000 residents, 2 years) with every instrument family switched on.
-fn small_scenario(dir: &Path, name: &str) -> std::path::PathBuf {
+fn small_scenario(dir: &Path, name: &str) -> PathBuf {
     let text = format!(
         r#"{{
   "name": "{name}",
@@ -38,14 +38,17 @@ fn small_scenario(dir: &Path, name: &str) -> std::path::PathBuf {
     p
 }
 
+/// `govsim run FILE… --out OUT EXTRA…`.
+fn run(files: &[&Path], out: &Path, extra: &[&str]) -> Assert {
+    govsim().arg("run").args(files).arg("--out").arg(out).args(extra).assert()
+}
+
 #[test]
 fn run_writes_timeseries_and_summary() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = small_scenario(dir.path(), "small");
     let out = dir.path().join("out");
-    govsim()
-        .args(["run", file.to_str().unwrap(), "--reps", "3", "--seed", "5", "--out", out.to_str().unwrap()])
-        .assert()
+    run(&[&file], &out, &["--reps", "3", "--seed", "5"])
         .success()
         .stdout(predicate::str::contains("small: 3 replications"));
     let csv = fs::read_to_string(out.join("small/timeseries.csv")).unwrap();
@@ -56,8 +59,7 @@ fn run_writes_timeseries_and_summary() {
     }
     // 3 replicates × 24 monthly steps + header
     assert_eq!(csv.lines().count(), 1 + 3 * 24);
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("small/summary.json")).unwrap()).unwrap();
+    let summary = read_json(&out.join("small/summary.json"));
     assert_eq!(summary["seed"], 5);
     assert_eq!(summary["replications"], 3);
     let cov = &summary["metrics"]["coverage"]["final_year"];
@@ -66,25 +68,17 @@ fn run_writes_timeseries_and_summary() {
     assert!(lo <= m && m <= hi && (0.0..=1.0).contains(&m));
     assert!(summary["money_conservation_max_residual_yuan"].as_f64().unwrap() < 1e-3);
     // no temporary folders left behind
-    let leftovers: Vec<_> = fs::read_dir(&out)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert_eq!(hidden_entries(&out), Vec::<String>::new());
 }
 
 #[test]
 fn output_is_identical_on_one_and_two_threads() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = small_scenario(dir.path(), "small");
     let mut texts = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("out{threads}"));
-        govsim()
-            .args(["run", file.to_str().unwrap(), "--reps", "4", "--threads", threads, "--out", out.to_str().unwrap()])
-            .assert()
-            .success();
+        run(&[&file], &out, &["--reps", "4", "--threads", threads]).success();
         texts.push(fs::read(out.join("small/timeseries.csv")).unwrap());
     }
     assert_eq!(texts[0], texts[1]);
@@ -92,25 +86,29 @@ fn output_is_identical_on_one_and_two_threads() {
 
 #[test]
 fn rerun_replaces_old_results() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = small_scenario(dir.path(), "small");
     let out = dir.path().join("out");
-    let o = out.to_str().unwrap();
-    govsim().args(["run", file.to_str().unwrap(), "--reps", "2", "--out", o]).assert().success();
-    govsim().args(["run", file.to_str().unwrap(), "--reps", "3", "--out", o]).assert().success();
+    run(&[&file], &out, &["--reps", "2"]).success();
+    run(&[&file], &out, &["--reps", "3"]).success();
     let csv = fs::read_to_string(out.join("small/timeseries.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3 * 24);
     // a file the user put there makes the folder theirs: refused, and kept (tests/output_folders.rs)
     fs::write(out.join("small/notes.txt"), "mine").unwrap();
-    govsim().args(["run", file.to_str().unwrap(), "--reps", "2", "--out", o]).assert().code(2);
+    run(&[&file], &out, &["--reps", "2"]).code(2);
     assert_eq!(fs::read_to_string(out.join("small/notes.txt")).unwrap(), "mine");
     assert_eq!(fs::read_to_string(out.join("small/timeseries.csv")).unwrap(), csv);
 }
 
 #[test]
 fn validate_accepts_shipped_scenarios() {
-    let files: Vec<_> = fs::read_dir("scenarios/drivers").unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(files.len(), 5);
+    let mut files: Vec<_> = fs::read_dir(drivers_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut names: Vec<_> = files.iter().map(|f| f.file_stem().unwrap().to_str().unwrap()).collect();
+    names.sort();
+    let mut expected = DRIVERS;
+    expected.sort();
+    assert_eq!(names, expected, "scenarios/drivers holds the five driver models");
     govsim().arg("validate").args(&files).assert().success().stdout(predicate::str::contains(": ok").count(5));
 }
 
@@ -162,12 +160,10 @@ fn bad_inputs_get_clear_errors() {
 
 #[test]
 fn invalid_scenario_stops_the_whole_run_before_anything_is_written() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let good = small_scenario(dir.path(), "good");
     let out = dir.path().join("out");
-    govsim()
-        .args(["run", good.to_str().unwrap(), "tests/bad/scenario/out-of-range.json", "--out", out.to_str().unwrap()])
-        .assert()
+    run(&[&good, Path::new("tests/bad/scenario/out-of-range.json")], &out, &[])
         .code(2)
         .stderr(predicate::str::contains("out-of-range.json"));
     assert!(!out.exists(), "nothing may be written when any input is invalid");
@@ -186,27 +182,21 @@ fn missing_file_and_bad_flags_are_input_errors() {
 
 #[test]
 fn duplicate_scenario_names_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let a = small_scenario(dir.path(), "same");
     let sub = dir.path().join("sub");
     fs::create_dir(&sub).unwrap();
     let b = small_scenario(&sub, "same");
-    govsim()
-        .args(["run", a.to_str().unwrap(), b.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("both have the scenario name"));
+    run(&[&a, &b], &dir.path().join("o"), &[]).code(2).stderr(predicate::str::contains("both have the scenario name"));
 }
 
 #[test]
 fn unwritable_output_is_a_runtime_error_without_panic() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = small_scenario(dir.path(), "small");
     let blocker = dir.path().join("blocker");
     fs::write(&blocker, "a file, not a folder").unwrap();
-    govsim()
-        .args(["run", file.to_str().unwrap(), "--reps", "1", "--out", blocker.join("x").to_str().unwrap()])
-        .assert()
+    run(&[&file], &blocker.join("x"), &["--reps", "1"])
         .code(1)
         .stderr(predicate::str::contains("cannot write results").and(predicate::str::contains("panicked").not()));
 }

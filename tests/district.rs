@@ -1,7 +1,9 @@
 //! Districts: many communities with their own driver models under a district government and
 //! district enterprises, stepped in parallel.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{assert_shipped_schema, driver, drivers_dir, govsim, read_json, stderr, tempdir};
 use govsim::experiment::district::run_district;
 use govsim::scenario::district::{load_district, DistrictPlan};
 use std::fs;
@@ -11,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 /// A small district file in `dir`: three groups of the shipped driver models, 300–400
 /// residents each, `years` years; `government` is the district government's JSON.
 fn small_district(dir: &Path, years: u32, government: &str) -> PathBuf {
-    let drivers = fs::canonicalize("scenarios/drivers").unwrap();
+    let drivers = drivers_dir();
     let group = |name: &str, count: u32, residents: u32| {
         format!(
             r#"{{ "scenario": "{}/{name}.json", "count": {count}, "overrides": {{ "time": {{ "years": {years} }}, "community": {{ "residents": {residents} }} }} }}"#,
@@ -41,7 +43,7 @@ fn run_on(plan: &DistrictPlan, threads: usize) -> govsim::experiment::district::
 
 #[test]
 fn a_district_composes_its_communities_from_the_scenario_files() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let plan = load_district(&small_district(dir.path(), 2, "{}")).unwrap();
     assert_eq!(plan.groups, ["government-driven", "social-organisation-driven", "volunteer-led"]);
     assert_eq!(plan.communities.len(), 7);
@@ -51,7 +53,7 @@ fn a_district_composes_its_communities_from_the_scenario_files() {
         (0..7).filter(|&c| plan.communities[c].0.actors.enterprises.iter().any(|e| e.name == "chain")).collect();
     assert_eq!(with_chain, [1, 3, 5]);
     // overrides reach every community of the group and nothing else changes
-    let base = govsim::scenario::load(Path::new("scenarios/drivers/volunteer-led.json")).unwrap();
+    let base = driver("volunteer-led");
     let (s, g) = &plan.communities[6];
     assert_eq!((*g, s.community.residents, s.time.years), (2, 300, 2));
     assert_eq!(s.behaviour, base.behaviour);
@@ -59,7 +61,7 @@ fn a_district_composes_its_communities_from_the_scenario_files() {
 
 #[test]
 fn district_results_are_identical_on_any_number_of_threads_and_conserve_money() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let gov = r#"{ "performance_weight": 0.5, "budget_changes": [ { "month": 12, "budget_share": 0.6 } ] }"#;
     let plan = load_district(&small_district(dir.path(), 2, gov)).unwrap();
     let one = run_on(&plan, 1);
@@ -80,7 +82,7 @@ fn district_results_are_identical_on_any_number_of_threads_and_conserve_money() 
 fn the_district_budget_pays_the_community_governments() {
     // the district pays nothing: government-driven communities get no government money, so
     // volunteers' funding dependence on government falls to zero; with full pay it is high
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let funding = govsim::measures::index_of("dependence_on_government_funding").unwrap();
     let last_year_mean = |share: f64| -> f64 {
         let d = dir.path().join(format!("{share}"));
@@ -98,13 +100,9 @@ fn the_district_budget_pays_the_community_governments() {
     assert!(unpaid < 0.05, "and with nothing paid: {unpaid}");
 }
 
-fn govsim() -> Command {
-    Command::cargo_bin("govsim").unwrap()
-}
-
 #[test]
 fn the_cli_writes_district_results_identically_on_one_and_two_threads() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = small_district(dir.path(), 1, r#"{ "performance_weight": 0.3 }"#);
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
@@ -117,8 +115,7 @@ fn the_cli_writes_district_results_identically_on_one_and_two_threads() {
         for f in ["timeseries.png", "timeseries.svg", "final_state.png", "final_state.svg", "summary.json"] {
             assert!(out.join(f).exists(), "{f} missing");
         }
-        let summary: serde_json::Value =
-            serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        let summary = read_json(&out.join("summary.json"));
         assert_eq!(summary["communities"], 7);
         assert!(summary["performance"]["resident_steps_per_second"].as_f64().unwrap() > 0.0);
         outputs.push((fs::read(out.join("timeseries.csv")).unwrap(), fs::read(out.join("communities.csv")).unwrap()));
@@ -131,7 +128,7 @@ fn the_cli_writes_district_results_identically_on_one_and_two_threads() {
 
 #[test]
 fn bad_district_files_name_the_field_and_write_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let good = fs::read_to_string(small_district(dir.path(), 1, "{}")).unwrap();
     let cases = [
         (good.replace(r#""count": 3"#, r#""count": 0"#), "communities[0].count"),
@@ -153,20 +150,15 @@ fn bad_district_files_name_the_field_and_write_nothing() {
         fs::write(&file, text).unwrap();
         let out = dir.path().join(format!("out{i}"));
         let assert = govsim().args(["district", file.to_str().unwrap(), "--out"]).arg(&out).assert().code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-        assert!(stderr.contains(needle), "case {i}: expected `{needle}` in: {stderr}");
-        assert!(stderr.contains(&format!("bad{i}.json")), "case {i}: the file is not named: {stderr}");
+        let err = stderr(&assert);
+        assert!(err.contains(needle), "case {i}: expected `{needle}` in: {err}");
+        assert!(err.contains(&format!("bad{i}.json")), "case {i}: the file is not named: {err}");
         assert!(!out.exists(), "case {i} wrote output");
     }
 }
 
 #[test]
 fn the_shipped_district_schema_file_is_up_to_date() {
-    let shipped: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string("govsim.district.schema.json").unwrap()).unwrap();
-    assert_eq!(
-        shipped,
-        govsim::scenario::district::district_schema(),
-        "govsim.district.schema.json is stale: run `cargo run -- schema --district > govsim.district.schema.json`"
-    );
+    let schema = govsim::scenario::district::district_schema();
+    assert_shipped_schema("govsim.district.schema.json", &schema, "schema --district");
 }

@@ -1,15 +1,26 @@
 //! Timeline events change the world through the generic mechanisms, at the month they say.
 
+mod common;
+
 use govsim::model::entities::State;
 use govsim::model::World;
 use govsim::scenario::{self, Category, Event, Scenario};
-use std::path::Path;
 
+/// A shipped driver model at 3,000 residents for 3 years.
 fn driver(name: &str) -> Scenario {
-    let mut s = scenario::load(Path::new(&format!("scenarios/drivers/{name}.json"))).unwrap();
+    let mut s = common::driver(name);
     s.community.residents = 3000;
     s.time.years = 3;
     s
+}
+
+/// The world of `s` (replication `seed`) after its first `steps` steps.
+fn world_after(s: &Scenario, seed: u64, steps: usize) -> World {
+    let mut w = World::new(s, seed, 0);
+    for _ in 0..steps {
+        w.step();
+    }
+    w
 }
 
 #[test]
@@ -27,10 +38,7 @@ fn a_funding_stop_stops_government_spending_from_its_month() {
 fn an_enterprise_leaving_takes_its_teams_and_employees() {
     let mut s = driver("enterprise-driven");
     s.events.push(Event::EnterpriseLeave { month: 18, enterprise: "community-centre-sponsor".into() });
-    let mut w = World::new(&s, 2, 0);
-    for _ in 0..18 {
-        w.step();
-    }
+    let mut w = world_after(&s, 2, 18);
     assert!(w.ent[0].engaged);
     w.step();
     assert!(!w.ent[0].engaged);
@@ -66,10 +74,7 @@ fn a_demand_shock_lowers_coverage_only_while_it_lasts() {
 fn a_social_organisation_leaving_takes_its_money_and_umbrella() {
     let mut s = driver("social-organisation-driven");
     s.events.push(Event::SocialOrganisationLeave { month: 12, social_organisation: "social-work-centre".into() });
-    let mut w = World::new(&s, 4, 0);
-    for _ in 0..13 {
-        w.step();
-    }
+    let w = world_after(&s, 4, 13);
     assert_eq!(w.so[0].workers, 0);
     assert_eq!(w.so[0].funds.iter().sum::<f64>(), 0.0);
     assert!(w.teams.iter().filter(|t| t.alive).all(|t| t.so_umbrella.is_none()));

@@ -2,16 +2,15 @@
 //! current in docs/robustness.md by this file), every event type's field paths, files that
 //! are not regular or too large, fonts, files of another kind, and every shipped file valid.
 
-use assert_cmd::Command;
+mod common;
+
+use common::files::{json_files_in, json_files_under};
+use common::{govsim, tempdir};
 use govsim::scenario;
 use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn govsim() -> Command {
-    Command::cargo_bin("govsim").unwrap()
-}
 
 const KINDS: [&str; 3] = ["scenario", "district", "sweep"];
 const DOCS: &str = "docs/robustness.md";
@@ -20,13 +19,7 @@ const END: &str = "<!-- end of bad-inputs -->";
 
 /// The corpus files of one kind, sorted (files in `parts/` are bases they use, not cases).
 fn corpus(kind: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(format!("tests/bad/{kind}"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files_in(Path::new(&format!("tests/bad/{kind}")))
 }
 
 /// What `govsim validate FILE` prints for a corpus file (exit code 2, nothing on stdout).
@@ -60,7 +53,7 @@ fn excerpt(file: &Path) -> String {
 /// shows; the command that uses the file refuses it the same way and writes nothing.
 #[test]
 fn corpus_messages_are_the_documented_ones_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let mut section = String::new();
     for kind in KINDS {
         section.push_str(&format!("\n### {kind} files (`tests/bad/{kind}/`)\n"));
@@ -97,96 +90,99 @@ fn corpus_messages_are_the_documented_ones_and_nothing_is_written() {
     }
 }
 
-/// What each item of the issue prints: the field path, the value and what is allowed.
+/// What each item of the issue prints for a corpus file: the field path, the value and what
+/// is allowed.
+const MESSAGES: &[(&str, &[&str])] = &[
+    ("scenario/trailing-text.json", &["text after the end of the JSON value at line 1 column 15"]),
+    ("scenario/second-scenario-pasted.json", &["text after the end of the JSON value at line 5 column 1"]),
+    ("scenario/top-level-list.json", &["expected a JSON object {…} at the top level, found an empty list []"]),
+    ("scenario/list-for-object.json", &["- time: expected an object {...}, found a list [5,1]"]),
+    ("scenario/extends-list-base.json", &["- extends: cannot use \"parts/list-base.json\"", "parts/list-base.json: expected a JSON object {…} at the top level, found a list"]),
+    ("scenario/extends-number-base.json", &["parts/number-base.json: expected a JSON object {…} at the top level, found 42"]),
+    ("scenario/extends-duplicate-key.json", &["at `time`: duplicate key \"years\" at line 1 column"]),
+    ("scenario/extends-base-duplicate-key.json", &["- extends: cannot use \"parts/duplicate-key-base.json\"", "duplicate key \"community\" at line 1 column"]),
+    ("scenario/extends-cycle.json", &["\"../extends-cycle.json\" makes a cycle: tests/bad/scenario/extends-cycle.json → tests/bad/scenario/parts/cycle-base.json →"]),
+    ("scenario/extends-device.json", &["- extends: cannot use \"/dev/zero\": /dev/zero: cannot read: it is a device, not a regular file"]),
+    ("scenario/my scenario.json", &["- name: the file has no \"name\"", "\"my scenario\" may contain only ASCII letters, digits, '-' and '_'", "set \"name\" in the file"]),
+    ("scenario/name-too-long.json", &["- name: the name is 101 characters long; at most 100 are allowed"]),
+    (
+        "scenario/many-problems.json",
+        &[
+            "5 problem(s):",
+            "- comunity: unknown field \"comunity\" (did you mean \"community\"?); allowed: $schema, actors, behaviour, colour, community,",
+            "- time.step_month: unknown field \"step_month\" (did you mean \"step_months\"?); allowed: step_months, years",
+            "- behaviour.retention.overload_hazrd: unknown field \"overload_hazrd\" (did you mean \"overload_hazard\"?)",
+            "- time.years: expected a whole number, found \"ten\"",
+            "- behaviour.retention.base_hazard: value 1.5 is outside the allowed range [0, 1] (1/month)",
+        ],
+    ),
+    (
+        "scenario/event-unknown-type.json",
+        &[
+            "- events[0].type: unknown type \"earthquake\"; allowed: funding_change, contract_end,",
+            "- events[1].type: required field is missing; allowed: funding_change,",
+            "- events[2].type: unknown type \"campain\" (did you mean \"campaign\"?)",
+        ],
+    ),
+    ("district/name-escapes.json", &["- name: \"../../x\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)"]),
+    ("district/name-absolute.json", &["- name: \"/tmp/x\" may contain only"]),
+    ("district/my district.json", &["\"my district\" may contain only", "set \"name\" in the file"]),
+    ("district/extends-in-overrides.json", &["- communities[0].overrides.extends: not allowed in overrides"]),
+    (
+        "district/budget-change-after-end.json",
+        &[
+            "2 invalid value(s):",
+            "- government.budget_changes[1].month: value 60 is after the end of the run (month 59; the communities run 5 years)",
+            "- government.budget_changes[2].month: value 240 is after the end of the run",
+        ],
+    ),
+    (
+        "district/overrides-problems.json",
+        &[
+            "- communities[0].overrides.community.residnts: unknown field \"residnts\" (did you mean \"residents\"?)",
+            "- communities[1].overrides.time: expected an object {...}, found a list [5,1]",
+            "- communities[1].overrides.behaviour.retention.base_hazard: value 2 is outside the allowed range [0, 1] (1/month)",
+        ],
+    ),
+    (
+        "district/many-problems.json",
+        &[
+            "6 problem(s):",
+            "- comunities: unknown field \"comunities\" (did you mean \"communities\"?)",
+            "- communities[0].overides: unknown field \"overides\" (did you mean \"overrides\"?); allowed: count, overrides, scenario",
+            "- enterprises[0].enterprise.employes: unknown field \"employes\" (did you mean \"employees\"?)",
+            "- communities[0].count: expected a whole number, found 0.5",
+            "- government.performance_weight: expected a number, found \"high\"",
+            "- government.budget_share: value 20 is outside the allowed range [0, 10] (share of requested budgets)",
+        ],
+    ),
+    ("district/trailing-text.json", &["text after the end of the JSON value at line 2 column 1"]),
+    ("district/duplicate-key.json", &["at `communities[0]`: duplicate key \"count\""]),
+    ("district/list-for-object.json", &["- government: expected an object {...}, found a list [1.0,0.3]"]),
+    ("sweep/name-escapes.json", &["- name: \"../../x\" may contain only ASCII letters"]),
+    ("sweep/trailing-text.json", &["text after the end of the JSON value at line 2 column 1"]),
+    ("sweep/duplicate-key.json", &["duplicate key \"name\" at line 1 column"]),
+    ("sweep/list-for-object.json", &["- design: expected an object {...}, found a list [\"grid\",3]"]),
+    (
+        "sweep/many-problems.json",
+        &[
+            "8 problem(s), nothing was run:",
+            "- seeds: unknown field \"seeds\" (did you mean \"seed\"?)",
+            "- factors[0].level: unknown field \"level\" (did you mean \"levels\"?); allowed: levels, max, min, name, path",
+            "- design.trajectorys: unknown field \"trajectorys\" (did you mean \"trajectories\"?)",
+            "- design.trajectories: required field is missing",
+            "- replications: expected a whole number, found \"two\"",
+            "- block_size: value 0 is outside the allowed range [1, 1000000]",
+            "- outputs[0].statistic: unknown value \"final_year_man\" (did you mean \"final_year_mean\"?); allowed: \"final_year_mean\", \"whole_run_mean\", {\"time_to_threshold\": …} or {\"coverage_shock\": …}",
+            "- outputs[1].statistic.coverage_shock.measure: unknown value \"robust\" (did you mean \"robustness\"?)",
+        ],
+    ),
+];
+
+/// Every corpus file of [`MESSAGES`] is refused with all its expected lines.
 #[test]
 fn corpus_messages_name_the_field_the_value_and_what_is_allowed() {
-    let cases: &[(&str, &[&str])] = &[
-        ("scenario/trailing-text.json", &["text after the end of the JSON value at line 1 column 15"]),
-        ("scenario/second-scenario-pasted.json", &["text after the end of the JSON value at line 5 column 1"]),
-        ("scenario/top-level-list.json", &["expected a JSON object {…} at the top level, found an empty list []"]),
-        ("scenario/list-for-object.json", &["- time: expected an object {...}, found a list [5,1]"]),
-        ("scenario/extends-list-base.json", &["- extends: cannot use \"parts/list-base.json\"", "parts/list-base.json: expected a JSON object {…} at the top level, found a list"]),
-        ("scenario/extends-number-base.json", &["parts/number-base.json: expected a JSON object {…} at the top level, found 42"]),
-        ("scenario/extends-duplicate-key.json", &["at `time`: duplicate key \"years\" at line 1 column"]),
-        ("scenario/extends-base-duplicate-key.json", &["- extends: cannot use \"parts/duplicate-key-base.json\"", "duplicate key \"community\" at line 1 column"]),
-        ("scenario/extends-cycle.json", &["\"../extends-cycle.json\" makes a cycle: tests/bad/scenario/extends-cycle.json → tests/bad/scenario/parts/cycle-base.json →"]),
-        ("scenario/extends-device.json", &["- extends: cannot use \"/dev/zero\": /dev/zero: cannot read: it is a device, not a regular file"]),
-        ("scenario/my scenario.json", &["- name: the file has no \"name\"", "\"my scenario\" may contain only ASCII letters, digits, '-' and '_'", "set \"name\" in the file"]),
-        ("scenario/name-too-long.json", &["- name: the name is 101 characters long; at most 100 are allowed"]),
-        (
-            "scenario/many-problems.json",
-            &[
-                "5 problem(s):",
-                "- comunity: unknown field \"comunity\" (did you mean \"community\"?); allowed: $schema, actors, behaviour, colour, community,",
-                "- time.step_month: unknown field \"step_month\" (did you mean \"step_months\"?); allowed: step_months, years",
-                "- behaviour.retention.overload_hazrd: unknown field \"overload_hazrd\" (did you mean \"overload_hazard\"?)",
-                "- time.years: expected a whole number, found \"ten\"",
-                "- behaviour.retention.base_hazard: value 1.5 is outside the allowed range [0, 1] (1/month)",
-            ],
-        ),
-        (
-            "scenario/event-unknown-type.json",
-            &[
-                "- events[0].type: unknown type \"earthquake\"; allowed: funding_change, contract_end,",
-                "- events[1].type: required field is missing; allowed: funding_change,",
-                "- events[2].type: unknown type \"campain\" (did you mean \"campaign\"?)",
-            ],
-        ),
-        ("district/name-escapes.json", &["- name: \"../../x\" may contain only ASCII letters, digits, '-' and '_' (it names the output folder)"]),
-        ("district/name-absolute.json", &["- name: \"/tmp/x\" may contain only"]),
-        ("district/my district.json", &["\"my district\" may contain only", "set \"name\" in the file"]),
-        ("district/extends-in-overrides.json", &["- communities[0].overrides.extends: not allowed in overrides"]),
-        (
-            "district/budget-change-after-end.json",
-            &[
-                "2 invalid value(s):",
-                "- government.budget_changes[1].month: value 60 is after the end of the run (month 59; the communities run 5 years)",
-                "- government.budget_changes[2].month: value 240 is after the end of the run",
-            ],
-        ),
-        (
-            "district/overrides-problems.json",
-            &[
-                "- communities[0].overrides.community.residnts: unknown field \"residnts\" (did you mean \"residents\"?)",
-                "- communities[1].overrides.time: expected an object {...}, found a list [5,1]",
-                "- communities[1].overrides.behaviour.retention.base_hazard: value 2 is outside the allowed range [0, 1] (1/month)",
-            ],
-        ),
-        (
-            "district/many-problems.json",
-            &[
-                "6 problem(s):",
-                "- comunities: unknown field \"comunities\" (did you mean \"communities\"?)",
-                "- communities[0].overides: unknown field \"overides\" (did you mean \"overrides\"?); allowed: count, overrides, scenario",
-                "- enterprises[0].enterprise.employes: unknown field \"employes\" (did you mean \"employees\"?)",
-                "- communities[0].count: expected a whole number, found 0.5",
-                "- government.performance_weight: expected a number, found \"high\"",
-                "- government.budget_share: value 20 is outside the allowed range [0, 10] (share of requested budgets)",
-            ],
-        ),
-        ("district/trailing-text.json", &["text after the end of the JSON value at line 2 column 1"]),
-        ("district/duplicate-key.json", &["at `communities[0]`: duplicate key \"count\""]),
-        ("district/list-for-object.json", &["- government: expected an object {...}, found a list [1.0,0.3]"]),
-        ("sweep/name-escapes.json", &["- name: \"../../x\" may contain only ASCII letters"]),
-        ("sweep/trailing-text.json", &["text after the end of the JSON value at line 2 column 1"]),
-        ("sweep/duplicate-key.json", &["duplicate key \"name\" at line 1 column"]),
-        ("sweep/list-for-object.json", &["- design: expected an object {...}, found a list [\"grid\",3]"]),
-        (
-            "sweep/many-problems.json",
-            &[
-                "8 problem(s), nothing was run:",
-                "- seeds: unknown field \"seeds\" (did you mean \"seed\"?)",
-                "- factors[0].level: unknown field \"level\" (did you mean \"levels\"?); allowed: levels, max, min, name, path",
-                "- design.trajectorys: unknown field \"trajectorys\" (did you mean \"trajectories\"?)",
-                "- design.trajectories: required field is missing",
-                "- replications: expected a whole number, found \"two\"",
-                "- block_size: value 0 is outside the allowed range [1, 1000000]",
-                "- outputs[0].statistic: unknown value \"final_year_man\" (did you mean \"final_year_mean\"?); allowed: \"final_year_mean\", \"whole_run_mean\", {\"time_to_threshold\": …} or {\"coverage_shock\": …}",
-                "- outputs[1].statistic.coverage_shock.measure: unknown value \"robust\" (did you mean \"robustness\"?)",
-            ],
-        ),
-    ];
-    for (file, needles) in cases {
+    for (file, needles) in MESSAGES {
         let path = PathBuf::from(format!("tests/bad/{file}"));
         assert!(path.exists(), "{file} is not in the corpus");
         let message = refusal(&path);
@@ -194,46 +190,31 @@ fn corpus_messages_name_the_field_the_value_and_what_is_allowed() {
             assert!(message.contains(n), "{file}: expected `{n}` in:\n{message}");
         }
     }
-    // the event corpus: one type error and one range error in every event type
+}
+
+/// The event corpus: one type error and one range error in every event type, each named by
+/// the event's index and field (the field with the type error, the field with the range error).
+#[test]
+fn the_event_corpus_names_the_field_of_every_event() {
+    const FIELDS: [(&str, &str); 12] = [
+        ("factor", "factor"),
+        ("social_organisation", "month"),
+        ("month", "month"),
+        ("enterprise", "month"),
+        ("month", "month"),
+        ("month", "month"),
+        ("duration_months", "duration_months"),
+        ("month", "month"),
+        ("month", "month"),
+        ("duration_months", "duration_months"),
+        ("month", "month"),
+        ("month", "month"),
+    ];
     let types = refusal(Path::new("tests/bad/scenario/events-type-errors.json"));
     let ranges = refusal(Path::new("tests/bad/scenario/events-range-errors.json"));
-    for (i, field) in [
-        "factor",
-        "social_organisation",
-        "month",
-        "enterprise",
-        "month",
-        "month",
-        "duration_months",
-        "month",
-        "month",
-        "duration_months",
-        "month",
-        "month",
-    ]
-    .iter()
-    .enumerate()
-    {
-        assert!(types.contains(&format!("- events[{i}].{field}: expected a")), "events[{i}].{field} in:\n{types}");
-    }
-    for (i, field) in [
-        "factor",
-        "month",
-        "month",
-        "month",
-        "month",
-        "month",
-        "duration_months",
-        "month",
-        "month",
-        "duration_months",
-        "month",
-        "month",
-    ]
-    .iter()
-    .enumerate()
-    {
-        assert!(ranges.contains(&format!("- events[{i}].{field}: value ")), "events[{i}].{field} in:\n{ranges}");
+    for (i, (typed, ranged)) in FIELDS.iter().enumerate() {
+        assert!(types.contains(&format!("- events[{i}].{typed}: expected a")), "events[{i}].{typed} in:\n{types}");
+        assert!(ranges.contains(&format!("- events[{i}].{ranged}: value ")), "events[{i}].{ranged} in:\n{ranges}");
     }
     assert!(types.contains("- events[7].month: expected a whole number, found -0.5"), "{types}");
 }
@@ -331,7 +312,7 @@ fn refused_quickly(args: &[&str], needle: &str) {
 
 #[test]
 fn devices_pipes_folders_and_oversized_files_are_refused_quickly() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let d = dir.path();
     let fifo = d.join("fifo.json");
     assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
@@ -379,7 +360,7 @@ fn devices_pipes_folders_and_oversized_files_are_refused_quickly() {
 
 #[test]
 fn a_file_of_another_kind_is_named_as_such() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let o = dir.path().join("out");
     let o = o.to_str().unwrap();
     refused_quickly(&["run", "tests/sweeps/small.json", "--out", o], "this is a sweep file (its \"$schema\" is \"../../govsim.sweep.schema.json\"), not a scenario file; use it with `govsim sweep`");
@@ -391,26 +372,9 @@ fn a_file_of_another_kind_is_named_as_such() {
 /// `govsim validate` accepts every shipped file of every kind and says what it checked.
 #[test]
 fn validate_accepts_every_shipped_scenario_district_and_sweep() {
-    let mut files = Vec::new();
-    let mut stack = vec![PathBuf::from("scenarios")];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                files.push(p);
-            }
-        }
-    }
-    for dir in ["sweeps", "tests/sweeps"] {
-        files.extend(
-            fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json")),
-        );
-    }
+    let mut files = json_files_under(Path::new("scenarios"));
+    files.extend(json_files_in(Path::new("sweeps")));
+    files.extend(json_files_in(Path::new("tests/sweeps")));
     files.sort();
     let out = govsim().arg("validate").args(&files).timeout(Duration::from_secs(300)).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();

@@ -1,20 +1,15 @@
 //! Invariants checked at every step of random valid scenarios (property tests), and
 //! reproducibility across runs and thread counts.
 
+mod common;
+
+use common::{driver, DRIVERS};
 use govsim::experiment::{run_many, run_replication};
 use govsim::measures::{source_shares, Tracker, METRICS};
 use govsim::model::entities::{State, NO_TEAM};
 use govsim::model::World;
 use govsim::scenario::{self, Scenario};
 use proptest::prelude::*;
-use std::path::Path;
-
-const DRIVERS: [&str; 5] =
-    ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
-
-fn driver(name: &str) -> Scenario {
-    scenario::load(Path::new(&format!("scenarios/drivers/{name}.json"))).unwrap()
-}
 
 /// Check every invariant of one step; returns a description of the first violation.
 fn check_step(w: &World, tracker: &mut Tracker) -> Result<(), String> {

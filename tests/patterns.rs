@@ -6,27 +6,22 @@
 
 mod common;
 
-use common::{paired, window};
+use common::{driver, paired, window, DRIVERS};
 use govsim::experiment::{run_many, Replication};
-use govsim::scenario;
-use std::path::Path;
 use std::sync::OnceLock;
 
 const REPS: u32 = 10;
-const NAMES: [&str; 5] =
-    ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
 
 fn results() -> &'static Vec<Vec<Replication>> {
     static RESULTS: OnceLock<Vec<Vec<Replication>>> = OnceLock::new();
     RESULTS.get_or_init(|| {
-        let scenarios: Vec<_> =
-            NAMES.iter().map(|n| scenario::load(Path::new(&format!("scenarios/drivers/{n}.json"))).unwrap()).collect();
+        let scenarios: Vec<_> = DRIVERS.iter().map(|n| driver(n)).collect();
         run_many(&scenarios, 2026, REPS)
     })
 }
 
 fn model(name: &str) -> &'static [Replication] {
-    &results()[NAMES.iter().position(|n| *n == name).unwrap()]
+    &results()[DRIVERS.iter().position(|n| *n == name).unwrap()]
 }
 
 /// Per replication: mean of a metric over months [from, to) (NaN months skipped).
@@ -44,7 +39,7 @@ const FIRST_YEAR: (usize, usize) = (0, 12);
 
 #[test]
 fn administrative_mobilisation_gives_the_highest_dependence_on_government() {
-    for other in NAMES.iter().filter(|n| **n != "government-driven") {
+    for other in DRIVERS.iter().filter(|n| **n != "government-driven") {
         assert_greater("dependence_on_government", "government-driven", other, FINAL_YEAR.0, FINAL_YEAR.1);
         assert_greater("sole_dependence", "government-driven", other, FINAL_YEAR.0, FINAL_YEAR.1);
     }
@@ -60,7 +55,7 @@ fn administrative_mobilisation_is_fastest_in_the_first_year() {
 #[test]
 fn administrative_participation_is_festival_like_and_shallow() {
     // burstiness of monthly hours (碎片化、节日化) and co-production depth, over the whole run
-    for other in NAMES.iter().filter(|n| **n != "government-driven") {
+    for other in DRIVERS.iter().filter(|n| **n != "government-driven") {
         assert_greater("burstiness", "government-driven", other, 12, 120);
         assert_greater("coproduction_depth", other, "government-driven", 12, 120);
     }
@@ -89,7 +84,7 @@ fn service_falls_when_the_enterprise_horizon_ends() {
 
 #[test]
 fn multi_actor_covers_most_once_formed() {
-    for other in NAMES.iter().filter(|n| **n != "multi-actor") {
+    for other in DRIVERS.iter().filter(|n| **n != "multi-actor") {
         assert_greater("coverage", "multi-actor", other, FINAL_YEAR.0, FINAL_YEAR.1);
     }
 }

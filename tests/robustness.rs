@@ -1,8 +1,11 @@
 //! Hostile input and interrupted work, driving the real binary; and property tests that the
 //! scenario, district and sweep loaders never panic on arbitrary or mutated input.
 
-use assert_cmd::Command;
-use govsim::scenario;
+mod common;
+
+use common::files::with_absolute_scenarios;
+use common::{bin, driver_file, govsim, read_json, stderr, tempdir, DRIVERS};
+use govsim::scenario::{self, ScenarioError};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::fs;
@@ -10,17 +13,13 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn govsim() -> Command {
-    Command::cargo_bin("govsim").unwrap()
-}
-
 /// Start a long run, send `signal` after a second, and check it stops promptly and cleanly.
 fn interrupt_with(signal: &str) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = dir.path().join("big.json");
     fs::write(&file, r#"{"name": "big", "community": {"residents": 200000}}"#).unwrap();
     let out = dir.path().join("out");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("govsim"))
+    let child = std::process::Command::new(bin())
         .args(["run", file.to_str().unwrap(), "--reps", "200", "--progress", "off", "--out", out.to_str().unwrap()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -54,13 +53,14 @@ fn sigterm_stops_a_run_promptly_without_writing() {
 
 #[test]
 fn unwritable_output_fails_before_simulating() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let blocker = dir.path().join("file");
     fs::write(&blocker, "x").unwrap();
-    for cmd in [vec!["run", "scenarios/drivers/volunteer-led.json"], vec!["compare"]] {
+    let volunteer_led = driver_file("volunteer-led");
+    for cmd in [vec!["run", volunteer_led.to_str().unwrap()], vec!["compare"]] {
         let assert =
             govsim().args(&cmd).args(["--reps", "1", "--out", blocker.join("sub").to_str().unwrap()]).assert().code(1);
-        let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let err = stderr(&assert);
         assert!(err.contains("cannot write results"), "{err}");
         assert!(!err.contains("simulated"), "the run should not start: {err}");
     }
@@ -68,7 +68,7 @@ fn unwritable_output_fails_before_simulating() {
 
 #[test]
 fn a_population_that_cannot_fit_in_memory_is_refused_up_front() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = dir.path().join("huge.json");
     let enterprises: Vec<Value> =
         (0..200).map(|i| serde_json::json!({ "name": format!("e{i}"), "employees": 1_000_000 })).collect();
@@ -142,28 +142,30 @@ fn check_loader(text: &str) {
                 }
             }
         }
-        Err(e) => assert!(!e.to_string().is_empty()),
+        Err(e) => check_refusal(&e),
     }
 }
 
-/// A shipped district or sweep file as JSON, with its scenario paths made absolute so that a
-/// mutated copy can be written anywhere.
-fn with_absolute_scenarios(file: &str, list: &str, field: Option<&str>) -> Value {
-    let mut v: Value = serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
-    let dir = fs::canonicalize(Path::new(file).parent().unwrap()).unwrap();
-    for entry in v[list].as_array_mut().unwrap() {
-        let slot = match field {
-            Some(f) => &mut entry[f],
-            None => entry,
-        };
-        *slot = Value::String(dir.join(slot.as_str().unwrap()).to_string_lossy().into_owned());
+/// A refusal names the file first and says what is wrong: a reason, or at least one problem,
+/// each with its reason.
+fn check_refusal(e: &ScenarioError) {
+    let text = e.to_string();
+    assert!(text.starts_with("fuzz.json: "), "the file is not named first: {text}");
+    match e {
+        ScenarioError::Io { .. } => panic!("text was parsed, yet a file could not be read: {text}"),
+        ScenarioError::Parse { message, .. } => assert!(!message.trim().is_empty(), "refused without a reason: {text}"),
+        ScenarioError::Invalid { issues, .. } | ScenarioError::Malformed { issues, .. } => {
+            assert!(!issues.is_empty(), "refused without naming a problem: {text}");
+            for i in issues {
+                assert!(!i.message.trim().is_empty(), "a problem without a reason: {text}");
+            }
+        }
     }
-    v
 }
 
 /// Write `v` and load it with `load`: an error or a value, never a panic.
 fn check_file_loader<T, E: std::fmt::Display>(v: &Value, load: impl Fn(&Path) -> Result<T, E>) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = dir.path().join("mutated.json");
     fs::write(&file, v.to_string()).unwrap();
     if let Err(e) = load(&file) {
@@ -199,12 +201,11 @@ proptest! {
 
     #[test]
     fn mutated_driver_scenarios_never_panic(
-        file in prop::sample::select(vec!["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"]),
+        file in prop::sample::select(DRIVERS.to_vec()),
         path in prop::collection::vec(any::<usize>(), 1..5),
         new in arb_json(),
     ) {
-        let text = fs::read_to_string(format!("scenarios/drivers/{file}.json")).unwrap();
-        let mut v: Value = serde_json::from_str(&text).unwrap();
+        let mut v = read_json(&driver_file(file));
         mutate(&mut v, &path, new);
         check_loader(&v.to_string());
     }

@@ -1,16 +1,17 @@
 //! The scenario format: shipped files, shared baseline, and the rule that every numeric
 //! parameter carries a meaning, a default, a valid range and a unit in the schema.
 
+mod common;
+
+use common::files::json_files_under;
+use common::{assert_shipped_schema, driver, driver_file, tempdir, DRIVERS};
 use govsim::scenario::{self, Scenario};
 use std::path::Path;
 
 #[test]
 fn the_five_driver_models_share_one_baseline_community() {
-    let names =
-        ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
-    let s: Vec<Scenario> =
-        names.iter().map(|n| scenario::load(Path::new(&format!("scenarios/drivers/{n}.json"))).unwrap()).collect();
-    for (x, n) in s.iter().zip(names) {
+    let s: Vec<Scenario> = DRIVERS.iter().map(|n| driver(n)).collect();
+    for (x, n) in s.iter().zip(DRIVERS) {
         assert_eq!(x.name, n);
         assert_eq!(x.community, s[0].community, "{n}: community differs");
         assert_eq!(x.behaviour, s[0].behaviour, "{n}: behaviour differs");
@@ -58,41 +59,43 @@ fn all_range_problems_are_reported_at_once() {
 
 #[test]
 fn non_finite_numbers_are_refused() {
-    // JSON has no NaN literal; overflowing numbers parse as infinity in some parsers, not here
-    let err = scenario::parse(r#"{"actors": {"government": {"budget_per_month": 1e999}}}"#, Path::new("x.json"), "x");
-    assert!(err.is_err());
+    // JSON has no NaN or infinity; a number too large for f64 is refused by the parser, with
+    // where it stands (some parsers would read it as infinity)
+    let text = r#"{"actors": {"government": {"budget_per_month": 1e999}}}"#;
+    let err = scenario::parse(text, Path::new("x.json"), "x").unwrap_err().to_string();
+    assert_eq!(err, "x.json: not valid JSON: number out of range at line 1 column 52");
+    // a program building scenarios through the library can set any f64: validation says of
+    // each such field that its value is not a finite number (besides any range problem)
+    let mut s = Scenario::default();
+    s.actors.government.budget_per_month = f64::NAN;
+    s.actors.government.staff_task_hours = f64::INFINITY;
+    let issues: Vec<String> = scenario::validate(&s).iter().map(ToString::to_string).collect();
+    for expected in [
+        "actors.government.budget_per_month: value NaN is not a finite number",
+        "actors.government.staff_task_hours: value inf is not a finite number",
+    ] {
+        assert!(issues.iter().any(|i| i == expected), "no `{expected}` in {issues:#?}");
+    }
 }
 
 #[test]
 fn the_shipped_schema_file_is_up_to_date() {
-    // scenario files point editors at govsim.schema.json; regenerate with `govsim schema > govsim.schema.json`
-    let shipped: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("govsim.schema.json").unwrap()).unwrap();
-    assert_eq!(
-        shipped,
-        scenario::schema(),
-        "govsim.schema.json is stale: run `cargo run -- schema > govsim.schema.json`"
-    );
+    // scenario files point editors at govsim.schema.json
+    assert_shipped_schema("govsim.schema.json", &scenario::schema(), "schema");
 }
 
 #[test]
 fn every_shipped_scenario_loads() {
     let mut n = 0;
-    let mut stack = vec![std::path::PathBuf::from("scenarios")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.starts_with("scenarios/scale") {
-                // district files: groups of community scenarios (tests/district.rs)
-                let d = scenario::district::load_district(&p).unwrap_or_else(|e| panic!("{e}"));
-                assert!(!d.district.description.is_empty(), "{} has no description", p.display());
-            } else if p.extension().is_some_and(|e| e == "json") {
-                let s = scenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
-                assert!(!s.description.is_empty(), "{} has no description", p.display());
-                n += 1;
-            }
+    for p in json_files_under(Path::new("scenarios")) {
+        if p.starts_with("scenarios/scale") {
+            // district files: groups of community scenarios (tests/district.rs)
+            let d = scenario::district::load_district(&p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!d.district.description.is_empty(), "{} has no description", p.display());
+        } else {
+            let s = common::load(&p);
+            assert!(!s.description.is_empty(), "{} has no description", p.display());
+            n += 1;
         }
     }
     assert!(n >= 5 + 9 + 16, "only {n} scenario files found");
@@ -100,8 +103,8 @@ fn every_shipped_scenario_loads() {
 
 #[test]
 fn extends_merges_over_the_base_and_does_not_inherit_the_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = std::fs::canonicalize("scenarios/drivers/government-driven.json").unwrap();
+    let dir = tempdir();
+    let base = driver_file("government-driven");
     let child = dir.path().join("child.json");
     std::fs::write(
         &child,

@@ -1,30 +1,49 @@
 //! `govsim sweep` and `govsim merge` end to end on tests/sweeps/small.json (2 driver models at
 //! 1,000 residents for 3 years, a 3-point grid, 2 replications: 12 runs in 6 blocks of 2).
 //! The Slurm test script runs exactly `govsim sweep tests/sweeps/small.json --out $OUT
-//! --shard-from-env` in an array of 4, then `govsim merge $OUT`.
+//! --shard-from-env` in an array of 4, then `govsim merge $OUT`. Every file is named by its
+//! absolute path and every output goes to a temporary folder: nothing depends on the folder
+//! the tests start in or on results left there by earlier runs.
 
-use assert_cmd::Command;
+mod common;
+
+use assert_cmd::assert::Assert;
+use common::files::{hidden_entries, json_files_in, with_absolute_scenarios};
+use common::{assert_shipped_schema, govsim, read_json, repo, tempdir, write_json, Csv};
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
+use tempfile::TempDir;
 
-const SMALL: &str = "tests/sweeps/small.json";
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sweeps/small.json");
 
-fn govsim() -> Command {
-    let mut c = Command::cargo_bin("govsim").unwrap();
-    // a scheduler's variables in the test environment must not leak into these runs
-    for v in ["SLURM_ARRAY_TASK_ID", "SLURM_CPUS_PER_TASK", "JOB_COMPLETION_INDEX", "SGE_TASK_ID", "PBS_ARRAYID"] {
-        c.env_remove(v);
-    }
-    c
+fn sweep(out: &Path, extra: &[&str]) -> Assert {
+    govsim().args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off"]).args(extra).assert()
 }
 
-fn sweep(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    govsim().args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--progress", "off"]).args(extra).assert()
+/// `govsim merge OUT`.
+fn merge(out: &Path) -> Assert {
+    govsim().args(["merge", out.to_str().unwrap()]).assert()
 }
 
 fn results(out: &Path) -> (Vec<u8>, Vec<u8>) {
     (fs::read(out.join("runs.csv")).unwrap(), fs::read(out.join("points.csv")).unwrap())
+}
+
+/// A new temporary folder with the reference run in it: the folder, the path `name` in it for
+/// another run of the same sweep, and the reference's bytes.
+fn beside_reference(name: &str) -> (TempDir, PathBuf, (Vec<u8>, Vec<u8>)) {
+    let dir = tempdir();
+    let (_, expected) = reference(dir.path());
+    let out = dir.path().join(name);
+    (dir, out, expected)
+}
+
+/// Merge `out` and check that the result is the reference's bytes.
+fn merge_gives(out: &Path, expected: &(Vec<u8>, Vec<u8>)) -> Assert {
+    let merged = merge(out).success();
+    assert_eq!(&results(out), expected, "the merge differs from the unsharded run");
+    merged
 }
 
 /// The unsharded run everything else is compared with.
@@ -37,7 +56,7 @@ fn reference(dir: &Path) -> (PathBuf, (Vec<u8>, Vec<u8>)) {
 
 #[test]
 fn unsharded_sweep_runs_everything_and_merges() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, (runs, points)) = reference(dir.path());
     let runs = String::from_utf8(runs).unwrap();
     let lines: Vec<&str> = runs.lines().collect();
@@ -51,41 +70,32 @@ fn unsharded_sweep_runs_everything_and_merges() {
     assert!(lines[4].starts_with("3,government-driven,1,1,0.25,"), "{}", lines[4]);
     assert!(lines[12].starts_with("11,social-organisation-driven,2,1,0.4,"), "{}", lines[12]);
     // common random numbers: replicate r is the same stream at every point, yet the factor matters
-    let asym = |l: &str| l.split(',').nth(5).unwrap().parse::<f64>().unwrap();
-    assert_ne!(asym(lines[1]), asym(lines[5]), "the exit hazard changed nothing");
-    let points = String::from_utf8(points).unwrap();
-    let p: Vec<&str> = points.lines().collect();
-    assert_eq!(p.len(), 1 + 6);
-    assert!(p[0].starts_with("scenario,point,behaviour.retention.base_hazard,asymmetry.final_year_mean"));
+    let asym = Csv::parse(&runs).numbers("asymmetry.final_year_mean");
+    assert_ne!(asym[0], asym[4], "the exit hazard changed nothing");
+    let points = Csv::parse(&String::from_utf8(points).unwrap());
+    assert_eq!(points.rows.len(), 6);
+    assert!(points
+        .header
+        .join(",")
+        .starts_with("scenario,point,behaviour.retention.base_hazard,asymmetry.final_year_mean"));
     // points.csv holds the replication means of runs.csv
-    let mean = (asym(lines[1]) + asym(lines[2])) / 2.0;
-    let p1: f64 = p[1].split(',').nth(3).unwrap().parse().unwrap();
+    let mean = (asym[0] + asym[1]) / 2.0;
+    let p1 = points.numbers("asymmetry.final_year_mean")[0];
     assert!((p1 - mean).abs() < 1e-12, "{p1} vs {mean}");
-    let manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_json(&out.join("manifest.json"));
     assert_eq!(manifest["total_runs"], 12);
     assert_eq!(manifest["blocks"], 6);
     assert_eq!(manifest["block_runs"].as_array().unwrap().len(), 6);
     assert!(manifest["block_runs"][0]["threads"].as_u64().unwrap() >= 1);
-    let sweep_json: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
-    assert_eq!(sweep_json["points"].as_array().unwrap().len(), 3);
-    // no temporary files left behind
-    for d in [out.clone(), out.join("blocks")] {
-        let hidden: Vec<_> = fs::read_dir(&d)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_name() != ".govsim-output")
-            .collect();
-        assert!(hidden.is_empty(), "{hidden:?}");
-    }
+    assert_eq!(read_json(&out.join("sweep.json"))["points"].as_array().unwrap().len(), 3);
+    // no temporary files left behind, only the marker of govsim's folder
+    assert_eq!(hidden_entries(&out), [".govsim-output"]);
+    assert_eq!(hidden_entries(&out.join("blocks")), Vec::<String>::new());
 }
 
 #[test]
 fn three_shards_in_separate_processes_merge_to_the_same_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, expected) = reference(dir.path());
-    let out = dir.path().join("sharded");
+    let (_dir, out, expected) = beside_reference("sharded");
     for i in ["0", "1", "2"] {
         sweep(&out, &["--shard-index", i, "--shard-count", "3"]).success().stdout(
             predicate::str::contains(format!("shard {i} of 3"))
@@ -93,20 +103,13 @@ fn three_shards_in_separate_processes_merge_to_the_same_bytes() {
         );
         assert!(!out.join("runs.csv").exists(), "a shard must not merge");
     }
-    govsim()
-        .args(["merge", out.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("merged 12 runs"));
-    assert_eq!(results(&out), expected);
+    merge_gives(&out, &expected).stdout(predicate::str::contains("merged 12 runs"));
 }
 
 #[test]
 fn slurm_array_of_four_tasks_merges_to_the_same_bytes() {
     // what the Slurm test script does, with the variables Slurm 22.05 sets for --array=0-3
-    let dir = tempfile::tempdir().unwrap();
-    let (_, expected) = reference(dir.path());
-    let out = dir.path().join("slurm");
+    let (_dir, out, expected) = beside_reference("slurm");
     for id in 0..4 {
         govsim()
             .args(["sweep", SMALL, "--out", out.to_str().unwrap(), "--shard-from-env"])
@@ -121,24 +124,19 @@ fn slurm_array_of_four_tasks_merges_to_the_same_bytes() {
             .stdout(predicate::str::contains(format!("shard {id} of 4 (Slurm array")))
             .stderr(predicate::str::contains("1 threads"));
     }
-    govsim().args(["merge", out.to_str().unwrap()]).assert().success();
-    assert_eq!(results(&out), expected);
+    merge_gives(&out, &expected);
 }
 
 #[test]
 fn a_lost_block_is_redone_alone_and_merge_says_which_is_missing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, expected) = reference(dir.path());
-    let out = dir.path().join("resume");
+    let (_dir, out, expected) = beside_reference("resume");
     for i in ["0", "1", "2"] {
         sweep(&out, &["--shard-index", i, "--shard-count", "3"]).success();
     }
     // block 4 (runs 8–9) belongs to shard 1 of 3; shard 1 also has block 1
     fs::remove_file(out.join("blocks/block-000004.csv")).unwrap();
     let before = fs::read(out.join("blocks/block-000001.csv")).unwrap();
-    govsim()
-        .args(["merge", out.to_str().unwrap()])
-        .assert()
+    merge(&out)
         .code(1)
         .stderr(predicate::str::contains("block(s) 4 = runs 8–9").and(predicate::str::contains("nothing was written")));
     assert!(!out.join("runs.csv").exists() && !out.join("points.csv").exists() && !out.join("manifest.json").exists());
@@ -147,8 +145,7 @@ fn a_lost_block_is_redone_alone_and_merge_says_which_is_missing() {
             .and(predicate::str::contains("skipped 1 block(s) (2 runs)")),
     );
     assert_eq!(fs::read(out.join("blocks/block-000001.csv")).unwrap(), before);
-    govsim().args(["merge", out.to_str().unwrap()]).assert().success();
-    assert_eq!(results(&out), expected);
+    merge_gives(&out, &expected);
     // a complete folder: rerunning everything does nothing and merges the same bytes
     sweep(&out, &[]).success().stdout(predicate::str::contains("ran 0 runs in 0 block(s)"));
     assert_eq!(results(&out), expected);
@@ -156,14 +153,12 @@ fn a_lost_block_is_redone_alone_and_merge_says_which_is_missing() {
 
 #[test]
 fn a_truncated_block_is_not_taken_as_done() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, expected) = reference(dir.path());
     let f = out.join("blocks/block-000002.csv");
     let text = fs::read_to_string(&f).unwrap();
     fs::write(&f, text.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
-    govsim()
-        .args(["merge", out.to_str().unwrap()])
-        .assert()
+    merge(&out)
         .code(2)
         .stderr(predicate::str::contains("block-000002.csv").and(predicate::str::contains("no line break")));
     sweep(&out, &[]).success().stderr(predicate::str::contains("running the block again"));
@@ -196,7 +191,7 @@ fn edit_cell(text: &str, row: usize, col: usize, edit: impl Fn(&str) -> String) 
 
 #[test]
 fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (_, expected) = reference(dir.path());
     // what `analyze` answers for a folder that is not a sweep: a stale merge must get the same
     let not_a_sweep = dir.path().join("empty");
@@ -285,7 +280,7 @@ fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
             .stdout(predicate::str::contains("ran 2 runs in 1 block(s)"));
         assert_eq!(results(&out), expected, "{what}: the repaired merge differs from a clean run");
         assert_eq!(fs::read(out.join("blocks/block-000001.csv")).unwrap(), intact);
-        govsim().args(["merge", out.to_str().unwrap()]).assert().success().stderr(predicate::str::is_empty());
+        merge(&out).success().stderr(predicate::str::is_empty());
         assert_eq!(analyze(&out).0, 0, "{what}: the repaired sweep analyses");
     }
 }
@@ -294,42 +289,33 @@ fn damaged_blocks_are_refused_by_merge_and_rerun_by_sweep() {
 fn blocks_without_a_checksum_are_checked_by_content_and_reported() {
     // block sidecars written before checksums have no "block_csv": such blocks still merge if
     // their content is right, with a warning; a wrong factor value is still caught
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, expected) = reference(dir.path());
     for b in [1, 3] {
         let p = out.join(format!("blocks/block-{b:06}.json"));
-        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+        let mut v = read_json(&p);
         assert!(v.as_object_mut().unwrap().remove("block_csv").is_some());
-        fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        write_json(&p, &v);
     }
-    govsim()
-        .args(["merge", out.to_str().unwrap()])
-        .assert()
+    merge(&out)
         .success()
         .stderr(predicate::str::contains("2 block(s) of 6 have no checksum").and(predicate::str::contains("1, 3")));
     assert_eq!(results(&out), expected);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_json(&out.join("manifest.json"));
     assert_eq!(manifest["unsealed_blocks"], serde_json::json!([1, 3]));
     let f = out.join("blocks/block-000003.csv");
     let text = fs::read_to_string(&f).unwrap();
     // run 6 is social-organisation-driven at point 0 (exit hazard 0.1)
     fs::write(&f, edit_cell(&text, 1, 4, |_| "0.25".into())).unwrap();
-    govsim()
-        .args(["merge", out.to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("block-000003.csv: run 6: factor"));
+    merge(&out).code(2).stderr(predicate::str::contains("block-000003.csv: run 6: factor"));
 }
 
 #[test]
 fn a_stray_block_file_is_refused_and_the_old_merge_removed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, _) = reference(dir.path());
     fs::copy(out.join("blocks/block-000001.csv"), out.join("blocks/block-000006.csv")).unwrap();
-    govsim()
-        .args(["merge", out.to_str().unwrap()])
-        .assert()
+    merge(&out)
         .code(2)
         .stderr(predicate::str::contains("not blocks of this sweep (it has blocks 0–5): block-000006.csv"));
     assert!(!out.join("manifest.json").exists() && !out.join("points.csv").exists());
@@ -337,7 +323,7 @@ fn a_stray_block_file_is_refused_and_the_old_merge_removed() {
 
 #[test]
 fn one_and_two_threads_give_the_same_bytes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let mut all = Vec::new();
     for t in ["1", "2"] {
         let out = dir.path().join(format!("t{t}"));
@@ -349,14 +335,10 @@ fn one_and_two_threads_give_the_same_bytes() {
 
 /// A copy of small.json (scenario paths made absolute) with one change.
 fn variant(dir: &Path, name: &str, change: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
-    let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(SMALL).unwrap()).unwrap();
-    let base = fs::canonicalize("tests/sweeps").unwrap();
-    for s in v["scenarios"].as_array_mut().unwrap() {
-        *s = serde_json::json!(base.join(s.as_str().unwrap()).to_str().unwrap());
-    }
+    let mut v = with_absolute_scenarios("tests/sweeps/small.json", "scenarios", None);
     change(&mut v);
     let p = dir.join(format!("{name}.json"));
-    fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    write_json(&p, &v);
     p
 }
 
@@ -365,7 +347,7 @@ type Change = Box<dyn FnOnce(&mut serde_json::Value)>;
 
 #[test]
 fn bad_factors_are_refused_before_anything_runs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let cases: Vec<(&str, Change, Vec<&str>)> = vec![
         (
             "bad-path",
@@ -422,7 +404,7 @@ fn bad_factors_are_refused_before_anything_runs() {
 
 #[test]
 fn a_folder_of_another_sweep_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, expected) = reference(dir.path());
     let other = variant(dir.path(), "other", |v| v["replications"] = 3.into());
     govsim()
@@ -435,7 +417,7 @@ fn a_folder_of_another_sweep_is_refused() {
 
 #[test]
 fn malformed_scheduler_variables_are_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("x");
     let o = out.to_str().unwrap();
     govsim()
@@ -473,6 +455,8 @@ fn malformed_scheduler_variables_are_bad_input() {
         .stderr(predicate::str::contains("sweep.json"));
 }
 
+/// The shipped sweeps: their run counts, and `--dry-run` writes nothing, not even the default
+/// output folder (output/sweeps/NAME below the current folder, here an empty temporary one).
 #[test]
 fn shipped_sweeps_are_valid() {
     let expected = [
@@ -485,30 +469,24 @@ fn shipped_sweeps_are_valid() {
             "sweeps/entry-time-by-contract.json",
             "1 scenario(s) × 20 point(s) × 10 replication(s) = 200 runs in 13 block(s)",
         ),
-        (SMALL, "2 scenario(s) × 3 point(s) × 2 replication(s) = 12 runs in 6 block(s)"),
+        ("tests/sweeps/small.json", "2 scenario(s) × 3 point(s) × 2 replication(s) = 12 runs in 6 block(s)"),
     ];
-    let found = fs::read_dir("sweeps")
-        .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
-        .count();
-    assert_eq!(found, 3, "a new shipped sweep needs a line here");
+    assert_eq!(json_files_in(&repo("sweeps")).len(), 3, "a new shipped sweep needs a line here");
+    let here = tempdir();
     for (file, counts) in expected {
-        govsim().args(["sweep", file, "--dry-run"]).assert().success().stdout(predicate::str::contains(counts));
+        govsim()
+            .current_dir(here.path())
+            .args(["sweep", repo(file).to_str().unwrap(), "--dry-run"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(counts));
     }
-    assert!(!Path::new("output/sweeps/small").exists() || Path::new("output/sweeps/small/sweep.json").exists());
+    assert_eq!(fs::read_dir(here.path()).unwrap().count(), 0, "a dry run wrote into the current folder");
 }
 
 #[test]
 fn the_shipped_sweep_schema_file_is_up_to_date() {
-    let shipped: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string("govsim.sweep.schema.json").unwrap()).unwrap();
-    assert_eq!(
-        shipped,
-        govsim::sweep::schema(),
-        "govsim.sweep.schema.json is stale: run `cargo run -- schema --sweep > govsim.sweep.schema.json`"
-    );
-    let printed = govsim().args(["schema", "--sweep"]).assert().success().get_output().stdout.clone();
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&printed).unwrap(), shipped);
+    let shipped = assert_shipped_schema("govsim.sweep.schema.json", &govsim::sweep::schema(), "schema --sweep");
     assert_eq!(shipped["additionalProperties"], false);
 }
 
@@ -527,7 +505,7 @@ fn large(dir: &Path, name: &str, design: serde_json::Value, replications: serde_
 
 #[test]
 fn huge_sweeps_are_refused_up_front_with_the_count() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let grid = large(dir.path(), "grid", serde_json::json!({ "type": "grid", "levels_per_factor": 10000 }), 2.into());
     let out = dir.path().join("out");
     for extra in [&["--dry-run"][..], &[]] {
@@ -566,7 +544,7 @@ fn huge_sweeps_are_refused_up_front_with_the_count() {
 
 #[test]
 fn numbers_outside_the_schema_bounds_are_refused_at_load() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let cases: Vec<(&str, Change, &str)> = vec![
         (
             "reps-1e9",
@@ -617,7 +595,7 @@ fn numbers_outside_the_schema_bounds_are_refused_at_load() {
 
 #[test]
 fn thread_counts_follow_the_common_rule() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (_, expected) = reference(dir.path());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // 0 = all cores, even where Slurm says otherwise
