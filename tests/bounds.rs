@@ -4,10 +4,11 @@
 //! the test fails both when a new one appears and when a listed one is fixed (so the list and
 //! docs/validation.md stay true).
 
+mod common;
+
+use common::files::json_files_under;
 use govsim::experiment::run_many;
 use govsim::measures::M;
-use govsim::scenario;
-use std::path::{Path, PathBuf};
 
 /// Final-year means this close to a bound count as at the bound.
 const MARGIN: f64 = 0.005;
@@ -24,28 +25,13 @@ const AT_BOUND: [(&str, M, &str); 5] = [
     ("staged", M::Coverage, "the staged-linkage experiment ends with all five elements of the multi-actor configuration in place, so it saturates as multi-actor does"),
 ];
 
-fn shipped() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["scenarios/drivers", "scenarios/cases", "scenarios/experiments"] {
-        let mut stack = vec![PathBuf::from(dir)];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "json") {
-                    files.push(p);
-                }
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn no_shipped_scenario_rests_at_a_bound_of_a_compared_measure() {
-    let scenarios: Vec<_> = shipped().iter().map(|p| scenario::load(Path::new(p)).unwrap()).collect();
+    let files: Vec<_> = ["drivers", "cases", "experiments"]
+        .iter()
+        .flat_map(|d| json_files_under(&common::repo(&format!("scenarios/{d}"))))
+        .collect();
+    let scenarios: Vec<_> = files.iter().map(|f| common::load(f)).collect();
     assert!(scenarios.len() >= 20, "found only {} shipped scenarios", scenarios.len());
     let results = run_many(&scenarios, 11, REPS);
     let mut found = Vec::new();

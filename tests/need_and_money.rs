@@ -3,17 +3,12 @@
 //! on named, finite budgets). Each probe switches a mechanism off or changes a resource and
 //! checks that the outcome moves as it should — or does not move when it should not.
 
+mod common;
+
+use common::{driver, DRIVERS};
 use govsim::experiment::{run_replication, Replication};
 use govsim::measures::M;
 use govsim::scenario::{self, Scenario};
-use std::path::Path;
-
-const DRIVERS: [&str; 5] =
-    ["government-driven", "social-organisation-driven", "enterprise-driven", "volunteer-led", "multi-actor"];
-
-fn driver(name: &str) -> Scenario {
-    scenario::load(Path::new(&format!("scenarios/drivers/{name}.json"))).unwrap()
-}
 
 fn run(s: &Scenario) -> Replication {
     run_replication(s, 7, 0)

@@ -3,16 +3,13 @@
 //! social-organisation-driven model depend on the organisation more than on government.
 //! Knock-out: without the partner the dependence on it is zero (or undefined), not a constant.
 
+mod common;
+
+use common::driver;
 use govsim::experiment::{run_many, Replication};
 use govsim::measures::M;
-use govsim::scenario::{self, Scenario};
-use std::path::Path;
 
 const REPS: u32 = 6;
-
-fn driver(name: &str) -> Scenario {
-    scenario::load(Path::new(&format!("scenarios/drivers/{name}.json"))).unwrap()
-}
 
 /// Per replication, the mean of a metric over months [from, to) (undefined months skipped).
 fn mean(reps: &[Replication], m: M, from: usize, to: usize) -> Vec<f64> {

@@ -21,7 +21,8 @@ impl Figure for Dependency<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let (plots, strip) = frame(root, "Dependency of volunteers on government and on every partner (final year)", self.models)?;
+        let (plots, strip) =
+            frame(root, "Dependency of volunteers on government and on every partner (final year)", self.models)?;
         let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
         let (top, bottom) = left.split_vertically(left.dim_in_pixel().1 / 2);
         let dims = [
