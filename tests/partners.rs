@@ -30,7 +30,7 @@ fn all_above(a: &[f64], b: &[f64]) -> bool {
 fn enterprise_driven_volunteers_depend_on_the_enterprise_while_it_is_engaged() {
     let s = driver("enterprise-driven");
     let horizon = s.actors.enterprises[0].horizon_months as usize;
-    assert!(horizon >= 36 && horizon <= 96, "the test reads years 2 to the horizon and the last year");
+    assert!((36..=96).contains(&horizon), "the test reads years 2 to the horizon and the last year");
     let r = &run_many(&[s], 3, REPS)[0];
     let engaged = mean(r, M::DependenceOnEnterprises, 24, horizon);
     let gov = mean(r, M::DependenceOnGovernment, 24, horizon);
