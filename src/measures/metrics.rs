@@ -264,6 +264,16 @@ metrics! {
         title: "Asymmetry against the dominant partner",
         meaning: "D(v←p) − D(p←v) for the partner p volunteers depend on most; > 0 means volunteers are the weaker party",
     }
+    RegisteredRate = "registered_rate" {
+        unit: "share of residents", range: (0.0, 1.0),
+        title: "Registered volunteers",
+        meaning: "residents registered on a volunteer platform (registration is kept after they stop)",
+    }
+    RegisteredActiveShare = "registered_active_share" {
+        unit: "share of registered", range: (0.0, 1.0),
+        title: "Registered volunteers who are active",
+        meaning: "registered residents active in the active window / registered residents",
+    }
     GovernmentBudgetUsed = "government_budget_used" {
         unit: "share of budget", range: (0.0, 1.0),
         title: "Share of government's budget spent",

@@ -133,6 +133,11 @@ impl Tracker {
         let dominant = dominant_partner(&deps);
         set(M::DependenceOnDominantPartner, dominant.map_or(f64::NAN, |p| deps[p]));
         set(M::AsymmetryDominantPartner, dominant.map_or(f64::NAN, |p| deps[p] - reverse[p]));
+        set(M::RegisteredRate, r.registered as f64 / residents);
+        set(
+            M::RegisteredActiveShare,
+            share_of(r.registered_active as f64, (r.registered - r.registered_active) as f64).unwrap_or(f64::NAN),
+        );
         set(M::GovernmentBudgetUsed, share_of(spend, budget - spend).unwrap_or(f64::NAN));
         set(M::PointsIssued, r.points_issued);
         set(M::PointsRedeemed, r.points_redeemed);

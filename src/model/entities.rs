@@ -131,6 +131,8 @@ agent_columns! {
     history: u32,
     /// Steps enrolled in the current spell.
     tenure: u16,
+    /// Registered on a volunteer platform (kept after the volunteer stops).
+    registered: bool,
 }
 
 impl Agents {

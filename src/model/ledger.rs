@@ -51,6 +51,9 @@ pub struct StepRecord {
     pub enrolled: u32,
     pub retained: u32,
     pub retention_base: u32,
+    /// Residents registered on a volunteer platform, and of them active in the active window.
+    pub registered: u32,
+    pub registered_active: u32,
     pub teams: u32,
     pub community_fund: f64,
     pub trust_government_sum: f64,

@@ -81,6 +81,7 @@ fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u
     a.team.push(NO_TEAM);
     a.history.push(0);
     a.tenure.push(0);
+    a.registered.push(false);
 }
 
 /// Residents followed by each enterprise's employees.

@@ -134,8 +134,18 @@ impl World {
                     + b.acceptance.trust * (ask.trust as f64 - 0.5)
                     + b.acceptance.peer_influence * self.ties_active_share(i)
                     + b.acceptance.price_effect * self.reward as f64 * (1.0 - m);
-                if (u.accept as f64) < logistic(logit) {
+                let p = logistic(logit);
+                if (u.accept as f64) < p {
+                    // given a yes, u/p is uniform again: registering draws no new number
+                    let reg = &b.registration;
+                    let share = match ask.channel {
+                        Channel::Government => reg.campaign,
+                        Channel::SocialOrganisation => reg.social_organisation,
+                        Channel::Enterprise => reg.enterprise,
+                        Channel::Residents => reg.peer,
+                    };
                     let a = &mut self.agents;
+                    a.registered[i] |= (u.accept as f64) < p * share;
                     a.team[i] = ask.team;
                     a.state[i] = State::Occasional;
                     a.channel[i] = ask.channel;
@@ -520,6 +530,10 @@ impl World {
             if h & prior_year_mask != 0 {
                 r.retention_base += 1;
                 r.retained += (h & year_mask != 0) as u32;
+            }
+            if a.registered[i] {
+                r.registered += 1;
+                r.registered_active += (h & window_mask != 0) as u32;
             }
             r.trust_government_sum += a.trust_government[i] as f64;
             r.trust_neighbours_sum += a.trust_neighbours[i] as f64;
