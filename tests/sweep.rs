@@ -469,9 +469,13 @@ fn shipped_sweeps_are_valid() {
             "sweeps/entry-time-by-contract.json",
             "1 scenario(s) × 20 point(s) × 10 replication(s) = 200 runs in 13 block(s)",
         ),
+        (
+            "sweeps/multi-actor-resources.json",
+            "1 scenario(s) × 25 point(s) × 6 replication(s) = 150 runs in 10 block(s)",
+        ),
         ("tests/sweeps/small.json", "2 scenario(s) × 3 point(s) × 2 replication(s) = 12 runs in 6 block(s)"),
     ];
-    assert_eq!(json_files_in(&repo("sweeps")).len(), 3, "a new shipped sweep needs a line here");
+    assert_eq!(json_files_in(&repo("sweeps")).len(), 4, "a new shipped sweep needs a line here");
     let here = tempdir();
     for (file, counts) in expected {
         govsim()
