@@ -70,3 +70,21 @@ fn without_a_partner_there_is_no_dependence_on_it() {
         }
     }
 }
+
+#[test]
+fn summary_names_the_dominant_partner() {
+    let dir = common::tempdir();
+    let out = dir.path().join("out");
+    common::govsim()
+        .args(["compare", "--reps", "2", "--progress", "off", "--out", out.to_str().unwrap()])
+        .arg(common::driver_file("social-organisation-driven"))
+        .arg(common::driver_file("government-driven"))
+        .assert()
+        .success();
+    for (model, partner) in
+        [("social-organisation-driven", "social_organisations"), ("government-driven", "government")]
+    {
+        let s = common::read_json(&out.join(model).join("summary.json"));
+        assert_eq!(s["dominant_partner_final_year"], partner, "{model}");
+    }
+}

@@ -13,7 +13,7 @@ pub mod sensitivity;
 pub use colour::Colour;
 
 use crate::experiment::{Estimate, Replication, Summary};
-use crate::measures::METRICS;
+use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -104,6 +104,10 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
     }
     let max_residual = reps.iter().map(|r| r.money_residual).fold(0.0, f64::max);
     let events = events_json(s, reps);
+    // the partner volunteers depend on most in the final year (mean across replications)
+    let partners = [M::DependenceOnGovernment, M::DependenceOnSo, M::DependenceOnEnterprises];
+    let dominant = crate::measures::dominant_partner(&partners.map(|m| summary.final_year[m.index()].mean))
+        .map(|p| crate::measures::PARTNERS[p]);
     json!({
         "scenario": s.name,
         "description": s.description,
@@ -115,6 +119,7 @@ pub fn summary_json(s: &Scenario, info: &RunInfo, summary: &Summary, reps: &[Rep
         "step_months": s.time.step_months,
         "statistics": "mean, sample SD and 95% t-interval across replications of each replication's final-year mean (final_year) or whole-run mean (whole_run) of the metric; undefined values are null and n counts replications where the statistic is defined",
         "money_conservation_max_residual_yuan": max_residual,
+        "dominant_partner_final_year": dominant,
         "metrics": metrics,
         "events": events,
         "resolved_scenario": serde_json::to_value(s).unwrap_or(Value::Null),
