@@ -221,6 +221,9 @@ mod tests {
     fn nearest_prefers_small_edits() {
         assert_eq!(nearest("retension", &["activity", "retention", "states"], 1), vec!["retention"]);
         // equal distances: name order
-        assert_eq!(nearest("kitten", &["sitting", "kitchen", "mitten", "bitten"], 3), vec!["bitten", "mitten", "kitchen"]);
+        assert_eq!(
+            nearest("kitten", &["sitting", "kitchen", "mitten", "bitten"], 3),
+            vec!["bitten", "mitten", "kitchen"]
+        );
     }
 }

@@ -106,6 +106,9 @@ impl Plan {
     }
 }
 
+/// The first columns of runs.csv and of every block file: a run and where it belongs.
+pub const RUN_COLUMNS: [&str; 4] = ["run", "scenario", "point", "replicate"];
+
 /// Where run `i` belongs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunId {
@@ -133,12 +136,12 @@ impl Resolved {
         (b * size).min(self.total_runs)..((b + 1) * size).min(self.total_runs)
     }
 
-    /// The header of runs.csv and of every block file.
-    pub fn header(&self) -> String {
-        let mut cols = vec!["run".to_string(), "scenario".into(), "point".into(), "replicate".into()];
-        cols.extend(self.factors.iter().map(|f| f.header.clone()));
-        cols.extend(self.outputs.iter().map(|o| o.header.clone()));
-        cols.join(",")
+    /// The column names of runs.csv and of every block file: [`RUN_COLUMNS`], then one per
+    /// factor and one per output.
+    pub fn columns(&self) -> Vec<&str> {
+        let names =
+            self.factors.iter().map(|f| f.header.as_str()).chain(self.outputs.iter().map(|o| o.header.as_str()));
+        RUN_COLUMNS.into_iter().chain(names).collect()
     }
 
     /// The runs of these blocks.
@@ -355,7 +358,7 @@ fn check_header(header: &str, label: &str, what: &str, headers: &mut Vec<String>
             }
             _ => format!("{label}: column name must be ASCII without spaces, commas or quotes"),
         });
-    } else if headers.iter().any(|h| h == header) || ["run", "scenario", "point", "replicate"].contains(&header) {
+    } else if headers.iter().any(|h| h == header) || RUN_COLUMNS.contains(&header) {
         problems.push(format!("{label}: column name \"{header}\" is used twice; give the {what} a distinct \"name\""));
     }
     headers.push(header.to_string());
@@ -467,12 +470,7 @@ fn resolve_outputs(
         };
         check_header(&header, &label, "output", headers, problems);
         check_statistic(&label, o, bases, problems);
-        outputs.push(ResolvedOutput {
-            header,
-            metric: m,
-            statistic: o.statistic.clone(),
-            unit: m.unit().to_string(),
-        });
+        outputs.push(ResolvedOutput { header, metric: m, statistic: o.statistic.clone(), unit: m.unit().to_string() });
     }
     outputs
 }
