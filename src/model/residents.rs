@@ -160,9 +160,16 @@ impl World {
         let acc = &self.scenario.behaviour.acceptance;
         let a = &self.agents;
         let mut best: Option<Ask> = None;
-        let mut consider = |ask: Ask| {
-            if best.is_none_or(|b| ask.bonus > b.bonus) {
-                best = Some(ask);
+        // an ask to join `team` on `channel`: the channel's bonus, and trust in whoever asks
+        let mut consider = |team: u16, channel: Channel| {
+            let (bonus, trust) = match channel {
+                Channel::Government => (acc.government_campaign_bonus, a.trust_government[i]),
+                Channel::SocialOrganisation => (acc.social_organisation_bonus, a.trust_neighbours[i]),
+                Channel::Enterprise => (acc.enterprise_bonus, a.trust_neighbours[i]),
+                Channel::Residents => (acc.peer_bonus, a.trust_neighbours[i]),
+            };
+            if best.is_none_or(|b| bonus > b.bonus) {
+                best = Some(Ask { team, channel, bonus, trust });
             }
         };
         if a.origin[i] > 0 {
@@ -171,26 +178,14 @@ impl World {
             let targets = &self.targets.enterprise[e];
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
             if self.ent[e].engaged && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(share) {
-                let team = targets[pick(u.pick, targets.len())];
-                consider(Ask {
-                    team,
-                    channel: Channel::Enterprise,
-                    bonus: acc.enterprise_bonus,
-                    trust: a.trust_neighbours[i],
-                });
+                consider(targets[pick(u.pick, targets.len())], Channel::Enterprise);
             }
             return best;
         }
         if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
             let targets = &self.targets.government;
             if self.cal.campaign && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(c.reach) {
-                let team = targets[pick(u.pick, targets.len())];
-                consider(Ask {
-                    team,
-                    channel: Channel::Government,
-                    bonus: acc.government_campaign_bonus,
-                    trust: a.trust_government[i],
-                });
+                consider(targets[pick(u.pick, targets.len())], Channel::Government);
             }
         }
         // social-worker outreach: asks spread over non-volunteers; u.pick picks organisation and team
@@ -200,12 +195,7 @@ impl World {
         if let Some((o, at)) = outreach(u.pick, self.non_volunteers, so_asks) {
             let targets = &self.targets.social_organisation[o];
             if !targets.is_empty() {
-                consider(Ask {
-                    team: targets[pick(at, targets.len())],
-                    channel: Channel::SocialOrganisation,
-                    bonus: acc.social_organisation_bonus,
-                    trust: a.trust_neighbours[i],
-                });
+                consider(targets[pick(at, targets.len())], Channel::SocialOrganisation);
             }
         }
         // enterprise community programmes reach residents too (community centre, store events),
@@ -215,22 +205,12 @@ impl World {
         if let Some((e, at)) = outreach(u.pick, self.non_volunteers, ent_asks) {
             let targets = &self.targets.enterprise[e];
             if self.ent[e].engaged && !targets.is_empty() {
-                consider(Ask {
-                    team: targets[pick(at, targets.len())],
-                    channel: Channel::Enterprise,
-                    bonus: acc.enterprise_bonus,
-                    trust: a.trust_neighbours[i],
-                });
+                consider(targets[pick(at, targets.len())], Channel::Enterprise);
             }
         }
         let peer = self.peer_ask[i];
         if peer != NO_TEAM && self.teams[peer as usize].alive {
-            consider(Ask {
-                team: peer,
-                channel: Channel::Residents,
-                bonus: acc.peer_bonus,
-                trust: a.trust_neighbours[i],
-            });
+            consider(peer, Channel::Residents);
         }
         best
     }
