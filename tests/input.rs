@@ -381,7 +381,7 @@ fn validate_accepts_every_shipped_scenario_district_and_sweep() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout.matches(": ok").count(), files.len(), "{stdout}");
     assert_eq!(stdout.matches("(district:").count(), 2, "{stdout}");
-    assert_eq!(stdout.matches("(sweep:").count(), 4, "{stdout}");
+    assert_eq!(stdout.matches("(sweep:").count(), 5, "{stdout}");
     assert!(stdout.contains("scenarios/scale/district-10m.json: ok (district: 1100 communities, 10000000 residents)"));
     assert!(stdout.contains("sweeps/morris-screening.json: ok (sweep: 6000 runs in 375 block(s))"));
 }

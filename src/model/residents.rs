@@ -170,9 +170,16 @@ impl World {
         let acc = &self.scenario.behaviour.acceptance;
         let a = &self.agents;
         let mut best: Option<Ask> = None;
-        let mut consider = |ask: Ask| {
-            if best.is_none_or(|b| ask.bonus > b.bonus) {
-                best = Some(ask);
+        // an ask to join `team` on `channel`: the channel's bonus, and trust in whoever asks
+        let mut consider = |team: u16, channel: Channel| {
+            let (bonus, trust) = match channel {
+                Channel::Government => (acc.government_campaign_bonus, a.trust_government[i]),
+                Channel::SocialOrganisation => (acc.social_organisation_bonus, a.trust_neighbours[i]),
+                Channel::Enterprise => (acc.enterprise_bonus, a.trust_neighbours[i]),
+                Channel::Residents => (acc.peer_bonus, a.trust_neighbours[i]),
+            };
+            if best.is_none_or(|b| bonus > b.bonus) {
+                best = Some(Ask { team, channel, bonus, trust });
             }
         };
         if a.origin[i] > 0 {
@@ -181,77 +188,39 @@ impl World {
             let targets = &self.targets.enterprise[e];
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
             if self.ent[e].engaged && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(share) {
-                let team = targets[pick(u.pick, targets.len())];
-                consider(Ask {
-                    team,
-                    channel: Channel::Enterprise,
-                    bonus: acc.enterprise_bonus,
-                    trust: a.trust_neighbours[i],
-                });
+                consider(targets[pick(u.pick, targets.len())], Channel::Enterprise);
             }
             return best;
         }
         if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
             let targets = &self.targets.government;
             if self.cal.campaign && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(c.reach) {
-                let team = targets[pick(u.pick, targets.len())];
-                consider(Ask {
-                    team,
-                    channel: Channel::Government,
-                    bonus: acc.government_campaign_bonus,
-                    trust: a.trust_government[i],
-                });
+                consider(targets[pick(u.pick, targets.len())], Channel::Government);
             }
         }
-        // social-worker outreach: asks spread over non-volunteers; u1 picks organisation and team
-        if self.non_volunteers > 0 {
-            let mut x = u.pick as f64 * self.non_volunteers as f64;
-            for (o, st) in self.so.iter().enumerate() {
-                let p = &self.scenario.actors.social_organisations[o];
-                let asks = st.workers as f64 * p.outreach_per_worker * self.k;
-                if x < asks {
-                    let targets = &self.targets.social_organisation[o];
-                    if !targets.is_empty() {
-                        let team = targets[pick((x / asks) as f32, targets.len())];
-                        consider(Ask {
-                            team,
-                            channel: Channel::SocialOrganisation,
-                            bonus: acc.social_organisation_bonus,
-                            trust: a.trust_neighbours[i],
-                        });
-                    }
-                    break;
-                }
-                x -= asks;
+        // social-worker outreach: asks spread over non-volunteers; u.pick picks organisation and team
+        let so_asks = (0..self.so.len()).map(|o| {
+            self.so[o].workers as f64 * self.scenario.actors.social_organisations[o].outreach_per_worker * self.k
+        });
+        if let Some((o, at)) = outreach(u.pick, self.non_volunteers, so_asks) {
+            let targets = &self.targets.social_organisation[o];
+            if !targets.is_empty() {
+                consider(targets[pick(at, targets.len())], Channel::SocialOrganisation);
             }
         }
-        // enterprise community programmes reach residents too (community centre, store events)
-        if self.non_volunteers > 0 {
-            let mut x = u.pick as f64 * self.non_volunteers as f64;
-            for (e, st) in self.ent.iter().enumerate() {
-                let asks = self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k;
-                let targets = &self.targets.enterprise[e];
-                if st.engaged && x < asks && !targets.is_empty() {
-                    let team = targets[pick((x / asks) as f32, targets.len())];
-                    consider(Ask {
-                        team,
-                        channel: Channel::Enterprise,
-                        bonus: acc.enterprise_bonus,
-                        trust: a.trust_neighbours[i],
-                    });
-                    break;
-                }
-                x -= asks;
+        // enterprise community programmes reach residents too (community centre, store events),
+        // while the enterprise is engaged
+        let ent_asks =
+            (0..self.ent.len()).map(|e| self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k);
+        if let Some((e, at)) = outreach(u.pick, self.non_volunteers, ent_asks) {
+            let targets = &self.targets.enterprise[e];
+            if self.ent[e].engaged && !targets.is_empty() {
+                consider(targets[pick(at, targets.len())], Channel::Enterprise);
             }
         }
         let peer = self.peer_ask[i];
         if peer != NO_TEAM && self.teams[peer as usize].alive {
-            consider(Ask {
-                team: peer,
-                channel: Channel::Residents,
-                bonus: acc.peer_bonus,
-                trust: a.trust_neighbours[i],
-            });
+            consider(peer, Channel::Residents);
         }
         best
     }
@@ -557,6 +526,24 @@ fn leave(a: &mut Agents, i: usize) {
     a.state[i] = State::Inactive;
     a.commitment[i] = 0.0;
     a.tenure[i] = 0;
+}
+
+/// Which source's outreach reaches a non-volunteer, if any: the sources' asks of this step (in
+/// source order) laid end to end over the `non_volunteers`; the resident's uniform `u` falls in
+/// one source's share — that source asks, and the second value is where in its share (in [0, 1),
+/// to pick a team) — or past all of them (no outreach ask).
+fn outreach(u: f32, non_volunteers: u32, asks: impl Iterator<Item = f64>) -> Option<(usize, f32)> {
+    if non_volunteers == 0 {
+        return None;
+    }
+    let mut x = u as f64 * non_volunteers as f64;
+    for (k, asks) in asks.enumerate() {
+        if x < asks {
+            return Some((k, (x / asks) as f32));
+        }
+        x -= asks;
+    }
+    None
 }
 
 /// Index in `0..len` from a uniform.

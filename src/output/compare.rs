@@ -1,11 +1,12 @@
 //! Files of a comparison of driver models: comparison.csv / .json / .md and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{cell, estimate_json, json_number, write_scenario_files, RunInfo};
+use super::{estimate_json, json_number, table, write_scenario_files, Num, RunInfo};
 use crate::experiment::compare::{pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::fs;
@@ -41,45 +42,68 @@ impl Comparison {
     }
 }
 
+/// One row of comparison.csv: a model's estimate of a metric (`kind` model) or a paired
+/// difference model_a − model_b with Vargha–Delaney A (`kind` pair).
+#[derive(Serialize, Default)]
+struct ComparisonRow<'a> {
+    kind: &'a str,
+    model_a: &'a str,
+    model_b: &'a str,
+    metric: &'a str,
+    statistic: &'a str,
+    mean: Num,
+    sd: Num,
+    ci95_low: Num,
+    ci95_high: Num,
+    n: usize,
+    vargha_delaney_a: Option<Num>,
+    effect: &'a str,
+}
+
+impl<'a> ComparisonRow<'a> {
+    fn new(
+        kind: &'a str,
+        (model_a, model_b): (&'a str, &'a str),
+        metric: &'a str,
+        statistic: &'a str,
+        e: &Estimate,
+    ) -> Self {
+        let (mean, sd, ci95_low, ci95_high) = (Num(e.mean), Num(e.sd), Num(e.ci_low), Num(e.ci_high));
+        ComparisonRow {
+            kind,
+            model_a,
+            model_b,
+            metric,
+            statistic,
+            mean,
+            sd,
+            ci95_low,
+            ci95_high,
+            n: e.n,
+            ..Default::default()
+        }
+    }
+}
+
 /// comparison.csv: one tidy table. Rows of kind `model` hold a model's estimate of a metric;
 /// rows of kind `pair` the paired difference model_a − model_b with Vargha–Delaney A.
 pub fn comparison_csv(c: &Comparison) -> String {
-    let mut out =
-        String::from("kind,model_a,model_b,metric,statistic,mean,sd,ci95_low,ci95_high,n,vargha_delaney_a,effect\n");
+    let mut rows = Vec::new();
     for (name, s) in c.names.iter().zip(&c.summaries) {
         for (m, metric) in METRICS.iter().enumerate() {
             for (stat, e) in [("final_year", &s.final_year[m]), ("whole_run", &s.whole_run[m])] {
-                let _ = writeln!(
-                    out,
-                    "model,{name},,{},{stat},{},{},{},{},{},,",
-                    metric.id,
-                    cell(e.mean),
-                    cell(e.sd),
-                    cell(e.ci_low),
-                    cell(e.ci_high),
-                    e.n
-                );
+                rows.push(ComparisonRow::new("model", (name, ""), metric.id, stat, e));
             }
         }
     }
     for p in &c.pairs {
-        let e = &p.difference;
-        let _ = writeln!(
-            out,
-            "pair,{},{},{},final_year,{},{},{},{},{},{},{}",
-            p.model_a,
-            p.model_b,
-            p.metric,
-            cell(e.mean),
-            cell(e.sd),
-            cell(e.ci_low),
-            cell(e.ci_high),
-            e.n,
-            cell(p.vargha_delaney_a),
-            p.effect
-        );
+        rows.push(ComparisonRow {
+            vargha_delaney_a: Some(Num(p.vargha_delaney_a)),
+            effect: p.effect,
+            ..ComparisonRow::new("pair", (&p.model_a, &p.model_b), p.metric.id(), "final_year", &p.difference)
+        });
     }
-    out
+    table::struct_rows(rows)
 }
 
 pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {

@@ -2,7 +2,8 @@
 //! community, a summary with the run's cost, and the figures.
 
 use super::charts::{self, ModelSeries};
-use super::{cell, estimate_json, push_metric_ids};
+use super::table::{nums, Num, Table};
+use super::{estimate_json, metric_ids};
 use crate::experiment::compare::KEY_METRICS;
 use crate::experiment::district::DistrictRun;
 use crate::experiment::stats::{final_year_means, finite_mean};
@@ -10,7 +11,6 @@ use crate::experiment::Summary;
 use crate::measures::N_METRICS;
 use crate::scenario::district::{reaches, DistrictPlan};
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,42 +29,34 @@ pub struct DistrictInfo {
 pub fn timeseries_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
     let step_months = plan.communities.first().map_or(1, |(s, _)| s.time.step_months);
     let steps = run.groups.iter().flatten().map(|r| r.rows.len()).min().unwrap_or(0);
-    let mut out = String::from("group,step,month,communities");
-    push_metric_ids(&mut out);
+    let mut out = Table::new(["group", "step", "month", "communities"].into_iter().chain(metric_ids()));
     let all: Vec<&crate::experiment::Replication> = run.groups.iter().flatten().collect();
     let named = plan.groups.iter().map(String::as_str).zip(run.groups.iter().map(|g| g.iter().collect::<Vec<_>>()));
     for (name, reps) in named.chain(std::iter::once(("district", all))) {
         for t in 0..steps {
-            let _ = write!(out, "{name},{t},{},{}", (t as u32 + 1) * step_months, reps.len());
-            for m in 0..N_METRICS {
-                let _ = write!(out, ",{}", cell(finite_mean(reps.iter().map(|r| r.rows[t][m]))));
-            }
-            out.push('\n');
+            let means = (0..N_METRICS).map(|m| finite_mean(reps.iter().map(|r| r.rows[t][m])));
+            out.row((name, t, (t as u32 + 1) * step_months, reps.len(), nums(means)));
         }
     }
-    out
+    out.into_string()
 }
 
 /// communities.csv: one row per community — its group, size, the share of its requested
 /// budget it was paid on average, and every metric's final-year mean.
 pub fn communities_csv(plan: &DistrictPlan, run: &DistrictRun) -> String {
     let steps_per_year = steps_per_year(plan);
-    let mut out = String::from("community,group,residents,district_enterprises,budget_received_share");
-    push_metric_ids(&mut out);
+    let columns = ["community", "group", "residents", "district_enterprises", "budget_received_share"];
+    let mut out = Table::new(columns.into_iter().chain(metric_ids()));
     for reps in &run.groups {
         for r in reps {
             let c = r.replicate as usize;
             let (s, g) = &plan.communities[c];
             let reached = plan.district.enterprises.iter().filter(|e| reaches(e.reach, c)).count();
-            let _ = write!(out, "{c},{},{},{reached}", plan.groups[*g], s.community.residents);
-            let _ = write!(out, ",{}", cell(run.budget_received[c]));
-            for m in 0..N_METRICS {
-                let _ = write!(out, ",{}", cell(final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]));
-            }
-            out.push('\n');
+            let finals = (0..N_METRICS).map(|m| final_year_means(std::slice::from_ref(r), m, steps_per_year)[0]);
+            out.row((c, &plan.groups[*g], s.community.residents, reached, Num(run.budget_received[c]), nums(finals)));
         }
     }
-    out
+    out.into_string()
 }
 
 fn steps_per_year(plan: &DistrictPlan) -> usize {

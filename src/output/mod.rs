@@ -9,14 +9,15 @@ pub mod compare;
 pub mod district;
 pub mod folder;
 pub mod sensitivity;
+pub mod table;
 
 pub use colour::Colour;
+pub use table::{Num, Table};
 
 use crate::experiment::{Estimate, Replication, Summary};
 use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -31,45 +32,18 @@ pub struct RunInfo {
 /// The time series as CSV: one row per (replicate, step), one column per metric.
 /// Undefined values are empty cells (pandas reads them as NaN).
 pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
-    let mut out = String::with_capacity(reps.len() * reps.first().map_or(0, |r| r.rows.len()) * 400);
-    out.push_str("replicate,step,month");
-    push_metric_ids(&mut out);
+    let mut t = Table::new(["replicate", "step", "month"].into_iter().chain(metric_ids()));
     for r in reps {
         for (step, row) in r.rows.iter().enumerate() {
-            let _ = write!(out, "{},{},{}", r.replicate, step, (step as u32 + 1) * step_months);
-            for &v in row {
-                let _ = write!(out, ",{}", cell(v));
-            }
-            out.push('\n');
+            t.row((r.replicate, step, (step as u32 + 1) * step_months, table::nums(row.iter().copied())));
         }
     }
-    out
+    t.into_string()
 }
 
-/// End a CSV header line with a column per metric, in output column order.
-pub(crate) fn push_metric_ids(out: &mut String) {
-    for m in METRICS {
-        out.push(',');
-        out.push_str(m.id);
-    }
-    out.push('\n');
-}
-
-/// A number as a CSV cell: Rust's shortest round-trip form, or nothing when undefined (NaN or
-/// infinite), so that pandas and R read NaN. The one "number or empty cell" rule of the CSV
-/// files written here (`write!(line, ",{}", cell(v))`).
-pub(crate) fn cell(v: f64) -> impl std::fmt::Display {
-    struct Cell(f64);
-    impl std::fmt::Display for Cell {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            if self.0.is_finite() {
-                write!(f, "{}", self.0)
-            } else {
-                Ok(())
-            }
-        }
-    }
-    Cell(v)
+/// The metric ids, in output column order (the metric columns of a CSV file).
+pub(crate) fn metric_ids() -> impl Iterator<Item = &'static str> {
+    METRICS.iter().map(|m| m.id)
 }
 
 /// A number in JSON: `null` when undefined (NaN or infinite).

@@ -2,10 +2,10 @@
 //! `sensitivity.csv`, `sensitivity.json` and the charts.
 
 use super::charts::{self, Heatmap, MorrisPanel};
-use super::{cell, json_number};
+use super::{json_number, table, Num};
 use crate::sweep::analyze::{Analysis, Figure, BOOTSTRAP};
+use serde::Serialize;
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -17,24 +17,31 @@ pub fn write_files(out: &Path, a: &Analysis) -> io::Result<()> {
     std::fs::write(out.join("sensitivity.json"), json)
 }
 
+/// One row of sensitivity.csv.
+#[derive(Serialize, Default)]
+struct SensitivityRow<'a> {
+    scenario: &'a str,
+    output: &'a str,
+    factor: &'a str,
+    method: &'a str,
+    index: &'a str,
+    value: Num,
+    ci95_low: Num,
+    ci95_high: Num,
+}
+
 /// sensitivity.csv: one row per (scenario, output, factor, index).
 pub fn sensitivity_csv(a: &Analysis) -> String {
-    let mut out = String::from("scenario,output,factor,method,index,value,ci95_low,ci95_high\n");
-    for i in &a.indices {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            i.scenario,
-            i.output,
-            i.factor,
-            i.method,
-            i.index,
-            cell(i.value),
-            cell(i.ci.0),
-            cell(i.ci.1)
-        );
-    }
-    out
+    table::struct_rows(a.indices.iter().map(|i| SensitivityRow {
+        scenario: &i.scenario,
+        output: &i.output,
+        factor: &i.factor,
+        method: i.method,
+        index: i.index,
+        value: Num(i.value),
+        ci95_low: Num(i.ci.0),
+        ci95_high: Num(i.ci.1),
+    }))
 }
 
 /// sensitivity.json: the same rows, with the design, the bootstrap resamples and the outputs

@@ -110,7 +110,34 @@ pub fn reaches(share: f64, c: usize) -> bool {
 
 /// Read and validate a district file and every scenario it uses; errors name the district
 /// file and the field path (`communities[2].scenario`), or the scenario file and its field.
+/// Each group's scenario is resolved once (its file, then its overrides, typed and validated),
+/// and so is each distinct community (a group's scenario with the district enterprises that
+/// reach it).
 pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
+    let invalid = |issues: Vec<Issue>| ScenarioError::Invalid { file: file.to_path_buf(), issues };
+    let mut district = read_district(file)?;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let groups = district
+        .communities
+        .iter()
+        .enumerate()
+        .map(|(g, group)| group_scenario(dir, g, group).map_err(invalid))
+        .collect::<Result<Vec<Scenario>, _>>()?;
+    let mut issues = group_issues(&groups);
+    issues.extend(budget_change_issues(&district, &groups));
+    if !issues.is_empty() {
+        return Err(invalid(issues));
+    }
+    // stable: of two changes in the same month, the later in the file wins
+    district.government.budget_changes.sort_by_key(|c| c.month);
+    let communities = communities(&district, &groups).map_err(|issue| invalid(vec![issue]))?;
+    let groups = groups.into_iter().map(|s| s.name).collect();
+    Ok(DistrictPlan { district, groups, communities })
+}
+
+/// The district file itself: read strictly, typed, its name defaulted and checked, its ranges
+/// checked, and at least one group of communities.
+fn read_district(file: &Path) -> Result<District, ScenarioError> {
     let text = input::read_json_text(file)?;
     let object = input::parse_object(&text, file)?;
     input::expect_kind(&object, file, input::FileKind::District)?;
@@ -134,7 +161,6 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
     } else if let Err(message) = super::check_name(&district.name) {
         issues.push(Issue { path: "name".into(), message });
     }
-    let invalid = |issues: Vec<Issue>| ScenarioError::Invalid { file: file.to_path_buf(), issues };
     district.check("", &mut issues);
     if district.communities.is_empty() {
         issues.push(Issue {
@@ -142,117 +168,139 @@ pub fn load_district(file: &Path) -> Result<DistrictPlan, ScenarioError> {
             message: "a district needs at least one group of communities".into(),
         });
     }
-    if !issues.is_empty() {
-        return Err(invalid(issues));
+    if issues.is_empty() {
+        Ok(district)
+    } else {
+        Err(ScenarioError::Invalid { file: file.to_path_buf(), issues })
     }
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let mut groups = Vec::new();
-    let mut bases = Vec::new();
-    for (g, group) in district.communities.iter().enumerate() {
+}
+
+/// The scenario of group `g`: its scenario file with the group's overrides merged over it
+/// (objects merge, values replace, as `extends` does), typed and validated. Problems are
+/// issues of the district file at `communities[g]`.
+fn group_scenario(dir: &Path, g: usize, group: &CommunityGroup) -> Result<Scenario, Vec<Issue>> {
+    let path = format!("communities[{g}]");
+    let base = load(&dir.join(&group.scenario)).map_err(|e| {
+        vec![Issue { path: format!("{path}.scenario"), message: format!("cannot use \"{}\": {e}", group.scenario) }]
+    })?;
+    let mut value =
+        serde_json::to_value(&base).map_err(|e| vec![Issue { path: path.clone(), message: e.to_string() }])?;
+    merge(&mut value, Value::Object(group.overrides.clone()));
+    let scenario: Scenario = serde_path_to_error::deserialize(value)
+        .map_err(|e| vec![Issue { path: format!("{path}.overrides.{}", e.path()), message: e.inner().to_string() }])?;
+    let problems = super::validate(&scenario);
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|i| Issue { path: format!("{path}.overrides.{}", i.path), ..i })
+            .collect());
+    }
+    Ok(scenario)
+}
+
+/// What the groups' scenarios must share: a name each (an override may blank it), distinct
+/// names (they label the results), and one clock.
+fn group_issues(groups: &[Scenario]) -> Vec<Issue> {
+    let duplicates: std::collections::HashSet<usize> =
+        super::duplicate_names(groups.iter().map(|s| s.name.as_str())).into_iter().map(|(i, _)| i).collect();
+    let mut issues = Vec::new();
+    for (g, s) in groups.iter().enumerate() {
         let path = format!("communities[{g}]");
-        let base = load(&dir.join(&group.scenario)).map_err(|e| {
-            invalid(vec![Issue {
-                path: format!("{path}.scenario"),
-                message: format!("cannot use \"{}\": {e}", group.scenario),
-            }])
-        })?;
-        let mut value = serde_json::to_value(&base)
-            .map_err(|e| invalid(vec![Issue { path: path.clone(), message: e.to_string() }]))?;
-        merge(&mut value, serde_json::Value::Object(group.overrides.clone()));
-        let with_overrides: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
-            invalid(vec![Issue { path: format!("{path}.overrides.{}", e.path()), message: e.inner().to_string() }])
-        })?;
-        let problems = super::validate(&with_overrides);
-        if !problems.is_empty() {
-            return Err(invalid(
-                problems.into_iter().map(|i| Issue { path: format!("{path}.overrides.{}", i.path), ..i }).collect(),
-            ));
-        }
-        if with_overrides.name.is_empty() {
+        if s.name.is_empty() {
             // an override "name": "" (validate leaves empty names to the loader's default)
-            if let Err(message) = super::check_name(&with_overrides.name) {
+            if let Err(message) = super::check_name(&s.name) {
                 issues.push(Issue { path: format!("{path}.overrides.name"), message });
             }
         }
-        if groups.contains(&with_overrides.name) {
+        if duplicates.contains(&g) {
             issues.push(Issue {
                 path: format!("{path}.scenario"),
                 message: format!(
                     "scenario name \"{}\" is used by two groups; give one a distinct \"name\" in overrides",
-                    with_overrides.name
+                    s.name
                 ),
             });
         }
-        if let Some(first) = bases.first().map(|b: &Scenario| &b.time) {
-            if *first != with_overrides.time {
-                issues.push(Issue {
-                    path: format!("{path}.scenario"),
-                    message: format!(
-                        "time ({} years, {}-month steps) differs from the first group's ({} years, {}-month steps); all communities of a district run on one clock",
-                        with_overrides.time.years, with_overrides.time.step_months, first.years, first.step_months
-                    ),
-                });
-            }
-        }
-        groups.push(with_overrides.name.clone());
-        bases.push(with_overrides);
-    }
-    if let Some(time) = bases.first().map(|b: &Scenario| &b.time) {
-        let months = time.months();
-        for (i, c) in district.government.budget_changes.iter().enumerate() {
-            if c.month >= months {
-                issues.push(Issue {
-                    path: format!("government.budget_changes[{i}].month"),
-                    message: format!(
-                        "value {} is after the end of the run (month {}; the communities run {} years)",
-                        c.month,
-                        time.last_month(),
-                        time.years
-                    ),
-                });
-            }
+        let first = &groups[0].time;
+        if *first != s.time {
+            issues.push(Issue {
+                path: format!("{path}.scenario"),
+                message: format!(
+                    "time ({} years, {}-month steps) differs from the first group's ({} years, {}-month steps); all communities of a district run on one clock",
+                    s.time.years, s.time.step_months, first.years, first.step_months
+                ),
+            });
         }
     }
-    if !issues.is_empty() {
-        return Err(invalid(issues));
-    }
-    // stable: of two changes in the same month, the later in the file wins
-    district.government.budget_changes.sort_by_key(|c| c.month);
+    issues
+}
+
+/// District budget changes after the end of the run (on the first group's clock).
+fn budget_change_issues(district: &District, groups: &[Scenario]) -> Vec<Issue> {
+    let Some(time) = groups.first().map(|s| &s.time) else { return Vec::new() };
+    let months = time.months();
+    let late = district.government.budget_changes.iter().enumerate().filter(|(_, c)| c.month >= months);
+    late.map(|(i, c)| Issue {
+        path: format!("government.budget_changes[{i}].month"),
+        message: format!(
+            "value {} is after the end of the run (month {}; the communities run {} years)",
+            c.month,
+            time.last_month(),
+            time.years
+        ),
+    })
+    .collect()
+}
+
+/// Every community's scenario and group, in community order: its group's scenario with the
+/// district enterprises that reach it. Each distinct community (group and enterprises) is
+/// built and validated once, for the first community that has it: a district enterprise must
+/// fit every community it joins (names, counts, timeline).
+fn communities(district: &District, groups: &[Scenario]) -> Result<Vec<(Scenario, usize)>, Issue> {
     let n: usize = district.communities.iter().map(|g| g.count as usize).sum();
+    let mut resolved: std::collections::HashMap<(usize, Vec<usize>), Scenario> = std::collections::HashMap::new();
     let mut communities = Vec::with_capacity(n);
-    for (g, (group, base)) in district.communities.iter().zip(&bases).enumerate() {
+    for (g, group) in district.communities.iter().enumerate() {
         for _ in 0..group.count {
             let c = communities.len();
-            let mut s = base.clone();
-            for (e, de) in district.enterprises.iter().enumerate() {
-                if reaches(de.reach, c) {
-                    let mut ent = de.enterprise.clone();
-                    if ent.name.is_empty() {
-                        ent.name = format!("district-enterprise-{e}");
-                    }
-                    s.actors.enterprises.push(ent);
+            let reached: Vec<usize> =
+                (0..district.enterprises.len()).filter(|&e| reaches(district.enterprises[e].reach, c)).collect();
+            let key = (g, reached);
+            if !resolved.contains_key(&key) {
+                let s = with_enterprises(&groups[g], district, &key.1);
+                let problems = super::validate(&s);
+                if let Some(first) = problems.first() {
+                    return Err(Issue {
+                        path: "enterprises".into(),
+                        message: format!(
+                            "community {c} (group {g}, \"{}\") is not valid with the district enterprises added: {}: {} ({} problem(s) in all)",
+                            s.name,
+                            first.path,
+                            first.message,
+                            problems.len()
+                        ),
+                    });
                 }
+                resolved.insert(key.clone(), s);
             }
-            communities.push((s, g));
+            communities.push((resolved[&key].clone(), g));
         }
     }
-    // a district enterprise must fit every community it joins (names, counts, timeline)
-    for (c, (s, g)) in communities.iter().enumerate() {
-        let problems = super::validate(s);
-        if let Some(first) = problems.first() {
-            return Err(invalid(vec![Issue {
-                path: "enterprises".into(),
-                message: format!(
-                    "community {c} (group {g}, \"{}\") is not valid with the district enterprises added: {}: {} ({} problem(s) in all)",
-                    s.name,
-                    first.path,
-                    first.message,
-                    problems.len()
-                ),
-            }]));
+    Ok(communities)
+}
+
+/// A group's scenario with the district enterprises `reached` (indices) added, unnamed ones
+/// named `district-enterprise-<index>`.
+fn with_enterprises(base: &Scenario, district: &District, reached: &[usize]) -> Scenario {
+    let mut s = base.clone();
+    for &e in reached {
+        let mut ent = district.enterprises[e].enterprise.clone();
+        if ent.name.is_empty() {
+            ent.name = format!("district-enterprise-{e}");
         }
+        s.actors.enterprises.push(ent);
     }
-    Ok(DistrictPlan { district, groups, communities })
+    s
 }
 
 /// Every format problem of a district file, its scenario overrides included (checked against

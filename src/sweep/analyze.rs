@@ -20,6 +20,7 @@ use super::blocks::Seal;
 use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
+use crate::output::table::{CsvError, CsvText};
 use crate::sensitivity::{morris_indices, sobol_indices, MorrisIndex, SobolIndex};
 use crate::Error;
 use serde_json::Value;
@@ -122,35 +123,30 @@ fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|_| refuse("points.csv is not text (UTF-8)".into()))
 }
 
-/// Replication means per scenario (in sweep order) and point: `means[s][p][o]`.
+/// Replication means per scenario (in sweep order) and point: `means[s][p][o]`. Columns are
+/// read by name; a problem names the file, line, column and value.
 fn read_points(dir: &Path, r: &Resolved, text: &str) -> Result<Vec<Vec<Vec<f64>>>, Error> {
     let path = dir.join("points.csv");
-    let k = r.factors.len();
-    let n_out = r.outputs.len();
-    let mut means = vec![vec![vec![f64::NAN; n_out]; r.points.len()]; r.scenarios.len()];
+    let bad = |e: CsvError| Error::input(format!("{}: {e}", path.display()));
+    let mut means = vec![vec![vec![f64::NAN; r.outputs.len()]; r.points.len()]; r.scenarios.len()];
     let mut seen = vec![vec![false; r.points.len()]; r.scenarios.len()];
-    let bad = |line: usize, why: String| Error::input(format!("{}: line {}: {why}", path.display(), line + 1));
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let cells: Vec<&str> = line.split(',').collect();
-        if cells.len() != 2 + k + n_out {
-            return Err(bad(i, format!("{} cells, expected {}", cells.len(), 2 + k + n_out)));
-        }
+    let csv = CsvText::new(text).map_err(bad)?;
+    let (scenario, point) = (csv.column("scenario").map_err(bad)?, csv.column("point").map_err(bad)?);
+    let outputs = csv.columns(r.outputs.iter().map(|o| o.header.as_str())).map_err(bad)?;
+    for row in csv {
+        let row = row.map_err(bad)?;
         let s = r
             .scenarios
             .iter()
-            .position(|x| x.name == cells[0])
-            .ok_or_else(|| bad(i, format!("unknown scenario {}", cells[0])))?;
-        let p: usize = cells[1]
-            .parse()
-            .ok()
-            .filter(|&p| p < r.points.len())
-            .ok_or_else(|| bad(i, format!("bad point {}", cells[1])))?;
-        for (o, cell) in cells[2 + k..].iter().enumerate() {
-            means[s][p][o] = if cell.is_empty() {
-                f64::NAN
-            } else {
-                cell.parse().map_err(|_| bad(i, format!("`{cell}` is not a number")))?
-            };
+            .position(|x| x.name == row.text(&scenario))
+            .ok_or_else(|| bad(row.bad(&scenario, "is not a scenario of this sweep")))?;
+        let p =
+            usize::try_from(row.whole(&point).map_err(bad)?).ok().filter(|&p| p < r.points.len()).ok_or_else(|| {
+                bad(row
+                    .bad(&point, format!("is not a point of this sweep (0 to {})", r.points.len().saturating_sub(1))))
+            })?;
+        for (o, column) in outputs.iter().enumerate() {
+            means[s][p][o] = row.number(column).map_err(bad)?;
         }
         seen[s][p] = true;
     }

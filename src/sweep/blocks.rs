@@ -11,9 +11,9 @@
 //! has no checksum (written by a govsim before checksums) counts if everything else holds, and
 //! is reported as unsealed.
 
-use super::plan::Resolved;
+use super::plan::{Resolved, RUN_COLUMNS};
+use crate::output::table::{nums, Column, CsvText, Num, Table};
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -78,34 +78,16 @@ pub fn remove_stale_temporaries(dir: &Path) -> Vec<String> {
     notes
 }
 
-/// A number as written in result files: Rust's shortest round-trip form; empty if undefined.
-pub fn number(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
-        String::new()
-    }
-}
-
-/// One row of runs.csv (without the line break).
-pub fn row(r: &Resolved, run: u64, outputs: &[f64]) -> String {
-    let id = r.run_id(run);
-    let mut line = format!("{run},{},{},{}", r.scenarios[id.scenario].name, id.point, id.replicate);
-    for v in r.points[id.point].iter().chain(outputs) {
-        line.push(',');
-        line.push_str(&number(*v));
-    }
-    line
-}
-
-/// The text of a block file.
-pub fn block_text(r: &Resolved, rows: &[(u64, Vec<f64>)]) -> String {
-    let mut text = r.header();
-    text.push('\n');
+/// The text of a block file, or of runs.csv: the sweep's header, then one row per run (run,
+/// scenario, point, replicate, the point's factor values, the run's outputs).
+pub fn runs_text(r: &Resolved, rows: &[(u64, Vec<f64>)]) -> String {
+    let mut t = Table::new(r.columns());
     for (run, outputs) in rows {
-        let _ = writeln!(text, "{}", row(r, *run, outputs));
+        let id = r.run_id(*run);
+        let factors = nums(r.points[id.point].iter().copied());
+        t.row((run, &r.scenarios[id.scenario].name, id.point, id.replicate, factors, nums(outputs.iter().copied())));
     }
-    text
+    t.into_string()
 }
 
 /// FNV-1a, 64 bit (Fowler–Noll–Vo): the checksum of block files and merged files. It detects
@@ -183,8 +165,8 @@ pub fn sidecar(r: &Resolved, b: u64, csv: &[u8], threads: usize, wall_seconds: f
     })
 }
 
-/// A block file's rows after checking them: (run, line, output values).
-pub type Rows = Vec<(u64, String, Vec<f64>)>;
+/// A block file's rows after checking them: (run, output values).
+pub type Rows = Vec<(u64, Vec<f64>)>;
 
 /// What is on disk for one block.
 #[derive(Debug)]
@@ -255,7 +237,8 @@ pub fn check_block(r: &Resolved, dir: &Path, b: u64) -> BlockState {
 
 /// Check the text of block file `b`: the final line break, the header, one row per run of the
 /// block in order, the scenario, point and replicate of each run, the design's factor values,
-/// and outputs that are numbers as [`number`] writes them (or empty).
+/// and outputs that are numbers as govsim writes them ([`Num`]) or empty. Columns are read by
+/// their names; a problem names its line (and column and value, for one cell).
 pub fn parse_block(r: &Resolved, text: &str, b: u64) -> Result<Rows, String> {
     if text.is_empty() {
         return Err("the file is empty".into());
@@ -265,66 +248,50 @@ pub fn parse_block(r: &Resolved, text: &str, b: u64) -> Result<Rows, String> {
             "its last line has no line break: the file was cut short (its last number may be incomplete)".into()
         );
     }
-    let mut lines = text.lines();
-    let header = r.header();
-    if lines.next() != Some(header.as_str()) {
+    let csv = CsvText::new(text).map_err(|e| e.to_string())?;
+    if csv.header() != r.columns().as_slice() {
         return Err("its header is not the header of this sweep".into());
     }
+    let columns = |names: Vec<&str>| csv.columns(names).map_err(|e| e.to_string());
+    let [run_c, scenario_c, point_c, replicate_c] = <[Column; 4]>::try_from(columns(RUN_COLUMNS.to_vec())?)
+        .map_err(|_| "its header is not the header of this sweep".to_string())?;
+    let factor_cs = columns(r.factors.iter().map(|f| f.header.as_str()).collect())?;
+    let output_cs = columns(r.outputs.iter().map(|o| o.header.as_str()).collect())?;
     let expected = r.block_runs(b);
-    let n_factors = r.factors.len();
-    let n_cells = 4 + n_factors + r.outputs.len();
     let mut rows = Vec::new();
-    for (k, line) in lines.enumerate() {
-        let cells: Vec<&str> = line.split(',').collect();
-        if cells.len() != n_cells {
-            return Err(format!("row {} has {} cells, expected {n_cells}", k + 1, cells.len()));
-        }
-        let run: u64 = cells[0].parse().map_err(|_| format!("row {}: run {:?} is not a number", k + 1, cells[0]))?;
+    for (k, row) in csv.enumerate() {
+        let row = row.map_err(|e| e.to_string())?;
+        let line = row.line();
+        let run = row.whole(&run_c).map_err(|e| e.to_string())?;
         let want = expected.start + k as u64;
         if run != want || want >= expected.end {
             return Err(format!(
-                "row {} is run {run}, expected {}",
-                k + 1,
+                "line {line} is run {run}, expected {}",
                 if want < expected.end { format!("run {want}") } else { "no more rows".into() }
             ));
         }
         let id = r.run_id(run);
-        if cells[1] != r.scenarios[id.scenario].name
-            || cells[2] != id.point.to_string()
-            || cells[3] != id.replicate.to_string()
-        {
+        let name = &r.scenarios[id.scenario].name;
+        let labels = [&scenario_c, &point_c, &replicate_c].map(|c| row.text(c));
+        if labels != [name.as_str(), &id.point.to_string(), &id.replicate.to_string()] {
+            let [s, p, rep] = labels;
             return Err(format!(
-                "run {run} is labelled ({}, {}, {}), not as this sweep's run list says ({}, {}, {})",
-                cells[1], cells[2], cells[3], r.scenarios[id.scenario].name, id.point, id.replicate
+                "run {run} is labelled ({s}, {p}, {rep}), not as this sweep's run list says ({name}, {}, {}) (line {line})",
+                id.point, id.replicate
             ));
         }
-        for ((f, cell), v) in r.factors.iter().zip(&cells[4..4 + n_factors]).zip(&r.points[id.point]) {
-            let want = number(*v);
-            if *cell != want {
+        for (c, v) in factor_cs.iter().zip(&r.points[id.point]) {
+            let (cell, want) = (row.text(c), Num(*v).to_string());
+            if cell != want {
                 return Err(format!(
-                    "run {run}: factor {} is {cell:?}, but design point {} has {want:?}",
-                    f.header, id.point
+                    "run {run}: factor {} is {cell:?}, but design point {} has {want:?} (line {line})",
+                    c.name(),
+                    id.point
                 ));
             }
         }
-        let mut outputs = Vec::with_capacity(r.outputs.len());
-        for (o, c) in r.outputs.iter().zip(&cells[4 + n_factors..]) {
-            let v = if c.is_empty() {
-                f64::NAN
-            } else {
-                match c.parse::<f64>() {
-                    Ok(v) if v.is_finite() && number(v) == *c => v,
-                    _ => {
-                        return Err(format!(
-                            "run {run}: output {} is {c:?}, not a number as govsim writes them",
-                            o.header
-                        ))
-                    }
-                }
-            };
-            outputs.push(v);
-        }
-        rows.push((run, line.to_string(), outputs));
+        let outputs = output_cs.iter().map(|c| row.number(c)).collect::<Result<Vec<f64>, _>>();
+        rows.push((run, outputs.map_err(|e| e.to_string())?));
     }
     if rows.len() as u64 != expected.end - expected.start {
         return Err(format!("it has {} rows, the block has {} runs", rows.len(), expected.end - expected.start));

@@ -7,8 +7,10 @@
 //! that succeeds removes `manifest.json` first and writes it last, with the length and checksum
 //! of `sweep.json`, `runs.csv` and `points.csv`, which `govsim analyze` checks before it reads.
 
-use super::blocks::{block_file, block_number, blocks_dir, check_block, number, write_atomic, BlockState, Seal};
+use super::blocks::{block_file, block_number, blocks_dir, check_block, runs_text, write_atomic, BlockState, Seal};
 use super::plan::Resolved;
+use crate::experiment::stats::finite_mean;
+use crate::output::table::{nums, Table};
 use crate::Error;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -119,7 +121,7 @@ pub fn merge(dir: &Path) -> Result<Merged, Error> {
     // damaged: block files on disk that cannot be used (bad input: exit 2); missing: not run yet
     let (present, mut damaged) = list_blocks(&r, dir);
     let missing = absent(&present, r.blocks);
-    let mut rows: Vec<(u64, String, Vec<f64>)> = Vec::new();
+    let mut rows: Vec<(u64, Vec<f64>)> = Vec::new();
     let mut sidecars: Vec<Value> = Vec::new();
     let mut unsealed: Vec<u64> = Vec::new();
     for &b in &present {
@@ -250,37 +252,23 @@ fn incomplete(r: &Resolved, dir: &Path, damaged: &[String], missing: &[(u64, u64
     }
 }
 
-/// runs.csv (the block rows in run order) and points.csv (replication means per scenario ×
-/// point) of every run's row.
-fn merged_csv(r: &Resolved, rows: &[(u64, String, Vec<f64>)]) -> (String, String) {
-    let mut runs_csv = r.header();
-    runs_csv.push('\n');
-    for (_, line, _) in rows {
-        runs_csv.push_str(line);
-        runs_csv.push('\n');
-    }
-    let mut points_csv = vec!["scenario".to_string(), "point".into()];
-    points_csv.extend(r.factors.iter().map(|f| f.header.clone()));
-    points_csv.extend(r.outputs.iter().map(|o| o.header.clone()));
-    let mut points_csv = points_csv.join(",") + "\n";
+/// runs.csv (the block rows in run order, as the blocks hold them: [`parse_block`] accepts
+/// only the cells govsim writes) and points.csv (replication means per scenario × point) of
+/// every run's outputs.
+///
+/// [`parse_block`]: super::blocks::parse_block
+fn merged_csv(r: &Resolved, rows: &[(u64, Vec<f64>)]) -> (String, String) {
+    let runs_csv = runs_text(r, rows);
+    let names = r.factors.iter().map(|f| f.header.as_str()).chain(r.outputs.iter().map(|o| o.header.as_str()));
+    let mut points_csv = Table::new(["scenario", "point"].into_iter().chain(names));
     let reps = r.replications as usize;
     for (k, chunk) in rows.chunks(reps).enumerate() {
         let id = r.run_id((k * reps) as u64);
-        let mut line = format!("{},{}", r.scenarios[id.scenario].name, id.point);
-        // factor cells exactly as the runs recorded them
-        for cell in chunk[0].1.split(',').skip(4).take(r.factors.len()) {
-            line.push(',');
-            line.push_str(cell);
-        }
-        for o in 0..r.outputs.len() {
-            let mean = crate::experiment::stats::finite_mean(chunk.iter().map(|row| row.2[o]));
-            line.push(',');
-            line.push_str(&number(mean));
-        }
-        points_csv.push_str(&line);
-        points_csv.push('\n');
+        let means = (0..r.outputs.len()).map(|o| finite_mean(chunk.iter().map(|row| row.1[o])));
+        let factors = nums(r.points[id.point].iter().copied());
+        points_csv.row((&r.scenarios[id.scenario].name, id.point, factors, nums(means)));
     }
-    (runs_csv, points_csv)
+    (runs_csv, points_csv.into_string())
 }
 
 /// manifest.json: what was merged, with the seals of sweep.json, runs.csv and points.csv (in

@@ -122,26 +122,11 @@ fn step<'a>(here: &'a Value, seg: &str, parents: &[String]) -> Result<&'a Value,
     }
 }
 
-/// Up to `n` keys closest to `word` (edit distance, then name order).
+/// Up to `n` keys closest to `word` (Levenshtein edit distance in characters, then name order).
 pub fn nearest(word: &str, keys: &[&str], n: usize) -> Vec<String> {
-    let mut scored: Vec<(usize, &str)> = keys.iter().map(|k| (edit_distance(word, k), *k)).collect();
+    let mut scored: Vec<(usize, &str)> = keys.iter().map(|k| (strsim::levenshtein(word, k), *k)).collect();
     scored.sort();
     scored.into_iter().take(n).map(|(_, k)| k.to_string()).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -235,6 +220,10 @@ mod tests {
     #[test]
     fn nearest_prefers_small_edits() {
         assert_eq!(nearest("retension", &["activity", "retention", "states"], 1), vec!["retention"]);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // equal distances: name order
+        assert_eq!(
+            nearest("kitten", &["sitting", "kitchen", "mitten", "bitten"], 3),
+            vec!["bitten", "mitten", "kitchen"]
+        );
     }
 }

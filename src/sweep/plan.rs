@@ -106,6 +106,9 @@ impl Plan {
     }
 }
 
+/// The first columns of runs.csv and of every block file: a run and where it belongs.
+pub const RUN_COLUMNS: [&str; 4] = ["run", "scenario", "point", "replicate"];
+
 /// Where run `i` belongs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunId {
@@ -133,12 +136,12 @@ impl Resolved {
         (b * size).min(self.total_runs)..((b + 1) * size).min(self.total_runs)
     }
 
-    /// The header of runs.csv and of every block file.
-    pub fn header(&self) -> String {
-        let mut cols = vec!["run".to_string(), "scenario".into(), "point".into(), "replicate".into()];
-        cols.extend(self.factors.iter().map(|f| f.header.clone()));
-        cols.extend(self.outputs.iter().map(|o| o.header.clone()));
-        cols.join(",")
+    /// The column names of runs.csv and of every block file: [`RUN_COLUMNS`], then one per
+    /// factor and one per output.
+    pub fn columns(&self) -> Vec<&str> {
+        let names =
+            self.factors.iter().map(|f| f.header.as_str()).chain(self.outputs.iter().map(|o| o.header.as_str()));
+        RUN_COLUMNS.into_iter().chain(names).collect()
     }
 
     /// The runs of these blocks.
@@ -226,9 +229,10 @@ fn fail(file: &Path, problems: Vec<String>) -> Error {
     Error::input(m)
 }
 
-/// Characters allowed in column headers (no commas, quotes or line breaks in CSV).
+/// Characters allowed in column headers: printable ASCII without spaces. Commas and quotes are
+/// fine (the CSV files quote such a cell).
 fn plain(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic() && c != ',' && c != '"')
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic())
 }
 
 /// Read and parse the sweep file strictly (see [`scenario::input`]): a regular file within the
@@ -345,18 +349,13 @@ fn load_bases(dir: &Path, spec: &SweepFile, problems: &mut Vec<String>) -> Vec<(
     bases
 }
 
-/// A column name's problem: not plain ASCII, or used twice (by a factor, an output or the
+/// A column name's problem: not printable ASCII, or used twice (by a factor, an output or the
 /// fixed columns). `what` is "factor" or "output".
 fn check_header(header: &str, label: &str, what: &str, headers: &mut Vec<String>, problems: &mut Vec<String>) {
     if !plain(header) {
-        problems.push(match what {
-            "factor" => {
-                format!("{label}: column name \"{header}\" must be non-empty ASCII without spaces, commas or quotes")
-            }
-            _ => format!("{label}: column name must be ASCII without spaces, commas or quotes"),
-        });
-    } else if headers.iter().any(|h| h == header) || ["run", "scenario", "point", "replicate"].contains(&header) {
-        problems.push(format!("{label}: column name \"{header}\" is used twice; give the {what} a distinct \"name\""));
+        problems.push(format!("{label}: column name {header:?} must be non-empty printable ASCII without spaces"));
+    } else if headers.iter().any(|h| h == header) || RUN_COLUMNS.contains(&header) {
+        problems.push(format!("{label}: column name {header:?} is used twice; give the {what} a distinct \"name\""));
     }
     headers.push(header.to_string());
 }
@@ -613,5 +612,23 @@ mod tests {
         let b = plan.scenario(1, 24);
         assert_eq!(b.actors.government.budget_per_month, 80000.0);
         assert_eq!(b.actors.social_organisations[0].social_workers, 8);
+    }
+
+    #[test]
+    fn column_names_may_hold_commas_and_quotes_but_not_spaces() {
+        let (mut headers, mut problems) = (Vec::new(), Vec::new());
+        for name in ["exit,\"hazard\"", "a.b", "exit hazard", "", "line\nbreak", "exit,\"hazard\"", "run"] {
+            check_header(name, "factors[0]", "factor", &mut headers, &mut problems);
+        }
+        assert_eq!(
+            problems,
+            [
+                "factors[0]: column name \"exit hazard\" must be non-empty printable ASCII without spaces",
+                "factors[0]: column name \"\" must be non-empty printable ASCII without spaces",
+                "factors[0]: column name \"line\\nbreak\" must be non-empty printable ASCII without spaces",
+                "factors[0]: column name \"exit,\\\"hazard\\\"\" is used twice; give the factor a distinct \"name\"",
+                "factors[0]: column name \"run\" is used twice; give the factor a distinct \"name\"",
+            ]
+        );
     }
 }

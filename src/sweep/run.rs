@@ -175,7 +175,7 @@ pub fn run_blocks(
             }
         };
         if let Some((rows, secs)) = finished {
-            let csv = blocks::block_text(r, &rows);
+            let csv = blocks::runs_text(r, &rows);
             let sidecar = blocks::sidecar(r, b, csv.as_bytes(), threads, secs, &host(), label);
             let side = serde_json::to_string_pretty(&sidecar).unwrap_or_default() + "\n";
             // the sidecar (with the block file's checksum) first: a block file on disk whose
