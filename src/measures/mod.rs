@@ -17,6 +17,26 @@ use crate::model::StepRecord;
 use crate::scenario::MeasureSettings;
 use window::Window;
 
+/// Flows and hours summed over the rolling window.
+struct Totals {
+    flows: [[f64; SOURCES]; DIMENSIONS],
+    /// Government's governance tasks and programme output, by volunteers and by others.
+    gov_v: f64,
+    gov_o: f64,
+    perf_v: f64,
+    perf_o: f64,
+    /// Government spending and budget.
+    spend: f64,
+    budget: f64,
+    service: f64,
+    vol_hours: f64,
+    res_hours: f64,
+    partner_output: [[f64; 2]; 2],
+    monthly_hours: [f64; 120],
+    /// Steps in the window.
+    n: usize,
+}
+
 /// Turns step records into metric rows, keeping the rolling window.
 pub struct Tracker {
     window: Window,
@@ -34,32 +54,21 @@ impl Tracker {
     pub fn observe(&mut self, r: &StepRecord) -> [f64; N_METRICS] {
         self.window.push(r.clone());
         let ms = &self.settings;
-        let mut flows = [[0.0; SOURCES]; DIMENSIONS];
-        let (mut gov_v, mut gov_o, mut perf_v, mut perf_o) = (0.0, 0.0, 0.0, 0.0);
-        let (mut spend, mut service, mut vol_hours, mut res_hours) = (0.0, 0.0, 0.0, 0.0);
-        let mut budget = 0.0;
-        let mut partner_output = [[0.0; 2]; 2];
-        let mut monthly_hours = [0.0f64; 120];
-        let mut n = 0;
-        for (w, rec) in self.window.iter().enumerate() {
-            for (total, step) in flows.iter_mut().flatten().zip(rec.flows.iter().flatten()) {
-                *total += step;
-            }
-            gov_v += rec.governance_by_volunteers;
-            gov_o += rec.governance_by_others;
-            perf_v += rec.performance_by_volunteers;
-            perf_o += rec.performance_by_others;
-            spend += rec.government_spending;
-            budget += rec.government_budget;
-            for (total, step) in partner_output.iter_mut().flatten().zip(rec.partner_output.iter().flatten()) {
-                *total += step;
-            }
-            service += rec.service_hours;
-            vol_hours += rec.volunteer_hours;
-            res_hours += rec.resident_hours;
-            monthly_hours[w.min(119)] = rec.volunteer_hours;
-            n += 1;
-        }
+        let Totals {
+            flows,
+            gov_v,
+            gov_o,
+            perf_v,
+            perf_o,
+            spend,
+            budget,
+            service,
+            vol_hours,
+            res_hours,
+            partner_output,
+            monthly_hours,
+            n,
+        } = self.totals();
         let shares: [[f64; SOURCES]; DIMENSIONS] = std::array::from_fn(|d| source_shares(&flows[d]));
         let importance = ms.importance.as_array();
         let weights = ms.weights.as_array();
@@ -143,5 +152,50 @@ impl Tracker {
         set(M::PointsRedeemed, r.points_redeemed);
         set(M::DemandRevealed, share_of(r.demand_hours, r.need_hours - r.demand_hours).unwrap_or(f64::NAN));
         out
+    }
+
+    /// Sums of the step records over the window (and the window's monthly hours, in order).
+    fn totals(&self) -> Totals {
+        let mut flows = [[0.0; SOURCES]; DIMENSIONS];
+        let (mut gov_v, mut gov_o, mut perf_v, mut perf_o) = (0.0, 0.0, 0.0, 0.0);
+        let (mut spend, mut service, mut vol_hours, mut res_hours) = (0.0, 0.0, 0.0, 0.0);
+        let mut budget = 0.0;
+        let mut partner_output = [[0.0; 2]; 2];
+        let mut monthly_hours = [0.0f64; 120];
+        let mut n = 0;
+        for (w, rec) in self.window.iter().enumerate() {
+            for (total, step) in flows.iter_mut().flatten().zip(rec.flows.iter().flatten()) {
+                *total += step;
+            }
+            gov_v += rec.governance_by_volunteers;
+            gov_o += rec.governance_by_others;
+            perf_v += rec.performance_by_volunteers;
+            perf_o += rec.performance_by_others;
+            spend += rec.government_spending;
+            budget += rec.government_budget;
+            for (total, step) in partner_output.iter_mut().flatten().zip(rec.partner_output.iter().flatten()) {
+                *total += step;
+            }
+            service += rec.service_hours;
+            vol_hours += rec.volunteer_hours;
+            res_hours += rec.resident_hours;
+            monthly_hours[w.min(119)] = rec.volunteer_hours;
+            n += 1;
+        }
+        Totals {
+            flows,
+            gov_v,
+            gov_o,
+            perf_v,
+            perf_o,
+            spend,
+            budget,
+            service,
+            vol_hours,
+            res_hours,
+            partner_output,
+            monthly_hours,
+            n,
+        }
     }
 }

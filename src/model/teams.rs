@@ -186,6 +186,23 @@ impl World {
                 supply[c] += used * unmet[c] / total_unmet;
             }
         }
+        // government's needs: governance tasks and performance credit [002]
+        let r = &mut self.record;
+        let tasks = s.community.governance_task_hours_per_1000 * residents / 1000.0 * k;
+        let by_volunteers = r.governance_by_volunteers.min(tasks);
+        r.governance_by_volunteers = by_volunteers;
+        r.governance_by_others = (g.staff_task_hours * k + so_assigned).min((tasks - by_volunteers).max(0.0)).max(0.0);
+        r.performance_by_volunteers = gov_programme_output;
+        r.performance_by_others = g.staff_service_hours * k + contracted_professional;
+        self.cover(&supply, &needs, &demands);
+        self.redeem_points(volunteer_total_hours);
+        self.record.points_issued = self.points.issued;
+        self.record.points_redeemed = self.points.redeemed;
+    }
+
+    /// Coverage by category and of the community from this step's supply and demand; service
+    /// delivered, oversupply, and next step's revealed share of need; idle volunteers' success.
+    fn cover(&mut self, supply: &[f64; CATEGORIES], needs: &[f64; CATEGORIES], demands: &[f64; CATEGORIES]) {
         let mut delivered = 0.0;
         let mut weighted = 0.0;
         let mut oversupply = 0.0;
@@ -197,8 +214,8 @@ impl World {
             weighted += covs[c] * demands[c];
         }
         // need becomes known as services cover what is asked (Andersen 1995)
-        let n = &s.community.need;
-        let rate = step_probability(n.reveal_rate, k);
+        let n = &self.scenario.community.need;
+        let rate = step_probability(n.reveal_rate, self.k);
         for (r, cov) in self.revealed.iter_mut().zip(covs) {
             *r = revealed_next(*r, cov, n.latent_multiple, rate);
         }
@@ -207,6 +224,8 @@ impl World {
         for t in self.teams.iter_mut().filter(|t| t.alive) {
             t.success *= usefulness(supply[t.category], demands[t.category]) as f32;
         }
+        self.coverage_prev = cov;
+        self.coverage_cat_prev = covs;
         let r = &mut self.record;
         r.coverage_by_category = covs;
         r.coverage = cov;
@@ -214,18 +233,6 @@ impl World {
         r.need_hours = needs.iter().sum();
         r.demand_hours = total_demand;
         r.oversupply_hours = oversupply;
-        // government's needs: governance tasks and performance credit [002]
-        let tasks = s.community.governance_task_hours_per_1000 * residents / 1000.0 * k;
-        let by_volunteers = r.governance_by_volunteers.min(tasks);
-        r.governance_by_volunteers = by_volunteers;
-        r.governance_by_others = (g.staff_task_hours * k + so_assigned).min((tasks - by_volunteers).max(0.0)).max(0.0);
-        r.performance_by_volunteers = gov_programme_output;
-        r.performance_by_others = g.staff_service_hours * k + contracted_professional;
-        self.coverage_prev = cov;
-        self.coverage_cat_prev = covs;
-        self.redeem_points(volunteer_total_hours);
-        self.record.points_issued = self.points.issued;
-        self.record.points_redeemed = self.points.redeemed;
     }
 
     /// Dissolution of small teams and filing of resident teams with government.
