@@ -54,31 +54,17 @@ impl Tracker {
     pub fn observe(&mut self, r: &StepRecord) -> [f64; N_METRICS] {
         self.window.push(r.clone());
         let ms = &self.settings;
-        let Totals {
-            flows,
-            gov_v,
-            gov_o,
-            perf_v,
-            perf_o,
-            spend,
-            budget,
-            service,
-            vol_hours,
-            res_hours,
-            partner_output,
-            monthly_hours,
-            n,
-        } = self.totals();
-        let shares: [[f64; SOURCES]; DIMENSIONS] = std::array::from_fn(|d| source_shares(&flows[d]));
+        let t = self.totals();
+        let shares: [[f64; SOURCES]; DIMENSIONS] = std::array::from_fn(|d| source_shares(&t.flows[d]));
         let importance = ms.importance.as_array();
         let weights = ms.weights.as_array();
         let dep_g = dependence(&shares, &importance, &weights, GOV);
         let dep_so = dependence(&shares, &importance, &weights, SO);
         let gi = &ms.government_importance;
         let gw = &ms.government_weights;
-        let d_gv = gw.governance * gi.governance * share_of(gov_v, gov_o).unwrap_or(0.0)
-            + gw.performance * gi.performance * share_of(perf_v, perf_o).unwrap_or(0.0);
-        let months = n as f64 * self.months_per_step;
+        let d_gv = gw.governance * gi.governance * share_of(t.gov_v, t.gov_o).unwrap_or(0.0)
+            + gw.performance * gi.performance * share_of(t.perf_v, t.perf_o).unwrap_or(0.0);
+        let months = t.n as f64 * self.months_per_step;
         let residents = r.residents.max(1) as f64;
         let f_hhi = hhi(&shares[FUNDING]);
         let mut out = [f64::NAN; N_METRICS];
@@ -97,19 +83,19 @@ impl Tracker {
         set(M::RegularRate, r.regular as f64 / residents);
         set(M::CoreVolunteers, r.core as f64);
         set(M::Leaders, r.leaders as f64);
-        set(M::HoursPerCapita, if months > 0.0 { res_hours / months / residents } else { f64::NAN });
+        set(M::HoursPerCapita, if months > 0.0 { t.res_hours / months / residents } else { f64::NAN });
         set(M::Retention12m, share_of(r.retained as f64, (r.retention_base - r.retained) as f64).unwrap_or(f64::NAN));
-        set(M::EndogenousShare, share_of(res_hours, vol_hours - res_hours).unwrap_or(f64::NAN));
+        set(M::EndogenousShare, share_of(t.res_hours, t.vol_hours - t.res_hours).unwrap_or(f64::NAN));
         set(
             M::CoproductionDepth,
             if r.active_volunteers > 0 { r.phase_share_sum / r.active_volunteers as f64 } else { f64::NAN },
         );
-        set(M::Burstiness, burstiness(&monthly_hours[..n.min(120)]));
+        set(M::Burstiness, burstiness(&t.monthly_hours[..t.n.min(120)]));
         set(M::Coverage, r.coverage);
         set(M::CoverageCv, coefficient_of_variation(&r.coverage_by_category));
         set(M::SelfFundingShare, shares[FUNDING][FUND] + shares[FUNDING][SELF]);
         set(M::FundingDiversity, if f_hhi > 0.0 { 1.0 / f_hhi } else { f64::NAN });
-        set(M::GovCostPerServiceHour, if service > 0.0 { spend / service } else { f64::NAN });
+        set(M::GovCostPerServiceHour, if t.service > 0.0 { t.spend / t.service } else { f64::NAN });
         set(M::Teams, r.teams as f64);
         set(M::CommunityFund, r.community_fund);
         set(M::DependenceOnSo, dep_so);
@@ -122,7 +108,7 @@ impl Tracker {
         );
         set(M::TrustInGovernment, r.trust_government_sum / residents);
         set(M::TrustInNeighbours, r.trust_neighbours_sum / residents);
-        set(M::GovernmentSpending, if months > 0.0 { spend / months } else { f64::NAN });
+        set(M::GovernmentSpending, if months > 0.0 { t.spend / months } else { f64::NAN });
         set(M::ActiveVolunteers, r.active_volunteers as f64);
         let per_1000_month = 1000.0 / residents / self.months_per_step;
         set(M::NeedMet, share_of(r.service_hours, r.need_hours - r.service_hours).unwrap_or(f64::NAN));
@@ -132,8 +118,8 @@ impl Tracker {
         set(M::DependenceOnEnterprises, dep_e);
         set(M::DependenceOnCommunity, dependence_on(&shares, &importance, &weights, &[FUND, SELF]));
         let pw = ms.partner_delivery_weight;
-        let so_v = share_of(partner_output[PARTNER_SO][0], partner_output[PARTNER_SO][1]).map(|x| pw * x);
-        let ent_v = share_of(partner_output[PARTNER_ENT][0], partner_output[PARTNER_ENT][1]).map(|x| pw * x);
+        let so_v = share_of(t.partner_output[PARTNER_SO][0], t.partner_output[PARTNER_SO][1]).map(|x| pw * x);
+        let ent_v = share_of(t.partner_output[PARTNER_ENT][0], t.partner_output[PARTNER_ENT][1]).map(|x| pw * x);
         set(M::SoDependenceOnVolunteers, so_v.unwrap_or(f64::NAN));
         set(M::EnterpriseDependenceOnVolunteers, ent_v.unwrap_or(f64::NAN));
         // the partner volunteers depend on most, and its dependence on them (0 if it has no programme)
@@ -147,7 +133,7 @@ impl Tracker {
             M::RegisteredActiveShare,
             share_of(r.registered_active as f64, (r.registered - r.registered_active) as f64).unwrap_or(f64::NAN),
         );
-        set(M::GovernmentBudgetUsed, share_of(spend, budget - spend).unwrap_or(f64::NAN));
+        set(M::GovernmentBudgetUsed, share_of(t.spend, t.budget - t.spend).unwrap_or(f64::NAN));
         set(M::PointsIssued, r.points_issued);
         set(M::PointsRedeemed, r.points_redeemed);
         set(M::DemandRevealed, share_of(r.demand_hours, r.need_hours - r.demand_hours).unwrap_or(f64::NAN));
