@@ -58,3 +58,23 @@ fn without_registration_nobody_is_registered_and_nothing_else_changes() {
         assert!(col(a, m).iter().zip(col(b, m)).all(|(x, y)| x.to_bits() == y.to_bits()), "{m} changed");
     }
 }
+
+#[test]
+fn buildings_with_a_core_volunteer_are_counted_consistently() {
+    let scenarios: Vec<_> = DRIVERS.iter().map(|n| driver(n)).collect();
+    for ((name, s), reps) in DRIVERS.iter().zip(&scenarios).zip(run_many(&scenarios, 5, 2)) {
+        let c = &s.community;
+        let buildings = (c.residents as f64 / c.residents_per_building as f64).ceil();
+        for r in &reps {
+            for row in &r.rows {
+                let (share, core) = (row[M::BuildingsWithCore.index()], row[M::CoreVolunteers.index()]);
+                let with_core = (share * buildings).round();
+                // each counted building holds at least one core resident; some core → some building
+                assert!(with_core <= core, "{name}: {with_core} buildings with core but {core} core volunteers");
+                assert_eq!(core > 0.0, with_core > 0.0, "{name}: core {core}, buildings with core {with_core}");
+                let per = row[M::CorePerBuilding.index()];
+                assert!((per * buildings - core).abs() < 1e-6, "{name}: {per} per building");
+            }
+        }
+    }
+}

@@ -274,6 +274,16 @@ metrics! {
         title: "Registered volunteers who are active",
         meaning: "registered residents active in the active window / registered residents",
     }
+    BuildingsWithCore = "buildings_with_core" {
+        unit: "share of buildings", range: (0.0, 1.0),
+        title: "Buildings with a core volunteer",
+        meaning: "buildings with at least one core volunteer or leader among their residents (Changshouyuan: a cell of four in every building [001])",
+    }
+    CorePerBuilding = "core_per_building" {
+        unit: "persons per building", range: (0.0, INF),
+        title: "Core volunteers per building",
+        meaning: "core volunteers and leaders among residents / buildings",
+    }
     GovernmentBudgetUsed = "government_budget_used" {
         unit: "share of budget", range: (0.0, 1.0),
         title: "Share of government's budget spent",

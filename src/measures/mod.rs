@@ -133,6 +133,9 @@ impl Tracker {
             M::RegisteredActiveShare,
             share_of(r.registered_active as f64, (r.registered - r.registered_active) as f64).unwrap_or(f64::NAN),
         );
+        let buildings = if r.buildings > 0 { r.buildings as f64 } else { f64::NAN };
+        set(M::BuildingsWithCore, r.buildings_with_core as f64 / buildings);
+        set(M::CorePerBuilding, r.core as f64 / buildings);
         set(M::GovernmentBudgetUsed, share_of(t.spend, t.budget - t.spend).unwrap_or(f64::NAN));
         set(M::PointsIssued, r.points_issued);
         set(M::PointsRedeemed, r.points_redeemed);

@@ -51,6 +51,9 @@ pub struct StepRecord {
     pub enrolled: u32,
     pub retained: u32,
     pub retention_base: u32,
+    /// Buildings, and those with at least one core volunteer or leader among their residents.
+    pub buildings: u32,
+    pub buildings_with_core: u32,
     /// Residents registered on a volunteer platform, and of them active in the active window.
     pub registered: u32,
     pub registered_active: u32,

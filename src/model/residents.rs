@@ -488,12 +488,19 @@ impl World {
         let a = &self.agents;
         let r = &mut self.record;
         let mut enrolled_residents = 0u32;
+        // residents live in buildings in index order: a building is a run of indices
+        let (mut building, mut building_has_core) = (0usize, false);
         for i in 0..a.residents {
             let h = a.history[i];
             r.active_in_window += (h & window_mask != 0) as u32;
             r.regular += ((h & year_mask).count_ones() >= regular_min) as u32;
             let st = a.state[i];
             r.core += (st >= State::Core) as u32;
+            if a.building(i) != building {
+                r.buildings_with_core += building_has_core as u32;
+                (building, building_has_core) = (a.building(i), false);
+            }
+            building_has_core |= st >= State::Core;
             r.leaders += (st == State::Leader) as u32;
             enrolled_residents += (st != State::Inactive) as u32;
             if h & prior_year_mask != 0 {
@@ -507,6 +514,8 @@ impl World {
             r.trust_government_sum += a.trust_government[i] as f64;
             r.trust_neighbours_sum += a.trust_neighbours[i] as f64;
         }
+        r.buildings_with_core += building_has_core as u32;
+        r.buildings = self.building_size.len() as u32;
         r.residents = a.residents as u32;
         r.enrolled = enrolled_residents;
         self.non_volunteers = (a.residents as u32).saturating_sub(enrolled_residents);
