@@ -13,12 +13,7 @@ const REPS: u32 = 6;
 
 /// Per replication, the mean of a metric over months [from, to) (undefined months skipped).
 fn mean(reps: &[Replication], m: M, from: usize, to: usize) -> Vec<f64> {
-    reps.iter()
-        .map(|r| {
-            let v: Vec<f64> = r.rows[from..to].iter().map(|row| row[m.index()]).filter(|x| x.is_finite()).collect();
-            v.iter().sum::<f64>() / v.len() as f64
-        })
-        .collect()
+    common::window(reps, m.id(), from, to)
 }
 
 /// Every replication's value of `a` exceeds its value of `b` (paired, common random numbers).
