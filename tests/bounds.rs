@@ -17,13 +17,7 @@ const REPS: u32 = 3;
 const COMPARED: [M; 3] = [M::Coverage, M::NeedMet, M::ActiveRate];
 
 /// (scenario name, measure) pairs known to sit at a bound, and why; see docs/validation.md.
-const AT_BOUND: [(&str, M, &str); 5] = [
-    ("hemei", M::Coverage, "multi-actor volunteers meet all latent need: participation in the richest configuration grows until it does; to be fixed by calibrating participation (issue 13)"),
-    ("multi-actor", M::Coverage, "multi-actor volunteers meet all latent need: participation in the richest configuration grows until it does; to be fixed by calibrating participation (issue 13)"),
-    ("multi-actor-epidemic", M::Coverage, "multi-actor volunteers meet all latent need: participation in the richest configuration grows until it does; to be fixed by calibrating participation (issue 13)"),
-    ("all-at-once-year3", M::Coverage, "the staged-linkage experiment ends with all five elements of the multi-actor configuration in place, so it saturates as multi-actor does"),
-    ("staged", M::Coverage, "the staged-linkage experiment ends with all five elements of the multi-actor configuration in place, so it saturates as multi-actor does"),
-];
+const AT_BOUND: [(&str, M, &str); 0] = [];
 
 #[test]
 fn no_shipped_scenario_rests_at_a_bound_of_a_compared_measure() {
@@ -35,6 +29,7 @@ fn no_shipped_scenario_rests_at_a_bound_of_a_compared_measure() {
     assert!(scenarios.len() >= 20, "found only {} shipped scenarios", scenarios.len());
     let results = run_many(&scenarios, 11, REPS);
     let mut found = Vec::new();
+    let mut closest: Option<(String, M, f64)> = None;
     for (s, reps) in scenarios.iter().zip(&results) {
         for m in COMPARED {
             let (lo, hi) = m.range();
@@ -43,11 +38,16 @@ fn no_shipped_scenario_rests_at_a_bound_of_a_compared_measure() {
                 .map(|r| r.rows[r.rows.len() - 12..].iter().map(|row| row[m.index()]).sum::<f64>() / 12.0)
                 .sum::<f64>()
                 / reps.len() as f64;
+            let gap = (mean - lo).min(hi - mean);
+            if closest.as_ref().is_none_or(|(_, _, g)| gap < *g) {
+                closest = Some((s.name.clone(), m, gap));
+            }
             if mean <= lo + MARGIN || mean >= hi - MARGIN {
                 found.push((s.name.clone(), m, mean));
             }
         }
     }
+    println!("closest to a bound: {closest:?}");
     for (name, m, mean) in &found {
         println!("at bound: {name} {m} = {mean:.4}");
     }

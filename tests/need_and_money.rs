@@ -112,28 +112,64 @@ fn an_unpaid_council_or_platform_does_not_sit() {
     assert!(!same_bits(&run(&paid), &run(&paid_without)), "a paid council and platform changed nothing");
 }
 
-/// Every money amount that flows into the community, halved.
-fn halve_money(s: &mut Scenario) {
-    s.actors.government.budget_per_month *= 0.5;
+/// Every money amount that flows into the community, times `f`.
+fn scale_money(s: &mut Scenario, x: f64) {
+    s.actors.government.budget_per_month *= x;
     for o in &mut s.actors.social_organisations {
-        o.initial_funds *= 0.5;
-        o.foundation_grant_per_month *= 0.5;
+        o.initial_funds *= x;
+        o.foundation_grant_per_month *= x;
     }
     for e in &mut s.actors.enterprises {
-        e.donation_per_month *= 0.5;
+        e.donation_per_month *= x;
     }
     if let Some(f) = &mut s.actors.community_fund {
-        f.initial_balance *= 0.5;
-        f.merchant_contribution *= 0.5;
-        f.social_enterprise_income *= 0.5;
-        f.resident_donation *= 0.5;
+        f.initial_balance *= x;
+        f.merchant_contribution *= x;
+        f.social_enterprise_income *= x;
+        f.resident_donation *= x;
     }
     for p in &mut s.instruments.purchase_of_services {
-        p.amount_per_month *= 0.5;
+        p.amount_per_month *= x;
     }
     if let Some(p) = &mut s.instruments.points {
-        p.budget_per_month *= 0.5;
+        p.budget_per_month *= x;
     }
+}
+
+fn halve_money(s: &mut Scenario) {
+    scale_money(s, 0.5);
+}
+
+/// Organisations recruit for the work they have (ODD §7.2). With the rule off (floor 1: asks
+/// regardless of need) the multi-actor driver recruits until coverage sits at its bound with
+/// hours far beyond need; with the default it stays off the bound with a fraction of the
+/// oversupply and of the active volunteers. And without money the configuration does not form: the
+/// review found coverage 0.998 with every money amount at 0, carried by free instruments.
+#[test]
+fn organisations_recruit_for_the_work_they_have_and_money_decides_multi_actor() {
+    let s = driver("multi-actor");
+    let mut off = s.clone();
+    off.behaviour.recruitment.floor = 1.0;
+    let (on, off) = (run(&s), run(&off));
+    let cov = |r: &Replication| final_year_mean(r, M::Coverage);
+    println!(
+        "rule on: coverage {:.3}, oversupply {:.1}, active {:.3}; off: {:.3}, {:.1}, {:.3}",
+        cov(&on),
+        final_year_mean(&on, M::Oversupply),
+        final_year_mean(&on, M::ActiveRate),
+        cov(&off),
+        final_year_mean(&off, M::Oversupply),
+        final_year_mean(&off, M::ActiveRate)
+    );
+    assert!(cov(&off) > 0.99, "without the taper coverage should saturate: {:.3}", cov(&off));
+    assert!(cov(&on) < 0.99, "with the taper coverage should stay off the bound: {:.3}", cov(&on));
+    assert!(final_year_mean(&off, M::Oversupply) > 5.0 * final_year_mean(&on, M::Oversupply));
+    assert!(final_year_mean(&off, M::ActiveRate) > 2.0 * final_year_mean(&on, M::ActiveRate));
+    let mut broke = s.clone();
+    scale_money(&mut broke, 0.0);
+    let broke = run(&broke);
+    println!("no money: coverage {:.3}", cov(&broke));
+    assert!(cov(&on) - cov(&broke) > 0.2, "money should decide multi-actor coverage: {:.3} vs {:.3}", cov(&on), cov(&broke));
 }
 
 #[test]

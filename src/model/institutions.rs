@@ -460,12 +460,16 @@ impl World {
         }
     }
 
-    /// Teams each recruiter places newcomers in.
+    /// Teams each recruiter places newcomers in, and each organisation's mean openings over them.
     fn recruit_targets(&mut self) {
+        let r = &self.scenario.behaviour.recruitment;
+        let open = self.coverage_cat_prev.map(|c| super::teams::openings(c, r));
         let tg = &mut self.targets;
         tg.government.clear();
         tg.social_organisation.iter_mut().for_each(Vec::clear);
         tg.enterprise.iter_mut().for_each(Vec::clear);
+        tg.social_organisation_open.fill(0.0);
+        tg.enterprise_open.fill(0.0);
         for (id, t) in self.teams.iter().enumerate() {
             if !t.alive {
                 continue;
@@ -475,10 +479,18 @@ impl World {
             }
             if let Some(i) = so_link(t) {
                 tg.social_organisation[i as usize].push(id as u16);
+                tg.social_organisation_open[i as usize] += open[t.category];
             }
             if let Sponsor::Enterprise(i) = t.sponsor {
                 tg.enterprise[i as usize].push(id as u16);
+                tg.enterprise_open[i as usize] += open[t.category];
             }
+        }
+        for (sum, teams) in tg.social_organisation_open.iter_mut().zip(&tg.social_organisation) {
+            *sum /= teams.len().max(1) as f64;
+        }
+        for (sum, teams) in tg.enterprise_open.iter_mut().zip(&tg.enterprise) {
+            *sum /= teams.len().max(1) as f64;
         }
     }
 

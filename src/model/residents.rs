@@ -187,20 +187,29 @@ impl World {
             let e = (a.origin[i] - 1) as usize;
             let targets = &self.targets.enterprise[e];
             let share = self.scenario.actors.enterprises[e].employee_ask_share;
-            if self.ent[e].engaged && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(share) {
-                consider(targets[pick(u.pick, targets.len())], Channel::Enterprise);
+            if self.ent[e].engaged && !targets.is_empty() {
+                let team = targets[pick(u.pick, targets.len())];
+                if (u.reach_or_split as f64) < self.per_step(share) * self.openings(team) {
+                    consider(team, Channel::Enterprise);
+                }
             }
             return best;
         }
         if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
             let targets = &self.targets.government;
-            if self.cal.campaign && !targets.is_empty() && (u.reach_or_split as f64) < self.per_step(c.reach) {
-                consider(targets[pick(u.pick, targets.len())], Channel::Government);
+            if self.cal.campaign && !targets.is_empty() {
+                let team = targets[pick(u.pick, targets.len())];
+                if (u.reach_or_split as f64) < self.per_step(c.reach) * self.openings(team) {
+                    consider(team, Channel::Government);
+                }
             }
         }
         // social-worker outreach: asks spread over non-volunteers; u.pick picks organisation and team
         let so_asks = (0..self.so.len()).map(|o| {
-            self.so[o].workers as f64 * self.scenario.actors.social_organisations[o].outreach_per_worker * self.k
+            self.so[o].workers as f64
+                * self.scenario.actors.social_organisations[o].outreach_per_worker
+                * self.k
+                * self.targets.social_organisation_open[o]
         });
         if let Some((o, at)) = outreach(u.pick, self.non_volunteers, so_asks) {
             let targets = &self.targets.social_organisation[o];
@@ -211,7 +220,9 @@ impl World {
         // enterprise community programmes reach residents too (community centre, store events),
         // while the enterprise is engaged
         let ent_asks =
-            (0..self.ent.len()).map(|e| self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k);
+            (0..self.ent.len()).map(|e| {
+                self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k * self.targets.enterprise_open[e]
+            });
         if let Some((e, at)) = outreach(u.pick, self.non_volunteers, ent_asks) {
             let targets = &self.targets.enterprise[e];
             if self.ent[e].engaged && !targets.is_empty() {
@@ -223,6 +234,13 @@ impl World {
             consider(peer, Channel::Residents);
         }
         best
+    }
+
+    /// Openings for recruits in team t's category (organisations recruit for the work they have).
+    #[inline]
+    fn openings(&self, t: u16) -> f64 {
+        let cov = self.coverage_cat_prev[self.teams[t as usize].category];
+        super::teams::openings(cov, &self.scenario.behaviour.recruitment)
     }
 
     /// Share of resident i's ties who were active last step (bit 1 after the history shift).

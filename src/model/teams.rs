@@ -37,6 +37,14 @@ pub fn revealed_next(revealed: f64, coverage: f64, latent_multiple: f64, rate: f
     revealed + rate * (floor + (1.0 - floor) * coverage - revealed)
 }
 
+/// Openings for recruits in a category (ODD §7.2): 1 while more than `slack` of the revealed
+/// demand is unmet, falling linearly to `floor` as it is met: organisations recruit for the
+/// work they have.
+#[inline]
+pub fn openings(coverage: f64, r: &crate::scenario::Recruitment) -> f64 {
+    r.floor + (1.0 - r.floor) * ((1.0 - coverage) / r.slack).clamp(0.0, 1.0)
+}
+
 /// Share of a category's service hours that were needed: 1 while demand is unmet,
 /// demand/supply when hours exceed demand (idle volunteers feel less needed).
 #[inline]

@@ -4,9 +4,9 @@ use super::entities::*;
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
 use super::rng::{fill_uniforms, uniform, Purpose, Streams, Uniforms, DRAWS_PER_AGENT};
-use super::teams::{coverage, material_factor, revealed_next, usefulness};
+use super::teams::{coverage, material_factor, openings, revealed_next, usefulness};
 use super::world::need_per_1000;
-use crate::scenario::{Retention, Scenario};
+use crate::scenario::{Recruitment, Retention, Scenario};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
@@ -49,6 +49,20 @@ fn production_formulas() {
     assert!(close(coverage(0.0, 0.0), 1.0));
     assert!(close(usefulness(50.0, 200.0), 1.0));
     assert!(close(usefulness(400.0, 200.0), 0.5));
+}
+
+#[test]
+fn openings_taper_over_the_last_slack_of_demand() {
+    let r = Recruitment { slack: 0.2, floor: 0.0 };
+    assert!(close(openings(0.5, &r), 1.0)); // more than the slack unmet: full strength
+    assert!(close(openings(0.8, &r), 1.0));
+    assert!(close(openings(0.9, &r), 0.5)); // half the slack unmet
+    assert!(close(openings(1.0, &r), 0.0)); // all met: no asks
+    let r = Recruitment { slack: 0.2, floor: 0.25 };
+    assert!(close(openings(0.9, &r), 0.625)); // 0.25 + 0.75 · 0.5
+    assert!(close(openings(1.0, &r), 0.25));
+    let off = Recruitment { slack: 0.2, floor: 1.0 };
+    assert!(close(openings(1.0, &off), 1.0));
 }
 
 #[test]

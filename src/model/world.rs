@@ -34,6 +34,9 @@ pub struct RecruitTargets {
     pub government: Vec<u16>,
     pub social_organisation: Vec<Vec<u16>>,
     pub enterprise: Vec<Vec<u16>>,
+    /// Per social organisation and enterprise: mean openings over its teams (scales its outreach).
+    pub social_organisation_open: Vec<f64>,
+    pub enterprise_open: Vec<f64>,
 }
 
 /// Points of the points scheme since the start of the run.
@@ -151,6 +154,8 @@ impl World {
                 government: Vec::with_capacity(max_teams),
                 social_organisation: vec![Vec::with_capacity(max_teams); n_so],
                 enterprise: vec![Vec::with_capacity(max_teams); n_ent],
+                social_organisation_open: vec![1.0; n_so],
+                enterprise_open: vec![1.0; n_ent],
             },
             non_volunteers: agents.residents as u32,
             gov_available: 0.0,

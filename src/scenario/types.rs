@@ -197,6 +197,8 @@ params! {
         trust: Trust = Trust::default();
         /// Peer recruitment over social ties.
         peers: Peers = Peers::default();
+        /// Organisations' recruitment follows the work there is.
+        recruitment: Recruitment = Recruitment::default();
         /// Registration of recruits on a volunteer platform, distinct from activity.
         registration: PlatformRegistration = PlatformRegistration::default();
     }
@@ -431,6 +433,20 @@ params! {
         core_multiplier: f64 = 2.0, range(0.0, 100.0), unit("1");
         /// How much a covered need damps asking: ask rate × (1 − s·coverage of the team's category). People recruit when there is work to do.
         need_sensitivity: f64 = 1.0, range(0.0, 1.0), unit("1");
+    }
+}
+
+params! {
+    /// Organisations recruit to fill the work they have (Hager & Brudney 2004: volunteer
+    /// management matches recruits to tasks): campaigns, social workers' outreach and
+    /// enterprise programmes ask at full strength while more than `slack` of the revealed demand
+    /// in a team's category is unmet, and taper linearly to no asks as it is met. Without it a
+    /// resource-rich community keeps recruiting volunteers for whom there is nothing to do.
+    pub struct Recruitment {
+        /// Unmet share of revealed demand below which organisations' asks taper (1 = asks ∝ unmet share; ≥ 1 − lowest coverage = no effect until then).
+        slack: f64 = 0.2, range(0.01, 1.0), unit("share of demand");
+        /// Share of asks organisations keep making when the need is met (1 = recruit regardless of need: the rule off).
+        floor: f64 = 0.0, range(0.0, 1.0), unit("share of asks");
     }
 }
 
