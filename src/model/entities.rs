@@ -63,6 +63,8 @@ pub const CATEGORY_NAMES: [&str; CATEGORIES] =
 /// Marker for "no team" / "no leader" / "no building".
 pub const NO_TEAM: u16 = u16::MAX;
 pub const NOBODY: u32 = u32::MAX;
+/// A team not tied to a building.
+pub const NO_BUILDING: u32 = u32::MAX;
 
 /// Who founded a team and so who directs its resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +171,8 @@ pub struct Team {
     /// When a new team splits off, members move to it with probability `split_share`.
     pub split_to: u16,
     pub months_small: u32,
+    /// The building a building cell serves (NO_BUILDING for other teams).
+    pub building: u32,
     // -- read by members during a step (set before the residents pass) --
     /// Service success in the last step: coverage of the team's category × its material factor.
     pub success: f32,
@@ -209,6 +213,7 @@ impl Team {
             funds: [0.0; SOURCES],
             split_to: NO_TEAM,
             months_small: 0,
+            building: NO_BUILDING,
             success: 0.5,
             callout: 0.0,
             callout_assigned: false,

@@ -25,6 +25,7 @@ impl World {
             gov.budget_per_month * k * self.timeline.government_funding * self.timeline.district_budget;
         self.record.government_budget = self.gov_available;
         self.engage_actors(m);
+        self.form_cells();
         self.pay_contracts(m);
         if self.cal.campaign {
             // a campaign runs only if government can pay for it this step; administrative
@@ -45,6 +46,66 @@ impl World {
         self.share_pool();
         self.team_offers();
         self.recruit_targets();
+    }
+
+    /// Buildings without a cell form one with the formation rate: the building's most motivated
+    /// residents not yet in a team — self-nominated and elected [001] — found it, the first as
+    /// its head (leader), the others as officers (core members, committed at the core
+    /// threshold). The cell serves the neediest category; it lives and dies like any team.
+    fn form_cells(&mut self) {
+        let Some(cells) = self.scenario.instruments.building_cells.clone() else {
+            return;
+        };
+        if !self.cal.cells {
+            return;
+        }
+        let p = self.per_step(cells.formation_rate);
+        let autonomy = autonomy_bits(&self.scenario.behaviour.leadership.team_autonomy);
+        let core = self.scenario.behaviour.states.core_commitment as f32;
+        let per = self.agents.per_building.max(1);
+        let mut has_cell = std::mem::take(&mut self.has_cell);
+        has_cell.fill(false);
+        for t in self.teams.iter().filter(|t| t.alive && t.building != NO_BUILDING) {
+            has_cell[t.building as usize] = true;
+        }
+        let mut rng = self.streams.stream(Purpose::Cells, self.step, 0);
+        for b in 0..has_cell.len() {
+            // a draw per building and step, used or not, keeps the stream aligned
+            if uniform(&mut rng) >= p || has_cell[b] {
+                continue;
+            }
+            let (start, end) = (b * per, (b * per + self.building_size[b] as usize).min(self.agents.residents));
+            let category = self.neediest_category();
+            let Some(t) = self.new_team(Sponsor::Residents, category, autonomy) else {
+                break;
+            };
+            self.teams[t as usize].building = b as u32;
+            self.teams[t as usize].registered = cells.filed;
+            for n in 0..cells.cell_size {
+                // the most motivated resident of the building not in a team
+                let a = &self.agents;
+                let Some(i) = (start..end)
+                    .filter(|&i| a.team[i] == NO_TEAM)
+                    .max_by(|&x, &y| a.motivation[x].total_cmp(&a.motivation[y]).then(y.cmp(&x)))
+                else {
+                    break;
+                };
+                let a = &mut self.agents;
+                a.team[i] = t;
+                a.channel[i] = Channel::Residents;
+                a.commitment[i] = core;
+                a.satisfaction[i] = 0.5;
+                a.tenure[i] = 0;
+                a.state[i] = if n == 0 { State::Leader } else { State::Core };
+                let team = &mut self.teams[t as usize];
+                team.members += 1;
+                if n == 0 {
+                    team.leader = i as u32;
+                    team.leader_skill = a.skill[i];
+                }
+            }
+        }
+        self.has_cell = has_cell;
     }
 
     /// Pay from government's budget for this step; returns what could be paid.
@@ -96,6 +157,7 @@ impl World {
             i.points.as_ref().is_some_and(|p| tl.points.unwrap_or_else(|| on(m, p.start_month, p.end_month)));
         self.cal.council = i.deliberation_council.as_ref().is_some_and(|c| m >= c.start_month || tl.council);
         self.cal.platform = i.coordination_platform.as_ref().is_some_and(|c| m >= c.start_month || tl.platform);
+        self.cal.cells = i.building_cells.as_ref().is_some_and(|c| m >= c.start_month);
         // Reward intensity X: point value per hour relative to the reference value, shrunk by
         // rivalness as more residents take part (Kitts 2006) and by unpaid redemptions.
         (self.reward, self.recognition) = match (&i.points, self.cal.points) {

@@ -238,7 +238,7 @@ impl World {
 
     /// Openings for recruits in team t's category (organisations recruit for the work they have).
     #[inline]
-    fn openings(&self, t: u16) -> f64 {
+    pub(crate) fn openings(&self, t: u16) -> f64 {
         let cov = self.coverage_cat_prev[self.teams[t as usize].category];
         super::teams::openings(cov, &self.scenario.behaviour.recruitment)
     }

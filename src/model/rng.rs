@@ -22,6 +22,8 @@ pub enum Purpose {
     Peers = 5,
     /// Brought-in volunteers' traits at initialisation.
     BroughtIn = 6,
+    /// Building cells: formation (chunk 0) and neighbours' asks (chunk 1) of one step.
+    Cells = 7,
 }
 
 /// Residents per chunk of per-resident draws. Fixed so that results never depend on how many

@@ -26,6 +26,7 @@ pub struct Calendar {
     pub points: bool,
     pub council: bool,
     pub platform: bool,
+    pub cells: bool,
 }
 
 /// Team ids grouped by who recruits into them; rebuilt each step in preallocated vectors.
@@ -79,6 +80,8 @@ pub struct World {
     pub(crate) building_share_prev: Vec<f32>,
     pub(crate) building_active: Vec<u32>,
     pub(crate) building_size: Vec<u32>,
+    /// Scratch for forming building cells: whether each building has a live cell.
+    pub(crate) has_cell: Vec<bool>,
     /// Team of the neighbour who asked resident i this step (NO_TEAM = nobody asked).
     pub(crate) peer_ask: Vec<u16>,
     /// Residents stepping up as leaders this step, in index order.
@@ -147,6 +150,7 @@ impl World {
             active_rate_prev: 0.0,
             building_share_prev: vec![0.0; building_size.len()],
             building_active: vec![0; building_size.len()],
+            has_cell: vec![false; building_size.len()],
             building_size,
             peer_ask: vec![NO_TEAM; n_agents],
             candidates: Vec::with_capacity(MAX_CANDIDATES),
@@ -351,6 +355,39 @@ impl World {
                 let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
                 if a.team[j as usize] == NO_TEAM {
                     self.peer_ask[j as usize] = team;
+                }
+            }
+        }
+        self.cell_asks();
+    }
+
+    /// Active members of building cells ask a neighbour in their building (a resident drawn
+    /// uniformly from it) to join, tapering as the cell's category is covered (ODD §7.2). An
+    /// ask from the cell replaces a tie's ask: it is the same channel (residents).
+    fn cell_asks(&mut self) {
+        use super::rng::{uniform, Purpose};
+        let Some(cells) = &self.scenario.instruments.building_cells else {
+            return;
+        };
+        if !self.cal.cells {
+            return;
+        }
+        let p = self.per_step(cells.asks_per_member);
+        let mut rng = self.streams.stream(Purpose::Cells, self.step, 1);
+        let a = &self.agents;
+        let per = a.per_building.max(1);
+        for i in 0..a.residents {
+            let t = a.team[i];
+            // history was shifted this step: bit 1 = active last step
+            if t == NO_TEAM || a.history[i] & 2 == 0 || self.teams[t as usize].building == NO_BUILDING {
+                continue;
+            }
+            if uniform(&mut rng) < p * self.openings(t) {
+                let start = a.building(i) * per;
+                let size = self.building_size[a.building(i)] as usize;
+                let j = start + ((uniform(&mut rng) * size as f64) as usize).min(size - 1);
+                if a.team[j] == NO_TEAM {
+                    self.peer_ask[j] = t;
                 }
             }
         }

@@ -245,14 +245,13 @@ pub fn write_comparison_files(
     let json = serde_json::to_string_pretty(&comparison_json(c, files)).map_err(io::Error::other)?;
     fs::write(dir.join("comparison.json"), json)?;
     fs::write(dir.join("comparison.md"), comparison_md(c))?;
+    let colours = charts::distinct_colours(&scenarios.iter().map(|s| s.colour).collect::<Vec<_>>());
     let models: Vec<ModelSeries> = scenarios
         .iter()
         .zip(results)
         .zip(&c.summaries)
-        .enumerate()
-        .map(|(i, ((s, r), summary))| {
-            ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, i), r, summary.final_year.clone())
-        })
+        .zip(colours)
+        .map(|(((s, r), summary), colour)| ModelSeries::new(s.name.clone(), colour, r, summary.final_year.clone()))
         .collect();
     let heading = format!("Driver models compared — mean and 95% CI over {} replications", c.replications);
     let mut events: Vec<(f64, String)> = scenarios.iter().flat_map(super::event_marks).collect();

@@ -622,6 +622,29 @@ params! {
         deliberation_council: Option<Council> = None;
         /// Coordination platform pooling partners' resources across teams (联动平台).
         coordination_platform: Option<Platform> = None;
+        /// A small self-managed cell in every building (楼栋自治小组, "一长三员").
+        building_cells: Option<BuildingCells> = None;
+    }
+}
+
+params! {
+    /// Building cells: "make organisations small and backbones many" (把组织划小、让骨干增多) —
+    /// Changshouyuan forms, building by building, a self-management group of one head and three
+    /// officers (一长三员) whose members are self-nominated or recommended and elected, serve
+    /// unpaid and look after the courtyard's sanitation, safety and other services [001]. A cell
+    /// is a resident team tied to one building; its active members ask neighbours in that
+    /// building to join, so it recruits where it lives.
+    pub struct BuildingCells {
+        /// First month cells may form.
+        start_month: u32 = 0, range(0, 6000), unit("month");
+        /// Residents who found a cell: a head (its leader) and officers (core members); the seed's 一长三员 is 4.
+        cell_size: u32 = 4, range(1, 100), unit("persons");
+        /// Monthly probability that a building without a cell forms one (assumption: most buildings have one within two years).
+        formation_rate: f64 = 0.1, range(0.0, 1.0), unit("probability/month");
+        /// Probability per month that an active cell member asks a neighbour in the building to join the cell.
+        asks_per_member: f64 = 0.5, range(0.0, 1.0), unit("probability/month");
+        /// Cells are filed with government (formed under the courtyard party branch [001]), which gives them government legitimacy.
+        filed: bool = true;
     }
 }
 

@@ -104,6 +104,23 @@ pub fn series_colour(colour: Option<Colour>, index: usize) -> RGBColor {
     colour.map_or(PALETTE[(5 + index) % PALETTE.len()], |Colour(r, g, b)| RGBColor(r, g, b))
 }
 
+/// The colours of a figure's models: each scenario's `colour` or [`series_colour`], except
+/// that a colour already taken by an earlier model (a case that `extends` a driver inherits its
+/// colour) is replaced by the first palette colour not yet taken, so no two lines look alike.
+pub fn distinct_colours(colours: &[Option<Colour>]) -> Vec<RGBColor> {
+    let mut taken: Vec<RGBColor> = Vec::with_capacity(colours.len());
+    for (i, &c) in colours.iter().enumerate() {
+        let mut colour = series_colour(c, i);
+        if taken.contains(&colour) {
+            if let Some(&free) = PALETTE.iter().cycle().skip(5).take(PALETTE.len()).find(|p| !taken.contains(p)) {
+                colour = free;
+            }
+        }
+        taken.push(colour);
+    }
+    taken
+}
+
 /// A model's data for the figures.
 pub struct ModelSeries {
     pub name: String,

@@ -205,3 +205,16 @@ fn viridis_runs_dark_to_light() {
     assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
     assert_eq!(viridis(f64::NAN), viridis(0.0));
 }
+
+#[test]
+fn a_case_that_inherits_its_drivers_colour_gets_another() {
+    let sky = Some(crate::output::Colour(86, 180, 233));
+    let c = distinct_colours(&[sky, sky, None]);
+    assert_eq!(c[0], RGBColor(86, 180, 233));
+    assert_ne!(c[1], c[0], "the second model with the same colour must look different");
+    assert!(c[2] != c[0] && c[2] != c[1], "{:?}", c.iter().map(|x| (x.0, x.1, x.2)).collect::<Vec<_>>());
+    // distinct colours are kept as given
+    let d = distinct_colours(&[Some(crate::output::Colour(1, 2, 3)), None]);
+    assert_eq!(d[0], RGBColor(1, 2, 3));
+    assert_eq!(d[1], series_colour(None, 1));
+}
