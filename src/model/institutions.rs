@@ -190,12 +190,18 @@ impl World {
             if !self.so[i].started && entered && !self.timeline.so_left[i] {
                 self.so[i].started = true;
                 let (n, autonomy, umbrella) = (p.incubates_teams, autonomy_bits(&p.team_autonomy), p.umbrella);
+                let adopts = p.adopts_government_teams;
                 for j in 0..n as usize {
                     let c = category_order[j % category_order.len()];
                     if let Some(t) = self.new_team(Sponsor::SocialOrganisation(i as u8), c, autonomy) {
                         if umbrella {
                             self.teams[t as usize].so_umbrella = Some(i as u8);
                         }
+                    }
+                }
+                if adopts {
+                    for team in self.teams.iter_mut().filter(|t| t.alive && t.sponsor == Sponsor::Government) {
+                        team.so_umbrella = Some(i as u8);
                     }
                 }
             }

@@ -538,6 +538,8 @@ params! {
         incubates_teams: u32 = 1, range(0, 4096), unit("teams");
         /// Whether its registration lends umbrella legitimacy to the teams it incubates [002].
         umbrella: bool = true;
+        /// When it starts, the teams government founded come under it: it trains them, recruits into them and (with `umbrella`) lends them its legitimacy. Y community's eight associations are not registered themselves but belong to the registered M social service centre [002].
+        adopts_government_teams: bool = false;
         /// Share of its income passed to its teams for materials.
         pass_through_share: f64 = 0.15, range(0.0, 1.0), unit("share");
         /// Monthly call-out of its teams' members to organised activities.
