@@ -37,6 +37,9 @@ fn assert_greater(metric: &str, high: &str, low: &str, from: usize, to: usize) {
 const FINAL_YEAR: (usize, usize) = (108, 120);
 const FIRST_YEAR: (usize, usize) = (0, 12);
 
+/// Pattern 1. Mechanism: government founds, registers, funds, trains and recruits into its own
+/// teams (campaigns), so every dimension's source share is government's (ODD §7.9). Depends on
+/// the driver having no other partner: a scenario choice, which is the seed's definition [001].
 #[test]
 fn administrative_mobilisation_gives_the_highest_dependence_on_government() {
     for other in DRIVERS.iter().filter(|n| **n != "government-driven") {
@@ -45,6 +48,8 @@ fn administrative_mobilisation_gives_the_highest_dependence_on_government() {
     }
 }
 
+/// Pattern 1. Mechanism: a campaign asks 15% of non-volunteers at once with the largest
+/// acceptance bonus (ODD §7.2), where social workers and neighbours ask a few at a time.
 #[test]
 fn administrative_mobilisation_is_fastest_in_the_first_year() {
     for other in ["social-organisation-driven", "volunteer-led"] {
@@ -52,6 +57,8 @@ fn administrative_mobilisation_is_fastest_in_the_first_year() {
     }
 }
 
+/// Pattern 1. Mechanism: campaign months call out government teams (hours bunch in those
+/// months: burstiness), and government teams co-decide no phase (depth: delivery only).
 #[test]
 fn administrative_participation_is_festival_like_and_shallow() {
     // burstiness of monthly hours (碎片化、节日化) and co-production depth, over the whole run
@@ -61,6 +68,9 @@ fn administrative_participation_is_festival_like_and_shallow() {
     }
 }
 
+/// Pattern 3, cost part. By construction: the volunteer-led driver's government budget is 0
+/// (基本不增加政府的财政负担 [001]), so its cost per service hour is 0; the test guards that the
+/// other drivers' government money is actually spent on service (docs/validation.md).
 #[test]
 fn volunteer_led_costs_government_least() {
     for other in ["government-driven", "social-organisation-driven", "multi-actor"] {
@@ -68,11 +78,15 @@ fn volunteer_led_costs_government_least() {
     }
 }
 
+/// Mechanism: social workers train volunteers (sessions per worker) and discover leaders who
+/// pass skill on (ODD §7.4); government trains few.
 #[test]
 fn social_organisations_raise_volunteer_skill() {
     assert_greater("mean_skill", "social-organisation-driven", "government-driven", FINAL_YEAR.0, FINAL_YEAR.1);
 }
 
+/// Pattern 5. Mechanism: at its horizon the enterprise leaves, its employees stop and its teams
+/// without a resident leader dissolve (ODD §7.1); local capacity is what remains.
 #[test]
 fn service_falls_when_the_enterprise_horizon_ends() {
     // the enterprise leaves after month 60: coverage in year 5 exceeds coverage in year 6
