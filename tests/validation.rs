@@ -45,15 +45,47 @@ fn report_window(pattern: &str, r: &[Vec<Replication>], metric: &str, (from, to)
 const FINAL: (usize, usize) = (108, 120);
 const WHOLE_RUN: (usize, usize) = (0, 120);
 
+/// Pattern 2 [002] with equal money (scenarios/experiments/third-party-entry): both arms are the
+/// government-driven model with 14,000 yuan a month until month 36 and 39,000 from then on, all of
+/// it spent every month (subsidies of 5,000 yuan per registered team take what the other
+/// instruments leave). From month 36 the treatment pays 25,000 of it to a social-work centre that
+/// enters; the control gives the same money to its own teams as subsidies.
+///
+/// Mechanism: the centre brings a second source in every dimension — umbrella legitimacy,
+/// outreach recruits, training — so the government's share falls most in knowledge, human
+/// resources and legitimacy; in funding it falls little, because the centre passes government's
+/// own money on (the "hermit crab" chain [002]). Its training raises skill. The control's extra
+/// money buys its teams materials, which their hours need only part of; the rest stays in the
+/// teams' accounts, and it brings no training and no recruiter.
 #[test]
 fn p2_third_party_entry_lowers_dependence_and_raises_skill() {
     let r = run(&experiment("third-party-entry", &["third-party-year3", "government-only"]));
+    // the same money spent in both arms, every month: the whole budget (window means over the
+    // months whose 12-month window lies in one budget period)
+    for (arm, reps) in ["third-party-year3", "government-only"].iter().zip(&r) {
+        for (from, to, budget) in [(11, 36, 14_000.0), (47, 120, 39_000.0)] {
+            let spent = window(reps, "government_spending", from, to);
+            assert!(spent.iter().all(|y| (y - budget).abs() < 1.0), "{arm} months {from}-{to}: {spent:?}");
+        }
+    }
+    for (a, b) in r[0].iter().zip(&r[1]) {
+        let m = govsim::measures::index_of("government_spending").unwrap();
+        assert!(a.rows.iter().zip(&b.rows).all(|(x, y)| (x[m] - y[m]).abs() < 1.0), "the arms spend differently");
+    }
+    // the centre is there and paid in the final year
+    let (_, lo, _) = report_window("P2", &r, "dependence_on_social_organisations", FINAL);
+    assert!(lo > 0.0, "the third party left no trace");
     let (_, _, hi) = report_window("P2", &r, "dependence_on_government", FINAL);
     assert!(hi < 0.0, "dependence did not fall");
+    for dimension in ["legitimacy", "funding", "human", "knowledge"] {
+        report_window("P2", &r, &format!("dependence_on_government_{dimension}"), FINAL);
+    }
     let (_, _, hi) = report_window("P2", &r, "asymmetry", FINAL);
     assert!(hi < 0.0, "asymmetry did not fall");
     let (_, lo, _) = report_window("P2", &r, "mean_skill", FINAL);
     assert!(lo > 0.0, "skill did not rise");
+    report_window("P2", &r, "coverage", FINAL);
+    report_window("P2", &r, "active_rate", FINAL);
 }
 
 /// Shock measures of coverage around the scenario's first event, per replication — the same
