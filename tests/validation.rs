@@ -45,15 +45,47 @@ fn report_window(pattern: &str, r: &[Vec<Replication>], metric: &str, (from, to)
 const FINAL: (usize, usize) = (108, 120);
 const WHOLE_RUN: (usize, usize) = (0, 120);
 
+/// Pattern 2 [002] with equal money (scenarios/experiments/third-party-entry): both arms are the
+/// government-driven model with 14,000 yuan a month until month 36 and 39,000 from then on, all of
+/// it spent every month (subsidies of 5,000 yuan per registered team take what the other
+/// instruments leave). From month 36 the treatment pays 25,000 of it to a social-work centre that
+/// enters; the control gives the same money to its own teams as subsidies.
+///
+/// Mechanism: the centre brings a second source in every dimension — umbrella legitimacy,
+/// outreach recruits, training — so the government's share falls most in knowledge, human
+/// resources and legitimacy; in funding it falls little, because the centre passes government's
+/// own money on (the "hermit crab" chain [002]). Its training raises skill. The control's extra
+/// money buys its teams materials, which their hours need only part of; the rest stays in the
+/// teams' accounts, and it brings no training and no recruiter.
 #[test]
 fn p2_third_party_entry_lowers_dependence_and_raises_skill() {
     let r = run(&experiment("third-party-entry", &["third-party-year3", "government-only"]));
+    // the same money spent in both arms, every month: the whole budget (window means over the
+    // months whose 12-month window lies in one budget period)
+    for (arm, reps) in ["third-party-year3", "government-only"].iter().zip(&r) {
+        for (from, to, budget) in [(11, 36, 14_000.0), (47, 120, 39_000.0)] {
+            let spent = window(reps, "government_spending", from, to);
+            assert!(spent.iter().all(|y| (y - budget).abs() < 1.0), "{arm} months {from}-{to}: {spent:?}");
+        }
+    }
+    for (a, b) in r[0].iter().zip(&r[1]) {
+        let m = govsim::measures::index_of("government_spending").unwrap();
+        assert!(a.rows.iter().zip(&b.rows).all(|(x, y)| (x[m] - y[m]).abs() < 1.0), "the arms spend differently");
+    }
+    // the centre is there and paid in the final year
+    let (_, lo, _) = report_window("P2", &r, "dependence_on_social_organisations", FINAL);
+    assert!(lo > 0.0, "the third party left no trace");
     let (_, _, hi) = report_window("P2", &r, "dependence_on_government", FINAL);
     assert!(hi < 0.0, "dependence did not fall");
+    for dimension in ["legitimacy", "funding", "human", "knowledge"] {
+        report_window("P2", &r, &format!("dependence_on_government_{dimension}"), FINAL);
+    }
     let (_, _, hi) = report_window("P2", &r, "asymmetry", FINAL);
     assert!(hi < 0.0, "asymmetry did not fall");
     let (_, lo, _) = report_window("P2", &r, "mean_skill", FINAL);
     assert!(lo > 0.0, "skill did not rise");
+    report_window("P2", &r, "coverage", FINAL);
+    report_window("P2", &r, "active_rate", FINAL);
 }
 
 /// Shock measures of coverage around the scenario's first event, per replication — the same
@@ -64,49 +96,155 @@ fn event_shocks(experiment: &str, reps: &[Replication]) -> Vec<Shock> {
     reps.iter().map(|r| coverage_shock(r, &s, month)).collect()
 }
 
+/// The support-withdrawal experiment of pattern 3 (scenarios/experiments/support-withdrawal):
+/// every driver gets the same outside support on top of its own setup — a social-work project
+/// government buys for 20,000 yuan a month (three social workers; `supported/D.json`) — and in
+/// month 60 either all outside support stops (`D.json`: government money, the project, the
+/// driver's own partners) or only the project does (`project-only/D.json`). One arm's
+/// replications per driver, in the order of [`DRIVERS`].
+fn support_withdrawal(arm: &str) -> Vec<Vec<Replication>> {
+    let folder = if arm.is_empty() { "support-withdrawal".to_string() } else { format!("support-withdrawal/{arm}") };
+    run(&DRIVERS.iter().map(|n| format!("{folder}/{n}.json")).collect::<Vec<_>>())
+}
+
+/// The year before the withdrawal and the 36 months after it (months [from, to)).
+const BEFORE_WITHDRAWAL: (usize, usize) = (48, 60);
+const AFTER_WITHDRAWAL: (usize, usize) = (60, 96);
+
+/// What the common project costs government a month (the shipped scenarios' contract).
+const PROJECT_YUAN: f64 = 20_000.0;
+
+/// Per driver and replication: the paired withdrawal effect on coverage over months 60–96
+/// (`with` − `supported`, printed with its 95% interval; with `must_lose`, asserted below zero in
+/// every driver: the withdrawal takes something away everywhere), the same relative to the pre-withdrawal level
+/// (coverage over months 48–60, identical in both arms) and the pre-withdrawal level itself.
+struct Effects {
+    absolute: Vec<Vec<f64>>,
+    relative: Vec<Vec<f64>>,
+    before: Vec<Vec<f64>>,
+}
+
+fn withdrawal_effects(
+    label: &str,
+    with: &[Vec<Replication>],
+    supported: &[Vec<Replication>],
+    must_lose: bool,
+) -> Effects {
+    let (mut absolute, mut relative, mut before) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, n) in DRIVERS.iter().enumerate() {
+        let (b0, b1) = BEFORE_WITHDRAWAL;
+        let pre = window(&supported[i], "coverage", b0, b1);
+        assert_eq!(pre, window(&with[i], "coverage", b0, b1), "{n}: the arms differ before the withdrawal");
+        let (a0, a1) = AFTER_WITHDRAWAL;
+        let (w, s) = (window(&with[i], "coverage", a0, a1), window(&supported[i], "coverage", a0, a1));
+        let (_, _, hi) = report(&format!("P3 {label} effect on coverage months {a0}-{a1}, {n}"), &w, &s);
+        assert!(!must_lose || hi < 0.0, "{label}: withdrawing the support does not lower {n}'s coverage");
+        let rel: Vec<f64> = w.iter().zip(&s).zip(&pre).map(|((w, s), p)| (w - s) / p).collect();
+        report(
+            &format!("P3 {label} effect relative to the level of months {b0}-{b1} ({:.4}), {n}", mean(&pre)),
+            &rel,
+            &[0.0; REPS as usize],
+        );
+        absolute.push(w.iter().zip(&s).map(|(w, s)| w - s).collect());
+        relative.push(rel);
+        before.push(pre);
+    }
+    Effects { absolute, relative, before }
+}
+
+fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+fn driver_index(name: &str) -> usize {
+    DRIVERS.iter().position(|n| *n == name).unwrap()
+}
+
+/// Pattern 3, "holds up best when support stops" [001], measured as a paired effect: coverage
+/// over months 60–96 with all outside support withdrawn in month 60 minus the same scenario
+/// with it kept (common random numbers, 12 replications), in every driver, with the same
+/// 20,000 yuan a month project on top of its own support.
+///
+/// Mechanism. The project's social workers recruit where need is unmet, train, discover leaders
+/// and incubate a team; in the volunteer-led community, where nobody else recruits, it is what
+/// builds leaders and resident teams (about 50 leaders by month 60 instead of 2), and those are
+/// residents' own: when the project and all money stop they carry on, so coverage holds its
+/// pre-withdrawal level (the highest persistence of the five) — but it stops growing, so it
+/// loses about a quarter of its level against the arm that keeps the project. Government-driven
+/// loses most (about 60%): campaigns and subsidies stop with government money and campaign
+/// recruits leave. Multi-actor loses least relative to its level: its community fund carries on,
+/// and as coverage falls organisations and leaders recruit and found teams again (recruitment
+/// for the work there is, docs/ODD.md §7.2). So the pattern holds only in part: volunteer-led
+/// holds its level best, but its paired loss is not the smallest (docs/validation.md, pattern 3).
 #[test]
-fn p3_volunteer_led_holds_up_best_when_support_stops() {
-    let paths = experiment("support-withdrawal", &DRIVERS);
-    let r = run(&paths);
-    // persistence: coverage 36 months after the month-60 withdrawal relative to the year before
-    let persistence = |i: usize| -> Vec<f64> { event_shocks(&paths[i], &r[i]).iter().map(|x| x.persistence).collect() };
-    let vl = DRIVERS.iter().position(|n| *n == "volunteer-led").unwrap();
+fn p3_all_support_withdrawn_volunteer_led_holds_its_level_but_does_not_lose_least() {
+    let supported = support_withdrawal("supported");
+    let with = support_withdrawal("");
+    // the support is there and spent before month 60, and gone after it: government pays at
+    // least the project's contract every month of the year before (window means over months
+    // 48–60), and nothing once the window holds only months after the withdrawal
+    for (i, n) in DRIVERS.iter().enumerate() {
+        let before = window(&supported[i], "government_spending", 48, 60);
+        assert!(before.iter().all(|&y| y >= PROJECT_YUAN - 1.0), "{n}: the project is not paid: {before:?}");
+        let after = window(&with[i], "government_spending", 72, 96);
+        assert!(after.iter().all(|&y| y == 0.0), "{n}: government still pays after the withdrawal: {after:?}");
+        let so = window(&supported[i], "dependence_on_social_organisations", 48, 60);
+        eprintln!(
+            "P3 {n}: government spending months 48-60 {:.0} yuan/month, dependence on organisations {:.3}",
+            mean(&before),
+            mean(&so)
+        );
+    }
+    let e = withdrawal_effects("all support withdrawn", &with, &supported, true);
+    let vl = driver_index("volunteer-led");
     for (i, n) in DRIVERS.iter().enumerate().filter(|(i, _)| *i != vl) {
-        let (_, lo, _) = report(&format!("P3 persistence volunteer-led vs {n}"), &persistence(vl), &persistence(i));
-        assert!(lo > 0.0, "volunteer-led does not hold up better than {n}");
+        report(&format!("P3 absolute effect volunteer-led minus {n}"), &e.absolute[vl], &e.absolute[i]);
+    }
+    // relative to the level each community had reached: volunteer-led loses less than
+    // government-driven and enterprise-driven, more than multi-actor (social-organisation-driven:
+    // printed; the interval holds zero at this design)
+    let relative = |n: &str| {
+        report(&format!("P3 relative effect volunteer-led minus {n}"), &e.relative[vl], &e.relative[driver_index(n)])
+    };
+    for n in ["government-driven", "enterprise-driven"] {
+        let (_, lo, _) = relative(n);
+        assert!(lo > 0.0, "volunteer-led no longer loses less of its level than {n}");
+    }
+    relative("social-organisation-driven");
+    let (_, _, hi) = relative("multi-actor");
+    assert!(hi < 0.0, "volunteer-led now loses no more of its level than multi-actor: rewrite pattern 3");
+    // persistence: coverage after the withdrawal relative to the year before it, in the
+    // withdrawal arm; volunteer-led keeps the most of its level
+    let (a0, a1) = AFTER_WITHDRAWAL;
+    let persistence: Vec<Vec<f64>> = (0..DRIVERS.len())
+        .map(|i| window(&with[i], "coverage", a0, a1).iter().zip(&e.before[i]).map(|(w, p)| w / p).collect())
+        .collect();
+    for (i, n) in DRIVERS.iter().enumerate().filter(|(i, _)| *i != vl) {
+        let (_, lo, _) = report(&format!("P3 persistence volunteer-led vs {n}"), &persistence[vl], &persistence[i]);
+        assert!(lo > 0.0, "volunteer-led does not keep more of its level than {n}");
     }
 }
 
-/// The paired withdrawal effect per driver (issue 13): coverage over months 60–96 with the
-/// month-60 withdrawal minus the same driver without it (common random numbers). Where a
-/// driver receives no outside support the experiment measures nothing — the effect is exactly
-/// zero — so "holds up best" is by construction there (docs/validation.md, pattern 3). This
-/// test keeps that visible: it fails when the volunteer-led or enterprise-driven arm gets
-/// support to withdraw (then rewrite pattern 3) or when withdrawal stops hurting the government-driven model.
+/// The same support removed in every driver: only the common project stops in month 60 (its
+/// organisation leaves, government's budget returns to the driver's own), everything else
+/// carries on. Mechanism: where other partners recruit and need is largely met (multi-actor,
+/// enterprise-driven) the project adds little and its loss is small — in enterprise-driven its
+/// incubated team gets no recruits and dissolves, so it only adds its workers' service hours;
+/// in the volunteer-led community the project is the only organised recruiter and trainer, so it
+/// loses more of the same support than multi-actor and enterprise-driven do.
 #[test]
-fn p3_withdrawal_effect_per_driver_with_and_without() {
-    let with: Vec<String> = DRIVERS.iter().map(|n| format!("support-withdrawal/{n}.json")).collect();
-    let r_with = run(&with);
-    let drivers: Vec<Scenario> = DRIVERS.iter().map(|n| common::driver(n)).collect();
-    let r_without = run_many(&drivers, 4242, REPS);
-    let mut effects = Vec::new();
-    for (i, n) in DRIVERS.iter().enumerate() {
-        let (m, lo, hi) = report(
-            &format!("P3 withdrawal effect on coverage, months 60-96, {n}"),
-            &window(&r_with[i], "coverage", 60, 96),
-            &window(&r_without[i], "coverage", 60, 96),
-        );
-        effects.push((*n, m, lo, hi));
+fn p3_the_same_project_withdrawn_alone() {
+    let supported = support_withdrawal("supported");
+    let project = support_withdrawal("project-only");
+    let e = withdrawal_effects("project withdrawn", &project, &supported, false);
+    let vl = driver_index("volunteer-led");
+    for (i, n) in DRIVERS.iter().enumerate().filter(|(i, _)| *i != vl) {
+        let (_, lo, hi) =
+            report(&format!("P3 project-only effect volunteer-led minus {n}"), &e.absolute[vl], &e.absolute[i]);
+        if *n == "multi-actor" || *n == "enterprise-driven" {
+            assert!(hi < 0.0, "volunteer-led no longer loses more of the same project than {n}: [{lo:.4}, {hi:.4}]");
+        }
     }
-    let effect = |name: &str| *effects.iter().find(|e| e.0 == name).unwrap();
-    // nothing to withdraw: government pays for nothing in these two, and the enterprise has
-    // left at its horizon (month 60) in both arms
-    for name in ["volunteer-led", "enterprise-driven"] {
-        let e = effect(name);
-        assert!(e.1 == 0.0 && e.2 == 0.0 && e.3 == 0.0, "{name} now has support to withdraw: {e:?}");
-    }
-    let gd = effect("government-driven");
-    assert!(gd.3 < 0.0, "withdrawal no longer lowers government-driven coverage: {gd:?}");
 }
 
 #[test]
