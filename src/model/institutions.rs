@@ -288,7 +288,9 @@ impl World {
             let so = &mut self.so[i];
             so.funds[GOV] += paid;
             so.income[GOV] += paid;
-            so.contracted = true;
+            // a contract government cannot pay this month does not bind the organisation to
+            // government's tasks (its workers' assigned share, performance credit)
+            so.contracted |= paid > 0.0;
         }
     }
 
