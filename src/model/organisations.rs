@@ -26,7 +26,7 @@
 //! payment: a team a sponsor releases to residents counts for the residents from then on. The
 //! residents have no purse but their teams.
 
-use super::entities::{Sponsor, Team};
+use super::entities::{Agents, Sponsor, Team, NO_TEAM};
 
 /// What an organisation row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,8 @@ pub struct Organisations {
     /// Money paid to / spent by the teams it sponsors since the start (yuan).
     pub teams_received: Vec<f64>,
     pub teams_spent: Vec<f64>,
-    /// At the end of this step: alive teams it sponsors, their members and active members.
+    /// At the end of this step: alive teams it sponsors, their members, and (final-year steps
+    /// only, else 0) their members active in the step.
     pub teams: Vec<u32>,
     pub members: Vec<u32>,
     pub active: Vec<u32>,
@@ -181,9 +182,10 @@ impl Organisations {
         self.teams_spent[row] += yuan;
     }
 
-    /// Count the alive teams, their members and active members by sponsor at the end of a
-    /// step; `final_year` adds the counts to the final-year sums.
-    pub fn count(&mut self, teams: &[Team], final_year: bool) {
+    /// Count the alive teams and their members by sponsor at the end of a step; in the final
+    /// year (`final_year`) also the members active this step (a pass over the agents; members
+    /// who left during the step no longer count), and add the counts to the final-year sums.
+    pub fn count(&mut self, teams: &[Team], agents: &Agents, final_year: bool) {
         self.teams.fill(0);
         self.members.fill(0);
         self.active.fill(0);
@@ -191,9 +193,17 @@ impl Organisations {
             let g = self.of(t.sponsor);
             self.teams[g] += 1;
             self.members[g] += t.members;
-            self.active[g] += t.active;
         }
         if final_year {
+            for (&team, &history) in agents.team.iter().zip(&agents.history) {
+                if team != NO_TEAM && history & 1 == 1 {
+                    let t = &teams[team as usize];
+                    if t.alive {
+                        let g = self.of(t.sponsor);
+                        self.active[g] += 1;
+                    }
+                }
+            }
             self.final_year_steps += 1;
             for g in 0..self.len() {
                 self.final_teams[g] += self.teams[g] as f64;

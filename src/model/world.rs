@@ -234,7 +234,7 @@ impl World {
         self.residents();
         self.teams_pass();
         let final_year = self.step + self.scenario.time.steps_per_year() >= self.steps;
-        self.orgs.count(&self.teams, final_year);
+        self.orgs.count(&self.teams, &self.agents, final_year);
         self.step += 1;
         &self.record
     }

@@ -12,7 +12,7 @@ use crate::scenario::Scenario;
 pub const COLUMNS: [(&str, &str, &str); 7] = [
     ("teams", "teams", "alive teams it sponsors (founded, incubated; for residents: resident-led), final-year mean"),
     ("own_volunteers", "persons", "members of those teams (residents and brought-in), final-year mean"),
-    ("active_volunteers", "persons", "members of those teams active in the step, final-year mean"),
+    ("active_volunteers", "persons", "members of those teams active in the step (of own_volunteers), final-year mean"),
     ("money_given_yuan", "yuan", "paid out of its own purse over the run (for residents: by their teams)"),
     (
         "money_received_yuan",
