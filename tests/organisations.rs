@@ -332,3 +332,26 @@ fn a_budget_spent_in_full_is_all_the_money() {
         assert_eq!(csv.numbers(c), [0.0, 0.0], "{c}");
     }
 }
+
+#[test]
+fn readme_and_odd_name_every_column() {
+    let readme = fs::read_to_string(common::repo("README.md")).unwrap();
+    let odd = fs::read_to_string(common::repo("docs/ODD.md")).unwrap();
+    for doc in [&readme, &odd] {
+        assert!(doc.contains("organisations.csv"));
+    }
+    for (c, _, _) in govsim::output::organisations::COLUMNS {
+        let id = format!("`{c}`");
+        assert!(readme.contains(&id), "README.md does not name {id}");
+        assert!(odd.contains(&id), "docs/ODD.md does not define {id}");
+    }
+    for kind in [
+        OrgKind::Government,
+        OrgKind::SocialOrganisation,
+        OrgKind::Enterprise,
+        OrgKind::CommunityFund,
+        OrgKind::Residents,
+    ] {
+        assert!(readme.contains(&format!("`{}`", kind.id())), "README.md does not name kind {}", kind.id());
+    }
+}
