@@ -127,9 +127,10 @@ fn check_step(w: &World, rec: &mut Recorded, final_year: bool) -> Result<(), Str
     Ok(())
 }
 
-/// Shipped scenarios with every money path between them: the drivers, and the withdrawal
-/// experiment of the multi-actor model (funding stops, contract ends, enterprise leaves).
-const BASES: [&str; 7] = [
+/// Shipped scenarios with every money path between them: the drivers, the withdrawal
+/// experiment of the multi-actor model (funding stops, contract ends, enterprise leaves), and
+/// cases with an agency's own team, adopted government teams, building cells and points.
+const BASES: [&str; 10] = [
     "scenarios/drivers/government-driven.json",
     "scenarios/drivers/social-organisation-driven.json",
     "scenarios/drivers/enterprise-driven.json",
@@ -137,6 +138,9 @@ const BASES: [&str; 7] = [
     "scenarios/drivers/multi-actor.json",
     "scenarios/experiments/support-withdrawal/multi-actor.json",
     "scenarios/cases/h-centre.json",
+    "scenarios/cases/y-community.json",
+    "scenarios/cases/changshouyuan.json",
+    "scenarios/cases/hemei.json",
 ];
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
@@ -185,7 +189,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
     fn organisation_money_adds_up_to_the_books_at_every_step(s in arb_scenario(), seed in any::<u64>()) {
