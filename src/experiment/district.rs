@@ -99,7 +99,12 @@ pub fn run_district(
         let a = &w.audit;
         let residual = (w.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs();
         money_residual = money_residual.max(residual);
-        groups[*g].push(Replication { replicate: c as u32, rows: r, money_residual: residual });
+        groups[*g].push(Replication {
+            replicate: c as u32,
+            rows: r,
+            money_residual: residual,
+            organisations: w.orgs.totals(),
+        });
     }
     let budget_received = received.iter().map(|s| s / steps.max(1) as f64).collect();
     Some(DistrictRun { groups, budget_received, money_residual, resident_steps: plan.residents() * steps as u64 })

@@ -7,6 +7,7 @@ pub mod stats;
 pub use stats::{Estimate, Summary};
 
 use crate::measures::{Tracker, N_METRICS};
+use crate::model::organisations::OrgTotals;
 use crate::model::World;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -19,6 +20,9 @@ pub struct Replication {
     pub rows: Vec<[f64; N_METRICS]>,
     /// |money in stocks − (initial + inflow − outflow)| at the end (should be ~0).
     pub money_residual: f64,
+    /// Per organisation (government, social organisations, enterprises, fund, residents):
+    /// final-year team and volunteer counts and whole-run money (organisations.csv).
+    pub organisations: OrgTotals,
 }
 
 /// Shock measures of one replication's coverage around an event in `month`, with the
@@ -60,7 +64,7 @@ pub fn run_replication_until(s: &Scenario, seed: u64, replicate: u32, stop: &Ato
     }
     let a = &world.audit;
     let money_residual = (world.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs();
-    Some(Replication { replicate, rows, money_residual })
+    Some(Replication { replicate, rows, money_residual, organisations: world.orgs.totals() })
 }
 
 /// Run `reps` replications in parallel; results come back in replication order whatever the

@@ -155,6 +155,7 @@ impl World {
         self.so[i].funds = [0.0; SOURCES];
         self.so[i].workers = 0;
         self.audit.outflow += money;
+        self.orgs.gives(self.orgs.so(i), money);
         for team in self.teams.iter_mut().filter(|t| t.alive && t.so_umbrella == Some(i as u8)) {
             team.so_umbrella = None;
         }

@@ -5,6 +5,7 @@
 //! government money on: the "hermit crab" (寄居蟹) chain of seed 002).
 
 use super::entities::*;
+use super::organisations::GOVERNMENT;
 use super::rng::{uniform, Purpose};
 use super::world::{step_probability, World};
 use crate::scenario::{Funder, Payer, MAX_SOCIAL_ORGANISATIONS};
@@ -24,6 +25,7 @@ impl World {
         self.gov_available =
             gov.budget_per_month * k * self.timeline.government_funding * self.timeline.district_budget;
         self.record.government_budget = self.gov_available;
+        self.orgs.receives(GOVERNMENT, self.gov_available);
         self.engage_actors(m);
         self.form_cells();
         self.pay_contracts(m);
@@ -113,6 +115,7 @@ impl World {
         let paid = amount.min(self.gov_available).max(0.0);
         self.gov_available -= paid;
         self.record.government_spending += paid;
+        self.orgs.gives(GOVERNMENT, paid);
         paid
     }
 
@@ -140,6 +143,7 @@ impl World {
             Payer::CommunityFund if cost <= self.fund => {
                 self.fund -= cost;
                 self.audit.outflow += cost;
+                self.orgs.gives(self.orgs.fund(), cost);
                 true
             }
             _ => false,
@@ -285,6 +289,7 @@ impl World {
             }
             let paid = self.gov_pay(p.amount_per_month * self.k);
             self.audit.inflow += paid;
+            self.orgs.receives(self.orgs.so(i), paid);
             let so = &mut self.so[i];
             so.funds[GOV] += paid;
             so.income[GOV] += paid;
@@ -311,15 +316,19 @@ impl World {
             let mut to_so = 0.0;
             if started > 0 {
                 let each = total * e.to_social_organisations / started as f64;
-                for (_, so) in self.so.iter_mut().enumerate().filter(|(o, s)| s.started && !left[*o]) {
+                for (o, so) in self.so.iter_mut().enumerate().filter(|(o, s)| s.started && !left[*o]) {
                     so.funds[ENT] += each;
                     so.income[ENT] += each;
                     to_so += each;
+                    self.orgs.receives(self.orgs.so(o), each);
                 }
             }
             let to_fund = if self.scenario.actors.community_fund.is_some() { total * e.to_community_fund } else { 0.0 };
             self.fund += to_fund;
             self.audit.inflow += own + to_so + to_fund;
+            let (row, fund) = (self.orgs.enterprise(i), self.orgs.fund());
+            self.orgs.gives(row, own + to_so + to_fund);
+            self.orgs.receives(fund, to_fund);
         }
     }
 
@@ -337,6 +346,8 @@ impl World {
             self.so[i].funds[SO] += grant;
             self.so[i].income[SO] += grant;
             self.audit.inflow += grant;
+            let row = self.orgs.so(i);
+            self.orgs.receives(row, grant);
             // pass-through keeps the origin of the income it passes on
             let income = self.so[i].income;
             let income_total: f64 = income.iter().sum();
@@ -349,6 +360,7 @@ impl World {
                         t.sponsor == Sponsor::SocialOrganisation(i as u8) || t.so_umbrella == Some(i as u8)
                     });
                 }
+                self.orgs.gives(row, given);
                 // what found no team stays with the organisation
                 let back = taken.iter().sum::<f64>() - given;
                 self.so[i].funds[SO] += back.max(0.0);
@@ -360,6 +372,7 @@ impl World {
             self.so[i].workers = workers;
             let paid: f64 = draw_proportional(&mut self.so[i].funds, workers as f64 * wage).iter().sum();
             self.audit.outflow += paid;
+            self.orgs.gives(row, paid);
         }
     }
 
@@ -399,6 +412,9 @@ impl World {
         let grant = self.fund * self.per_step(f.grant_rate);
         let given = self.give_to_teams(grant, FUND, |_| true);
         self.fund -= given;
+        let row = self.orgs.fund();
+        self.orgs.receives(row, inflow);
+        self.orgs.gives(row, given);
     }
 
     /// Give `amount` of money of origin `src` equally to the alive teams matching `to`,
@@ -427,6 +443,7 @@ impl World {
     fn give_to_team_pooled(&mut self, t: usize, amount: f64, src: usize) {
         let pooled = amount * self.pooling_share();
         self.teams[t].funds[src] += amount - pooled;
+        self.orgs.team_receives(self.teams[t].sponsor, amount - pooled);
         self.pooled[src] += pooled;
         self.record.flows[FUNDING][src] += amount;
     }
@@ -439,6 +456,8 @@ impl World {
                 for (f, p) in team.funds.iter_mut().zip(&self.pooled) {
                     *f += p / alive as f64;
                 }
+                let share: f64 = self.pooled.iter().map(|p| p / alive as f64).sum();
+                self.orgs.team_receives(team.sponsor, share);
             }
         }
         // with no team alive the pool cannot exist: gifts need a team to start from
@@ -590,6 +609,7 @@ impl World {
                 let paid = payable.min(self.fund);
                 self.fund -= paid;
                 self.audit.outflow += paid;
+                self.orgs.gives(self.orgs.fund(), paid);
                 paid
             }
         };

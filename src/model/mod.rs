@@ -4,6 +4,7 @@ pub mod entities;
 pub mod events;
 pub mod institutions;
 pub mod ledger;
+pub mod organisations;
 pub mod population;
 pub mod residents;
 pub mod rng;

@@ -129,6 +129,7 @@ impl World {
             let own = t.hours * p.self_materials_per_hour;
             let bought: f64 = draw_proportional(&mut t.funds, (needed - own).max(0.0)).iter().sum();
             self.audit.outflow += bought;
+            self.orgs.team_spends(t.sponsor, bought);
             self.record.flows[FUNDING][SELF] += own.min(needed);
             let factor = material_factor(p.material_floor, own + bought, needed);
             let recognised = t.registered

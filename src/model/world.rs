@@ -15,6 +15,7 @@
 use super::entities::*;
 use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
+use super::organisations::Organisations;
 use super::population::{self, Network};
 use super::rng::Streams;
 use crate::scenario::Scenario;
@@ -95,6 +96,8 @@ pub struct World {
     pub(crate) gov_available: f64,
     pub record: StepRecord,
     pub audit: MoneyAudit,
+    /// Teams, volunteers and money by organisation (organisations.csv).
+    pub orgs: Organisations,
 }
 
 /// Upper bound on leader candidates handled per step (keeps the step loop allocation-free).
@@ -166,6 +169,7 @@ impl World {
             pooled: [0.0; SOURCES],
             record: StepRecord::default(),
             audit: MoneyAudit { initial, inflow: 0.0, outflow: 0.0 },
+            orgs: Organisations::new(n_so, n_ent),
             agents,
             scenario: s,
         };
@@ -229,6 +233,8 @@ impl World {
         self.start_of_step();
         self.residents();
         self.teams_pass();
+        let final_year = self.step + self.scenario.time.steps_per_year() >= self.steps;
+        self.orgs.count(&self.teams, &self.agents, final_year);
         self.step += 1;
         &self.record
     }
@@ -298,12 +304,14 @@ impl World {
     /// back to its funders (leaves the model).
     pub(crate) fn dissolve(&mut self, t: usize) {
         let left = self.teams[t].balance();
+        self.orgs.team_spends(self.teams[t].sponsor, left);
         self.teams[t].funds = [0.0; SOURCES];
         self.teams[t].alive = false;
         self.teams[t].died_at = self.step;
         self.teams[t].leader = NOBODY;
         if self.scenario.actors.community_fund.is_some() {
             self.fund += left;
+            self.orgs.receives(self.orgs.fund(), left);
         } else {
             self.audit.outflow += left;
         }

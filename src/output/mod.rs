@@ -8,6 +8,7 @@ mod colour;
 pub mod compare;
 pub mod district;
 pub mod folder;
+pub mod organisations;
 pub mod sensitivity;
 pub mod table;
 
@@ -133,7 +134,8 @@ pub fn event_marks(s: &Scenario) -> Vec<(f64, String)> {
     s.events.iter().map(|e| (e.month() as f64 / 12.0, e.kind().replace('_', " "))).collect()
 }
 
-/// Write one scenario's `timeseries.csv`, `summary.json` and time-series figure into `dir`.
+/// Write one scenario's `timeseries.csv`, `summary.json`, `organisations.csv` and time-series
+/// figure into `dir`.
 pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Replication]) -> io::Result<()> {
     let steps_per_year = (12 / s.time.step_months.max(1)) as usize;
     let summary = Summary::of(reps, steps_per_year);
@@ -141,6 +143,7 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     fs::write(dir.join("timeseries.csv"), timeseries_csv(reps, s.time.step_months))?;
     let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
     fs::write(dir.join("summary.json"), json)?;
+    fs::write(dir.join("organisations.csv"), organisations::organisations_csv(s, reps))?;
     let models =
         [charts::ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, 0), reps, summary.final_year)];
     charts::Timeseries {
