@@ -34,6 +34,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     match args.command {
         Command::Compare { paths, out } => simulate::compare(&paths, &out, o),
         Command::Run { files, out } => simulate::run(&files, &out, o),
+        Command::Cases { paths, out } => simulate::cases(&paths, &out, o),
         Command::District { file, out } => simulate::district(&file, out.as_deref(), o),
         Command::Validate { files } => validate(&files),
         Command::Schema(which) => schema(which),

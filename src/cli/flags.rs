@@ -55,6 +55,7 @@ pub struct Sweep {
 pub enum Command {
     Compare { paths: Vec<PathBuf>, out: PathBuf },
     Run { files: Vec<PathBuf>, out: PathBuf },
+    Cases { paths: Vec<PathBuf>, out: PathBuf },
     District { file: PathBuf, out: Option<PathBuf> },
     Validate { files: Vec<PathBuf> },
     Schema(Schema),
@@ -149,6 +150,19 @@ enum Low {
         paths: Vec<PathBuf>,
         /// Output folder.
         #[arg(long, default_value = "output/compare")]
+        out: PathBuf,
+        #[command(flatten)]
+        options: RunFlags,
+    },
+    /// Hold the seed cases against what their sources report: runs every case, prints each
+    /// target → source → model mean [95% CI] → within or off, and writes `<out>/targets.csv`,
+    /// `targets.md` and each case's usual results.
+    Cases {
+        /// Case files or folders of them (default: the shipped cases).
+        #[arg(default_value = "scenarios/cases")]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "output/cases")]
         out: PathBuf,
         #[command(flatten)]
         options: RunFlags,
@@ -278,6 +292,7 @@ impl From<Low> for Args {
         let (command, options) = match low {
             Low::Compare { paths, out, options } => (Command::Compare { paths, out }, Options::run(options)),
             Low::Run { files, out, options } => (Command::Run { files, out }, Options::run(options)),
+            Low::Cases { paths, out, options } => (Command::Cases { paths, out }, Options::run(options)),
             Low::District { file, out, sim } => (Command::District { file, out }, Options::sim(sim)),
             Low::Validate { files } => (Command::Validate { files }, Options::default()),
             Low::Schema { sweep, district } => {

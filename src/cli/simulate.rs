@@ -71,6 +71,35 @@ pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
     Ok(())
 }
 
+/// `govsim cases`: run the cases, hold each against its targets, print the table and write
+/// targets.csv and targets.md beside each case's results.
+pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
+    let files = load::expand(paths)?;
+    let (scenarios, pool) = prepare(&files, o)?;
+    let dest = destination(Destination::new(out, "cases", Mode::Replace))?;
+    let results = simulate(&scenarios, &pool, o)?;
+    let checked: Vec<_> = scenarios
+        .iter()
+        .zip(&results)
+        .flat_map(|(s, reps)| govsim::experiment::targets::check(s, reps))
+        .collect();
+    let table = output::targets::targets_markdown(&checked);
+    let dir = put(&dest, "the case results", |tmp| {
+        std::fs::write(tmp.join("targets.csv"), output::targets::targets_csv(&checked))?;
+        std::fs::write(tmp.join("targets.md"), &table)?;
+        for ((s, file), reps) in scenarios.iter().zip(&files).zip(&results) {
+            let info = output::RunInfo { seed: o.seed, replications: o.reps, source_file: Some(file.clone()) };
+            let sub = tmp.join(&s.name);
+            std::fs::create_dir(&sub)?;
+            output::write_scenario_files(&sub, s, &info, reps)?;
+        }
+        Ok(())
+    })?;
+    say(&table)?;
+    let within = checked.iter().filter(|c| c.within()).count();
+    say(&format!("{within} of {} targets within their interval → {}", checked.len(), dir.display()))
+}
+
 pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
     let files = load::expand(paths)?;
     if files.len() < 2 {

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod district;
 pub mod stats;
+pub mod targets;
 pub use stats::{Estimate, Summary};
 
 use crate::measures::{Tracker, N_METRICS};

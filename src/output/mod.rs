@@ -11,6 +11,7 @@ pub mod folder;
 pub mod organisations;
 pub mod sensitivity;
 pub mod table;
+pub mod targets;
 
 pub use colour::Colour;
 pub use table::{Num, Table};

@@ -40,6 +40,37 @@ params! {
         events: Vec<Event> = Vec::new();
         /// Settings of the measures (windows, importance weights, thresholds).
         measures: MeasureSettings = MeasureSettings::default();
+        /// What the scenario's source reports, to hold the model's outputs against (`govsim cases`). Changes no result.
+        #[schemars(length(max = 1000))]
+        targets: Vec<Target> = Vec::new();
+    }
+}
+
+params! {
+    /// A number a source reports about the case, as an interval a model output should fall in:
+    /// the mean over replications of a metric's mean over a window of months.
+    pub struct Target {
+        /// Short identifier, unique in the file (e.g. `volunteers-month-48`).
+        name: String = String::new();
+        /// Metric id, a column of timeseries.csv (README lists them), e.g. `active_volunteers`, `points_redeemed`.
+        measure: String = String::new();
+        /// First month of the window, as in timeseries.csv's `month` column (1 = the first month); 0 with `to_month` 0 = the final year.
+        from_month: u32 = 0, range(0, 6000), unit("month");
+        /// Last month of the window (inclusive).
+        to_month: u32 = 0, range(0, 6000), unit("month");
+        /// Lowest value that counts as a match, in the metric's unit.
+        low: f64 = 0.0, range(-1e12, 1e12), unit("metric's unit");
+        /// Highest value that counts as a match.
+        high: f64 = 0.0, range(-1e12, 1e12), unit("metric's unit");
+        /// The source's own number, when it gives one (shown beside the interval).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<f64> = None;
+        /// Weight of the target in a calibration distance.
+        weight: f64 = 1.0, range(0.0, 1000.0), unit("1");
+        /// Where the number comes from: the seed file and the sentence, e.g. "[001] Hemei: 有 700 多名志愿者参与".
+        source: String = String::new();
+        /// How the source's statement was turned into this interval (assumptions).
+        note: String = String::new();
     }
 }
 

@@ -33,6 +33,38 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
     check_states(s, issues);
     check_community(s, issues);
     check_name(s, issues);
+    check_targets(s, issues);
+}
+
+/// Targets name a metric, a window inside the run, an interval and a source.
+fn check_targets(s: &Scenario, issues: &mut Vec<Issue>) {
+    let months = s.time.years * 12;
+    let mut seen = HashSet::new();
+    for (i, t) in s.targets.iter().enumerate() {
+        let at = |field: &str| format!("targets[{i}].{field}");
+        if let Some(problem) = name_problem(&t.name, "target", &mut seen) {
+            issues.push(issue(at("name"), problem));
+        }
+        if let Err(e) = crate::measures::M::from_id(&t.measure) {
+            issues.push(issue(at("measure"), e.to_string()));
+        }
+        let final_year = t.from_month == 0 && t.to_month == 0;
+        if !final_year && (t.from_month < 1 || t.from_month > t.to_month || t.to_month > months) {
+            issues.push(issue(
+                at("from_month"),
+                format!(
+                    "the window {}–{} is not inside months 1–{months} of the run (or set both to 0 for the final year)",
+                    t.from_month, t.to_month
+                ),
+            ));
+        }
+        if t.low > t.high {
+            issues.push(issue(at("low"), format!("low {} is above high {}", t.low, t.high)));
+        }
+        if t.source.trim().is_empty() {
+            issues.push(issue(at("source"), "say where the number comes from (seed file and sentence)"));
+        }
+    }
 }
 
 fn issue(path: impl Into<String>, message: impl Into<String>) -> Issue {

@@ -1,0 +1,82 @@
+//! `govsim cases` output: each case's targets against the model, as targets.csv and as a
+//! Markdown table (printed, and kept in docs/cases.md).
+
+use super::table::{Num, Table};
+use crate::experiment::targets::Checked;
+
+/// targets.csv: one row per (case, target).
+pub fn targets_csv(checked: &[Checked]) -> String {
+    let mut t = Table::new([
+        "case", "target", "measure", "from_month", "to_month", "source", "value", "low", "high", "mean", "ci_low",
+        "ci_high", "replications", "within", "off",
+    ]);
+    for c in checked {
+        let (t0, e) = (&c.target, &c.estimate);
+        t.row((
+            &c.case,
+            &t0.name,
+            &t0.measure,
+            c.months.0,
+            c.months.1,
+            &t0.source,
+            Num(t0.value.unwrap_or(f64::NAN)),
+            Num(t0.low),
+            Num(t0.high),
+            Num(e.mean),
+            Num(e.ci_low),
+            Num(e.ci_high),
+            e.n,
+            c.within(),
+            Num(c.off()),
+        ));
+    }
+    t.into_string()
+}
+
+/// A number for the table: integers as such, small values with three significant digits.
+fn show(x: f64) -> String {
+    if !x.is_finite() {
+        "–".into()
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// The Markdown table: target → source → model mean [95% CI] → within, or off by how much.
+pub fn targets_markdown(checked: &[Checked]) -> String {
+    let mut s = String::from(
+        "| case | target | months | source | target interval | model mean [95% CI] | verdict |\n|---|---|---|---|---|---|---|\n",
+    );
+    for c in checked {
+        let (t, e) = (&c.target, &c.estimate);
+        let verdict = if c.within() {
+            "within".to_string()
+        } else if c.estimate.mean.is_nan() {
+            "no estimate".to_string()
+        } else {
+            format!("{} by {:.0}%", if c.off() < 0.0 { "below" } else { "above" }, c.off().abs() * 100.0)
+        };
+        let seed = t.value.map_or(String::new(), |v| format!(" (source: {})", show(v)));
+        s += &format!(
+            "| {} | {} (`{}`) | {}–{} | {} | {}–{}{} | {} [{}, {}] | {} |\n",
+            c.case,
+            t.name,
+            t.measure,
+            c.months.0,
+            c.months.1,
+            t.source.replace('|', "/"),
+            show(t.low),
+            show(t.high),
+            seed,
+            show(e.mean),
+            show(e.ci_low),
+            show(e.ci_high),
+            verdict
+        );
+    }
+    s
+}
