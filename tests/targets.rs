@@ -98,6 +98,11 @@ fn cases_prints_the_table_and_writes_targets_csv() {
     assert!(stdout.contains(&format!("of {shipped} targets within")), "{stdout}");
     assert!(out.join("hemei").join("timeseries.csv").is_file());
     assert!(out.join("targets.md").is_file());
+    // a chart of the targets over the model's series for each case with targets, none without
+    for ext in ["png", "svg"] {
+        assert!(out.join("hemei").join(format!("targets.{ext}")).is_file());
+        assert!(!out.join("beilangdong-zero-waste").join(format!("targets.{ext}")).exists());
+    }
 }
 
 /// docs/cases.md shows the table `govsim cases` prints for the shipped cases (30 replications,

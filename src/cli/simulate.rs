@@ -92,6 +92,7 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
             let sub = tmp.join(&s.name);
             std::fs::create_dir(&sub)?;
             output::write_scenario_files(&sub, s, &info, reps)?;
+            output::targets::targets_chart(&sub, s, reps, &checked)?;
         }
         Ok(())
     })?;

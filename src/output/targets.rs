@@ -80,3 +80,14 @@ pub fn targets_markdown(checked: &[Checked]) -> String {
     }
     s
 }
+
+/// `<case folder>/targets.png|svg`: the case's targets over its model series (none without targets).
+pub fn targets_chart(dir: &std::path::Path, s: &crate::scenario::Scenario, reps: &[crate::experiment::Replication], checked: &[Checked]) -> std::io::Result<()> {
+    let own: Vec<Checked> = checked.iter().filter(|c| c.case == s.name).cloned().collect();
+    let spy = (12 / s.time.step_months.max(1)) as usize;
+    let summary = crate::experiment::Summary::of(reps, spy);
+    let colour = super::charts::series_colour(s.colour, 0);
+    let model = super::charts::ModelSeries::new(s.name.clone(), colour, reps, summary.final_year);
+    let heading = format!("{}: the sources' numbers against the model ({} replications)", s.name, reps.len());
+    super::charts::Targets { heading: &heading, model: &model, checked: &own, months_per_step: s.time.step_months as f64 }.save_in(dir)
+}

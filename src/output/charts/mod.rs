@@ -16,6 +16,7 @@ mod heatmap;
 mod labels;
 mod morris;
 mod sobol;
+mod targets;
 #[cfg(test)]
 mod tests;
 mod timeseries;
@@ -25,6 +26,7 @@ pub use final_state::{FinalState, FINAL_STATE_PANELS};
 pub use heatmap::{heatmap_chart, Heatmap};
 pub use morris::{morris_chart, MorrisPanel};
 pub use sobol::sobol_chart;
+pub use targets::Targets;
 pub use timeseries::{Timeseries, MAX_EVENT_MARKS, TIMESERIES_PANELS};
 
 use crate::experiment::compare::{band, Band};

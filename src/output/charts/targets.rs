@@ -1,0 +1,86 @@
+//! A case's targets over its model series: one panel per target, the model's mean and 95% band
+//! over the run, and the target's interval drawn as a box over its window of months.
+
+use super::*;
+use crate::experiment::targets::Checked;
+
+/// The target figure of one case (`<case>/targets.png|svg` from `govsim cases`).
+pub struct Targets<'a> {
+    pub heading: &'a str,
+    pub model: &'a ModelSeries,
+    pub checked: &'a [Checked],
+    pub months_per_step: f64,
+}
+
+impl Targets<'_> {
+    /// Write `dir/targets.png` and `dir/targets.svg`; a case without targets gets none.
+    pub fn save_in(&self, dir: &Path) -> io::Result<()> {
+        if self.checked.is_empty() {
+            return Ok(());
+        }
+        let (rows, _) = grid(self.checked.len());
+        save(&dir.join("targets"), (1800, 200 + 420 * rows as u32), self)
+    }
+}
+
+const TARGET: RGBColor = RGBColor(90, 90, 90);
+
+impl Figure for Targets<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let models = std::slice::from_ref(self.model);
+        let (plots, strip) = frame(root, self.heading, models)?;
+        let (rows, cols) = grid(self.checked.len());
+        for (panel, c) in plots.split_evenly((rows, cols)).iter().zip(self.checked) {
+            let Ok(m) = M::from_id(&c.target.measure) else { continue };
+            let b = self.model.band(m);
+            let xs: Vec<f64> = (0..b.mean.len()).map(|t| (t as f64 + 1.0) * self.months_per_step).collect();
+            let x_end = xs.last().copied().unwrap_or(12.0);
+            let (r_lo, r_hi) = m.range();
+            let inside = |v: f64| v.clamp(r_lo, r_hi);
+            let values = b.low.iter().chain(&b.high).map(|&v| inside(v)).chain([c.target.low, c.target.high]);
+            let (lo, hi) = y_range(values, r_lo);
+            let mut chart = ChartBuilder::on(panel)
+                .caption(format!("{} — {}", c.target.name, m.title()), (FAMILY, CAPTION))
+                .margin(12)
+                .x_label_area_size(64)
+                .y_label_area_size(100)
+                .build_cartesian_2d(0f64..x_end, lo..hi)?;
+            mesh(&mut chart)
+                .x_desc("month")
+                .y_desc(m.unit())
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|y| compact(*y, Small::Zero))
+                .draw()?;
+            // the target: its interval over its window (a month wide at least, to be seen)
+            // at least 2% of the run wide, so that a single month can be seen
+            let half = (x_end * 0.01).max(0.5);
+            let (from, to) = (c.months.0 as f64 - half, c.months.1 as f64 + half);
+            let (t_lo, t_hi) = (c.target.low.max(lo), c.target.high.min(hi));
+            chart.draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.mix(0.25).filled())))?;
+            chart.draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.stroke_width(2))))?;
+            let colour = self.model.colour;
+            let band: Vec<(f64, f64)> = xs
+                .iter()
+                .zip(&b.high)
+                .map(|(&x, &y)| (x, inside(y)))
+                .chain(xs.iter().zip(&b.low).rev().map(|(&x, &y)| (x, inside(y))))
+                .filter(|(_, y)| y.is_finite())
+                .collect();
+            chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18).filled())))?;
+            let line: Vec<(f64, f64)> = xs.iter().zip(&b.mean).map(|(&x, &y)| (x, y)).filter(|(_, y)| y.is_finite()).collect();
+            chart.draw_series(LineSeries::new(line, colour.stroke_width(3)))?;
+            let verdict = if c.within() { "within".to_string() } else { format!("off by {:+.0}%", c.off() * 100.0) };
+            let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
+            // the source's words are in targets.csv and targets.md; the embedded font has no CJK
+            let seed: String = c.target.source.chars().take_while(|ch| *ch != ']').chain([']']).collect();
+            let value = c.target.value.map_or(String::new(), |v| format!(": {}", compact(v, Small::Zero)));
+            let note = format!(" source {seed}{value} — model {}, {verdict}", compact(c.estimate.mean, Small::Zero));
+            chart.draw_series(std::iter::once(Text::new(note, (0.0, hi - (hi - lo) * 0.04), font)))?;
+        }
+        legend(&strip, models, "line: mean over replications; shaded: 95% CI; grey box: the source's number as an interval over its window")?;
+        Ok(())
+    }
+}
