@@ -96,6 +96,12 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
         }
         Ok(())
     })?;
+    if checked.is_empty() {
+        return say(&format!(
+            "none of these cases carries targets (a case file's `targets`, docs/cases.md); results → {}",
+            dir.display()
+        ));
+    }
     say(&table)?;
     let within = checked.iter().filter(|c| c.within()).count();
     say(&format!("{within} of {} targets within their interval → {}", checked.len(), dir.display()))
