@@ -45,6 +45,7 @@ impl Figure for Targets<'_> {
             let mut chart = ChartBuilder::on(panel)
                 .caption(format!("{} — {}", c.target.name, m.title()), (FAMILY, CAPTION))
                 .margin(12)
+                .margin_right(36)
                 .x_label_area_size(64)
                 .y_label_area_size(100)
                 .build_cartesian_2d(0f64..x_end, lo..hi)?;
