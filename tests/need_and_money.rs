@@ -169,7 +169,12 @@ fn organisations_recruit_for_the_work_they_have_and_money_decides_multi_actor() 
     scale_money(&mut broke, 0.0);
     let broke = run(&broke);
     println!("no money: coverage {:.3}", cov(&broke));
-    assert!(cov(&on) - cov(&broke) > 0.2, "money should decide multi-actor coverage: {:.3} vs {:.3}", cov(&on), cov(&broke));
+    assert!(
+        cov(&on) - cov(&broke) > 0.2,
+        "money should decide multi-actor coverage: {:.3} vs {:.3}",
+        cov(&on),
+        cov(&broke)
+    );
 }
 
 #[test]

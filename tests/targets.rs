@@ -85,7 +85,8 @@ fn cases_prints_the_table_and_writes_targets_csv() {
     assert!(shipped >= 6, "the shipped cases carry {shipped} targets");
     let text = std::fs::read_to_string(out.join("targets.csv")).unwrap();
     let csv = CsvText::new(&text).unwrap();
-    let (within, mean, source) = (csv.column("within").unwrap(), csv.column("mean").unwrap(), csv.column("source").unwrap());
+    let (within, mean, source) =
+        (csv.column("within").unwrap(), csv.column("mean").unwrap(), csv.column("source").unwrap());
     let mut rows = 0;
     for row in csv {
         let row = row.unwrap();
@@ -123,5 +124,9 @@ fn docs_cases_shows_the_current_targets_table() {
         std::fs::write(&doc, format!("{}{table}{}", &text[..a], &text[b..])).unwrap();
         return;
     }
-    assert_eq!(&text[a..b], table, "docs/cases.md's targets table is out of date: GOVSIM_BLESS=1 cargo test --release --test targets");
+    assert_eq!(
+        &text[a..b],
+        table,
+        "docs/cases.md's targets table is out of date: GOVSIM_BLESS=1 cargo test --release --test targets"
+    );
 }

@@ -78,11 +78,8 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
     let (scenarios, pool) = prepare(&files, o)?;
     let dest = destination(Destination::new(out, "cases", Mode::Replace))?;
     let results = simulate(&scenarios, &pool, o)?;
-    let checked: Vec<_> = scenarios
-        .iter()
-        .zip(&results)
-        .flat_map(|(s, reps)| govsim::experiment::targets::check(s, reps))
-        .collect();
+    let checked: Vec<_> =
+        scenarios.iter().zip(&results).flat_map(|(s, reps)| govsim::experiment::targets::check(s, reps)).collect();
     let table = output::targets::targets_markdown(&checked);
     let dir = put(&dest, "the case results", |tmp| {
         std::fs::write(tmp.join("targets.csv"), output::targets::targets_csv(&checked))?;

@@ -219,10 +219,9 @@ impl World {
         }
         // enterprise community programmes reach residents too (community centre, store events),
         // while the enterprise is engaged
-        let ent_asks =
-            (0..self.ent.len()).map(|e| {
-                self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k * self.targets.enterprise_open[e]
-            });
+        let ent_asks = (0..self.ent.len()).map(|e| {
+            self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k * self.targets.enterprise_open[e]
+        });
         if let Some((e, at)) = outreach(u.pick, self.non_volunteers, ent_asks) {
             let targets = &self.targets.enterprise[e];
             if self.ent[e].engaged && !targets.is_empty() {

@@ -7,8 +7,21 @@ use crate::experiment::targets::Checked;
 /// targets.csv: one row per (case, target).
 pub fn targets_csv(checked: &[Checked]) -> String {
     let mut t = Table::new([
-        "case", "target", "measure", "from_month", "to_month", "source", "value", "low", "high", "mean", "ci_low",
-        "ci_high", "replications", "within", "off",
+        "case",
+        "target",
+        "measure",
+        "from_month",
+        "to_month",
+        "source",
+        "value",
+        "low",
+        "high",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "replications",
+        "within",
+        "off",
     ]);
     for c in checked {
         let (t0, e) = (&c.target, &c.estimate);
@@ -82,12 +95,23 @@ pub fn targets_markdown(checked: &[Checked]) -> String {
 }
 
 /// `<case folder>/targets.png|svg`: the case's targets over its model series (none without targets).
-pub fn targets_chart(dir: &std::path::Path, s: &crate::scenario::Scenario, reps: &[crate::experiment::Replication], checked: &[Checked]) -> std::io::Result<()> {
+pub fn targets_chart(
+    dir: &std::path::Path,
+    s: &crate::scenario::Scenario,
+    reps: &[crate::experiment::Replication],
+    checked: &[Checked],
+) -> std::io::Result<()> {
     let own: Vec<Checked> = checked.iter().filter(|c| c.case == s.name).cloned().collect();
     let spy = (12 / s.time.step_months.max(1)) as usize;
     let summary = crate::experiment::Summary::of(reps, spy);
     let colour = super::charts::series_colour(s.colour, 0);
     let model = super::charts::ModelSeries::new(s.name.clone(), colour, reps, summary.final_year);
     let heading = format!("{}: the sources' numbers against the model ({} replications)", s.name, reps.len());
-    super::charts::Targets { heading: &heading, model: &model, checked: &own, months_per_step: s.time.step_months as f64 }.save_in(dir)
+    super::charts::Targets {
+        heading: &heading,
+        model: &model,
+        checked: &own,
+        months_per_step: s.time.step_months as f64,
+    }
+    .save_in(dir)
 }

@@ -60,7 +60,8 @@ impl Figure for Targets<'_> {
             let half = (x_end * 0.01).max(0.5);
             let (from, to) = (c.months.0 as f64 - half, c.months.1 as f64 + half);
             let (t_lo, t_hi) = (c.target.low.max(lo), c.target.high.min(hi));
-            chart.draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.mix(0.25).filled())))?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.mix(0.25).filled())))?;
             chart.draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.stroke_width(2))))?;
             let colour = self.model.colour;
             let band: Vec<(f64, f64)> = xs
@@ -71,7 +72,8 @@ impl Figure for Targets<'_> {
                 .filter(|(_, y)| y.is_finite())
                 .collect();
             chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18).filled())))?;
-            let line: Vec<(f64, f64)> = xs.iter().zip(&b.mean).map(|(&x, &y)| (x, y)).filter(|(_, y)| y.is_finite()).collect();
+            let line: Vec<(f64, f64)> =
+                xs.iter().zip(&b.mean).map(|(&x, &y)| (x, y)).filter(|(_, y)| y.is_finite()).collect();
             chart.draw_series(LineSeries::new(line, colour.stroke_width(3)))?;
             let verdict = if c.within() { "within".to_string() } else { format!("off by {:+.0}%", c.off() * 100.0) };
             let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
