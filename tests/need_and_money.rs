@@ -112,7 +112,7 @@ fn an_unpaid_council_or_platform_does_not_sit() {
     assert!(!same_bits(&run(&paid), &run(&paid_without)), "a paid council and platform changed nothing");
 }
 
-/// Every money amount that flows into the community, times `f`.
+/// Every money amount that flows into the community, times `x`.
 fn scale_money(s: &mut Scenario, x: f64) {
     s.actors.government.budget_per_month *= x;
     for o in &mut s.actors.social_organisations {
@@ -134,10 +134,6 @@ fn scale_money(s: &mut Scenario, x: f64) {
     if let Some(p) = &mut s.instruments.points {
         p.budget_per_month *= x;
     }
-}
-
-fn halve_money(s: &mut Scenario) {
-    scale_money(s, 0.5);
 }
 
 /// Organisations recruit for the work they have (ODD §7.2). With the rule off (floor 1: asks
@@ -182,7 +178,7 @@ fn halving_every_money_amount_changes_every_driver() {
     for name in DRIVERS {
         let s = driver(name);
         let mut poor = s.clone();
-        halve_money(&mut poor);
+        scale_money(&mut poor, 0.5);
         let (a, b) = (run(&s), run(&poor));
         let changed = [M::Coverage, M::ActiveRate, M::Teams].iter().any(|&m| series(&a, m) != series(&b, m));
         assert!(changed, "{name}: halving every money amount left coverage, participation and teams unchanged");

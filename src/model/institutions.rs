@@ -71,9 +71,9 @@ impl World {
             has_cell[t.building as usize] = true;
         }
         let mut rng = self.streams.stream(Purpose::Cells, self.step, 0);
-        for b in 0..has_cell.len() {
+        for (b, &has) in has_cell.iter().enumerate() {
             // a draw per building and step, used or not, keeps the stream aligned
-            if uniform(&mut rng) >= p || has_cell[b] {
+            if uniform(&mut rng) >= p || has {
                 continue;
             }
             let (start, end) = (b * per, (b * per + self.building_size[b] as usize).min(self.agents.residents));

@@ -1,6 +1,7 @@
 //! A case's targets over its model series: one panel per target, the model's mean and 95% band
 //! over the run, and the target's interval drawn as a box over its window of months.
 
+use super::timeseries::finite_runs;
 use super::*;
 use crate::experiment::targets::Checked;
 
@@ -64,17 +65,15 @@ impl Figure for Targets<'_> {
                 .draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.mix(0.25).filled())))?;
             chart.draw_series(std::iter::once(Rectangle::new([(from, t_lo), (to, t_hi)], TARGET.stroke_width(2))))?;
             let colour = self.model.colour;
-            let band: Vec<(f64, f64)> = xs
-                .iter()
-                .zip(&b.high)
-                .map(|(&x, &y)| (x, inside(y)))
-                .chain(xs.iter().zip(&b.low).rev().map(|(&x, &y)| (x, inside(y))))
-                .filter(|(_, y)| y.is_finite())
-                .collect();
-            chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18).filled())))?;
-            let line: Vec<(f64, f64)> =
-                xs.iter().zip(&b.mean).map(|(&x, &y)| (x, y)).filter(|(_, y)| y.is_finite()).collect();
-            chart.draw_series(LineSeries::new(line, colour.stroke_width(3)))?;
+            // the same band and line as the time-series figure: a NaN breaks them
+            for (upper, lower) in finite_runs(&xs, &b.high).into_iter().zip(finite_runs(&xs, &b.low)) {
+                let polygon: Vec<(f64, f64)> =
+                    upper.iter().chain(lower.iter().rev()).map(|&(x, y)| (x, inside(y))).collect();
+                chart.draw_series(std::iter::once(Polygon::new(polygon, colour.mix(0.18).filled())))?;
+            }
+            for run in finite_runs(&xs, &b.mean) {
+                chart.draw_series(LineSeries::new(run, colour.stroke_width(3)))?;
+            }
             let verdict = if c.within() { "within".to_string() } else { format!("off by {:+.0}%", c.off() * 100.0) };
             let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
             // the source's words are in targets.csv and targets.md; the embedded font has no CJK

@@ -19,7 +19,7 @@ pub struct Timeseries<'a> {
 }
 
 /// Split a series into runs of finite points (a NaN breaks the line).
-fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
+pub(super) fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
     let mut runs = vec![Vec::new()];
     for (&x, &y) in xs.iter().zip(ys) {
         if y.is_finite() {
