@@ -47,41 +47,40 @@ pub fn window(t: &Target, s: &Scenario) -> (u32, u32) {
     }
 }
 
+/// One replication's value of target `t`: the mean of its measure over the target's window
+/// (undefined steps left out; NaN if none is defined). This is what `govsim cases` averages
+/// over replications and what a calibration's distance compares.
+pub fn rep_value(t: &Target, s: &Scenario, rep: &Replication) -> f64 {
+    let k = s.time.step_months;
+    let months = window(t, s);
+    // validation refuses an unknown measure; were one to get here, it has no value
+    let Ok(m) = M::from_id(&t.measure).map(M::index) else {
+        return f64::NAN;
+    };
+    // row r covers the months up to (r + 1)·k, the csv's `month`
+    let (mut sum, mut n) = (0.0, 0usize);
+    for (step, row) in rep.rows.iter().enumerate() {
+        let month = (step as u32 + 1) * k;
+        if month >= months.0 && month <= months.1 && row[m].is_finite() {
+            sum += row[m];
+            n += 1;
+        }
+    }
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum / n as f64
+    }
+}
+
 /// Each of the scenario's targets against its replications (a validated scenario: every
 /// measure is a metric id and every window lies inside the run).
 pub fn check(s: &Scenario, reps: &[Replication]) -> Vec<Checked> {
-    let k = s.time.step_months;
     s.targets
         .iter()
         .map(|t| {
-            let months = window(t, s);
-            // validation refuses an unknown measure; were one to get here, it has no estimate
-            let Ok(m) = M::from_id(&t.measure).map(M::index) else {
-                return Checked { case: s.name.clone(), target: t.clone(), months, estimate: Estimate::of(&[]) };
-            };
-            let per_rep: Vec<f64> = reps
-                .iter()
-                .map(|r| {
-                    // row r covers the months up to (r + 1)·k, the csv's `month`
-                    let inside: Vec<f64> = r
-                        .rows
-                        .iter()
-                        .enumerate()
-                        .filter(|(step, _)| {
-                            let month = (*step as u32 + 1) * k;
-                            month >= months.0 && month <= months.1
-                        })
-                        .map(|(_, row)| row[m])
-                        .filter(|x| x.is_finite())
-                        .collect();
-                    if inside.is_empty() {
-                        f64::NAN
-                    } else {
-                        inside.iter().sum::<f64>() / inside.len() as f64
-                    }
-                })
-                .collect();
-            Checked { case: s.name.clone(), target: t.clone(), months, estimate: Estimate::of(&per_rep) }
+            let per_rep: Vec<f64> = reps.iter().map(|r| rep_value(t, s, r)).collect();
+            Checked { case: s.name.clone(), target: t.clone(), months: window(t, s), estimate: Estimate::of(&per_rep) }
         })
         .collect()
 }
