@@ -2,6 +2,7 @@
 //! results go to stdout; progress, timing, notes and warnings go to stderr. The library's
 //! [`Error`] says why a command failed and, by its kind, with which exit code.
 
+mod calibrate;
 pub mod flags;
 mod progress;
 mod simulate;
@@ -39,6 +40,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Validate { files } => validate(&files),
         Command::Schema(which) => schema(which),
         Command::Sweep(s) => sweep::sweep(&s, o),
+        Command::Calibrate(c) => calibrate::calibrate(&c, o),
         Command::Merge { dir } => sweep::merge(&dir),
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
     }
@@ -49,6 +51,7 @@ fn schema(which: Schema) -> Result<(), Error> {
         Schema::Sweep => govsim::sweep::schema(),
         Schema::District => govsim::scenario::district::district_schema(),
         Schema::Scenario => govsim::scenario::schema(),
+        Schema::Calibration => govsim::calibrate::schema(),
     };
     say(&serde_json::to_string_pretty(&schema).map_err(|e| Error::runtime(e.to_string()))?)
 }

@@ -3,6 +3,7 @@
 //! Data flows one way: scenario file → validated [`scenario::Scenario`] → `model::World` →
 //! monthly `step` → `measures` → `experiment` summaries → `output` files.
 
+pub mod calibrate;
 mod error;
 pub mod experiment;
 pub mod limits;

@@ -82,6 +82,19 @@ pub fn check(file: &Path) -> Result<String, String> {
         FileKind::Sweep => crate::sweep::prepare(file, crate::sweep::limits::DEFAULT_MAX_RUNS)
             .map(|p| format!(" (sweep: {} runs in {} block(s))", p.resolved.total_runs, p.resolved.blocks))
             .map_err(|e| e.to_string()),
+        FileKind::Calibration => crate::calibrate::plan::prepare(file, crate::sweep::limits::DEFAULT_MAX_RUNS)
+            .map(|p| {
+                let fitted = p.fitted().len() as u64;
+                let runs =
+                    crate::calibrate::plan::total_runs(&p.resolved.calibration, fitted, p.resolved.cases.len() as u64);
+                format!(
+                    " (calibration: {} parameter(s), {} case(s) fitted, {} held back, at most {runs} runs)",
+                    p.resolved.parameters.len(),
+                    fitted,
+                    p.resolved.cases.len() as u64 - fitted
+                )
+            })
+            .map_err(|e| e.to_string()),
     }
 }
 

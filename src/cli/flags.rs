@@ -36,6 +36,7 @@ pub enum Schema {
     Scenario,
     Sweep,
     District,
+    Calibration,
 }
 
 /// `govsim sweep`'s own arguments.
@@ -50,6 +51,17 @@ pub struct Sweep {
     pub max_runs: u64,
 }
 
+/// `govsim calibrate`'s own arguments.
+#[derive(Clone, Debug)]
+pub struct Calibrate {
+    pub file: PathBuf,
+    pub out: Option<PathBuf>,
+    pub shard_index: Option<u64>,
+    pub shard_count: Option<u64>,
+    pub shard_from_env: bool,
+    pub max_runs: u64,
+}
+
 /// A command with its own arguments.
 #[derive(Clone, Debug)]
 pub enum Command {
@@ -60,6 +72,7 @@ pub enum Command {
     Validate { files: Vec<PathBuf> },
     Schema(Schema),
     Sweep(Sweep),
+    Calibrate(Calibrate),
     Merge { dir: PathBuf },
     Analyze { dir: PathBuf, top: usize },
 }
@@ -200,14 +213,21 @@ enum Low {
     /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
     Schema {
         /// Print the schema of sweep files instead (`govsim.sweep.schema.json`).
-        #[arg(long, conflicts_with = "district")]
+        #[arg(long, conflicts_with_all = ["district", "calibration"])]
         sweep: bool,
         /// Print the schema of district files instead (`govsim.district.schema.json`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "calibration")]
         district: bool,
+        /// Print the schema of calibration files instead (`govsim.calibration.schema.json`).
+        #[arg(long)]
+        calibration: bool,
     },
     /// Run a parameter sweep (all of it, or one shard of it) into DIR/blocks; unsharded, also merge.
     Sweep(SweepFlags),
+    /// Fit scenario parameters to the cases' targets (ABC-SMC): generations of particles in
+    /// DIR/generations (sharded and resumable like sweeps), then posterior.csv, parameters.csv,
+    /// predictive.csv, calibrated/<case>.json, calibration.md and charts.
+    Calibrate(CalibrateFlags),
     /// Check that every run of a sweep is in DIR/blocks and write DIR/runs.csv, points.csv, manifest.json.
     Merge {
         /// The sweep's output folder.
@@ -256,6 +276,34 @@ struct SweepFlags {
     max_runs: u64,
 }
 
+#[derive(clap::Args, Debug)]
+#[command(mut_arg("threads", |a| a.help("Worker threads, 0 to 1024 (0: all cores); absent: SLURM_CPUS_PER_TASK if set (1 to 1024), else all cores. Results do not depend on it")))]
+struct CalibrateFlags {
+    /// The calibration file (JSON; `govsim schema --calibration` describes it).
+    file: PathBuf,
+    /// Output folder (default: output/calibrations/<calibration name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    threads: ThreadsFlag,
+    #[command(flatten)]
+    progress: ProgressFlag,
+    #[command(flatten)]
+    font: FontFlag,
+    /// Run only shard I (0-based) of --shard-count N: in each generation the blocks b with b mod N = I; go on to the next generation once every shard's blocks are there.
+    #[arg(long, requires = "shard_count", conflicts_with = "shard_from_env")]
+    shard_index: Option<u64>,
+    /// Number of shards (with --shard-index, or with --shard-from-env where the scheduler does not export it).
+    #[arg(long)]
+    shard_count: Option<u64>,
+    /// Take the shard from a batch array's variables: Slurm, Kubernetes Indexed Job, AWS Batch, PBS Pro, Torque, SGE.
+    #[arg(long)]
+    shard_from_env: bool,
+    /// Refuse a calibration of more runs than this (all generations and the check), before running anything.
+    #[arg(long, default_value_t = govsim::sweep::limits::DEFAULT_MAX_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
+    max_runs: u64,
+}
+
 /// `--threads`: 0 (all cores) to [`govsim::limits::MAX_THREADS`].
 fn threads_arg(text: &str) -> Result<usize, String> {
     let max = govsim::limits::MAX_THREADS;
@@ -295,10 +343,11 @@ impl From<Low> for Args {
             Low::Cases { paths, out, options } => (Command::Cases { paths, out }, Options::run(options)),
             Low::District { file, out, sim } => (Command::District { file, out }, Options::sim(sim)),
             Low::Validate { files } => (Command::Validate { files }, Options::default()),
-            Low::Schema { sweep, district } => {
-                let which = match (sweep, district) {
-                    (true, _) => Schema::Sweep,
-                    (_, true) => Schema::District,
+            Low::Schema { sweep, district, calibration } => {
+                let which = match (sweep, district, calibration) {
+                    (true, _, _) => Schema::Sweep,
+                    (_, true, _) => Schema::District,
+                    (_, _, true) => Schema::Calibration,
                     _ => Schema::Scenario,
                 };
                 (Command::Schema(which), Options::default())
@@ -316,6 +365,23 @@ impl From<Low> for Args {
                     max_runs: f.max_runs,
                 };
                 (Command::Sweep(sweep), options)
+            }
+            Low::Calibrate(f) => {
+                let options = Options {
+                    threads: f.threads.threads,
+                    progress: f.progress.progress,
+                    font: f.font.font,
+                    ..Options::default()
+                };
+                let c = Calibrate {
+                    file: f.file,
+                    out: f.out,
+                    shard_index: f.shard_index,
+                    shard_count: f.shard_count,
+                    shard_from_env: f.shard_from_env,
+                    max_runs: f.max_runs,
+                };
+                (Command::Calibrate(c), options)
             }
             Low::Merge { dir } => (Command::Merge { dir }, Options::default()),
             Low::Analyze { dir, top, font } => {

@@ -3,6 +3,7 @@
 //! wrote itself, so an interrupted or failed run never leaves a half-written folder that looks
 //! finished and never removes a file the user made.
 
+pub mod calibration;
 pub mod charts;
 mod colour;
 pub mod compare;

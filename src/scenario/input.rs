@@ -702,17 +702,19 @@ pub fn did_you_mean(word: &str, names: &[&str]) -> String {
         .map_or(String::new(), |(_, n)| format!(" (did you mean {}?)", quote(n)))
 }
 
-/// The three kinds of input file.
+/// The four kinds of input file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Scenario,
     District,
     Sweep,
+    Calibration,
 }
 
 /// Which kind of file an object is: by its `$schema` (`govsim.schema.json`,
-/// `govsim.district.schema.json`, `govsim.sweep.schema.json`), else by its shape
-/// (`communities` ⇒ district, `factors` or `design` ⇒ sweep, anything else a scenario).
+/// `govsim.district.schema.json`, `govsim.sweep.schema.json`, `govsim.calibration.schema.json`),
+/// else by its shape (`communities` ⇒ district, `parameters` and `method` ⇒ calibration,
+/// `factors` or `design` ⇒ sweep, anything else a scenario).
 pub fn kind_of(object: &Map<String, Value>) -> FileKind {
     indicated_kind(object).map_or(FileKind::Scenario, |(kind, _)| kind)
 }
@@ -723,6 +725,7 @@ fn indicated_kind(object: &Map<String, Value>) -> Option<(FileKind, String)> {
     let by_schema = match schema.map(|s| s.rsplit(['/', '\\']).next().unwrap_or(s)) {
         Some("govsim.district.schema.json") => Some(FileKind::District),
         Some("govsim.sweep.schema.json") => Some(FileKind::Sweep),
+        Some("govsim.calibration.schema.json") => Some(FileKind::Calibration),
         Some("govsim.schema.json") => Some(FileKind::Scenario),
         _ => None,
     };
@@ -732,6 +735,8 @@ fn indicated_kind(object: &Map<String, Value>) -> Option<(FileKind, String)> {
     let has = |k: &str| object.contains_key(k);
     if has("communities") {
         Some((FileKind::District, "it has \"communities\"".into()))
+    } else if has("parameters") && has("method") {
+        Some((FileKind::Calibration, "it has \"parameters\" and \"method\"".into()))
     } else if has("factors") || has("design") {
         Some((FileKind::Sweep, format!("it has \"{}\"", if has("factors") { "factors" } else { "design" })))
     } else {
@@ -745,6 +750,7 @@ impl FileKind {
             FileKind::Scenario => "a scenario file",
             FileKind::District => "a district file",
             FileKind::Sweep => "a sweep file",
+            FileKind::Calibration => "a calibration file",
         }
     }
     fn command(self) -> &'static str {
@@ -752,6 +758,7 @@ impl FileKind {
             FileKind::Scenario => "govsim run",
             FileKind::District => "govsim district",
             FileKind::Sweep => "govsim sweep",
+            FileKind::Calibration => "govsim calibrate",
         }
     }
 }

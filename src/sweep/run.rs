@@ -16,10 +16,16 @@ use std::time::Instant;
 /// results of a different sweep — or of the same sweep file with changed scenarios or version.
 pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(r).map_err(|e| Error::runtime(e.to_string()))? + "\n";
-    let path = dir.join("sweep.json");
+    write_or_check(dir, "sweep.json", &text, "sweep")
+}
+
+/// Write `DIR/<file>` holding `text` (the resolved form of a sweep or calibration), or check
+/// that the one there is the same. Refuses (bad input) to mix results of a different `what`.
+pub fn write_or_check(dir: &Path, file: &str, text: &str, what: &str) -> Result<(), Error> {
+    let path = dir.join(file);
     let existing = match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
-        _ => crate::scenario::input::read_limited(&path, crate::scenario::input::MAX_JSON_BYTES, "sweep.json")
+        _ => crate::scenario::input::read_limited(&path, crate::scenario::input::MAX_JSON_BYTES, file)
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .map_err(std::io::Error::other),
     };
@@ -28,17 +34,17 @@ pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), Error> 
         Ok(old) => {
             let differing = match (
                 serde_json::from_str::<serde_json::Value>(&old),
-                serde_json::from_str::<serde_json::Value>(&text),
+                serde_json::from_str::<serde_json::Value>(text),
             ) {
                 (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) => {
                     let mut keys: Vec<&String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
                     keys.dedup();
                     keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
                 }
-                _ => "it is not a readable sweep.json".into(),
+                _ => format!("it is not a readable {file}"),
             };
             Err(Error::input(format!(
-                "{} holds results of a different sweep (sweep.json differs in: {}); refusing to mix them — use another --out or remove that folder",
+                "{} holds results of a different {what} ({file} differs in: {}); refusing to mix them — use another --out or remove that folder",
                 dir.display(),
                 if differing.is_empty() { "formatting" } else { &differing }
             )))
@@ -206,7 +212,7 @@ pub fn run_blocks(
 }
 
 /// This machine's name, for the sidecars (empty if unknown).
-fn host() -> String {
+pub(crate) fn host() -> String {
     std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())

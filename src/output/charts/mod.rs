@@ -10,6 +10,7 @@
 //! drawn in its scenario's `colour` (the driver files set one each, which their variants inherit
 //! through `extends`), else by position.
 
+mod calibration;
 mod dependency;
 mod final_state;
 mod heatmap;
@@ -21,6 +22,7 @@ mod targets;
 mod tests;
 mod timeseries;
 
+pub use calibration::{Marginal, Posterior, Predicted, Predictive};
 pub use dependency::Dependency;
 pub use final_state::{FinalState, FINAL_STATE_PANELS};
 pub use heatmap::{heatmap_chart, Heatmap};

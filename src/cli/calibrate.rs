@@ -1,0 +1,91 @@
+//! `govsim calibrate`.
+
+use super::flags::{Calibrate, Options};
+use super::progress::Progress;
+use super::{destination, say, STOP};
+use govsim::calibrate::{self, plan, run::Stage};
+use govsim::output::folder::{Destination, Mode, Suggest};
+use govsim::{limits, load, sweep, Error};
+use std::path::Path;
+
+pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
+    // the shard and the threads first: a malformed environment is bad input, found before any work
+    let get = |k: &str| std::env::var(k).ok();
+    let shard = sweep::shard::choose(a.shard_index, a.shard_count, a.shard_from_env, &get).map_err(Error::input)?;
+    let threads = limits::sweep_threads(o.threads, std::env::var_os("SLURM_CPUS_PER_TASK").as_deref())?;
+    load::font(o.font.as_deref())?;
+    let plan = plan::prepare(&a.file, a.max_runs)?;
+    let r = &plan.resolved;
+    let text = serde_json::to_string_pretty(r).map_err(|e| Error::runtime(e.to_string()))? + "\n";
+    let fp = calibrate::run::fingerprint(&text);
+    let mode = Mode::InPlace { since: Some("calibration.json") };
+    let dest = destination(match &a.out {
+        Some(out) => Destination::new(out, "calibrate", mode),
+        None => Destination::within(Path::new("output/calibrations"), &r.name, "calibrate", mode, Suggest::Sibling),
+    })?;
+    let out = dest.shown().to_path_buf();
+    // the folder must not hold another calibration; then it is marked as govsim's
+    sweep::run::write_or_check(&out, "calibration.json", &text, "calibration")?;
+    dest.write(&STOP, |_| Ok(())).map_err(|e| Error::runtime(format!("cannot write into {}: {e}", out.display())))?;
+    let pool = limits::thread_pool(threads)?;
+    let (n, keep, generations, _) = plan.shape;
+    let label = match &shard {
+        Some(s) => format!("shard {} of {} ({})", s.index, s.count, s.source),
+        None => "all blocks".to_string(),
+    };
+    eprintln!(
+        "{}: {} parameter(s), {} fitted case(s), {} held back; population {n}, {keep} kept, up to {generations} generation(s); {label}; {} threads",
+        r.name,
+        r.parameters.len(),
+        plan.fitted().len(),
+        r.cases.len() - plan.fitted().len(),
+        pool.current_num_threads()
+    );
+    let start = std::time::Instant::now();
+    // at most: every generation and the check (fewer if the sampler stops early or blocks are there)
+    let most = n as u64 + (generations as u64 - 1) * (n - keep) as u64 + 2 * r.calibration.check.draws as u64;
+    let progress = Progress::counting(most, o.progress, "particles");
+    let mut report = |stage: Stage, rep: &calibrate::run::StageReport| {
+        for w in &rep.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!(
+            "{}: {}: ran {} particle(s) in {} block(s), {} block(s) already there{}",
+            r.name,
+            stage.folder(),
+            rep.particles_run,
+            rep.blocks_run,
+            rep.blocks_found,
+            if rep.waiting.is_empty() {
+                String::new()
+            } else {
+                format!(", {} block(s) of other shards still missing", rep.waiting.len())
+            }
+        );
+    };
+    let result = pool
+        .install(|| calibrate::calibrate(&plan, &out, &fp, shard.as_ref(), &|| progress.tick(), &STOP, &mut report));
+    progress.finish();
+    match result? {
+        calibrate::Progress::Waiting { stage, blocks } => say(&format!(
+            "{}: {label}: done with its share of {}; waiting for block(s) {} of other shards — run the same command again (e.g. the next array job) when they are there, to go on",
+            r.name,
+            stage.folder(),
+            sweep::merge::ranges(&blocks.iter().map(|&b| b as u64).collect::<Vec<_>>())
+        )),
+        calibrate::Progress::Done(outcome) => {
+            let secs = start.elapsed().as_secs_f64();
+            govsim::output::calibration::write(&plan, &outcome, &out, &out)
+                .map_err(|e| Error::runtime(format!("cannot write the calibration's results into {}: {e}", out.display())))?;
+            let md = std::fs::read_to_string(out.join("calibration.md")).unwrap_or_default();
+            // the parameter and agreement tables, as calibration.md has them
+            let tables: String = md.split("## ").filter(|s| s.starts_with("Parameters") || s.starts_with("Posterior")).map(|s| format!("## {s}")).collect();
+            say(&format!(
+                "{tables}\n{}: {} in {secs:.1} s → {}: posterior.csv, parameters.csv, predictive.csv, generations.csv, calibration.md, summary.json, calibrated/, posterior.png|svg, predictive.png|svg",
+                r.name,
+                outcome.stopped,
+                out.display()
+            ))
+        }
+    }
+}
