@@ -191,8 +191,9 @@ pub fn log_sum_exp(v: &[f64]) -> f64 {
 }
 
 /// Keep the `keep` particles of smallest distance among the previous population and the new
-/// ones (ties: the older first, then by index, so the choice is deterministic); the tolerance is
-/// the largest kept distance. `new` holds each new particle's position, distance and log
+/// ones; the tolerance is the largest kept distance. Ties (many particles meet every target at
+/// distance 0) are broken by a fixed hash of each particle's origin, so neither the older nor
+/// the newer particles are favoured and the choice is deterministic. `new` holds each new particle's position, distance and log
 /// importance weight. Weights are normalised over the kept particles.
 pub fn select(
     generation: u32,
@@ -207,7 +208,9 @@ pub fn select(
         all.push(Particle { origin: (generation, i as u32), z, log_w, weight: 0.0, distance, values });
     }
     let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by(|&a, &b| all[a].distance.total_cmp(&all[b].distance).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        all[a].distance.total_cmp(&all[b].distance).then(tie(all[a].origin).cmp(&tie(all[b].origin))).then(a.cmp(&b))
+    });
     order.truncate(keep.min(all.len()));
     let epsilon = order.last().map_or(f64::INFINITY, |&i| all[i].distance);
     let accepted_new = (n_old..all.len()).filter(|&i| all[i].distance <= epsilon).count();
@@ -222,6 +225,14 @@ pub fn select(
     }
     let acceptance = if previous.is_none() || n_new == 0 { 1.0 } else { accepted_new as f64 / n_new as f64 };
     Population { generation, particles, epsilon, acceptance }
+}
+
+/// A fixed pseudo-random key of a particle's origin (SplitMix64's finaliser).
+fn tie((generation, index): (u32, u32)) -> u64 {
+    let mut z = ((generation as u64) << 32 | index as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// Weighted quantile (linear in the cumulative weight at the particles' midpoints).

@@ -156,18 +156,17 @@ impl Plan {
 }
 
 /// The distance of simulated target values to their intervals: the weighted root mean square of
-/// each value's distance to its interval's middle in half-widths, so that 1 means "on average at
-/// the edge of the intervals" and a value inside its interval contributes less than 1. ∞ when a
-/// value is undefined.
+/// how far each value lies outside its interval, in half-widths of the interval. A value inside
+/// its interval counts 0: the interval is what the source says ("700多" is 700–800), and the
+/// source prefers no value inside it to another. ∞ when a value is undefined.
 pub fn distance(targets: &[&Target], values: &[f64]) -> f64 {
     let (mut sum, mut weights) = (0.0, 0.0);
     for (t, &v) in targets.iter().zip(values) {
         if !v.is_finite() {
             return f64::INFINITY;
         }
-        let middle = (t.low + t.high) / 2.0;
         let half = (t.high - t.low) / 2.0;
-        let d = (v - middle) / half;
+        let d = (t.low - v).max(v - t.high).max(0.0) / half;
         sum += t.weight * d * d;
         weights += t.weight;
     }
@@ -397,13 +396,17 @@ mod tests {
 
     #[test]
     fn distance_by_hand() {
-        // interval [0, 2]: middle 1, half-width 1; value 3 is 2 half-widths off
+        // interval [0, 2]: half-width 1; value 4 is 2 half-widths above it, −1 one below
         let a = target(0.0, 2.0, 1.0);
-        // interval [10, 20]: middle 15, half-width 5; value 15 is on the middle
+        // interval [10, 20]: half-width 5; any value inside is 0
         let b = target(10.0, 20.0, 3.0);
-        assert_eq!(distance(&[&a], &[3.0]), 2.0);
+        assert_eq!(distance(&[&a], &[4.0]), 2.0);
+        assert_eq!(distance(&[&a], &[-1.0]), 1.0);
+        assert_eq!(distance(&[&a], &[1.9]), 0.0);
         // weighted RMS: sqrt((1·4 + 3·0) / 4) = 1
-        assert_eq!(distance(&[&a, &b], &[3.0, 15.0]), 1.0);
-        assert_eq!(distance(&[&a, &b], &[3.0, f64::NAN]), f64::INFINITY);
+        assert_eq!(distance(&[&a, &b], &[4.0, 11.0]), 1.0);
+        // 30 is 2 half-widths above [10, 20]: sqrt((1·0 + 3·4) / 4) = √3
+        assert_eq!(distance(&[&a, &b], &[1.0, 30.0]), 3f64.sqrt());
+        assert_eq!(distance(&[&a, &b], &[4.0, f64::NAN]), f64::INFINITY);
     }
 }

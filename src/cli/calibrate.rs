@@ -45,7 +45,9 @@ pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
     // at most: every generation and the check (fewer if the sampler stops early or blocks are there)
     let most = n as u64 + (generations as u64 - 1) * (n - keep) as u64 + 2 * r.calibration.check.draws as u64;
     let progress = Progress::counting(most, o.progress, "particles");
+    let ran = std::sync::atomic::AtomicU64::new(0);
     let mut report = |stage: Stage, rep: &calibrate::run::StageReport| {
+        ran.fetch_add(rep.particles_run, std::sync::atomic::Ordering::Relaxed);
         for w in &rep.warnings {
             eprintln!("warning: {w}");
         }
@@ -81,9 +83,10 @@ pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
             // the parameter and agreement tables, as calibration.md has them
             let tables: String = md.split("## ").filter(|s| s.starts_with("Parameters") || s.starts_with("Posterior")).map(|s| format!("## {s}")).collect();
             say(&format!(
-                "{tables}\n{}: {} in {secs:.1} s → {}: posterior.csv, parameters.csv, predictive.csv, generations.csv, calibration.md, summary.json, calibrated/, posterior.png|svg, predictive.png|svg",
+                "{tables}\n{}: {}; this call ran {} particle(s) in {secs:.1} s → {}: posterior.csv, parameters.csv, predictive.csv, generations.csv, calibration.md, summary.json, calibrated/, posterior.png|svg, predictive.png|svg",
                 r.name,
                 outcome.stopped,
+                ran.load(std::sync::atomic::Ordering::Relaxed),
                 out.display()
             ))
         }
