@@ -69,6 +69,8 @@ const LOCAL_TIE_BYTES: u64 = 2;
 const LONG_TIE_BYTES: u64 = 4;
 /// One step's row of measures kept for every replication until the results are written.
 const ROW_BYTES: u64 = N_METRICS as u64 * 8;
+/// One step's team and member counts of one organisation row (two u32), kept with the rows.
+const ORG_STEP_BYTES: u64 = 8;
 /// The same row as CSV text (at most ~24 characters a cell), built for one scenario at a time.
 const CSV_ROW_BYTES: u64 = N_METRICS as u64 * 24 + 32;
 /// The program itself, fonts, chart buffers and everything that does not grow with the run.
@@ -96,6 +98,14 @@ fn steps(s: &Scenario) -> u64 {
     s.time.steps() as u64
 }
 
+/// What one step of one replication of `s` keeps until the results are written: its row of
+/// measures and its organisations' counts (government, each social organisation and
+/// enterprise, the fund, the residents).
+fn step_bytes(s: &Scenario) -> u64 {
+    let orgs = s.actors.social_organisations.len() as u64 + s.actors.enterprises.len() as u64 + 3;
+    ROW_BYTES + orgs * ORG_STEP_BYTES
+}
+
 /// Peak memory of `reps` replications of every scenario on `threads` workers: the largest
 /// worlds that can run at once, every replication's rows, and one scenario's CSV text.
 pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
@@ -114,9 +124,10 @@ pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
             break;
         }
     }
-    let rows: u64 = scenarios.iter().map(|s| reps as u64 * steps(s)).fold(0, u64::saturating_add);
+    let rows: u64 =
+        scenarios.iter().map(|s| (reps as u64 * steps(s)).saturating_mul(step_bytes(s))).fold(0, u64::saturating_add);
     let csv = scenarios.iter().map(|s| reps as u64 * steps(s) * CSV_ROW_BYTES).max().unwrap_or(0);
-    BASE_BYTES.saturating_add(worlds).saturating_add(rows.saturating_mul(ROW_BYTES)).saturating_add(csv)
+    BASE_BYTES.saturating_add(worlds).saturating_add(rows).saturating_add(csv)
 }
 
 /// Peak memory of a sweep over these scenarios on `threads` workers, holding the scenario of
@@ -129,7 +140,7 @@ pub fn sweep_bytes(scenarios: &[Scenario], threads: usize, points: u64) -> u64 {
 
 /// Peak memory of a district: every community's world at once, and every community's rows.
 pub fn district_bytes(plan: &DistrictPlan) -> u64 {
-    let per = |s: &Scenario| world_bytes(s).saturating_add(steps(s) * (ROW_BYTES + CSV_ROW_BYTES / 4));
+    let per = |s: &Scenario| world_bytes(s).saturating_add(steps(s) * (step_bytes(s) + CSV_ROW_BYTES / 4));
     plan.communities.iter().map(|(s, _)| per(s)).fold(BASE_BYTES, u64::saturating_add)
 }
 
@@ -306,8 +317,10 @@ mod tests {
         let s = scenario(1, 50);
         let need = run_bytes(std::slice::from_ref(&s), 100_000, 2);
         let rows = 100_000u64 * 600;
-        // two worlds at once on two threads
-        assert_eq!(need, BASE_BYTES + 2 * world_bytes(&s) + rows * ROW_BYTES + rows * CSV_ROW_BYTES);
+        // two worlds at once on two threads; each step keeps its row of measures and the counts
+        // of the default scenario's organisations (government, the fund row, the residents)
+        let orgs = 3 * ORG_STEP_BYTES;
+        assert_eq!(need, BASE_BYTES + 2 * world_bytes(&s) + rows * (ROW_BYTES + orgs) + rows * CSV_ROW_BYTES);
         // more than 50 GiB: refused on any ordinary machine (the two-minute abort)
         assert!(need > 50 << 30, "{need}");
     }

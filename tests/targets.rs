@@ -4,10 +4,13 @@
 mod common;
 
 use common::{govsim, tempdir};
-use govsim::experiment::targets::{check, window};
-use govsim::experiment::{run_scenario, Estimate};
+use govsim::experiment::targets::{check, rep_value, window, Measure};
+use govsim::experiment::{run_replication, run_scenario, Estimate, Replication};
+use govsim::measures::{M, N_METRICS};
+use govsim::model::organisations::{rows, OrgCount, OrgSteps, OrgTotals, GOVERNMENT};
+use govsim::model::World;
 use govsim::output::table::CsvText;
-use govsim::scenario::Target;
+use govsim::scenario::{Scenario, Target};
 
 fn target(low: f64, high: f64) -> Target {
     Target { name: "t".into(), measure: "teams".into(), low, high, source: "[000] test".into(), ..Target::default() }
@@ -39,6 +42,112 @@ fn a_target_is_the_mean_of_its_window_means_and_says_how_far_off_it_is() {
     assert!((off.off() + 0.25).abs() < 1e-12, "3 is 25% below 4: {}", off.off());
 }
 
+/// H social-work centre [002], one year, 500 residents: a small run with one social organisation.
+fn small_h_centre(step_months: u32) -> Scenario {
+    let mut s = common::load(&common::repo("scenarios/cases/h-centre.json"));
+    s.time.years = 1;
+    s.time.step_months = step_months;
+    s.community.residents = 500;
+    s.targets.clear();
+    s
+}
+
+fn count_target(measure: &str, from_month: u32, to_month: u32) -> Target {
+    Target { measure: measure.into(), from_month, to_month, ..target(0.0, 1e9) }
+}
+
+/// `members:<organisation>` and `teams:<organisation>` average one organisation's count over
+/// the steps whose month (timeseries.csv's, step t ends in month (t + 1)·step_months) lies in
+/// the window: by hand on a replication built by hand.
+#[test]
+fn an_organisation_count_is_the_mean_of_its_steps_in_the_window() {
+    for step_months in [1, 3] {
+        let s = small_h_centre(step_months);
+        let steps = s.time.steps() as usize;
+        let h = rows(&s).iter().find(|(_, name, _)| name == "h-centre").map(|(g, _, _)| *g).unwrap();
+        assert_eq!(Measure::of("members:h-centre", &s), Ok(Measure::Organisation { count: OrgCount::Members, row: h }));
+        // rows kept: government, h-centre, the fund row (always kept), residents
+        let mut by_step = OrgSteps::with_capacity(4, steps);
+        for t in 0..steps as u32 {
+            // government sponsors t teams with 100 members; h-centre 1 team with 10·(t + 1) members
+            let (mut teams, mut members) = ([0u32; 4], [0u32; 4]);
+            (teams[GOVERNMENT], members[GOVERNMENT]) = (t, 100);
+            (teams[h], members[h]) = (1, 10 * (t + 1));
+            by_step.push(&teams, &members);
+        }
+        assert_eq!((by_step.steps(), by_step.rows()), (steps, 4));
+        let rep = Replication {
+            replicate: 0,
+            rows: vec![[f64::NAN; N_METRICS]; steps],
+            money_residual: 0.0,
+            organisations: OrgTotals { by_step, ..OrgTotals::default() },
+        };
+        let value = |measure: &str, from: u32, to: u32| rep_value(&count_target(measure, from, to), &s, &rep);
+        if step_months == 1 {
+            // months 3–5 are steps 2, 3, 4: members 30, 40, 50; government's teams 2, 3, 4
+            assert_eq!(value("members:h-centre", 3, 5), 40.0);
+            assert_eq!(value("teams:government", 3, 5), 3.0);
+            assert_eq!(value("members:government", 3, 5), 100.0);
+            // the final year: all 12 steps, members 10…120
+            assert_eq!(value("members:h-centre", 0, 0), 65.0);
+        } else {
+            // quarterly steps end in months 3, 6, 9, 12: months 4–9 hold steps 1 and 2 (20, 30)
+            assert_eq!(value("members:h-centre", 4, 9), 25.0);
+            assert_eq!(value("teams:government", 4, 9), 1.5);
+            // a window between two step ends holds no step: no value
+            assert!(value("members:h-centre", 4, 5).is_nan());
+        }
+        // the residents sponsored nothing; the case has no community fund to name
+        assert_eq!(value("members:residents", 0, 0), 0.0);
+        assert!(Measure::of("teams:community_fund", &s).is_err());
+    }
+}
+
+/// In a real run the per-step counts are the world's own tallies at the end of each step, they
+/// add up to the `teams` metric at every step, and a target over them is their window mean.
+#[test]
+fn organisation_counts_are_the_worlds_tallies_at_every_step() {
+    let mut s = small_h_centre(1);
+    s.time.years = 2;
+    let rep = run_replication(&s, 4, 0);
+    let mut w = World::new(&s, 4, 0);
+    let rows_kept = w.orgs.teams.len();
+    let by_step = &rep.organisations.by_step;
+    assert_eq!((by_step.steps(), by_step.rows()), (24, rows_kept));
+    let h = 1;
+    let mut window_sum = 0.0;
+    for t in 0..24 {
+        w.step();
+        for g in 0..rows_kept {
+            assert_eq!(by_step.get(OrgCount::Members, t, g), w.orgs.members[g], "step {t}, row {g}");
+            assert_eq!(by_step.get(OrgCount::Teams, t, g), w.orgs.teams[g], "step {t}, row {g}");
+        }
+        let teams: u32 = (0..rows_kept).map(|g| by_step.get(OrgCount::Teams, t, g)).sum();
+        assert_eq!(teams as f64, rep.rows[t][M::Teams.index()], "step {t}: the organisations' teams are all teams");
+        if (13..=18).contains(&(t + 1)) {
+            window_sum += w.orgs.members[h] as f64;
+        }
+    }
+    assert!(window_sum > 0.0, "the centre's team has members in months 13–18");
+    assert_eq!(rep_value(&count_target("members:h-centre", 13, 18), &s, &rep), window_sum / 6.0);
+}
+
+#[test]
+fn an_organisation_a_target_names_must_be_one_of_the_scenarios() {
+    let s = small_h_centre(1);
+    let e = Measure::of("members:nobody", &s).unwrap_err();
+    assert!(e.contains("\"nobody\" is not an organisation") && e.contains("known: government, h-centre"), "{e}");
+    let e = Measure::of("volunteers:h-centre", &s).unwrap_err();
+    assert!(e.contains("members:<organisation> or teams:<organisation>"), "{e}");
+    assert_eq!(Measure::of("teams", &s), Ok(Measure::Metric(M::Teams)));
+    // a name two organisations share is refused
+    let mut two = s.clone();
+    let mut e = two.actors.social_organisations[0].clone();
+    e.name = "government".into();
+    two.actors.social_organisations.push(e);
+    assert!(Measure::of("members:government", &two).unwrap_err().contains("more than one organisation"));
+}
+
 #[test]
 fn a_bad_target_is_refused_at_its_path() {
     let dir = tempdir();
@@ -47,7 +156,8 @@ fn a_bad_target_is_refused_at_its_path() {
         "extends": common::driver_file("government-driven"),
         "targets": [
             { "name": "a", "measure": "active_volunteer", "low": 1, "high": 2, "source": "[001] x" },
-            { "name": "a", "measure": "teams", "from_month": 5, "to_month": 200, "low": 3, "high": 2, "source": " " }
+            { "name": "a", "measure": "teams", "from_month": 5, "to_month": 200, "low": 3, "high": 2, "source": " " },
+            { "name": "b", "measure": "members:nobody", "low": 1, "high": 2, "source": "[002] x" }
         ]
     });
     std::fs::write(&file, v.to_string()).unwrap();
@@ -61,6 +171,8 @@ fn a_bad_target_is_refused_at_its_path() {
         "months 1–120",
         "targets[1].low",
         "targets[1].source",
+        "targets[2].measure",
+        "\"nobody\" is not an organisation of this scenario (known: government, residents)",
     ] {
         assert!(e.contains(needle), "the error should mention {needle}: {e}");
     }

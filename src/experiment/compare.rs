@@ -129,13 +129,18 @@ pub struct Band {
 
 pub fn band(reps: &[Replication], m: M) -> Band {
     let m = m.index();
+    band_of(reps, |r, t| r.rows[t][m])
+}
+
+/// Mean and 95% band across replications, at every step, of `value(replication, step)`.
+pub fn band_of(reps: &[Replication], value: impl Fn(&Replication, usize) -> f64) -> Band {
     let steps = reps.iter().map(|r| r.rows.len()).min().unwrap_or(0);
     let mut b =
         Band { mean: Vec::with_capacity(steps), low: Vec::with_capacity(steps), high: Vec::with_capacity(steps) };
     let mut values = Vec::with_capacity(reps.len());
     for t in 0..steps {
         values.clear();
-        values.extend(reps.iter().map(|r| r.rows[t][m]));
+        values.extend(reps.iter().map(|r| value(r, t)));
         let e = Estimate::of(&values);
         b.mean.push(e.mean);
         // with one replication there is no interval: the band collapses onto the mean

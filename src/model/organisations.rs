@@ -7,6 +7,11 @@
 //! Rows, in this order: government, the social organisations, the enterprises (scenario order),
 //! the community fund (only when the scenario has one), the residents (resident-led teams).
 //!
+//! Besides the final-year means, every step's team and member counts are kept ([`OrgSteps`],
+//! in a buffer reserved for the whole run): the series a target such as
+//! `members:<organisation>` averages over its window of months (H social-work centre's 40
+//! volunteers at the time of the fieldwork [002]).
+//!
 //! Money of an organisation's own purse (`given`, `received`):
 //! - government: received = its budget for each step (unspent budget lapses); given = what it
 //!   spent (contracts, campaigns, running costs, subsidies, point redemptions):
@@ -75,10 +80,81 @@ pub struct Organisations {
     final_members: Vec<f64>,
     final_active: Vec<f64>,
     final_year_steps: u32,
+    /// Every step's `teams` and `members`, in step order.
+    by_step: OrgSteps,
 }
 
-/// One replication's figures per organisation, in row order: final-year means of the counts and
-/// whole-run money (yuan).
+/// A count an organisation has at the end of every step (see [`OrgSteps`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrgCount {
+    /// Alive teams it sponsors.
+    Teams,
+    /// Members of those teams.
+    Members,
+}
+
+impl OrgCount {
+    /// The word that names the count in a target's measure (`teams:<organisation>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            OrgCount::Teams => "teams",
+            OrgCount::Members => "members",
+        }
+    }
+
+    /// The count with id `id`, if any.
+    pub fn from_id(id: &str) -> Option<OrgCount> {
+        [OrgCount::Teams, OrgCount::Members].into_iter().find(|c| c.id() == id)
+    }
+}
+
+/// One replication's per-step counts of every organisation row: at the end of step `t`, row
+/// `g` sponsored `teams(t, g)` alive teams with `members(t, g)` members (the counts behind the
+/// final-year means of organisations.csv). Kept as two flat arrays of `rows` values a step,
+/// reserved for the whole run when the world is built, so recording a step allocates nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrgSteps {
+    rows: usize,
+    teams: Vec<u32>,
+    members: Vec<u32>,
+}
+
+impl OrgSteps {
+    /// Room for `steps` steps of `rows` rows.
+    pub fn with_capacity(rows: usize, steps: usize) -> OrgSteps {
+        OrgSteps { rows, teams: Vec::with_capacity(rows * steps), members: Vec::with_capacity(rows * steps) }
+    }
+
+    /// Add a step's counts (one value per row each).
+    pub fn push(&mut self, teams: &[u32], members: &[u32]) {
+        debug_assert!(teams.len() == self.rows && members.len() == self.rows);
+        self.teams.extend_from_slice(teams);
+        self.members.extend_from_slice(members);
+    }
+
+    /// Organisation rows per step.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Steps recorded.
+    pub fn steps(&self) -> usize {
+        self.teams.len().checked_div(self.rows).unwrap_or(0)
+    }
+
+    /// Count `c` of row `g` at the end of step `t`.
+    #[inline]
+    pub fn get(&self, c: OrgCount, t: usize, g: usize) -> u32 {
+        let i = t * self.rows + g;
+        match c {
+            OrgCount::Teams => self.teams[i],
+            OrgCount::Members => self.members[i],
+        }
+    }
+}
+
+/// One replication's figures per organisation, in row order: final-year means of the counts,
+/// whole-run money (yuan), and every step's counts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrgTotals {
     pub teams: Vec<f64>,
@@ -88,12 +164,14 @@ pub struct OrgTotals {
     pub received: Vec<f64>,
     pub teams_received: Vec<f64>,
     pub teams_spent: Vec<f64>,
+    /// Every step's team and member counts.
+    pub by_step: OrgSteps,
 }
 
 impl Organisations {
     /// Tallies for `n_so` social organisations and `n_ent` enterprises (a fund row is always
-    /// kept; it stays zero without a fund).
-    pub fn new(n_so: usize, n_ent: usize) -> Organisations {
+    /// kept; it stays zero without a fund), with room for the counts of `steps` steps.
+    pub fn new(n_so: usize, n_ent: usize, steps: usize) -> Organisations {
         let n = n_so + n_ent + 3;
         Organisations {
             n_so,
@@ -109,6 +187,7 @@ impl Organisations {
             final_members: vec![0.0; n],
             final_active: vec![0.0; n],
             final_year_steps: 0,
+            by_step: OrgSteps::with_capacity(n, steps),
         }
     }
 
@@ -182,9 +261,10 @@ impl Organisations {
         self.teams_spent[row] += yuan;
     }
 
-    /// Count the alive teams and their members by sponsor at the end of a step; in the final
-    /// year (`final_year`) also the members active this step (a pass over the agents; members
-    /// who left during the step no longer count), and add the counts to the final-year sums.
+    /// Count the alive teams and their members by sponsor at the end of a step and keep them
+    /// in [`OrgSteps`]; in the final year (`final_year`) also the members active this step (a
+    /// pass over the agents; members who left during the step no longer count), and add the
+    /// counts to the final-year sums.
     pub fn count(&mut self, teams: &[Team], agents: &Agents, final_year: bool) {
         self.teams.fill(0);
         self.members.fill(0);
@@ -194,6 +274,7 @@ impl Organisations {
             self.teams[g] += 1;
             self.members[g] += t.members;
         }
+        self.by_step.push(&self.teams, &self.members);
         if final_year {
             for (&team, &history) in agents.team.iter().zip(&agents.history) {
                 if team != NO_TEAM && history & 1 == 1 {
@@ -226,6 +307,7 @@ impl Organisations {
             received: self.received.clone(),
             teams_received: self.teams_received.clone(),
             teams_spent: self.teams_spent.clone(),
+            by_step: self.by_step.clone(),
         }
     }
 }

@@ -169,7 +169,7 @@ impl World {
             pooled: [0.0; SOURCES],
             record: StepRecord::default(),
             audit: MoneyAudit { initial, inflow: 0.0, outflow: 0.0 },
-            orgs: Organisations::new(n_so, n_ent),
+            orgs: Organisations::new(n_so, n_ent, steps as usize),
             agents,
             scenario: s,
         };

@@ -2,7 +2,7 @@
 //! Markdown table (printed, and kept in docs/cases.md).
 
 use super::table::{Num, Table};
-use crate::experiment::targets::Checked;
+use crate::experiment::targets::{Checked, Measure};
 
 /// targets.csv: one row per (case, target).
 pub fn targets_csv(checked: &[Checked]) -> String {
@@ -107,10 +107,26 @@ pub fn targets_chart(
     let colour = super::charts::series_colour(s.colour, 0);
     let model = super::charts::ModelSeries::new(s.name.clone(), colour, reps, summary.final_year);
     let heading = format!("{}: the sources' numbers against the model ({} replications)", s.name, reps.len());
+    // a validated scenario's measures resolve; a target whose measure does not gets no panel
+    let (own, series): (Vec<Checked>, Vec<super::charts::TargetSeries>) = own
+        .into_iter()
+        .filter_map(|c| {
+            let m = Measure::of(&c.target.measure, s).ok()?;
+            let band = crate::experiment::compare::band_of(reps, |r, t| m.value(r, t));
+            let series = super::charts::TargetSeries {
+                band,
+                title: m.title(&c.target.measure),
+                unit: m.unit(),
+                range: m.range(),
+            };
+            Some((c, series))
+        })
+        .unzip();
     super::charts::Targets {
         heading: &heading,
         model: &model,
         checked: &own,
+        series: &series,
         months_per_step: s.time.step_months as f64,
     }
     .save_in(dir)

@@ -52,7 +52,7 @@ params! {
     pub struct Target {
         /// Short identifier, unique in the file (e.g. `volunteers-month-48`).
         name: String = String::new();
-        /// Metric id, a column of timeseries.csv (README lists them), e.g. `active_volunteers`, `points_redeemed`.
+        /// What is measured: a metric id, a column of timeseries.csv (README lists them), e.g. `active_volunteers`, `points_redeemed`; or a count of one organisation at the end of each step, `members:<organisation>` (members of the alive teams it sponsors) or `teams:<organisation>` (those teams), where `<organisation>` is `government`, a social organisation's or enterprise's `name`, `community_fund` or `residents` — organisations.csv's rows, e.g. `members:h-centre`.
         measure: String = String::new();
         /// First month of the window, as in timeseries.csv's `month` column (1 = the first month); 0 with `to_month` 0 = the final year.
         from_month: u32 = 0, range(0, 6000), unit("month");

@@ -36,7 +36,8 @@ pub(crate) fn cross_checks(s: &Scenario, issues: &mut Vec<Issue>) {
     check_targets(s, issues);
 }
 
-/// Targets name a metric, a window inside the run, an interval and a source.
+/// Targets name a measure (a metric, or a count of one of the scenario's organisations), a
+/// window inside the run, an interval and a source.
 fn check_targets(s: &Scenario, issues: &mut Vec<Issue>) {
     let months = s.time.years * 12;
     let mut seen = HashSet::new();
@@ -45,8 +46,8 @@ fn check_targets(s: &Scenario, issues: &mut Vec<Issue>) {
         if let Some(problem) = name_problem(&t.name, "target", &mut seen) {
             issues.push(issue(at("name"), problem));
         }
-        if let Err(e) = crate::measures::M::from_id(&t.measure) {
-            issues.push(issue(at("measure"), e.to_string()));
+        if let Err(e) = crate::experiment::targets::Measure::of(&t.measure, s) {
+            issues.push(issue(at("measure"), e));
         }
         let final_year = t.from_month == 0 && t.to_month == 0;
         if !final_year && (t.from_month < 1 || t.from_month > t.to_month || t.to_month > months) {

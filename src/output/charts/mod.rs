@@ -28,7 +28,7 @@ pub use final_state::{FinalState, FINAL_STATE_PANELS};
 pub use heatmap::{heatmap_chart, Heatmap};
 pub use morris::{morris_chart, MorrisPanel};
 pub use sobol::sobol_chart;
-pub use targets::Targets;
+pub use targets::{TargetSeries, Targets};
 pub use timeseries::{Timeseries, MAX_EVENT_MARKS, TIMESERIES_PANELS};
 
 use crate::experiment::compare::{band, Band};

@@ -10,7 +10,17 @@ pub struct Targets<'a> {
     pub heading: &'a str,
     pub model: &'a ModelSeries,
     pub checked: &'a [Checked],
+    /// The model's series of each checked target's measure, in the same order.
+    pub series: &'a [TargetSeries],
     pub months_per_step: f64,
+}
+
+/// A target measure's series over the run: its band across replications, title, unit and range.
+pub struct TargetSeries {
+    pub band: crate::experiment::compare::Band,
+    pub title: String,
+    pub unit: &'static str,
+    pub range: (f64, f64),
 }
 
 impl Targets<'_> {
@@ -34,17 +44,16 @@ impl Figure for Targets<'_> {
         let models = std::slice::from_ref(self.model);
         let (plots, strip) = frame(root, self.heading, models)?;
         let (rows, cols) = grid(self.checked.len());
-        for (panel, c) in plots.split_evenly((rows, cols)).iter().zip(self.checked) {
-            let Ok(m) = M::from_id(&c.target.measure) else { continue };
-            let b = self.model.band(m);
+        for ((panel, c), series) in plots.split_evenly((rows, cols)).iter().zip(self.checked).zip(self.series) {
+            let b = &series.band;
             let xs: Vec<f64> = (0..b.mean.len()).map(|t| (t as f64 + 1.0) * self.months_per_step).collect();
             let x_end = xs.last().copied().unwrap_or(12.0);
-            let (r_lo, r_hi) = m.range();
+            let (r_lo, r_hi) = series.range;
             let inside = |v: f64| v.clamp(r_lo, r_hi);
             let values = b.low.iter().chain(&b.high).map(|&v| inside(v)).chain([c.target.low, c.target.high]);
             let (lo, hi) = y_range(values, r_lo);
             let mut chart = ChartBuilder::on(panel)
-                .caption(format!("{} — {}", c.target.name, m.title()), (FAMILY, CAPTION))
+                .caption(format!("{} — {}", c.target.name, series.title), (FAMILY, CAPTION))
                 .margin(12)
                 .margin_right(36)
                 .x_label_area_size(64)
@@ -52,7 +61,7 @@ impl Figure for Targets<'_> {
                 .build_cartesian_2d(0f64..x_end, lo..hi)?;
             mesh(&mut chart)
                 .x_desc("month")
-                .y_desc(m.unit())
+                .y_desc(series.unit)
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .y_label_formatter(&|y| compact(*y, Small::Zero))
                 .draw()?;
