@@ -242,3 +242,26 @@ fn docs_cases_shows_the_current_targets_table() {
         "docs/cases.md's targets table is out of date: GOVSIM_BLESS=1 cargo test --release --test targets"
     );
 }
+
+/// `registered_per_team` (the national 182 registered volunteers per team [001]) is, at every
+/// step, the registered residents (`registered_rate` × residents) over the teams alive, and
+/// undefined without a team.
+#[test]
+fn registered_per_team_is_the_registered_over_the_teams() {
+    let mut s = common::load(&common::repo("scenarios/cases/y-community.json"));
+    s.time.years = 2;
+    s.community.residents = 1000;
+    let rep = run_replication(&s, 3, 0);
+    let (per_team, rate, teams) = (M::RegisteredPerTeam.index(), M::RegisteredRate.index(), M::Teams.index());
+    let mut defined = 0;
+    for (t, row) in rep.rows.iter().enumerate() {
+        if row[teams] == 0.0 {
+            assert!(row[per_team].is_nan(), "step {t}: no team, no ratio");
+            continue;
+        }
+        let registered = (row[rate] * 1000.0).round();
+        assert_eq!(row[per_team], registered / row[teams], "step {t}");
+        defined += 1;
+    }
+    assert!(defined > 0 && rep.rows.last().unwrap()[per_team] > 0.0, "Y community registers its volunteers");
+}

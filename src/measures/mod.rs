@@ -140,6 +140,7 @@ impl Tracker {
         set(M::PointsIssued, r.points_issued);
         set(M::PointsRedeemed, r.points_redeemed);
         set(M::DemandRevealed, share_of(r.demand_hours, r.need_hours - r.demand_hours).unwrap_or(f64::NAN));
+        set(M::RegisteredPerTeam, if r.teams > 0 { r.registered as f64 / r.teams as f64 } else { f64::NAN });
         out
     }
 
