@@ -52,8 +52,16 @@ impl Figure for Targets<'_> {
             let inside = |v: f64| v.clamp(r_lo, r_hi);
             let values = b.low.iter().chain(&b.high).map(|&v| inside(v)).chain([c.target.low, c.target.high]);
             let (lo, hi) = y_range(values, r_lo);
+            // the caption shrinks to fit its panel; if it still does not fit, the target's name alone
+            let width = panel.dim_in_pixel().0.saturating_sub(24);
+            let mut caption = format!("{} — {}", c.target.name, series.title);
+            let mut size = fitted_size(panel, &caption, CAPTION, width)?;
+            if panel.estimate_text_size(&caption, &TextStyle::from((FAMILY, size)))?.0 > width {
+                caption = c.target.name.clone();
+                size = fitted_size(panel, &caption, CAPTION, width)?;
+            }
             let mut chart = ChartBuilder::on(panel)
-                .caption(format!("{} — {}", c.target.name, series.title), (FAMILY, CAPTION))
+                .caption(caption, (FAMILY, size))
                 .margin(12)
                 .margin_right(36)
                 .x_label_area_size(64)
