@@ -6,7 +6,7 @@ use crate::calibrate::abc::weighted_quantile;
 use crate::calibrate::plan::{distance, Plan, TargetRef};
 use crate::calibrate::run::{columns, Stage};
 use crate::calibrate::Outcome;
-use crate::measures::M;
+use crate::experiment::targets::Measure;
 use crate::output::charts::{Marginal, Posterior, Predicted, Predictive};
 use crate::output::table::{nums, Num, Table};
 use crate::sweep::path;
@@ -333,7 +333,7 @@ pub fn write(plan: &Plan, o: &Outcome, dir: &Path, final_dir: &Path) -> io::Resu
             let tg = plan.target(c.column);
             Predicted {
                 label: plan.header(c.column),
-                unit: M::from_id(&tg.measure).map(|m| m.unit()).unwrap_or(""),
+                unit: Measure::of(&tg.measure, &plan.defaults[c.column.0]).map(|m| m.unit()).unwrap_or(""),
                 low: tg.low,
                 high: tg.high,
                 held_back: r.cases[c.column.0].holdout,
