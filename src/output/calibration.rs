@@ -148,7 +148,8 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
     let a: Vec<_> = from.components().collect();
     let b: Vec<_> = to.components().collect();
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    if common == 0 {
+    // sharing only the root: the absolute path reads better than a climb to it
+    if common <= 1 {
         return to;
     }
     let mut r = PathBuf::new();
@@ -267,7 +268,6 @@ pub fn write(plan: &Plan, o: &Outcome, dir: &Path, final_dir: &Path) -> io::Resu
         let extends = relative(&final_dir.join("calibrated"), &plan.case_files[c]);
         if let Value::Object(m) = &mut o_json {
             let mut head = Map::new();
-            head.insert("$schema".into(), json!("govsim.schema.json"));
             head.insert("extends".into(), json!(extends.to_string_lossy()));
             head.insert("name".into(), json!(format!("{}-calibrated", case.name)));
             head.insert(
@@ -415,7 +415,7 @@ fn markdown(
         );
     }
     s += &format!(
-        "\n## Posterior predictive check\n\n{} posterior draws and {} runs of the cases as written, {} replication(s) each. A target counts as met when the mean over draws lies inside its interval; the distance is the weighted root mean square of the means' distances to their intervals' middles in half-widths (≤ 1: on average inside).\n\n| targets | n | met as written | met calibrated | distance as written | distance calibrated |\n|---|---|---|---|---|---|\n",
+        "\n## Posterior predictive check\n\n{} posterior draws and {} runs of the cases as written, {} replication(s) each. A target counts as met when the mean over draws lies inside its interval; the distance is the weighted root mean square of how far the means lie outside their intervals, in half-widths (0: every mean inside).\n\n| targets | n | met as written | met calibrated | distance as written | distance calibrated |\n|---|---|---|---|---|---|\n",
         r.calibration.check.draws, r.calibration.check.draws, r.calibration.check.replications
     );
     for (what, a) in [("fitted", fit), ("held back (out of sample)", held)] {
