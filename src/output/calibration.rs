@@ -18,16 +18,21 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct ParameterSummary {
     pub header: String,
+    /// The prior, as it reads in a table.
     pub prior: String,
+    /// The prior itself (its working scale: log for a log-uniform prior).
+    pub distribution: crate::calibrate::spec::Prior,
     /// 5%, 50%, 95%.
     pub prior_q: [f64; 3],
     pub posterior_q: [f64; 3],
 }
 
 impl ParameterSummary {
-    /// Posterior 90% width over prior 90% width: near 1, the targets say little about it.
+    /// Posterior 90% width over prior 90% width, on the prior's working scale (the log for a
+    /// log-uniform prior): near 1, the targets say little about the parameter.
     pub fn width_ratio(&self) -> f64 {
-        (self.posterior_q[2] - self.posterior_q[0]) / (self.prior_q[2] - self.prior_q[0])
+        let w = |q: &[f64; 3]| self.distribution.to_work(q[2]) - self.distribution.to_work(q[0]);
+        w(&self.posterior_q) / w(&self.prior_q)
     }
 }
 
@@ -41,7 +46,7 @@ pub fn parameter_summaries(plan: &Plan, o: &Outcome) -> Vec<ParameterSummary> {
             let prior_q = [0.05, 0.5, 0.95].map(|q| pr.from_work(pr.quantile(q)));
             let values: Vec<(f64, f64)> = o.posterior.particles.iter().map(|x| (x.z[k], x.weight)).collect();
             let posterior_q = [0.05, 0.5, 0.95].map(|q| pr.from_work(weighted_quantile(&values, q)));
-            ParameterSummary { header: p.header.clone(), prior: pr.describe(), prior_q, posterior_q }
+            ParameterSummary { header: p.header.clone(), prior: pr.describe(), distribution: pr, prior_q, posterior_q }
         })
         .collect()
 }
@@ -399,7 +404,7 @@ fn markdown(
             gen.ess
         );
     }
-    s += "\n## Parameters\n\nThe width ratio is the posterior's 90% interval over the prior's: near 1 the targets leave the parameter open, near 0 they pin it down.\n\n| parameter | prior | prior median [90%] | posterior median [90%] | width ratio |\n|---|---|---|---|---|\n";
+    s += "\n## Parameters\n\nThe width ratio is the posterior's 90% interval over the prior's (in logs for a log-uniform prior): near 1 the targets leave the parameter open, near 0 they pin it down.\n\n| parameter | prior | prior median [90%] | posterior median [90%] | width ratio |\n|---|---|---|---|---|\n";
     for p in params {
         s += &format!(
             "| {} | {} | {} [{}, {}] | {} [{}, {}] | {:.2} |\n",
