@@ -9,8 +9,9 @@
 # `govsim sweep tests/sweeps/small.json --out $OUT --shard-from-env`, run `govsim merge $OUT`,
 # run the unsharded `govsim sweep tests/sweeps/small.json --out $REF`, and compare runs.csv and
 # points.csv byte for byte. Then resume: delete every other block file, submit the same array
-# again, check the kept blocks were not rewritten, merge and compare again. Exit 0 only if all
-# of it holds.
+# again, check the kept blocks were not rewritten, merge and compare again. Then a calibration
+# (tests/calibrations/tiny.json) as three chained arrays of scripts/calibrate.sbatch, compared
+# with the unsharded calibration. Exit 0 only if all of it holds.
 #
 # Cluster: if `sinfo` already answers, the existing cluster is used (nothing is installed,
 # started or stopped; the work folder is then under target/ so compute nodes can see it if the
@@ -348,10 +349,12 @@ fi
 mode_desc=$MODE
 [[ $MODE = govsim ]] || mode_desc="selftest=$SELFTEST_KIND"
 
-# submit_array LABEL: sbatch --wait the array, fail on a failed task or the time-out; sets JOBID.
+# submit_array LABEL [SCRIPT FILE OUT]: sbatch --wait the array (default: scripts/sweep.sbatch
+# "$SWEEP" "$OUT"), fail on a failed task or the time-out; sets JOBID.
 submit_array() {
   local t0=$SECONDS rc i
-  PHASE="$1: sbatch --array=0-$((TASKS - 1)) --wait scripts/sweep.sbatch (timeout ${TIMEOUT} s)"
+  local script=${2:-$SBATCH_SCRIPT} file=${3:-$SWEEP} out=${4:-$OUT}
+  PHASE="$1: sbatch --array=0-$((TASKS - 1)) --wait ${script#"$REPO"/} (timeout ${TIMEOUT} s)"
   log "submitting $PHASE, mode $mode_desc"
   JOBID=
   : >"$WORK/sbatch.out"
@@ -360,7 +363,7 @@ submit_array() {
     --job-name=govsim-slurm-test --cpus-per-task=1 --time=30 --chdir="$WORK" \
     --output="$WORK/job/%A_%a.out" --error="$WORK/job/%A_%a.err" \
     --export=ALL,GOVSIM="$JOB_GOVSIM" \
-    "$SBATCH_SCRIPT" "$SWEEP" "$OUT" </dev/null >"$WORK/sbatch.out" 2>&1 &
+    "$script" "$file" "$out" </dev/null >"$WORK/sbatch.out" 2>&1 &
   WAIT_PID=$!
   for ((i = 0; i < 100; i++)); do
     JOBID=$(grep -Eom1 '^[0-9]+' "$WORK/sbatch.out" 2>/dev/null || true)
@@ -456,6 +459,26 @@ else
   ((n == ${#blocks[@]})) || die 1 "after resume $n block files, expected ${#blocks[@]}"
   "$GOVSIM" merge "$OUT" || die 1 "govsim merge failed after the resubmission"
   compare_with_reference "merge after a resubmitted (resumed) Slurm array"
+
+  # A calibration as a chain of arrays, one per stage (2 generations and the check), each task
+  # running its blocks of the first incomplete stage: the results must equal the unsharded
+  # calibration's byte for byte.
+  PHASE="calibration"
+  CAL=$REPO/tests/calibrations/tiny.json
+  CAL_OUT=$WORK/calibration-sharded
+  CAL_REF=$WORK/calibration-unsharded
+  T[check]=$((${T[check]:-0} + SECONDS - t0))
+  for stage in 1 2 3; do
+    submit_array "calibration array $stage of 3" "$REPO/scripts/calibrate.sbatch" "$CAL" "$CAL_OUT"
+  done
+  t0=$SECONDS
+  PHASE="calibration check"
+  "$GOVSIM" calibrate "$CAL" --out "$CAL_REF" --progress off >/dev/null || die 1 "the unsharded govsim calibrate failed"
+  for f in posterior.csv parameters.csv predictive.csv generations.csv summary.json calibration.md; do
+    [[ -f $CAL_OUT/$f ]] || die 1 "the calibration arrays wrote no $f"
+    cmp "$CAL_OUT/$f" "$CAL_REF/$f" || die 1 "$f differs between the $TASKS-task calibration arrays and the unsharded calibration"
+  done
+  log "calibration: posterior.csv and the other results identical: $TASKS-task arrays = unsharded"
 fi
 T[check]=$((${T[check]:-0} + SECONDS - t0))
 PHASE=finished
