@@ -41,6 +41,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Sweep(s) => sweep::sweep(&s, o),
         Command::Merge { dir } => sweep::merge(&dir),
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
+        Command::Discover(d) => sweep::discover(&d, o),
     }
 }
 

@@ -135,23 +135,25 @@ fn the_trajectory_is_ema_workbenchs() {
         let last = t.steps.last().unwrap();
         let qp = quasi_p(&columns, &interest, &t, last);
         let ema_qp = ema["qp_last"].as_object().unwrap();
-        for j in 0..d {
+        let mut compared = 0;
+        for (j, ours) in qp.iter().enumerate() {
             match ema_qp.get(&format!("x{j}")) {
-                None => assert!(qp[j].iter().all(|v| v.is_nan()), "{at}, x{j}: EMA has no quasi-p, govsim {:?}", qp[j]),
+                None => assert!(ours.iter().all(|v| v.is_nan()), "{at}, x{j}: EMA has no quasi-p, govsim {ours:?}"),
                 Some(pair) => {
-                    for side in 0..2 {
+                    for (side, g) in ours.iter().enumerate() {
                         let e = pair[side].as_f64().unwrap();
-                        let g = qp[j][side];
                         if e < 0.0 {
                             assert!(g.is_nan(), "{at}, x{j}[{side}]: EMA -1, govsim {g}");
                         } else {
                             let scale = e.abs().max(1e-300);
                             assert!((g - e).abs() <= QP_TOLERANCE * scale, "{at}, x{j}[{side}]: govsim {g}, EMA {e}");
+                            compared += 1;
                         }
                     }
                 }
             }
         }
+        assert!(compared > 0, "{at}: the last box restricts nothing");
         let last_ema = coverage.len() - 1;
         eprintln!(
             "{at}: {} steps; last box coverage {:.4}/{:.4}, density {:.4}/{:.4} (govsim/EMA {})",
@@ -163,4 +165,146 @@ fn the_trajectory_is_ema_workbenchs() {
             ema["ema_workbench"]
         );
     }
+}
+
+/// A tiny merged sweep (1,000 residents, 2 years; 16 Latin-hypercube points × 2 replications)
+/// of the exit hazard, which drives the share of active volunteers, and the recovery threshold
+/// of the shock measures, which no final-year mean can depend on.
+fn small_sweep(dir: &Path) -> PathBuf {
+    let scenario = dir.join("tiny.json");
+    let base = repo("tests/sweeps/small-government-driven.json");
+    fs::write(&scenario, format!(r#"{{ "extends": "{}", "time": {{ "years": 2 }} }}"#, base.display())).unwrap();
+    let sweep = dir.join("sweep.json");
+    let text = format!(
+        r#"{{
+  "name": "discover-test",
+  "scenarios": ["{}"],
+  "factors": [
+    {{ "path": "behaviour.retention.base_hazard", "min": 0.02, "max": 0.4 }},
+    {{ "path": "measures.recovery_threshold", "min": 0.5, "max": 0.95 }}
+  ],
+  "design": {{ "type": "latin_hypercube", "points": 16 }},
+  "replications": 2,
+  "seed": 4,
+  "outputs": [
+    {{ "metric": "active_rate", "statistic": "final_year_mean" }},
+    {{ "metric": "coverage", "statistic": "final_year_mean" }}
+  ]
+}}"#,
+        scenario.display()
+    );
+    fs::write(&sweep, text).unwrap();
+    let out = dir.join("sweep-out");
+    govsim().args(["sweep", sweep.to_str().unwrap(), "--progress", "off", "--out"]).arg(&out).assert().success();
+    out
+}
+
+/// The median of a column of runs.csv.
+fn median(file: &Path, column: &str) -> f64 {
+    let mut v = Csv::read(file).numbers(column);
+    v.retain(|x| x.is_finite());
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+const ACTIVE: &str = "active_rate.final_year_mean";
+const HAZARD: &str = "behaviour.retention.base_hazard";
+const INERT: &str = "measures.recovery_threshold";
+
+#[test]
+fn discover_writes_the_trajectory_the_box_a_report_and_a_chart() {
+    let dir = tempdir();
+    let sweep = small_sweep(dir.path());
+    let threshold = median(&sweep.join("runs.csv"), ACTIVE).to_string();
+    let a = govsim()
+        .args(["discover", sweep.to_str().unwrap(), "--output", ACTIVE, "--below", &threshold])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(stdout.contains("← chosen") && stdout.contains(&format!("{ACTIVE} below")), "{stdout}");
+    let out = sweep.join("discovery");
+    for f in ["prim_trajectory.csv", "prim_box.csv", "discovery.md", "prim_tradeoff.png", "prim_tradeoff.svg"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let t = Csv::read(&out.join("prim_trajectory.csv"));
+    assert_eq!(t.header[..9].join(","), "step,phase,coverage,density,mass,n_restricted,cases,cases_of_interest,chosen");
+    assert!(t.header.contains(&format!("{HAZARD}_lower")) && t.header.contains(&format!("{HAZARD}_upper")));
+    // the first box holds all 32 runs, half of them (below the median) of interest
+    assert_eq!((&t.rows[0][1][..], &t.rows[0][2][..], &t.rows[0][4][..], &t.rows[0][6][..]), ("start", "1", "1", "32"));
+    assert_eq!(t.rows.iter().filter(|r| r[8] == "1").count(), 1, "one chosen box");
+    let density = t.numbers("density");
+    let chosen = t.rows.iter().position(|r| r[8] == "1").unwrap();
+    assert!(density[chosen] > density[0], "the chosen box is denser than all runs: {density:?}");
+    // fewer active volunteers where more of them leave: the box bounds the exit hazard from below
+    let b = Csv::read(&out.join("prim_box.csv"));
+    assert_eq!(b.header.join(","), "factor,unit,restricted,min,max,range_min,range_max,quasi_p_lower,quasi_p_upper");
+    let hazard = b.rows.iter().find(|r| r[0] == HAZARD).unwrap();
+    assert_eq!((&hazard[1][..], &hazard[2][..]), ("1/month", "1"), "{hazard:?}");
+    assert!(hazard[3].parse::<f64>().unwrap() > hazard[5].parse::<f64>().unwrap(), "{hazard:?}");
+    let qp: f64 = hazard[7].parse().unwrap();
+    assert!((0.0..0.05).contains(&qp), "quasi-p of the hazard's lower limit {qp}");
+    let inert = b.rows.iter().find(|r| r[0] == INERT).unwrap();
+    assert_eq!((&inert[2][..], &inert[7][..], &inert[8][..]), ("0", "", ""), "{inert:?}");
+    let md = fs::read_to_string(out.join("discovery.md")).unwrap();
+    assert!(md.contains(&format!("{ACTIVE} below")) && md.contains(&format!("`{HAZARD}` ≥")), "{md}");
+    assert!(md.contains("Friedman") && md.contains("Bryant") && md.contains("Kwakkel"));
+    // again, per design point and with a density: replaces its own folder
+    govsim()
+        .args(["discover", sweep.to_str().unwrap(), "--output", ACTIVE, "--below", &threshold])
+        .args(["--threshold-share", "0.5", "--density", "0.8"])
+        .assert()
+        .success();
+    let t = Csv::read(&out.join("prim_trajectory.csv"));
+    assert_eq!(t.rows[0][6], "16", "one case per design point");
+    // a file of the user's in the folder: refused, nothing changed
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let a = govsim()
+        .args(["discover", sweep.to_str().unwrap(), "--output", ACTIVE, "--below", &threshold])
+        .assert()
+        .code(2);
+    assert!(stderr(&a).contains("did not make") || stderr(&a).contains("govsim never"), "{}", stderr(&a));
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    // --out elsewhere
+    let other = dir.path().join("elsewhere");
+    govsim()
+        .args(["discover", sweep.to_str().unwrap(), "--output", ACTIVE, "--above", &threshold, "--out"])
+        .arg(&other)
+        .assert()
+        .success();
+    assert!(other.join("prim_tradeoff.png").is_file());
+}
+
+#[test]
+fn discover_refuses_bad_input_saying_what_there_is() {
+    let dir = tempdir();
+    let sweep = small_sweep(dir.path());
+    let s = sweep.to_str().unwrap();
+    // an output the sweep does not have: the ones it has are named
+    let a = govsim().args(["discover", s, "--output", "coverage", "--below", "0.5"]).assert().code(2);
+    let e = stderr(&a);
+    assert!(
+        e.contains("no output \"coverage\"") && e.contains(ACTIVE) && e.contains("coverage.final_year_mean"),
+        "{e}"
+    );
+    assert!(!sweep.join("discovery").exists(), "nothing is written on bad input");
+    // a threshold no run is below, or every run
+    let a = govsim().args(["discover", s, "--output", ACTIVE, "--below", "-1"]).assert().code(2);
+    assert!(stderr(&a).contains("no run has") && stderr(&a).contains("nothing to discover"), "{}", stderr(&a));
+    let a = govsim().args(["discover", s, "--output", ACTIVE, "--below", "2"]).assert().code(2);
+    assert!(stderr(&a).contains("every run has"), "{}", stderr(&a));
+    // a scenario it does not have
+    let a = govsim().args(["discover", s, "--output", ACTIVE, "--below", "0.1", "--scenario", "x"]).assert().code(2);
+    assert!(stderr(&a).contains("its scenarios: tiny"), "{}", stderr(&a));
+    // options out of range, a missing side
+    govsim().args(["discover", s, "--output", ACTIVE, "--below", "0.1", "--peel-alpha", "0.6"]).assert().code(2);
+    govsim().args(["discover", s, "--output", ACTIVE]).assert().code(2);
+    // not a merged sweep: a plain folder, and a sweep whose merge is gone
+    let plain = dir.path().join("plain");
+    fs::create_dir_all(&plain).unwrap();
+    let a = govsim().args(["discover", plain.to_str().unwrap(), "--output", ACTIVE, "--below", "0.1"]).assert().code(2);
+    assert!(stderr(&a).contains("sweep output folder"), "{}", stderr(&a));
+    fs::remove_file(sweep.join("manifest.json")).unwrap();
+    let a = govsim().args(["discover", s, "--output", ACTIVE, "--below", "0.1"]).assert().code(2);
+    assert!(stderr(&a).contains("not merged"), "{}", stderr(&a));
+    assert!(!sweep.join("discovery").exists());
 }

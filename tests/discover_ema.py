@@ -66,8 +66,9 @@ def ensure_venv(venv):
     installed = subprocess.run(pip + [f"ema_workbench=={EMA_VERSION}"], capture_output=True, text=True)
     if installed.returncode != 0:
         text = installed.stdout + installed.stderr
-        if any(e in text for e in NETWORK_ERRORS):
-            skip(f"the package registry cannot be reached to install ema_workbench: {text.strip().splitlines()[-1]}")
+        said = [line.strip() for line in text.splitlines() if any(e in line for e in NETWORK_ERRORS)]
+        if said:
+            skip(f"the package registry cannot be reached to install ema_workbench: {said[0]}")
         sys.exit(f"pip could not install ema_workbench=={EMA_VERSION}:\n{text}")
     open(marker, "w").close()
     return python

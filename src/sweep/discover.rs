@@ -268,6 +268,9 @@ pub fn prim(columns: &[Vec<f64>], interest: &[bool], o: &PrimOptions) -> Result<
     if columns.is_empty() {
         return Err("there are no factors".into());
     }
+    if n > u32::MAX as usize {
+        return Err(format!("{n} cases are more than PRIM here handles ({})", u32::MAX));
+    }
     for (j, c) in columns.iter().enumerate() {
         if c.len() != n {
             return Err(format!("factor {j} has {} values for {n} cases", c.len()));
@@ -297,13 +300,14 @@ fn peel(
 ) -> (Vec<f64>, Vec<f64>, (usize, usize)) {
     let (n, d) = (data.interest.len(), data.columns.len());
     let (mut lower, mut upper, mut counts) = (data.lower0.clone(), data.upper0.clone(), start);
-    // per factor, the cases in the box in the order of that factor's values
-    let mut sorted: Vec<Vec<usize>> = data
+    // per factor, the cases in the box in the order of that factor's values (u32: half the
+    // memory of usize; `prim` refuses more cases)
+    let mut sorted: Vec<Vec<u32>> = data
         .columns
         .iter()
         .map(|c| {
-            let mut ids: Vec<usize> = (0..n).collect();
-            ids.sort_by(|&a, &b| c[a].total_cmp(&c[b]).then(a.cmp(&b)));
+            let mut ids: Vec<u32> = (0..n as u32).collect();
+            ids.sort_by(|&a, &b| c[a as usize].total_cmp(&c[b as usize]).then(a.cmp(&b)));
             ids
         })
         .collect();
@@ -314,17 +318,18 @@ fn peel(
         let mut best_cut = (0, false, 0);
         for j in 0..d {
             let ids = &sorted[j];
-            let values: Vec<f64> = ids.iter().map(|&i| data.columns[j][i]).collect();
+            let values: Vec<f64> = ids.iter().map(|&i| data.columns[j][i as usize]).collect();
             // EMA: upper first, then lower
             for up in [true, false] {
-                let (limit, removed): (f64, Vec<usize>) = if up {
+                // the cut cases are at one end of the factor's order
+                let (limit, removed): (f64, Vec<u32>) = if up {
                     let q = quantile(&values, 1.0 - o.peel_alpha);
-                    (q, ids.iter().rev().take_while(|&&i| data.columns[j][i] > q).copied().collect())
+                    (q, ids.iter().rev().take_while(|&&i| data.columns[j][i as usize] > q).copied().collect())
                 } else {
                     let q = quantile(&values, o.peel_alpha);
-                    (q, ids.iter().take_while(|&&i| data.columns[j][i] < q).copied().collect())
+                    (q, ids.iter().take_while(|&&i| data.columns[j][i as usize] < q).copied().collect())
                 };
-                let hit = removed.iter().filter(|&&i| data.interest[i]).count();
+                let hit = removed.iter().filter(|&&i| data.interest[i as usize]).count();
                 let new = (counts.0 - hit, counts.1 - removed.len());
                 let (mut lo, mut hi) = (lower.clone(), upper.clone());
                 if up {
@@ -352,16 +357,16 @@ fn peel(
         }
         // remove the cut cases from the box, and from every factor's order
         let (j, up, k) = best_cut;
-        let cut: Vec<usize> = if up {
+        let cut: Vec<u32> = if up {
             sorted[j].iter().rev().take(k).copied().collect()
         } else {
             sorted[j].iter().take(k).copied().collect()
         };
         for i in cut {
-            inside[i] = false;
+            inside[i as usize] = false;
         }
         for ids in &mut sorted {
-            ids.retain(|&i| inside[i]);
+            ids.retain(|&i| inside[i as usize]);
         }
         (lower, upper, counts) = (c.lower, c.upper, c.counts);
         steps.push(data.step(Phase::Peel, lower.clone(), upper.clone(), counts));
@@ -474,14 +479,16 @@ pub fn quasi_p(columns: &[Vec<f64>], interest: &[bool], t: &Trajectory, step: &S
 /// How the box was chosen from the trajectory.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Rule {
-    /// The box of largest coverage among those of density at least this.
+    /// The box of largest coverage among those of density at least this (other than the box of
+    /// all cases).
     Density(f64),
     /// No box reaches this density: the densest box.
     DensityNotReached(f64),
     /// The knee of the trajectory: the box farthest above the straight line from the first box
     /// to the last in the coverage–density plane.
     Knee,
-    /// The trajectory is straight or concave (no box above that line): the last box.
+    /// No box lies above that line (density rises at least in proportion to the coverage given
+    /// up, or coverage does not change): the last box, the densest end.
     Last,
     /// Nothing was peeled: the first box.
     NoPeel,
@@ -496,7 +503,8 @@ pub struct Choice {
 
 /// Choose a box from the trajectory: with `density`, the box of largest coverage among those at
 /// least that dense (ties: fewer restricted factors, then the earlier step), else the densest;
-/// without, the knee (see [`Rule::Knee`]).
+/// without, the knee (see [`Rule::Knee`]). The first box (all cases) is chosen only when
+/// nothing was peeled.
 pub fn choose(steps: &[Step], density: Option<f64>) -> Choice {
     if steps.len() <= 1 {
         return Choice { step: 0, rule: Rule::NoPeel };
@@ -506,7 +514,8 @@ pub fn choose(steps: &[Step], density: Option<f64>) -> Choice {
             a.coverage > b.coverage || (a.coverage == b.coverage && a.n_restricted() < b.n_restricted())
         };
         let mut best: Option<usize> = None;
-        for (i, s) in steps.iter().enumerate().filter(|(_, s)| s.density >= d) {
+        // the first box (no restriction) is no answer, even where the base rate reaches d
+        for (i, s) in steps.iter().enumerate().skip(1).filter(|(_, s)| s.density >= d) {
             if best.is_none_or(|b| better(s, &steps[b])) {
                 best = Some(i);
             }
@@ -514,8 +523,8 @@ pub fn choose(steps: &[Step], density: Option<f64>) -> Choice {
         if let Some(step) = best {
             return Choice { step, rule: Rule::Density(d) };
         }
-        let mut densest = 0;
-        for (i, s) in steps.iter().enumerate() {
+        let mut densest = 1;
+        for (i, s) in steps.iter().enumerate().skip(1) {
             if s.density > steps[densest].density {
                 densest = i;
             }
@@ -591,6 +600,34 @@ pub struct Discovery {
     pub choice: Choice,
     /// Quasi-p-values of the chosen box's limits, per factor [lower, upper] (NaN: not restricted).
     pub quasi_p: Vec<[f64; 2]>,
+    /// Per factor with at most [`FEW_LEVELS`] distinct values over the cases (a grid, levels), the
+    /// values the chosen box's cases have, in order; `None` for the others.
+    pub levels_inside: Vec<Option<Vec<f64>>>,
+}
+
+/// A factor with at most this many distinct values is reported by its levels inside the box.
+pub const FEW_LEVELS: usize = 12;
+
+/// Per factor with at most [`FEW_LEVELS`] distinct values, those of the cases inside the box.
+pub fn levels_inside(columns: &[Vec<f64>], step: &Step) -> Vec<Option<Vec<f64>>> {
+    let distinct = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v
+    };
+    columns
+        .iter()
+        .map(|c| {
+            let all = distinct(c.clone());
+            (all.len() <= FEW_LEVELS).then(|| {
+                let inside = (0..c.len()).filter(|&i| {
+                    columns.iter().enumerate().all(|(j, x)| step.lower[j] <= x[i] && x[i] <= step.upper[j])
+                });
+                let c: &Vec<f64> = c;
+                distinct(inside.map(|i| c[i]).collect())
+            })
+        })
+        .collect()
 }
 
 impl Discovery {
@@ -699,12 +736,12 @@ pub fn discover(
             Per::Point(need)
         }
     };
-    let (one, many) = per.noun();
+    let (one, _) = per.noun();
     let hits = interest.iter().filter(|x| **x).count();
     let asked = format!("{} {} {}", q.output, q.side.word(), number(q.threshold));
-    let of_interest = match per {
-        Per::Run => format!("with {asked}"),
-        Per::Point(need) => format!("where at least {} of the replications have {asked}", percent(need)),
+    let has = match per {
+        Per::Run => format!("has {asked}"),
+        Per::Point(need) => format!("has {asked} in at least {} of its replications", percent(need)),
     };
     if interest.is_empty() {
         return Err(Error::input(format!(
@@ -712,23 +749,27 @@ pub fn discover(
             names[s], q.output
         )));
     }
-    let range =
-        format!("{} ranges from {} to {} over the {} {many} used", q.output, number(min), number(max), interest.len());
+    let over = match per {
+        Per::Run => format!("the {} runs used", interest.len()),
+        Per::Point(_) => format!("the runs of the {} design points used", interest.len()),
+    };
+    let range = format!("{} ranges from {} to {} over {over}", q.output, number(min), number(max));
     if hits == 0 {
         return Err(Error::input(format!(
-            "scenario {}: no {one} {of_interest} ({range}): there is nothing to discover; choose a threshold inside that range",
+            "scenario {}: no {one} {has} ({range}): there is nothing to discover; choose a threshold inside that range",
             names[s]
         )));
     }
     if hits == interest.len() {
         return Err(Error::input(format!(
-            "scenario {}: every {one} is one {of_interest} ({range}): there is nothing to tell apart; choose a threshold inside that range",
+            "scenario {}: every {one} {has} ({range}): there is nothing to tell apart; choose a threshold inside that range",
             names[s]
         )));
     }
     let trajectory = prim(&columns, &interest, o).map_err(Error::input)?;
     let choice = choose(&trajectory.steps, density);
     let quasi_p = quasi_p(&columns, &interest, &trajectory, &trajectory.steps[choice.step]);
+    let levels_inside = levels_inside(&columns, &trajectory.steps[choice.step]);
     Ok(Discovery {
         sweep: r.name.clone(),
         scenario: names[s].to_string(),
@@ -744,6 +785,7 @@ pub fn discover(
         trajectory,
         choice,
         quasi_p,
+        levels_inside,
     })
 }
 
@@ -876,9 +918,16 @@ mod tests {
         // without noise the knee is the box itself: dense and covering nearly everything
         let b = &t.steps[c.step];
         assert!(b.density > 0.9 && b.coverage > 0.9, "{b:?}");
+        // a density: the box of largest coverage among those dense enough
+        let c = choose(&t.steps, Some(0.5));
+        assert_eq!(c.rule, Rule::Density(0.5));
+        let chosen = &t.steps[c.step];
+        assert!(chosen.density >= 0.5);
+        assert!(t.steps[1..].iter().all(|s| s.density < 0.5 || s.coverage <= chosen.coverage));
         // a density nobody reaches: the densest box
-        let c = choose(&t.steps, Some(1.0));
-        assert!(matches!(c.rule, Rule::Density(_) | Rule::DensityNotReached(_)));
+        let c = choose(&t.steps, Some(1.5));
+        assert_eq!(c.rule, Rule::DensityNotReached(1.5));
+        assert!(t.steps.iter().all(|s| s.density <= t.steps[c.step].density));
     }
 
     #[test]
