@@ -43,6 +43,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Calibrate(c) => calibrate::calibrate(&c, o),
         Command::Merge { dir } => sweep::merge(&dir),
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
+        Command::Discover(d) => sweep::discover(&d, o),
     }
 }
 

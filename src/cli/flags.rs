@@ -7,6 +7,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod discover;
+pub use discover::Discover;
+
 /// Progress on stderr: a bar on a terminal, periodic lines otherwise (auto), or forced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProgressMode {
@@ -75,6 +78,7 @@ pub enum Command {
     Calibrate(Calibrate),
     Merge { dir: PathBuf },
     Analyze { dir: PathBuf, top: usize },
+    Discover(Discover),
 }
 
 /// The parsed command line.
@@ -245,6 +249,9 @@ enum Low {
         #[command(flatten)]
         font: FontFlag,
     },
+    /// Scenario discovery with PRIM on a merged sweep: which factor ranges make an output fall
+    /// below (or rise above) a threshold; writes DIR/discovery/ (trajectory, box, report, chart).
+    Discover(discover::DiscoverFlags),
 }
 
 #[derive(clap::Args, Debug)]
@@ -387,6 +394,7 @@ impl From<Low> for Args {
             Low::Analyze { dir, top, font } => {
                 (Command::Analyze { dir, top }, Options { font: font.font, ..Options::default() })
             }
+            Low::Discover(f) => f.into_command(),
         };
         Args { command, options }
     }

@@ -1,8 +1,9 @@
-//! `govsim sweep`, `merge` and `analyze`.
+//! `govsim sweep`, `merge`, `analyze` and `discover`.
 
-use super::flags::{Options, Sweep};
+use super::flags::{Discover, Options, Sweep};
 use super::progress::Progress;
-use super::{destination, say, STOP};
+use super::{destination, put, say, STOP};
+use govsim::output::discovery;
 use govsim::output::folder::{Destination, Mode, Suggest, WriteError};
 use govsim::sweep::{self, analyze as an, shard::Shard, Plan};
 use govsim::{limits, load, Error};
@@ -173,4 +174,42 @@ fn ranking(a: &an::Analysis, top: usize) -> String {
         text.push_str(&format!("{scenario} · {output}: {what}\n"));
     }
     text
+}
+
+/// `govsim discover`: read the merged sweep, run PRIM, write the files (nothing is written
+/// unless the question can be answered), print the trajectory and the chosen box.
+pub fn discover(a: &Discover, o: &Options) -> Result<(), Error> {
+    load::font(o.font.as_deref())?;
+    let (r, runs) = an::read_runs(&a.dir, &a.question.output)?;
+    let d = sweep::discover::discover(&r, &runs, &a.question, &a.options, a.density)?;
+    let dest = destination(match &a.out {
+        Some(out) => Destination::new(out, "discover", Mode::Replace),
+        None => Destination::within(&a.dir, "discovery", "discover", Mode::Replace, Suggest::MoveAway),
+    })?;
+    put(&dest, "the discovery files", |tmp| discovery::write_files(tmp, &d))?;
+    let mut text = String::from("step  phase  coverage  density   mass  restricted\n");
+    for (i, s) in d.trajectory.steps.iter().enumerate() {
+        let mark = if i == d.choice.step { "  ← chosen" } else { "" };
+        text.push_str(&format!(
+            "{i:>4}  {:<5}  {:>8.3}  {:>7.3}  {:>5.3}  {:>10}{mark}\n",
+            s.phase.name(),
+            s.coverage,
+            s.density,
+            s.mass,
+            s.n_restricted()
+        ));
+    }
+    let b = d.chosen();
+    let (_, many) = d.per.noun();
+    text.push_str(&format!(
+        "\n{}.\n(coverage {:.3}: the box holds that share of all {many} of interest; density {:.3}; mass {:.3}; chosen: {})\nfiles in {}: {}, prim_tradeoff.svg",
+        discovery::box_in_words(&d),
+        b.coverage,
+        b.density,
+        b.mass,
+        discovery::rule_in_words(&d),
+        dest.shown().display(),
+        discovery::FILES.join(", ")
+    ));
+    say(&text)
 }

@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod charts;
 mod colour;
 pub mod compare;
+pub mod discovery;
 pub mod district;
 pub mod folder;
 pub mod organisations;

@@ -17,6 +17,7 @@
 //! and the charts. [`analyze`] does both for `govsim analyze`.
 
 use super::blocks::Seal;
+use super::discover::RunValue;
 use super::merge::read_resolved_bytes;
 use super::plan::Resolved;
 use super::spec::Design;
@@ -70,12 +71,18 @@ pub enum Figure {
     Heatmap { scenario: String, output: String, unit: String, x_levels: Vec<f64>, y_levels: Vec<f64>, values: Vec<f64> },
 }
 
-/// The text of `DIR/points.csv` if it is the complete result of the last merge of this sweep:
-/// manifest.json (written last by a merge, removed by a failed one) is there and records the
-/// length and checksum of sweep.json, runs.csv and points.csv as they are now. Anything else —
-/// never merged, a failed or interrupted merge, files changed since — is bad input, with what to
-/// run.
+/// The text of `DIR/points.csv` if it is the complete result of the last merge of this sweep
+/// (see [`read_merged_file`]).
 fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, Error> {
+    read_merged_file(dir, sweep_json, "points.csv")
+}
+
+/// The text of `DIR/<file>` (`runs.csv` or `points.csv`) if it is the complete result of the
+/// last merge of this sweep: manifest.json (written last by a merge, removed by a failed one) is
+/// there and records the length and checksum of sweep.json, runs.csv and points.csv as they are
+/// now (runs.csv by its length unless it is the file read). Anything else — never merged, a
+/// failed or interrupted merge, files changed since — is bad input, with what to run.
+fn read_merged_file(dir: &Path, sweep_json: &[u8], file: &str) -> Result<String, Error> {
     let again = format!("run `govsim merge {}` (again)", dir.display());
     let refuse = |what: String| Error::input(format!("{}: {what}; {again}", dir.display()));
     let manifest_path = dir.join("manifest.json");
@@ -115,12 +122,64 @@ fn read_merged(dir: &Path, sweep_json: &[u8]) -> Result<String, Error> {
         }
         Err(e) => return Err(refuse(format!("runs.csv cannot be read ({e}): the merge is incomplete"))),
     }
-    let bytes = std::fs::read(dir.join("points.csv"))
-        .map_err(|e| refuse(format!("points.csv cannot be read ({e}): the merge is incomplete")))?;
-    seal("points.csv")?
+    let bytes = std::fs::read(dir.join(file))
+        .map_err(|e| refuse(format!("{file} cannot be read ({e}): the merge is incomplete")))?;
+    seal(file)?
         .check(&bytes, "the last merge")
-        .map_err(|e| refuse(format!("points.csv is not the last merge's result: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| refuse("points.csv is not text (UTF-8)".into()))
+        .map_err(|e| refuse(format!("{file} is not the last merge's result: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| refuse(format!("{file} is not text (UTF-8)")))
+}
+
+/// The resolved sweep of the merged sweep in `dir` and every run's value of `output` (a column
+/// of runs.csv, e.g. `coverage.final_year_mean`), in run order (`govsim discover`). A folder
+/// that is not a complete, current merge is bad input ([`read_merged_file`]), and so is an
+/// output the sweep does not have, naming the ones it has.
+pub fn read_runs(dir: &Path, output: &str) -> Result<(Resolved, Vec<RunValue>), Error> {
+    if !dir.is_dir() {
+        let why = if dir.exists() { "it is a file" } else { "no such folder" };
+        return Err(Error::input(format!("{} is not a sweep output folder ({why})", dir.display())));
+    }
+    let (r, sweep_json) = read_resolved_bytes(dir)?;
+    let text = read_merged_file(dir, &sweep_json, "runs.csv")?;
+    if !r.outputs.iter().any(|o| o.header == output) {
+        let there: Vec<&str> = r.outputs.iter().map(|o| o.header.as_str()).collect();
+        return Err(Error::input(format!(
+            "{}: the sweep has no output {output:?}; its outputs: {}",
+            dir.display(),
+            there.join(", ")
+        )));
+    }
+    let path = dir.join("runs.csv");
+    let bad = |e: CsvError| Error::input(format!("{}: {e}", path.display()));
+    let csv = CsvText::new(&text).map_err(bad)?;
+    let (run, scenario, point) =
+        (csv.column("run").map_err(bad)?, csv.column("scenario").map_err(bad)?, csv.column("point").map_err(bad)?);
+    let value = csv.column(output).map_err(bad)?;
+    let mut runs = Vec::new();
+    for row in csv {
+        let row = row.map_err(bad)?;
+        // the merge wrote every run once, in run order
+        let id = r.run_id(runs.len() as u64);
+        let expected = (id.run, r.scenarios.get(id.scenario).map(|s| s.name.as_str()), id.point as u64);
+        let found = (row.whole(&run).map_err(bad)?, Some(row.text(&scenario)), row.whole(&point).map_err(bad)?);
+        if runs.len() as u64 >= r.total_runs || found != expected {
+            return Err(bad(row.bad(
+                &run,
+                format!("is not run {} of this sweep in run order; run `govsim merge {}` again", id.run, dir.display()),
+            )));
+        }
+        runs.push(RunValue { scenario: id.scenario, point: id.point, value: row.number(&value).map_err(bad)? });
+    }
+    if runs.len() as u64 != r.total_runs {
+        return Err(Error::input(format!(
+            "{}: {} runs, the sweep has {}; run `govsim merge {}` again",
+            path.display(),
+            runs.len(),
+            r.total_runs,
+            dir.display()
+        )));
+    }
+    Ok((r, runs))
 }
 
 /// Replication means per scenario (in sweep order) and point: `means[s][p][o]`. Columns are

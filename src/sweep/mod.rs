@@ -12,11 +12,12 @@
 //! points, [`limits`] the bounds and size limits checked first, [`plan`] resolving and checking a
 //! sweep before running (the scenario of every point built once), [`shard`] shards and scheduler array variables, [`blocks`] block files
 //! and their integrity, [`run`] running blocks, [`merge`] merging, [`analyze`] sensitivity
-//! indices and charts.
+//! indices and charts, [`discover`] scenario discovery (PRIM).
 
 pub mod analyze;
 pub mod blocks;
 pub mod design;
+pub mod discover;
 pub mod limits;
 pub mod merge;
 pub mod path;

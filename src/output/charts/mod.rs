@@ -1,6 +1,7 @@
 //! Charts (plotters), each written as `<stem>.png` and `<stem>.svg`, one file per figure:
 //! [`timeseries`], [`final_state`] and [`dependency`] compare models (driver models, district
-//! groups); [`morris`], [`sobol`] and [`heatmap`] show a sweep's sensitivity analysis; [`labels`]
+//! groups); [`morris`], [`sobol`] and [`heatmap`] show a sweep's sensitivity analysis, [`tradeoff`]
+//! its scenario discovery (PRIM); [`labels`]
 //! places labels where they collide with nothing. This file holds what they share: the font,
 //! text sizes, palette, a figure's frame and title, tick labels and the legend strip.
 //!
@@ -21,6 +22,7 @@ mod targets;
 #[cfg(test)]
 mod tests;
 mod timeseries;
+mod tradeoff;
 
 pub use calibration::{Marginal, Posterior, Predicted, Predictive};
 pub use dependency::Dependency;
@@ -30,6 +32,7 @@ pub use morris::{morris_chart, MorrisPanel};
 pub use sobol::sobol_chart;
 pub use targets::{TargetSeries, Targets};
 pub use timeseries::{Timeseries, MAX_EVENT_MARKS, TIMESERIES_PANELS};
+pub use tradeoff::{tradeoff_chart, Tradeoff, TradeoffPoint};
 
 use crate::experiment::compare::{band, Band};
 use crate::experiment::{Estimate, Replication};
