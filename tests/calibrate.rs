@@ -82,7 +82,7 @@ fn calibration_with(dir: &Path, method: Value, targets: &Value, seed: u64) -> Pa
             { "path": "behaviour.retention.base_hazard", "name": "hazard", "prior": { "type": "log_uniform", "min": 0.05, "max": 0.5 } }
         ],
         "method": method,
-        "replications": 2,
+        "replications": 1,
         "seed": seed,
         "block_size": 7,
         "check": { "draws": 6, "replications": 1 }
@@ -278,6 +278,17 @@ fn bad_calibration_files_say_what_and_where() {
             vec!["--max-runs"],
         ),
         ("unknown key", Box::new(|c| c["replicatons"] = json!(3)), vec!["replicatons"]),
+        (
+            "a reserved column name",
+            Box::new(|c| c["parameters"][0]["name"] = json!("distance")),
+            vec!["\"distance\"", "column"],
+        ),
+        ("a colon in a name", Box::new(|c| c["parameters"][0]["name"] = json!("synthetic:x")), vec!["colons"]),
+        (
+            "one path in two parameters",
+            Box::new(|c| c["parameters"][1]["path"] = json!("behaviour.acceptance.intercept")),
+            vec!["parameters[0]", "one parameter only"],
+        ),
     ];
     for (why, change, words) in cases {
         let mut c = good.clone();

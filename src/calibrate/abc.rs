@@ -161,7 +161,8 @@ pub fn pick(ps: &[Particle], u: f64) -> usize {
 
 /// A new particle's position: a kept particle picked by weight, moved by the kernel; redrawn
 /// until it lies where the prior has mass (at most [`MAX_ATTEMPTS`] times, then from the prior).
-pub fn propose(pop: &Population, kernel: &Kernel, priors: &[Prior], rng: &mut ChaCha8Rng) -> Vec<f64> {
+/// The flag says whether it was moved by the kernel (false: drawn from the prior).
+pub fn propose(pop: &Population, kernel: &Kernel, priors: &[Prior], rng: &mut ChaCha8Rng) -> (Vec<f64>, bool) {
     let d = priors.len();
     for _ in 0..MAX_ATTEMPTS {
         let parent = &pop.particles[pick(&pop.particles, rng.random::<f64>())];
@@ -169,10 +170,10 @@ pub fn propose(pop: &Population, kernel: &Kernel, priors: &[Prior], rng: &mut Ch
         let z: Vec<f64> =
             (0..d).map(|i| parent.z[i] + (0..=i).map(|k| kernel.chol[i][k] * n[k]).sum::<f64>()).collect();
         if log_prior(priors, &z).is_finite() {
-            return z;
+            return (z, true);
         }
     }
-    from_prior(priors, rng)
+    (from_prior(priors, rng), false)
 }
 
 /// The importance weight (unnormalised, as a log) of a particle proposed from `pop` with
@@ -191,7 +192,8 @@ pub fn log_sum_exp(v: &[f64]) -> f64 {
 }
 
 /// Keep the `keep` particles of smallest distance among the previous population and the new
-/// ones; the tolerance is the largest kept distance. Ties (many particles meet every target at
+/// ones; the tolerance is the largest kept distance, and the acceptance the share of new
+/// particles within the previous tolerance (the stopping rule of Lenormand et al.). Ties (many particles meet every target at
 /// distance 0) are broken by a fixed hash of each particle's origin, so neither the older nor
 /// the newer particles are favoured and the choice is deterministic. `new` holds each new particle's position, distance and log
 /// importance weight. Weights are normalised over the kept particles.
@@ -213,7 +215,9 @@ pub fn select(
     });
     order.truncate(keep.min(all.len()));
     let epsilon = order.last().map_or(f64::INFINITY, |&i| all[i].distance);
-    let accepted_new = (n_old..all.len()).filter(|&i| all[i].distance <= epsilon).count();
+    // as Lenormand et al.: the share of new particles within the previous tolerance
+    let previous_epsilon = previous.map_or(f64::INFINITY, |p| p.epsilon);
+    let accepted_new = (n_old..all.len()).filter(|&i| all[i].distance <= previous_epsilon).count();
     let mut particles: Vec<Particle> = order.iter().map(|&i| all[i].clone()).collect();
     let max = particles.iter().map(|p| p.log_w).fold(f64::NEG_INFINITY, f64::max);
     for p in &mut particles {
@@ -338,7 +342,7 @@ mod tests {
         let k = Kernel::of(&pop.particles, &priors);
         let draw = |seed| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            (0..200).map(|_| propose(&pop, &k, &priors, &mut rng)).collect::<Vec<_>>()
+            (0..200).map(|_| propose(&pop, &k, &priors, &mut rng).0).collect::<Vec<_>>()
         };
         let a = draw(3);
         assert_eq!(a, draw(3));

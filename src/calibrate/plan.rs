@@ -20,6 +20,9 @@ pub const FORMAT: &str = "govsim-calibration/1";
 /// How every run's random streams are chosen (written to calibration.json).
 pub const SEED_RULE: &str = "particle i of generation t (the check: t = 65535) draws its proposal and its simulation seed from the ChaCha8 stream (seed, t << 32 | i); its runs of every case are the simulator's replications 0..R of that simulation seed; independent of shards and threads";
 
+/// Column names of the results that a parameter may not take.
+pub const RESERVED: [&str; 6] = ["particle", "seed", "log_weight", "distance", "generation", "weight"];
+
 /// Generation number that labels the posterior predictive check's streams.
 pub const CHECK_GENERATION: u32 = 0xFFFF;
 
@@ -314,11 +317,25 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
         if paths.is_empty() {
             problems.push(format!("{label}: `path` lists no paths"));
         }
-        if header.is_empty() || !header.chars().all(|ch| ch.is_ascii_graphic() && ch != ',') {
-            problems
-                .push(format!("{label}: name {header:?} must be non-empty printable ASCII without spaces or commas"));
+        if header.is_empty() || !header.chars().all(|ch| ch.is_ascii_graphic() && ch != ',' && ch != ':') {
+            problems.push(format!(
+                "{label}: name {header:?} must be non-empty printable ASCII without spaces, commas or colons (`case:target` names the target columns)"
+            ));
+        } else if RESERVED.contains(&header.as_str()) {
+            problems.push(format!(
+                "{label}: name {header:?} is a column of the results already ({}); give the parameter another \"name\"",
+                RESERVED.join(", ")
+            ));
         } else if parameters.iter().any(|q: &ResolvedParameter| q.header == header) {
             problems.push(format!("{label}: name {header:?} is used twice; give the parameter a distinct \"name\""));
+        }
+        for q in &paths {
+            let same = |other: &str| path::pointer(other) == path::pointer(q);
+            if let Some(j) = parameters.iter().position(|o: &ResolvedParameter| o.paths.iter().any(|x| same(x))) {
+                problems.push(format!(
+                    "{label}: `{q}` is also the path of parameters[{j}]; a field can be one parameter only (the last value set would win)"
+                ));
+            }
         }
         if let Some(why) = p.prior.problem() {
             problems.push(format!("{label}.prior: {why}"));

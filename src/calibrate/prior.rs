@@ -14,10 +14,11 @@ impl Prior {
         }
     }
 
-    /// From the working space to the parameter's own units.
+    /// From the working space to the parameter's own units (a log-uniform value is held to
+    /// [min, max]: exp(ln max) may round just past max).
     pub fn from_work(&self, z: f64) -> f64 {
-        match self {
-            Prior::LogUniform { .. } => z.exp(),
+        match *self {
+            Prior::LogUniform { min, max } => z.exp().clamp(min, max),
             _ => z,
         }
     }
@@ -39,8 +40,7 @@ impl Prior {
         match *self {
             Prior::Uniform { .. } | Prior::LogUniform { .. } => -(hi - lo).ln(),
             Prior::Normal { mean, sd, .. } => {
-                let n = standard();
-                let mass = n.cdf((hi - mean) / sd) - n.cdf((lo - mean) / sd);
+                let mass = normal_mass((lo - mean) / sd, (hi - mean) / sd);
                 let u = (z - mean) / sd;
                 -0.5 * u * u - (sd * (2.0 * std::f64::consts::PI).sqrt()).ln() - mass.ln()
             }
@@ -56,18 +56,22 @@ impl Prior {
             Prior::Uniform { .. } | Prior::LogUniform { .. } => lo + p * (hi - lo),
             Prior::Normal { mean, sd, .. } => {
                 let n = standard();
-                let (a, b) = (n.cdf((lo - mean) / sd), n.cdf((hi - mean) / sd));
-                let q = a + p * (b - a);
+                let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
+                // in the upper tail Φ is close to 1 and loses digits: work in the mirror image
+                let (a, b, p, sign) = if a > 0.0 { (-b, -a, 1.0 - p, -1.0) } else { (a, b, p, 1.0) };
+                let (fa, fb) = (n.cdf(a), n.cdf(b));
+                let q = fa + p * (fb - fa);
                 // the inverse CDF is exact to rounding away from the tails; clamp what rounding leaves
-                (mean + sd * n.inverse_cdf(q.clamp(1e-300, 1.0 - 1e-16))).clamp(lo, hi)
+                (mean + sign * sd * n.inverse_cdf(q.clamp(1e-300, 1.0 - 1e-16))).clamp(lo, hi)
             }
         }
     }
 
     /// The prior's bounds in the parameter's units (every value a calibration may try lies between).
     pub fn bounds(&self) -> (f64, f64) {
-        let (lo, hi) = self.work_bounds();
-        (self.from_work(lo), self.from_work(hi))
+        match *self {
+            Prior::Uniform { min, max } | Prior::LogUniform { min, max } | Prior::Normal { min, max, .. } => (min, max),
+        }
     }
 
     /// A problem with the prior's numbers, or None.
@@ -97,6 +101,16 @@ impl Prior {
             Prior::LogUniform { min, max } => format!("log-uniform({min}, {max})"),
             Prior::Normal { mean, sd, min, max } => format!("normal({mean}, {sd}) on [{min}, {max}]"),
         }
+    }
+}
+
+/// Φ(b) − Φ(a) for a < b, accurate in either tail.
+fn normal_mass(a: f64, b: f64) -> f64 {
+    let n = standard();
+    if a > 0.0 {
+        n.cdf(-a) - n.cdf(-b)
+    } else {
+        n.cdf(b) - n.cdf(a)
     }
 }
 
@@ -135,5 +149,20 @@ mod tests {
         let expected = (2.0 / (2.0 * std::f64::consts::PI).sqrt()).ln();
         assert!((p.log_density(0.0) - expected).abs() < 1e-9);
         assert!(Prior::Normal { mean: 0.0, sd: 1.0, min: 20.0, max: 30.0 }.problem().is_some());
+    }
+
+    #[test]
+    fn far_upper_tails_keep_their_spread_and_log_ends_their_values() {
+        // N(−10, 1) on [−2.01, −2]: 8 sd above the mean, the draws must still spread over it
+        let p = Prior::Normal { mean: -10.0, sd: 1.0, min: -2.01, max: -2.0 };
+        let (q1, q9) = (p.quantile(0.1), p.quantile(0.9));
+        assert!(q1 < q9 && q1 >= -2.01 && q9 <= -2.0, "{q1} {q9}");
+        // nearly all mass near the lower end, as the density falls steeply
+        assert!(p.quantile(0.5) < -2.004);
+        assert!(p.log_density(-2.005).is_finite());
+        // exp(ln 100) rounds past 100: the ends are the written ends
+        let l = Prior::LogUniform { min: 1.0, max: 100.0 };
+        assert_eq!(l.bounds(), (1.0, 100.0));
+        assert!(l.from_work(l.quantile(1.0)) <= 100.0);
     }
 }

@@ -88,8 +88,9 @@ pub fn propose(plan: &Plan, t: u32, previous: Option<&Population>) -> Vec<Propos
                 .map(|i| {
                     let mut rng = stream(seed, stage, i);
                     let seed = rng.next_u64();
-                    let z = abc::propose(pop, &kernel, &priors, &mut rng);
-                    let log_w = abc::log_weight(&z, pop, &kernel, &priors);
+                    let (z, moved) = abc::propose(pop, &kernel, &priors, &mut rng);
+                    // a draw from the prior (no move landed in its support) weighs prior / prior
+                    let log_w = if moved { abc::log_weight(&z, pop, &kernel, &priors) } else { 0.0 };
                     Proposal { theta: Some(theta(&z)), z, log_w, seed }
                 })
                 .collect()
@@ -148,13 +149,9 @@ fn header(plan: &Plan, stage: Stage) -> Vec<String> {
     h
 }
 
-fn evaluate(plan: &Plan, stage: Stage, p: &Proposal, stop: &AtomicBool) -> Option<Evaluated> {
+/// The distance of a stage's row of values: over the fitted cases' targets among them.
+fn distance_of(plan: &Plan, stage: Stage, values: &[f64]) -> f64 {
     let cases = stage_cases(plan, stage);
-    let reps = match stage {
-        Stage::Generation(_) => plan.resolved.calibration.replications,
-        Stage::Check => plan.resolved.calibration.check.replications,
-    };
-    let (values, _problem) = plan.simulate(&cases, p.theta.as_deref(), p.seed, reps, stop)?;
     let fitted: Vec<bool> = cases
         .iter()
         .flat_map(|&c| {
@@ -165,7 +162,17 @@ fn evaluate(plan: &Plan, stage: Stage, p: &Proposal, stop: &AtomicBool) -> Optio
     let cols = columns(plan, stage);
     let targets: Vec<_> = cols.iter().zip(&fitted).filter(|(_, f)| **f).map(|(c, _)| plan.target(*c)).collect();
     let fit_values: Vec<f64> = values.iter().zip(&fitted).filter(|(_, f)| **f).map(|(v, _)| *v).collect();
-    Some(Evaluated { distance: distance(&targets, &fit_values), values })
+    distance(&targets, &fit_values)
+}
+
+/// Simulate one particle; with the reason when its parameters make a case invalid.
+fn evaluate(plan: &Plan, stage: Stage, p: &Proposal, stop: &AtomicBool) -> Option<(Evaluated, Option<String>)> {
+    let reps = match stage {
+        Stage::Generation(_) => plan.resolved.calibration.replications,
+        Stage::Check => plan.resolved.calibration.check.replications,
+    };
+    let (values, problem) = plan.simulate(&stage_cases(plan, stage), p.theta.as_deref(), p.seed, reps, stop)?;
+    Some((Evaluated { distance: distance_of(plan, stage, &values), values }, problem))
 }
 
 fn block_text(plan: &Plan, stage: Stage, first: u32, props: &[Proposal], evals: &[Evaluated]) -> String {
@@ -240,7 +247,12 @@ fn read_block(
             values.push(row.number(c).map_err(|e| e.to_string())?);
         }
         let d = row.number(&cols[k + 3 + n_values]).map_err(|e| e.to_string())?;
-        out.push(Evaluated { values, distance: if d.is_nan() { f64::INFINITY } else { d } });
+        let d = if d.is_nan() { f64::INFINITY } else { d };
+        // the distance follows from the values: an edited one is damage, not data
+        if d != distance_of(plan, stage, &values) {
+            return Err(format!("row {}'s distance is not its values' distance to the targets", j + 1));
+        }
+        out.push(Evaluated { values, distance: d });
     }
     if out.len() != props.len() {
         return Err(format!("it has {} rows, the block has {} particles", out.len(), props.len()));
@@ -321,6 +333,7 @@ pub fn stage(
         })
         .collect();
     let error: Mutex<Option<String>> = Mutex::new(None);
+    let invalid: Mutex<(u64, Option<(usize, String)>)> = Mutex::new((0, None));
     let written = AtomicU64::new(0);
     let run = AtomicU64::new(0);
     let threads = rayon::current_num_threads();
@@ -330,7 +343,14 @@ pub fn stage(
         if stop.load(Ordering::Relaxed) || error.lock().map_or(true, |e| e.is_some()) {
             return;
         }
-        let Some(e) = evaluate(plan, stage, &props[i], stop) else { return };
+        let Some((e, problem)) = evaluate(plan, stage, &props[i], stop) else { return };
+        if let (Some(why), Ok(mut inv)) = (problem, invalid.lock()) {
+            inv.0 += 1;
+            // the first in particle order, so the message does not depend on scheduling
+            if inv.1.as_ref().is_none_or(|(first, _)| i < *first) {
+                inv.1 = Some((i, why));
+            }
+        }
         run.fetch_add(1, Ordering::Relaxed);
         tick();
         let b = todo[k];
@@ -381,6 +401,12 @@ pub fn stage(
     }
     report.blocks_run = written.load(Ordering::Relaxed);
     report.particles_run = run.load(Ordering::Relaxed);
+    if let Ok((n, Some((i, why)))) = invalid.lock().map(|g| g.clone()) {
+        report.warnings.push(format!(
+            "{}: {n} particle(s) this call had parameters that make a case invalid; they count as infinitely far from the targets (the posterior is limited to valid combinations). First, particle {i}: {why}",
+            stage.folder()
+        ));
+    }
     if stop.load(Ordering::Relaxed) {
         return Err(Error::interrupted(format!(
             "{} block(s) of {} completed before the stop are kept in {}; rerun the same command to resume",

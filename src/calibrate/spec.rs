@@ -41,8 +41,11 @@ pub struct CalibrationFile {
     pub parameters: Vec<Parameter>,
     /// How the posterior is approximated.
     pub method: Method,
-    /// Runs of each case per particle; the particle's simulated target is their mean.
-    #[serde(default = "two")]
+    /// Runs of each case per particle; the particle's simulated target is their mean. 1 (the
+    /// default) is standard ABC: one simulated community against the one the source observed.
+    /// More compares the mean of R runs: the posterior is then for parameters whose expected
+    /// value meets the targets, and it narrows as R grows (it leaves out run-to-run variation).
+    #[serde(default = "one_u32")]
     #[schemars(range(min = REPLICATIONS.min, max = REPLICATIONS.max))]
     pub replications: u32,
     /// Master seed: proposals and simulations of particle i of generation t draw from streams
@@ -59,6 +62,9 @@ pub struct CalibrationFile {
 }
 
 fn one() -> u64 {
+    1
+}
+fn one_u32() -> u32 {
     1
 }
 fn two() -> u32 {

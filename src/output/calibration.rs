@@ -148,7 +148,15 @@ pub fn overrides(full: &Value, paths: &[String]) -> Value {
 
 /// `to` relative to the folder `from` (both made absolute; `..` where needed).
 fn relative(from: &Path, to: &Path) -> PathBuf {
-    let abs = |p: &Path| p.canonicalize().unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(p));
+    let abs = |p: &Path| {
+        p.canonicalize().unwrap_or_else(|_| {
+            // a folder not made yet: its parent resolved, then its own name
+            match (p.parent().and_then(|d| d.canonicalize().ok()), p.file_name()) {
+                (Some(d), Some(n)) => d.join(n),
+                _ => std::env::current_dir().unwrap_or_default().join(p),
+            }
+        })
+    };
     let (from, to) = (abs(from), abs(to));
     let a: Vec<_> = from.components().collect();
     let b: Vec<_> = to.components().collect();
@@ -270,7 +278,10 @@ pub fn write(plan: &Plan, o: &Outcome, dir: &Path, final_dir: &Path) -> io::Resu
             }
         }
         let mut o_json = overrides(&full, &all_paths);
-        let extends = relative(&final_dir.join("calibrated"), &plan.case_files[c]);
+        // the folder itself exists (calibration.json is in it), calibrated/ may not yet: resolve
+        // the folder first, so a first run and a rerun through a symbolic link agree
+        let base = final_dir.canonicalize().unwrap_or_else(|_| final_dir.to_path_buf());
+        let extends = relative(&base.join("calibrated"), &plan.case_files[c]);
         if let Value::Object(m) = &mut o_json {
             let mut head = Map::new();
             head.insert("extends".into(), json!(extends.to_string_lossy()));
@@ -358,6 +369,9 @@ fn months_of(plan: &Plan, (c, t): TargetRef) -> (u32, u32) {
 }
 
 fn agreement_json(a: &Agreement) -> Value {
+    if a.targets == 0 {
+        return Value::Null;
+    }
     json!({
         "targets": a.targets,
         "within_as_written": a.within_as_written,

@@ -242,6 +242,8 @@ impl Destination {
                     self.command
                 )),
                 None if is_empty_dir(&target) => Ok(()),
+                // another shard of the same job is creating the folder this very moment
+                None if holds_only_temporaries(&target) => Ok(()),
                 None if since.is_some_and(|f| target.join(f).is_file()) => Ok(()),
                 None => Err(format!("holds files govsim did not write (it has no {MARKER} marker)")),
             },
@@ -691,6 +693,31 @@ fn writable(dir: &Path) -> bool {
 
 fn is_empty_dir(dir: &Path) -> bool {
     fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// Whether `dir` holds nothing but govsim's atomic-write temporaries (`.NAME.tmp-PID-N` files):
+/// what a folder looks like while another shard creates it and writes its first file.
+fn holds_only_temporaries(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|d| {
+        d.into_iter().all(|e| {
+            e.is_ok_and(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                e.file_type().is_ok_and(|t| t.is_file()) && is_temporary_name(&name)
+            })
+        })
+    })
+}
+
+/// `.NAME.tmp-PID-N`, the name of govsim's atomic-write temporaries; the process id if it is one.
+pub fn temporary_pid(name: &str) -> Option<u32> {
+    name.strip_prefix('.')
+        .and_then(|n| n.rsplit_once(".tmp-"))
+        .and_then(|(_, rest)| rest.split_once('-'))
+        .and_then(|(pid, nanos)| nanos.parse::<u32>().ok().and(pid.parse::<u32>().ok()))
+}
+
+fn is_temporary_name(name: &str) -> bool {
+    temporary_pid(name).is_some()
 }
 
 /// The marker of `dir`, if it has one govsim wrote.

@@ -55,21 +55,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
-/// Remove the temporary files (`.NAME.tmp-PID-N`) that killed sweep processes left in `dir` and
-/// `dir/blocks`; those of running processes (other shards) are left alone. Says what it removed.
+/// How old a temporary must be before it counts as left behind: writing one takes milliseconds,
+/// and a shard on another machine has a process id this machine cannot check.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Remove the temporary files (`.NAME.tmp-PID-N`) that killed processes left in `dir` and
+/// `dir/blocks`: those whose process is not running here and that are older than
+/// [`STALE_AFTER`], so that a temporary another node's shard is writing right now is left alone.
+/// Says what it removed.
 pub fn remove_stale_temporaries(dir: &Path) -> Vec<String> {
     let mut notes = Vec::new();
     for d in [dir.to_path_buf(), blocks_dir(dir)] {
         let Ok(entries) = fs::read_dir(&d) else { continue };
         for e in entries.filter_map(|e| e.ok()) {
             let name = e.file_name().to_string_lossy().into_owned();
-            let pid = name
-                .strip_prefix('.')
-                .and_then(|n| n.rsplit_once(".tmp-"))
-                .and_then(|(_, rest)| rest.split_once('-'))
-                .and_then(|(pid, nanos)| nanos.parse::<u32>().ok().and(pid.parse::<u32>().ok()));
-            let Some(pid) = pid else { continue };
-            let stale = crate::output::folder::process_is_gone(pid) && e.file_type().is_ok_and(|t| t.is_file());
+            let Some(pid) = crate::output::folder::temporary_pid(&name) else { continue };
+            let old = e
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE_AFTER);
+            let stale = old && crate::output::folder::process_is_gone(pid) && e.file_type().is_ok_and(|t| t.is_file());
             if stale && fs::remove_file(e.path()).is_ok() {
                 notes.push(format!("removed {} left by a stopped govsim (process {pid})", e.path().display()));
             }

@@ -26,10 +26,18 @@ const PRIOR: RGBColor = RGBColor(200, 200, 200);
 const POST: RGBColor = RGBColor(31, 119, 180);
 const WRITTEN: RGBColor = RGBColor(150, 150, 150);
 
+/// Parameters up to which the figure has pair plots; beyond, marginals only (the pairs would
+/// grow with the square of the count: 25 parameters would be a 12,000-pixel square).
+pub const MAX_PAIRS: usize = 6;
+
 impl Posterior<'_> {
     pub fn save_in(&self, dir: &Path) -> io::Result<()> {
-        let k = self.parameters.len().max(1) as u32;
-        let side = 120 + 460 * k;
+        let k = self.parameters.len().max(1);
+        if k > MAX_PAIRS {
+            let rows = k.div_ceil(3) as u32;
+            return save(&dir.join("posterior"), (1500, 160 + 420 * rows), self);
+        }
+        let side = 120 + 460 * k as u32;
         save(&dir.join("posterior"), (side, side + 60), self)
     }
 }
@@ -60,9 +68,19 @@ impl Figure for Posterior<'_> {
         let root = head(
             root,
             self.heading,
-            "diagonal: posterior weight per bin (blue) and the prior's 90% interval (grey); below: particles, darker = more weight",
+            if self.parameters.len() > MAX_PAIRS {
+                "posterior weight per bin (blue) and the prior's 90% interval (grey); pairs only up to 6 parameters"
+            } else {
+                "diagonal: posterior weight per bin (blue) and the prior's 90% interval (grey); below: particles, darker = more weight"
+            },
         )?;
         let k = self.parameters.len();
+        if k > MAX_PAIRS {
+            for (j, cell) in root.split_evenly((k.div_ceil(3), 3)).iter().enumerate().take(k) {
+                self.histogram(cell, j)?;
+            }
+            return Ok(());
+        }
         let cells = root.split_evenly((k, k));
         let w_max = self.particles.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-300);
         for i in 0..k {
@@ -74,39 +92,7 @@ impl Figure for Posterior<'_> {
                 let (mx, my) = (&self.parameters[j], &self.parameters[i]);
                 let (x0, x1) = (axis(mx, mx.bounds.0), axis(mx, mx.bounds.1));
                 if i == j {
-                    // weighted histogram on 20 bins of the prior's range
-                    let bins = 20;
-                    let mut h = vec![0.0; bins];
-                    for (v, w) in &self.particles {
-                        let x = axis(mx, v[j]);
-                        let b = (((x - x0) / (x1 - x0)) * bins as f64).floor().clamp(0.0, bins as f64 - 1.0) as usize;
-                        h[b] += w;
-                    }
-                    let top = h.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.1;
-                    let (xt, yt) = (Ticks::new(x0..x1, 5), Ticks::new(0.0..top, 5));
-                    let mut chart = ChartBuilder::on(cell)
-                        .caption(mx.name, (FAMILY, LABEL))
-                        .margin(10)
-                        .x_label_area_size(50)
-                        .y_label_area_size(70)
-                        .build_cartesian_2d(x0..x1, 0.0..top)?;
-                    mesh(&mut chart)
-                        .x_labels(5)
-                        .y_labels(5)
-                        .x_label_formatter(&|x| axis_label(mx, &xt, *x))
-                        .y_label_formatter(&|y| yt.format(*y))
-                        .y_desc("weight")
-                        .draw()?;
-                    let (p0, p1) = (axis(mx, mx.prior_90.0), axis(mx, mx.prior_90.1));
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(p0, 0.0), (p1, top)],
-                        PRIOR.mix(0.35).filled(),
-                    )))?;
-                    let width = (x1 - x0) / bins as f64;
-                    chart.draw_series(h.iter().enumerate().map(|(b, &v)| {
-                        let l = x0 + b as f64 * width;
-                        Rectangle::new([(l, 0.0), (l + width, v)], POST.mix(0.8).filled())
-                    }))?;
+                    self.histogram(cell, j)?;
                 } else {
                     let (y0, y1) = (axis(my, my.bounds.0), axis(my, my.bounds.1));
                     let (xt, yt) = (Ticks::new(x0..x1, 5), Ticks::new(y0..y1, 5));
@@ -130,6 +116,49 @@ impl Figure for Posterior<'_> {
                 }
             }
         }
+        Ok(())
+    }
+}
+
+impl Posterior<'_> {
+    /// Parameter `j`'s marginal: weighted histogram on 20 bins of the prior's range, over the
+    /// prior's 90% interval.
+    fn histogram<DB: DrawingBackend>(&self, cell: &DrawingArea<DB, Shift>, j: usize) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let mx = &self.parameters[j];
+        let (x0, x1) = (axis(mx, mx.bounds.0), axis(mx, mx.bounds.1));
+        // weighted histogram on 20 bins of the prior's range
+        let bins = 20;
+        let mut h = vec![0.0; bins];
+        for (v, w) in &self.particles {
+            let x = axis(mx, v[j]);
+            let b = (((x - x0) / (x1 - x0)) * bins as f64).floor().clamp(0.0, bins as f64 - 1.0) as usize;
+            h[b] += w;
+        }
+        let top = h.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.1;
+        let (xt, yt) = (Ticks::new(x0..x1, 5), Ticks::new(0.0..top, 5));
+        let mut chart = ChartBuilder::on(cell)
+            .caption(mx.name, (FAMILY, LABEL))
+            .margin(10)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x0..x1, 0.0..top)?;
+        mesh(&mut chart)
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|x| axis_label(mx, &xt, *x))
+            .y_label_formatter(&|y| yt.format(*y))
+            .y_desc("weight")
+            .draw()?;
+        let (p0, p1) = (axis(mx, mx.prior_90.0), axis(mx, mx.prior_90.1));
+        chart.draw_series(std::iter::once(Rectangle::new([(p0, 0.0), (p1, top)], PRIOR.mix(0.35).filled())))?;
+        let width = (x1 - x0) / bins as f64;
+        chart.draw_series(h.iter().enumerate().map(|(b, &v)| {
+            let l = x0 + b as f64 * width;
+            Rectangle::new([(l, 0.0), (l + width, v)], POST.mix(0.8).filled())
+        }))?;
         Ok(())
     }
 }
