@@ -139,12 +139,7 @@ fn compare_run_and_cases_folders_describe_their_csv_files() {
 
     // run: one folder per scenario, each with its own codebook
     let run = dir.path().join("run");
-    govsim()
-        .args(["run", "--reps", "2", "--progress", "off", "--out"])
-        .arg(&run)
-        .arg(&files[0])
-        .assert()
-        .success();
+    govsim().args(["run", "--reps", "2", "--progress", "off", "--out"]).arg(&run).arg(&files[0]).assert().success();
     let got = check_codebook(&run.join("government-driven"));
     assert_eq!(got, BTreeSet::from(["organisations.csv".to_string(), "timeseries.csv".to_string()]));
 
@@ -161,9 +156,16 @@ fn compare_run_and_cases_folders_describe_their_csv_files() {
     let case_file = dir.path().join("tiny-case.json");
     fs::write(&case_file, case.to_string()).unwrap();
     let cases = dir.path().join("cases");
-    govsim().args(["cases", "--reps", "2", "--progress", "off", "--out"]).arg(&cases).arg(&case_file).assert().success();
+    govsim()
+        .args(["cases", "--reps", "2", "--progress", "off", "--out"])
+        .arg(&cases)
+        .arg(&case_file)
+        .assert()
+        .success();
     let got = check_codebook(&cases);
-    assert!(got.contains("targets.csv") && got.contains("timeseries_long.csv") && got.contains("tiny-case/timeseries.csv"));
+    assert!(
+        got.contains("targets.csv") && got.contains("timeseries_long.csv") && got.contains("tiny-case/timeseries.csv")
+    );
     let package = read_json(&cases.join("datapackage.json"));
     let targets = package["resources"].as_array().unwrap().iter().find(|r| r["path"] == "targets.csv").unwrap();
     let within = targets["schema"]["fields"].as_array().unwrap().iter().find(|f| f["name"] == "within").unwrap();
@@ -189,7 +191,8 @@ fn timeseries_long_holds_the_numbers_of_the_per_model_files() {
     for row in long.by_ref() {
         let row = row.unwrap();
         let key = (0..4).map(|i| row.text(&cols[i]).to_string()).collect::<Vec<_>>();
-        let previous = cells.insert((key[0].clone(), key[1].clone(), key[2].clone(), key[3].clone()), row.text(&cols[4]).into());
+        let previous =
+            cells.insert((key[0].clone(), key[1].clone(), key[2].clone(), key[3].clone()), row.text(&cols[4]).into());
         assert!(previous.is_none(), "{key:?} twice");
     }
     let mut compared = 0;

@@ -219,42 +219,41 @@ pub const FILES: &[(&str, &str)] = &[
     ("predictive.csv", "posterior predictive check: each target against runs of the case as written and as calibrated"),
 ];
 
-/// How a column is described: (type, unit, description); the type is `None` where it is read
-/// from the cells (a `*` row).
-fn describe(file: &str, column: &str) -> Option<(Option<Type>, String, String)> {
+/// How a column is described: (type, unit, description, whether it is a `*` row's, whose type
+/// is checked against the cells).
+fn describe(file: &str, column: &str) -> Option<(Type, String, String, bool)> {
     let row = |f: &str, col: &str| COLUMNS.iter().find(|r| r.file == f && r.column == col);
     if let Some(r) = row(file, column).or_else(|| row("*", column)) {
-        return Some((Some(r.kind), r.unit.into(), r.description.into()));
+        return Some((r.kind, r.unit.into(), r.description.into(), false));
     }
     let metric = |id: &str| METRICS.iter().find(|m| m.id == id);
     if let Some(m) = metric(column) {
         let what = if file == "communities.csv" { "final-year mean of the community: " } else { "" };
-        return Some((Some(Type::Number), m.unit.into(), format!("{what}{} — {}", m.title, m.meaning)));
+        return Some((Type::Number, m.unit.into(), format!("{what}{} — {}", m.title, m.meaning), false));
     }
     // a sweep output `metric.statistic`
     if let Some((m, stat)) = column.split_once('.').and_then(|(id, stat)| Some((metric(id)?, stat))) {
         let unit = if stat.starts_with("months_to_") { "months" } else { m.unit };
         let stat = stat.replace('_', " ");
-        return Some((Some(Type::Number), unit.into(), format!("{stat} of {} — {}", m.title, m.meaning)));
+        return Some((Type::Number, unit.into(), format!("{stat} of {} — {}", m.title, m.meaning), false));
     }
-    let suffixes = [("_ci95_low", "lower end of the 95% t-interval of"), ("_ci95_high", "upper end of the 95% t-interval of")];
+    let suffixes =
+        [("_ci95_low", "lower end of the 95% t-interval of"), ("_ci95_high", "upper end of the 95% t-interval of")];
     for (suffix, what) in suffixes {
         if let Some(base) = column.strip_suffix(suffix) {
-            if let Some((kind, unit, d)) = describe(file, base).filter(|(k, ..)| k.is_some()) {
-                return Some((kind, unit, format!("{what}: {d}")));
+            if let Some((kind, unit, d, false)) = describe(file, base) {
+                return Some((kind, unit, format!("{what}: {d}"), false));
             }
         }
     }
-    row(file, "*").map(|r| (None, r.unit.into(), r.description.into()))
+    row(file, "*").map(|r| (r.kind, r.unit.into(), r.description.into(), true))
 }
 
-/// The type of a column from its cells: integer, number or string (empty cells allowed).
-fn read_type(cells: &[&str]) -> Type {
-    let filled = || cells.iter().filter(|c| !c.is_empty());
-    if filled().all(|c| c.parse::<i64>().is_ok()) && filled().next().is_some() {
-        Type::Integer
-    } else if filled().all(|c| c.parse::<f64>().is_ok_and(f64::is_finite)) {
-        Type::Number
+/// The type of a `*` column from its cells: its row's type (number), unless a filled cell is not
+/// a number (then string). Not `integer` from whole numbers seen: another run may give a fraction.
+fn read_type(declared: Type, cells: &[&str]) -> Type {
+    if cells.iter().filter(|c| !c.is_empty()).all(|c| c.parse::<f64>().is_ok_and(f64::is_finite)) {
+        declared
     } else {
         Type::String
     }
@@ -270,7 +269,7 @@ fn schema(file: &str, path: &Path) -> io::Result<Value> {
     let header = CsvText::new(&first).map_err(bad)?.header().to_vec();
     let described: Vec<_> = header.iter().map(|h| describe(file, h)).collect();
     let mut cells: Vec<Vec<String>> = vec![Vec::new(); header.len()];
-    if described.iter().any(|d| d.as_ref().is_some_and(|d| d.0.is_none())) {
+    if described.iter().any(|d| d.as_ref().is_some_and(|d| d.3)) {
         let text = fs::read_to_string(path)?;
         let csv = CsvText::new(&text).map_err(bad)?;
         let columns = csv.columns(header.iter().map(String::as_str)).map_err(bad)?;
@@ -286,8 +285,9 @@ fn schema(file: &str, path: &Path) -> io::Result<Value> {
         .zip(described)
         .zip(&cells)
         .map(|((name, described), cells)| {
-            let (kind, unit, description) = described.unwrap_or_default();
-            let kind = kind.unwrap_or_else(|| read_type(&cells.iter().map(String::as_str).collect::<Vec<_>>()));
+            let (kind, unit, description, wild) =
+                described.unwrap_or((Type::String, String::new(), String::new(), false));
+            let kind = if wild { read_type(kind, &cells.iter().map(String::as_str).collect::<Vec<_>>()) } else { kind };
             let mut f = json!({ "name": name, "type": kind.id(), "description": description });
             if !unit.is_empty() {
                 f["unit"] = json!(unit);
@@ -403,17 +403,16 @@ mod tests {
 
     #[test]
     fn columns_are_described_from_their_tables() {
-        let (kind, unit, d) = describe("organisations.csv", "teams_ci95_high").unwrap();
-        assert_eq!((kind, unit.as_str()), (Some(Type::Number), "teams"));
+        let (kind, unit, d, _) = describe("organisations.csv", "teams_ci95_high").unwrap();
+        assert_eq!((kind, unit.as_str()), (Type::Number, "teams"));
         assert!(d.starts_with("upper end of the 95% t-interval of: alive teams"), "{d}");
-        let (kind, unit, d) = describe("runs.csv", "coverage.final_year_mean").unwrap();
-        assert_eq!((kind, unit.as_str()), (Some(Type::Number), METRICS.iter().find(|m| m.id == "coverage").unwrap().unit));
+        let (kind, unit, d, _) = describe("runs.csv", "coverage.final_year_mean").unwrap();
+        assert_eq!((kind, unit.as_str()), (Type::Number, METRICS.iter().find(|m| m.id == "coverage").unwrap().unit));
         assert!(d.starts_with("final year mean of "), "{d}");
-        assert_eq!(describe("runs.csv", "actors.x").unwrap().0, None);
+        assert!(describe("runs.csv", "actors.x").unwrap().3);
         assert!(describe("comparison.csv", "no_such_column").is_none());
-        assert_eq!(read_type(&["1", "", "2"]), Type::Integer);
-        assert_eq!(read_type(&["1", "0.5"]), Type::Number);
-        assert_eq!(read_type(&["1", "x"]), Type::String);
+        assert_eq!(read_type(Type::Number, &["1", "", "2"]), Type::Number);
+        assert_eq!(read_type(Type::Number, &["1", "x"]), Type::String);
         assert_eq!(resource_name("Model A/timeseries.csv"), "model_a/timeseries");
     }
 }

@@ -173,8 +173,9 @@ pub fn merge(dir: &Path) -> Result<Merged, Error> {
     write("points.csv", points_csv.as_bytes())?;
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::runtime(e.to_string()))? + "\n";
     write("manifest.json", text.as_bytes())?;
-    crate::output::codebook::write(dir, "sweep")
-        .map_err(|e| Error::runtime(format!("cannot write {}: {e}", dir.join(crate::output::codebook::FILE).display())))?;
+    crate::output::codebook::write(dir, "sweep").map_err(|e| {
+        Error::runtime(format!("cannot write {}: {e}", dir.join(crate::output::codebook::FILE).display()))
+    })?;
     Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks, warnings })
 }
 
