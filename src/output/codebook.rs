@@ -397,7 +397,9 @@ mod tests {
                 r.file,
                 r.column
             );
-            assert!(METRICS.iter().all(|m| m.id != r.column), "{} is a metric", r.column);
+            // a row for every file would hide the metric's own description (a file's row may:
+            // organisations.csv's `teams` are an organisation's, not the metric)
+            assert!(r.file != "*" || METRICS.iter().all(|m| m.id != r.column), "{} is a metric", r.column);
         }
     }
 
