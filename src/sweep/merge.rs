@@ -109,6 +109,8 @@ fn remove_merged(dir: &Path) -> (Vec<&'static str>, Vec<String>) {
             Err(e) => failed.push(format!("{}: {e}", dir.join(name).display())),
         }
     }
+    // the codebook describes the merged files: it goes with them (rewritten by the next merge)
+    let _ = std::fs::remove_file(dir.join(crate::output::codebook::FILE));
     (removed, failed)
 }
 
