@@ -78,6 +78,7 @@ pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
         calibrate::Progress::Done(outcome) => {
             let secs = start.elapsed().as_secs_f64();
             govsim::output::calibration::write(&plan, &outcome, &out, &out)
+                .and_then(|_| govsim::output::codebook::write(&out, "calibrate"))
                 .map_err(|e| Error::runtime(format!("cannot write the calibration's results into {}: {e}", out.display())))?;
             let md = std::fs::read_to_string(out.join("calibration.md")).unwrap_or_default();
             // the parameter and agreement tables, as calibration.md has them

@@ -84,6 +84,8 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
     let dir = put(&dest, "the case results", |tmp| {
         std::fs::write(tmp.join("targets.csv"), output::targets::targets_csv(&checked))?;
         std::fs::write(tmp.join("targets.md"), &table)?;
+        let long = scenarios.iter().zip(&results).map(|(s, r)| (s.name.as_str(), r.as_slice(), s.time.step_months));
+        std::fs::write(tmp.join("timeseries_long.csv"), output::timeseries_long_csv(long))?;
         for ((s, file), reps) in scenarios.iter().zip(&files).zip(&results) {
             let info = output::RunInfo { seed: o.seed, replications: o.reps, source_file: Some(file.clone()) };
             let sub = tmp.join(&s.name);
@@ -122,7 +124,7 @@ pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> 
     })?;
     say(&output::compare::terminal_table(&comparison))?;
     say(&format!(
-        "files in {}: comparison.csv, comparison.json, comparison.md, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
+        "files in {}: comparison.csv, comparison.json, comparison.md, timeseries_long.csv, datapackage.json, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
         out.display()
     ))
 }

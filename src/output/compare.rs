@@ -245,6 +245,8 @@ pub fn write_comparison_files(
     let json = serde_json::to_string_pretty(&comparison_json(c, files)).map_err(io::Error::other)?;
     fs::write(dir.join("comparison.json"), json)?;
     fs::write(dir.join("comparison.md"), comparison_md(c))?;
+    let long = scenarios.iter().zip(results).map(|(s, r)| (s.name.as_str(), r.as_slice(), s.time.step_months));
+    fs::write(dir.join("timeseries_long.csv"), super::timeseries_long_csv(long))?;
     let colours = charts::distinct_colours(&scenarios.iter().map(|s| s.colour).collect::<Vec<_>>());
     let models: Vec<ModelSeries> = scenarios
         .iter()

@@ -374,6 +374,7 @@ impl Destination {
             fs::create_dir_all(&target)?;
             write_marker(&target, self.command, Contents::InPlace)?;
             fill(&target)?;
+            super::codebook::write(&target, self.command)?;
             return Ok(target);
         }
         let tmp = self.sibling("partial");
@@ -390,7 +391,9 @@ impl Destination {
         if !hook(Phase::Started) {
             return Err(WriteError::Killed);
         }
-        let filled = fill(&tmp).and_then(|()| write_marker(&tmp, self.command, Contents::Files(&list_files(&tmp)?)));
+        let filled = fill(&tmp)
+            .and_then(|()| super::codebook::write(&tmp, self.command))
+            .and_then(|()| write_marker(&tmp, self.command, Contents::Files(&list_files(&tmp)?)));
         if let Err(e) = filled {
             return Err(pending.abandon(e.into()));
         }

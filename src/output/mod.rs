@@ -5,6 +5,7 @@
 
 pub mod calibration;
 pub mod charts;
+pub mod codebook;
 mod colour;
 pub mod compare;
 pub mod discovery;
@@ -43,6 +44,29 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
         }
     }
     t.into_string()
+}
+
+/// timeseries_long.csv: the time series of all `models` (name, replications, months per step)
+/// in long format, one row per (scenario, replicate, month, metric): `scenario, replicate,
+/// month, metric, value`, value as [`Num`] writes it (empty when undefined). The same numbers as
+/// each model's `timeseries.csv`, so that one `pandas.read_csv` loads a whole study.
+pub fn timeseries_long_csv<'a>(models: impl IntoIterator<Item = (&'a str, &'a [Replication], u32)>) -> String {
+    use std::fmt::Write as _;
+    let mut out = Table::new(["scenario", "replicate", "month", "metric", "value"]).into_string();
+    for (name, reps, step_months) in models {
+        // the scenario's cell, quoted as the csv crate quotes it (names are plain, so rarely)
+        let mut cell = Table::new([name]).into_string();
+        cell.truncate(cell.trim_end_matches(['\r', '\n']).len());
+        for r in reps {
+            for (step, row) in r.rows.iter().enumerate() {
+                let month = (step as u32 + 1) * step_months;
+                for (id, v) in metric_ids().zip(row) {
+                    let _ = writeln!(out, "{cell},{},{month},{id},{}", r.replicate, Num(*v));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The metric ids, in output column order (the metric columns of a CSV file).

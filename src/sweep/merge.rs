@@ -109,6 +109,8 @@ fn remove_merged(dir: &Path) -> (Vec<&'static str>, Vec<String>) {
             Err(e) => failed.push(format!("{}: {e}", dir.join(name).display())),
         }
     }
+    // the codebook describes the merged files: it goes with them (rewritten by the next merge)
+    let _ = std::fs::remove_file(dir.join(crate::output::codebook::FILE));
     (removed, failed)
 }
 
@@ -173,6 +175,9 @@ pub fn merge(dir: &Path) -> Result<Merged, Error> {
     write("points.csv", points_csv.as_bytes())?;
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::runtime(e.to_string()))? + "\n";
     write("manifest.json", text.as_bytes())?;
+    crate::output::codebook::write(dir, "sweep").map_err(|e| {
+        Error::runtime(format!("cannot write {}: {e}", dir.join(crate::output::codebook::FILE).display()))
+    })?;
     Ok(Merged { runs: r.total_runs, points: (r.points.len() * r.scenarios.len()) as u64, blocks: r.blocks, warnings })
 }
 
