@@ -119,8 +119,8 @@ where
         .y_labels(TICKS)
         .x_label_formatter(&|v| ticks.format(*v))
         .y_label_formatter(&|v| ticks.format(*v))
-        .x_desc("government's dependence on volunteers (index, 0 to 1)")
-        .y_desc("volunteers' dependence on government (index, 0 to 1)")
+        .x_desc("government's dependence on volunteers D(g←v), index 0 to 1")
+        .y_desc("volunteers' dependence on government D(v←g), index 0 to 1")
         .draw()?;
     let diagonal = PathElement::new(vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150).stroke_width(2));
     chart.draw_series(std::iter::once(diagonal))?;
