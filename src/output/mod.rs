@@ -158,7 +158,30 @@ pub fn events_json(s: &Scenario, reps: &[Replication]) -> Value {
 
 /// Event markers for charts: (year, label).
 pub fn event_marks(s: &Scenario) -> Vec<(f64, String)> {
-    s.events.iter().map(|e| (e.month() as f64 / 12.0, e.kind().replace('_', " "))).collect()
+    s.events.iter().map(|e| (e.month() as f64 / 12.0, event_label(e))).collect()
+}
+
+/// A chart label of an event that names whom it concerns: "government funding stops",
+/// "contract with h-centre ends", "emergency demand ×20 for 6 months".
+pub fn event_label(e: &crate::scenario::Event) -> String {
+    use crate::scenario::Event as E;
+    let factor = |f: f64| format!("{}", (f * 1000.0).round() / 1000.0);
+    match e {
+        E::FundingChange { actor, factor: f, .. } if *f == 0.0 => format!("{actor} funding stops"),
+        E::FundingChange { actor, factor: f, .. } => format!("{actor} funding ×{}", factor(*f)),
+        E::ContractEnd { social_organisation, .. } => format!("contract with {social_organisation} ends"),
+        E::EnterpriseEnter { enterprise, .. } => format!("{enterprise} enters"),
+        E::EnterpriseLeave { enterprise, .. } => format!("{enterprise} leaves"),
+        E::SocialOrganisationEnter { social_organisation, .. } => format!("{social_organisation} enters"),
+        E::SocialOrganisationLeave { social_organisation, .. } => format!("{social_organisation} leaves"),
+        E::DemandShock { category, factor: f, duration_months, .. } => {
+            let c =
+                serde_json::to_value(category).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            format!("{} demand ×{} for {duration_months} months", c.replace('_', " "), factor(*f))
+        }
+        E::Campaign { duration_months, .. } => format!("campaign, {duration_months} months"),
+        other => other.kind().replace('_', " "),
+    }
 }
 
 /// Write one scenario's `timeseries.csv`, `summary.json`, `organisations.csv` and time-series

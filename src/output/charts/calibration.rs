@@ -54,7 +54,7 @@ fn axis(m: &Marginal, v: f64) -> f64 {
 /// A tick label: the value itself on a log axis, else with the digits the ticks need.
 fn axis_label(m: &Marginal, ticks: &Ticks, v: f64) -> String {
     if m.log_scale {
-        compact(10f64.powf(v), Small::Digits)
+        ticks.format_log(v)
     } else {
         ticks.format(v)
     }

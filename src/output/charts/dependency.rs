@@ -33,17 +33,25 @@ impl Figure for Dependency<'_> {
             ("overall", M::DependenceOnGovernment),
         ];
         let caption = "Volunteers' dependence on government, by dimension";
-        grouped_bars(&top, self.models, caption, &dims, "I·s(government, dimension)")?;
+        grouped_bars(&top, self.models, caption, &dims, "dependence index, 0 to 1")?;
         let partners = [
             ("government", M::DependenceOnGovernment),
             ("social organisations", M::DependenceOnSo),
             ("enterprises", M::DependenceOnEnterprises),
             ("community's own", M::DependenceOnCommunity),
         ];
-        grouped_bars(&bottom, self.models, "Volunteers' dependence, by partner", &partners, "D(v←partner)")?;
+        grouped_bars(
+            &bottom,
+            self.models,
+            "Volunteers' dependence, by partner",
+            &partners,
+            "dependence index, 0 to 1",
+        )?;
         both_directions(&right, self.models)?;
-        let note = "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval";
-        legend(&strip, self.models, note)
+        let note = format!(
+            "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval; {INDEX_NOTE}"
+        );
+        legend(&strip, self.models, &note)
     }
 }
 
@@ -65,8 +73,11 @@ where
         .x_label_area_size(60)
         .y_label_area_size(100)
         .build_cartesian_2d(-0.5f64..(dims.len() as f64 - 0.5), 0f64..1.05)?;
+    let y_ticks = Ticks::new(0.0..1.05, TICKS);
     mesh(&mut chart)
         .disable_x_mesh()
+        .y_labels(TICKS)
+        .y_label_formatter(&|y| y_ticks.format(*y))
         .x_labels(dims.len())
         .x_label_formatter(&|x| slot(*x, dims.len()).map_or(String::new(), |i| dims[i].0.to_string()))
         .y_desc(y_desc)
@@ -102,9 +113,14 @@ where
         .x_label_area_size(64)
         .y_label_area_size(100)
         .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    let ticks = Ticks::new(0.0..1.0, TICKS);
     mesh(&mut chart)
-        .x_desc("government's dependence on volunteers D(g←v)")
-        .y_desc("volunteers' dependence on government D(v←g)")
+        .x_labels(TICKS)
+        .y_labels(TICKS)
+        .x_label_formatter(&|v| ticks.format(*v))
+        .y_label_formatter(&|v| ticks.format(*v))
+        .x_desc("government's dependence on volunteers D(g←v), index 0 to 1")
+        .y_desc("volunteers' dependence on government D(v←g), index 0 to 1")
         .draw()?;
     let diagonal = PathElement::new(vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150).stroke_width(2));
     chart.draw_series(std::iter::once(diagonal))?;

@@ -54,12 +54,13 @@ where
         .x_label_area_size(64)
         .y_label_area_size(150)
         .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))?;
+    let x_ticks = Ticks::new(lo..hi, 6);
     mesh(&mut chart)
         .disable_y_mesh()
         .y_labels(n)
         .y_label_formatter(&|y| slot(*y, n).map_or(String::new(), |r| labels[n - 1 - r].clone()))
         .x_labels(6)
-        .x_label_formatter(&|x| compact(*x, Small::Zero))
+        .x_label_formatter(&|x| x_ticks.format(*x))
         .x_desc(x_desc)
         .draw()?;
     for (i, (e, colour)) in points.iter().enumerate() {
@@ -111,12 +112,12 @@ impl Figure for FinalState<'_> {
             };
             let points: Vec<(Estimate, RGBColor)> =
                 models.iter().map(|s| (inside(s.final_year(m)), s.colour)).collect();
-            dot_panel(panel, m.title(), m.unit(), &labels, &points, r_lo)?;
+            dot_panel(panel, m.title(), &axis_unit(m), &labels, &points, r_lo)?;
         }
         legend(
             &strip,
             models,
-            &format!("dots: mean over {across} of the final-year average; bars: 95% confidence interval"),
+            &format!("dots: mean over {across} of the final-year average; bars: 95% confidence interval; {INDEX_NOTE}"),
         )?;
         Ok(())
     }

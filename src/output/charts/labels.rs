@@ -75,3 +75,38 @@ impl Labels {
         (b, best >= 6)
     }
 }
+
+/// Boxes for the labels of events marked by vertical lines in a plot (pixels): label `i` of
+/// size `sizes[i]` belongs to the line at `xs[i]`. Labels are stacked from the top, beside
+/// their line (right of it, else left of it, else centred on it where neither side has room),
+/// each in the first row where it covers no earlier label; labels of one line (events of the same month) form
+/// one stack. `None` for a label that fits nowhere inside the plot (the figure says so).
+pub(super) fn event_boxes(
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+    xs: &[i32],
+    sizes: &[(u32, u32)],
+) -> Vec<Option<PixelBox>> {
+    const GAP: i32 = 6;
+    let (px, py) = plot;
+    let mut placed: Vec<PixelBox> = Vec::new();
+    xs.iter()
+        .zip(sizes)
+        .map(|(&x, &(w, h))| {
+            let (w, h) = (w as i32, h as i32);
+            let mut y = py.start + 4;
+            while y + h <= py.end {
+                let centred = (x - w / 2).clamp(px.start, (px.end - w).max(px.start));
+                for x0 in [x + GAP, x - GAP - w, centred] {
+                    let b = (x0, y, x0 + w, y + h);
+                    let inside = b.0 >= px.start && b.2 <= px.end;
+                    if inside && !placed.iter().any(|p| overlaps(*p, b)) {
+                        placed.push(b);
+                        return Some(b);
+                    }
+                }
+                y += 2;
+            }
+            None
+        })
+        .collect()
+}

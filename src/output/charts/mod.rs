@@ -204,6 +204,21 @@ fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
     (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
 }
 
+/// The axis title of a metric: its unit, and for a unitless index its range ("index, 0 to 1");
+/// figures with an index say once what an index is ([`INDEX_NOTE`]).
+fn axis_unit(m: M) -> String {
+    match m.unit() {
+        "index" => {
+            let (lo, hi) = m.range();
+            format!("index, {lo} to {hi}")
+        }
+        unit => unit.to_string(),
+    }
+}
+
+/// What "index" on an axis means, said once per figure that has one.
+const INDEX_NOTE: &str = "index: a unitless score, 0 = none (docs/ODD.md)";
+
 /// Width in pixels of one legend entry (line sample plus name).
 fn legend_entry_width(name: &str) -> i32 {
     70 + (LEGEND as f64 * 0.56) as i32 * name.chars().count() as i32
@@ -286,7 +301,8 @@ where
         y += 38;
     }
     if !note.is_empty() {
-        let note_font = (FAMILY, NOTE).into_font().color(&RGBColor(80, 80, 80));
+        let size = fitted_size(area, note, NOTE, w.saturating_sub(20))?;
+        let note_font = (FAMILY, size).into_font().color(&RGBColor(80, 80, 80));
         area.draw(&Text::new(note.to_string(), (10, y - 12), note_font))?;
     }
     Ok(())
@@ -430,6 +446,22 @@ impl Ticks {
 
     fn format(&self, v: f64) -> String {
         fixed(v, self.decimals, self.step)
+    }
+
+    /// The label of tick `v` on an axis of log10 values: the value `10^v` itself, with as many
+    /// significant digits as neighbouring ticks need to differ ("0.012, 0.015, 0.018", never
+    /// "0.01, 0.01, 0.02"), at least two.
+    fn format_log(&self, v: f64) -> String {
+        let x = 10f64.powf(v);
+        if !x.is_finite() || x <= 0.0 {
+            return "n/a".into();
+        }
+        // neighbours differ by the factor 10^step: a relative difference r needs about
+        // 1 - log10(r) significant digits
+        let r = if self.step > 0.0 { 1.0 - 10f64.powf(-self.step) } else { 0.01 };
+        let digits = (1.0 - r.log10().floor()).clamp(2.0, 12.0) as i32;
+        let places = (digits - 1 - x.log10().floor() as i32).clamp(0, 12) as usize;
+        format!("{x:.places$}")
     }
 }
 

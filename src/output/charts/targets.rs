@@ -67,11 +67,14 @@ impl Figure for Targets<'_> {
                 .x_label_area_size(64)
                 .y_label_area_size(100)
                 .build_cartesian_2d(0f64..x_end, lo..hi)?;
+            let (xt, yt) = (Ticks::new(0.0..x_end, TICKS), Ticks::new(lo..hi, TICKS));
             mesh(&mut chart)
                 .x_desc("month")
                 .y_desc(series.unit)
-                .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|y| compact(*y, Small::Zero))
+                .x_labels(TICKS)
+                .y_labels(TICKS)
+                .x_label_formatter(&|x| xt.format(*x))
+                .y_label_formatter(&|y| yt.format(*y))
                 .draw()?;
             // the target: its interval over its window (a month wide at least, to be seen)
             // at least 2% of the run wide, so that a single month can be seen

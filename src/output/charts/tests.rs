@@ -218,3 +218,75 @@ fn a_case_that_inherits_its_drivers_colour_gets_another() {
     assert_eq!(d[0], RGBColor(1, 2, 3));
     assert_eq!(d[1], series_colour(None, 1));
 }
+
+/// Hand cases of tick labels: whole numbers without decimals, low rates with the digits that
+/// tell them apart, and log axes in significant digits that never repeat.
+#[test]
+fn tick_labels_hand_cases() {
+    assert_eq!(labels(0.0..10.5, 10)[..3], ["0", "2", "4"]);
+    assert_eq!(labels(0.0..21.0, 6)[..3], ["0", "5", "10"]);
+    let low = labels(0.0..0.0123, 10);
+    assert!(low.windows(2).all(|w| w[0] != w[1]), "{low:?}");
+    assert_eq!(low[..3], ["0.000", "0.002", "0.004"]);
+    assert_eq!(labels(0.0..1.0, 10)[..3], ["0.0", "0.2", "0.4"]);
+    let signed = labels(-0.42..0.53, 10);
+    assert!(signed.contains(&"0.0".to_string()) && signed[0].starts_with("-0."), "{signed:?}");
+    // log10 axis of 0.01..0.03: ticks 0.01 apart in log units differ by 2.3%
+    use plotters::coord::ranged1d::Ranged;
+    let (a, b) = (0.01f64.log10(), 0.03f64.log10());
+    let t = Ticks::new(a..b, 5);
+    let l: Vec<String> =
+        plotters::coord::types::RangedCoordf64::from(a..b).key_points(5).iter().map(|v| t.format_log(*v)).collect();
+    assert!(l.len() >= 3 && l.windows(2).all(|w| w[0] != w[1]), "{l:?}");
+    assert!(l.iter().all(|s| !s.contains('e') && s.parse::<f64>().is_ok()), "{l:?}");
+    let t = Ticks { decimals: 0, step: 1.0 };
+    assert_eq!([t.format_log(-2.0), t.format_log(0.0), t.format_log(2.0)], ["0.010", "1.0", "100"]);
+}
+
+/// Event labels: many in one month and some close by stay inside the plot and never overlap;
+/// what cannot fit is reported, not drawn over the others.
+#[test]
+fn event_labels_stack_inside_the_plot_without_overlap() {
+    use super::labels::{event_boxes, PixelBox};
+    let plot = (100..500, 50..350);
+    let xs = [300, 300, 300, 300, 305, 480, 110, 110];
+    let sizes = [(250, 26), (180, 26), (220, 26), (120, 26), (90, 26), (200, 26), (150, 26), (60, 26)];
+    let boxes = event_boxes(plot.clone(), &xs, &sizes);
+    let placed: Vec<PixelBox> = boxes.iter().flatten().copied().collect();
+    assert_eq!(placed.len(), xs.len(), "{boxes:?}");
+    for (i, a) in placed.iter().enumerate() {
+        assert!(a.0 >= plot.0.start && a.2 <= plot.0.end && a.1 >= plot.1.start && a.3 <= plot.1.end, "{a:?}");
+        for b in &placed[i + 1..] {
+            assert!(!(a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3), "{a:?} overlaps {b:?}");
+        }
+    }
+    for ((b, &x), &(w, _)) in boxes.iter().zip(&xs).zip(&sizes) {
+        let b = b.unwrap();
+        // beside its line or over it, never away from it
+        assert!(b.0 == x + 6 || b.2 == x - 6 || (b.0 <= x && x <= b.2), "{b:?} for {x}");
+        assert_eq!(b.2 - b.0, w as i32);
+    }
+    // a stack taller than the plot: the rest are reported as not placed
+    let many = event_boxes(plot.clone(), &[300; 40], &[(100, 26); 40]);
+    let n = many.iter().flatten().count();
+    assert!((20..40).contains(&n), "{n}");
+    // a label wider than the plot fits nowhere
+    assert_eq!(event_boxes(plot, &[300], &[(500, 26)]), vec![None]);
+}
+
+/// Event labels say whom an event concerns, so two funding changes can be told apart.
+#[test]
+fn event_labels_name_the_actor() {
+    use crate::output::event_label;
+    let e = |v: serde_json::Value| serde_json::from_value::<crate::scenario::Event>(v).unwrap();
+    let gov = e(serde_json::json!({"type": "funding_change", "month": 60, "actor": "government", "factor": 0}));
+    let so = e(serde_json::json!({"type": "funding_change", "month": 60, "actor": "h-centre", "factor": 0.5}));
+    assert_eq!(event_label(&gov), "government funding stops");
+    assert_eq!(event_label(&so), "h-centre funding ×0.5");
+    let end = e(serde_json::json!({"type": "contract_end", "month": 60, "social_organisation": "h-centre"}));
+    assert_eq!(event_label(&end), "contract with h-centre ends");
+    let shock = e(
+        serde_json::json!({"type": "demand_shock", "month": 36, "category": "elder_care", "factor": 20, "duration_months": 6}),
+    );
+    assert_eq!(event_label(&shock), "elder care demand ×20 for 6 months");
+}
