@@ -7,6 +7,7 @@ use super::spec::{self, CalibrationFile, Method, Prior};
 use crate::experiment::{run_replication_until, targets::rep_value};
 use crate::scenario::{self, Scenario, Target};
 use crate::sweep::path::{self, Kind};
+use crate::sweep::plan::fail;
 use crate::sweep::spec::Bound;
 use crate::Error;
 use serde::{Deserialize, Serialize};
@@ -180,27 +181,9 @@ pub fn distance(targets: &[&Target], values: &[f64]) -> f64 {
     }
 }
 
-/// Read and check a calibration file's form: JSON, its schema, the name.
+/// Read and check a calibration file's form: JSON, its schema, the name (as sweep files are read).
 pub fn read_file(file: &Path) -> Result<CalibrationFile, Error> {
-    use scenario::input;
-    let input_error = |e: scenario::ScenarioError| Error::input(e.to_string());
-    let text = input::read_json_text(file).map_err(input_error)?;
-    let object = input::parse_object(&text, file).map_err(input_error)?;
-    input::expect_kind(&object, file, input::FileKind::Calibration).map_err(input_error)?;
-    let value = Value::Object(object);
-    let mut found = input::check_schema(&value, &spec::schema(), "");
-    if let Some(Err(message)) = value.get("name").and_then(Value::as_str).map(scenario::check_name) {
-        found.push("name".into(), message, true);
-    }
-    if !found.issues.is_empty() {
-        return Err(fail(file, found.into_issues().iter().map(|i| format!("{}: {}", i.path, i.message)).collect()));
-    }
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| Error::input(format!("{}: at `{}`: {}", file.display(), e.path(), e.inner())))
-}
-
-fn fail(file: &Path, problems: Vec<String>) -> Error {
-    Error::input(format!("{}:\n  {}", file.display(), problems.join("\n  ")))
+    crate::sweep::plan::read_input_file(file, scenario::input::FileKind::Calibration, &spec::schema())
 }
 
 /// Runs the calibration makes at most: every generation, and the predictive check.

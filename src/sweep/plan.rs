@@ -220,7 +220,7 @@ fn point_scenario(
     Ok(s)
 }
 
-fn fail(file: &Path, problems: Vec<String>) -> Error {
+pub(crate) fn fail(file: &Path, problems: Vec<String>) -> Error {
     let mut m = format!("{}: {} problem(s), nothing was run:", file.display(), problems.len());
     for p in problems {
         m.push_str("\n  - ");
@@ -239,13 +239,23 @@ fn plain(s: &str) -> bool {
 /// size limit, one JSON object without duplicate keys, and every unknown key, wrong type,
 /// missing key, out-of-range value and a bad `name` reported at once with its path.
 pub fn read_sweep_file(file: &Path) -> Result<SweepFile, Error> {
+    read_input_file(file, scenario::input::FileKind::Sweep, &super::schema())
+}
+
+/// Read a sweep or calibration file: JSON, its kind, its schema and its `name`, every problem
+/// at once as bad input; then typed.
+pub fn read_input_file<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    kind: scenario::input::FileKind,
+    schema: &Value,
+) -> Result<T, Error> {
     use scenario::input;
     let input_error = |e: scenario::ScenarioError| Error::input(e.to_string());
     let text = input::read_json_text(file).map_err(input_error)?;
     let object = input::parse_object(&text, file).map_err(input_error)?;
-    input::expect_kind(&object, file, input::FileKind::Sweep).map_err(input_error)?;
+    input::expect_kind(&object, file, kind).map_err(input_error)?;
     let value = Value::Object(object);
-    let mut found = input::check_schema(&value, &super::schema(), "");
+    let mut found = input::check_schema(&value, schema, "");
     if let Some(Err(message)) = value.get("name").and_then(Value::as_str).map(scenario::check_name) {
         found.push("name".into(), message, true);
     }
