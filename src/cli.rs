@@ -32,6 +32,7 @@ fn install_signal_handler() {
 pub fn run(args: Args) -> Result<(), Error> {
     install_signal_handler();
     let o = &args.options;
+    govsim::lang::set(o.lang);
     match args.command {
         Command::Compare { paths, out } => simulate::compare(&paths, &out, o),
         Command::Run { files, out } => simulate::run(&files, &out, o),

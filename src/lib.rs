@@ -6,6 +6,7 @@
 pub mod calibrate;
 mod error;
 pub mod experiment;
+pub mod lang;
 pub mod limits;
 pub mod load;
 pub mod measures;

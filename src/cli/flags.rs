@@ -4,6 +4,7 @@
 //! shared by all commands.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use govsim::lang::Lang;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,6 +31,8 @@ pub struct Options {
     pub threads: Option<usize>,
     /// `--font` for chart text.
     pub font: Option<PathBuf>,
+    /// `--lang` of charts, tables and reports.
+    pub lang: Lang,
     pub progress: ProgressMode,
 }
 
@@ -124,6 +127,9 @@ struct FontFlag {
     /// TrueType/OpenType font for chart text (e.g. a CJK font for Chinese names); default: embedded DejaVu Sans.
     #[arg(long)]
     font: Option<PathBuf>,
+    /// Language of charts, tables and the report: en (English) or zh (中文). Data files keep their ids.
+    #[arg(long, value_parser = lang_arg, default_value = "en")]
+    lang: Lang,
 }
 
 #[derive(clap::Args, Debug)]
@@ -311,6 +317,11 @@ struct CalibrateFlags {
     max_runs: u64,
 }
 
+/// `--lang`: a language code (`en`, `zh`, also `zh-CN`, …).
+fn lang_arg(text: &str) -> Result<Lang, String> {
+    Lang::from_code(text).ok_or_else(|| "expected en (English) or zh (中文)".to_string())
+}
+
 /// `--threads`: 0 (all cores) to [`govsim::limits::MAX_THREADS`].
 fn threads_arg(text: &str) -> Result<usize, String> {
     let max = govsim::limits::MAX_THREADS;
@@ -322,7 +333,7 @@ fn threads_arg(text: &str) -> Result<usize, String> {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { seed: 1, reps: 30, threads: None, font: None, progress: ProgressMode::Auto }
+        Options { seed: 1, reps: 30, threads: None, font: None, lang: Lang::En, progress: ProgressMode::Auto }
     }
 }
 
@@ -332,6 +343,7 @@ impl Options {
             seed: sim.seed,
             threads: sim.threads.threads,
             font: sim.font.font,
+            lang: sim.font.lang,
             progress: sim.progress.progress,
             ..Options::default()
         }
@@ -378,6 +390,7 @@ impl From<Low> for Args {
                     threads: f.threads.threads,
                     progress: f.progress.progress,
                     font: f.font.font,
+                    lang: f.font.lang,
                     ..Options::default()
                 };
                 let c = Calibrate {
@@ -392,7 +405,7 @@ impl From<Low> for Args {
             }
             Low::Merge { dir } => (Command::Merge { dir }, Options::default()),
             Low::Analyze { dir, top, font } => {
-                (Command::Analyze { dir, top }, Options { font: font.font, ..Options::default() })
+                (Command::Analyze { dir, top }, Options { font: font.font, lang: font.lang, ..Options::default() })
             }
             Low::Discover(f) => f.into_command(),
         };
@@ -419,6 +432,9 @@ mod tests {
         assert_eq!((a.options.threads, a.options.progress), (Some(4), ProgressMode::Off));
         let a = parse(&["govsim", "analyze", "d", "--font", "f.ttf"]);
         assert_eq!(a.options.font, Some(PathBuf::from("f.ttf")));
+        assert_eq!(parse(&["govsim", "compare", "--lang", "zh"]).options.lang, Lang::Zh);
+        assert_eq!(parse(&["govsim", "compare"]).options.lang, Lang::En);
+        assert!(Cli::try_parse_from(["govsim", "compare", "--lang", "fr"]).is_err());
         assert!(Cli::try_parse_from(["govsim", "analyze", "d", "--threads", "2"]).is_err());
         assert!(Cli::try_parse_from(["govsim", "run", "x.json", "--threads", "1025"]).is_err());
     }

@@ -188,7 +188,9 @@ fn resolve_extends(
     let object = input::parse_object(&text, &base_path).map_err(cannot)?;
     let mut base_value = resolve_extends(object, &base_path, chain).map_err(cannot)?;
     if let Some(o) = base_value.as_object_mut() {
+        // a scenario is called by its own name and label, never its base's
         o.remove("name");
+        o.remove("label");
         o.remove("$schema");
     }
     merge(&mut base_value, value);

@@ -15,11 +15,15 @@ params! {
         #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
         schema_ref: Option<String> = None;
         /// Path of a scenario file this one builds on (relative to this file): its fields are
-        /// taken as defaults and this file's fields override them (objects merge, lists and values replace). `name` is not inherited.
+        /// taken as defaults and this file's fields override them (objects merge, lists and values replace). `name` and `label` are not inherited.
         #[serde(skip_serializing_if = "Option::is_none")]
         extends: Option<String> = None;
         /// Short identifier used for the output folder (letters, digits, `-`, `_`); defaults to the file name.
         name: String = String::new();
+        /// What charts, tables and reports call this scenario, in any language (e.g. `和美社区`); without one, its `name` (driver models in Chinese under `--lang zh`). Changes no result.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        #[schemars(length(max = 60))]
+        label: String = String::new();
         /// Free text: what this scenario represents and where its numbers come from.
         description: String = String::new();
         /// Colour of this scenario's lines, dots and bars in charts, `#rrggbb`; without one, charts colour models by position. Changes no result.

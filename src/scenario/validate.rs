@@ -293,4 +293,18 @@ fn check_name(s: &Scenario, issues: &mut Vec<Issue>) {
             issues.push(issue("name", message));
         }
     }
+    // a label is shown in chart legends and table headers: one line of reasonable length
+    let chars = s.label.chars().count();
+    if chars > MAX_LABEL_CHARS || s.label.chars().any(char::is_control) {
+        issues.push(issue(
+            "label",
+            format!(
+                "a label is one line of at most {MAX_LABEL_CHARS} characters, got {chars} characters{}",
+                if s.label.chars().any(char::is_control) { " with a line break or control character" } else { "" }
+            ),
+        ));
+    }
 }
+
+/// The longest `label` (characters): wider ones would not fit a legend or a table header.
+pub const MAX_LABEL_CHARS: usize = 60;

@@ -75,7 +75,7 @@ impl DiscoverFlags {
             paste: !self.no_paste,
         };
         let d = Discover { dir: self.dir, question, options, density: self.density, out: self.out };
-        (Command::Discover(d), Options { font: self.font.font, ..Options::default() })
+        (Command::Discover(d), Options { font: self.font.font, lang: self.font.lang, ..Options::default() })
     }
 }
 

@@ -1,0 +1,272 @@
+//! The language of what govsim writes for people to read: chart titles, axes, legends and
+//! captions, the tables, the terminal table and the report (`--lang en|zh`). Data files keep
+//! their ids (column names, metric ids) in every language, so scripts read them the same way.
+//!
+//! Every wording lives in one data file, `assets/translations.json`, embedded in the binary, so
+//! that a domain reader can correct a Chinese term without reading code:
+//! - `metrics`: each metric's Chinese title and meaning (the English ones are in the metrics
+//!   table, [`crate::measures::METRICS`]), and `units`: each unit in Chinese;
+//! - `names`: Chinese names of the shipped driver models and actors (政府驱动型, …; from the seeds);
+//! - every other section (`chart`, `table`, …): a phrase as `{"en": …, "zh": …}`, looked up by
+//!   `section.key`, with `{name}` placeholders filled by [`Lang::fill`].
+//!
+//! The language is chosen once per process ([`set`]), as the chart font is: a run writes one
+//! language throughout.
+
+use crate::measures::M;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
+
+/// A language of the texts govsim writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// The translations file, as embedded.
+pub static TRANSLATIONS_JSON: &str = include_str!("../assets/translations.json");
+
+/// The parsed translations file.
+#[derive(Debug, Default, Deserialize)]
+pub struct Translations {
+    /// Metric id → its Chinese title and meaning.
+    #[serde(default)]
+    pub metrics: BTreeMap<String, MetricText>,
+    /// English unit (as in the metrics table) → Chinese.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
+    /// Name (scenario, driver model, actor) → Chinese.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    /// Section → key → phrase in each language.
+    #[serde(flatten)]
+    pub sections: BTreeMap<String, BTreeMap<String, Phrase>>,
+}
+
+/// A metric's Chinese title and meaning.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricText {
+    pub title: String,
+    pub meaning: String,
+}
+
+/// One phrase in each language.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrase {
+    pub en: String,
+    pub zh: String,
+}
+
+/// The translations, parsed once. A file that does not parse (a test checks it does) leaves
+/// every text in English, with keys shown for phrases.
+pub fn translations() -> &'static Translations {
+    static TABLE: OnceLock<Translations> = OnceLock::new();
+    TABLE.get_or_init(|| parse(TRANSLATIONS_JSON).unwrap_or_default())
+}
+
+/// Parse a translations file (`about` and other top-level strings are comments).
+pub fn parse(text: &str) -> Result<Translations, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(text)?;
+    if let Some(map) = value.as_object_mut() {
+        map.retain(|_, v| !v.is_string());
+    }
+    serde_json::from_value(value)
+}
+
+static CURRENT: AtomicU8 = AtomicU8::new(0);
+
+/// Choose the language of this process's texts (the CLI does, from `--lang`).
+pub fn set(lang: Lang) {
+    CURRENT.store(lang as u8, Ordering::Relaxed);
+}
+
+/// The language chosen for this process (English unless [`set`]).
+pub fn current() -> Lang {
+    if CURRENT.load(Ordering::Relaxed) == Lang::Zh as u8 {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The code used by `--lang` and in file metadata: `en`, `zh`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language of a code (`en`, `zh`; also `zh-CN`, `zh_CN`, `cn`, case-insensitive).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let c = code.trim().to_ascii_lowercase();
+        match c.as_str() {
+            "en" | "english" => Some(Lang::En),
+            "zh" | "cn" | "chinese" => Some(Lang::Zh),
+            _ if c.starts_with("en-") || c.starts_with("en_") => Some(Lang::En),
+            _ if c.starts_with("zh-") || c.starts_with("zh_") => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// The phrase `section.key` in this language; the English one where the Chinese is empty,
+    /// and the key itself where the file lacks it (tests check every key used is there).
+    pub fn t(self, key: &'static str) -> &'static str {
+        let Some((section, k)) = key.split_once('.') else { return key };
+        match translations().sections.get(section).and_then(|s| s.get(k)) {
+            Some(p) if self == Lang::Zh && !p.zh.is_empty() => &p.zh,
+            Some(p) if !p.en.is_empty() => &p.en,
+            _ => key,
+        }
+    }
+
+    /// The phrase `section.key` with its `{name}` placeholders replaced by `args`.
+    pub fn fill(self, key: &'static str, args: &[(&str, &dyn Display)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        text
+    }
+
+    /// A metric's title (chart panels, table rows).
+    pub fn metric_title(self, m: M) -> &'static str {
+        match self {
+            Lang::Zh => translations().metrics.get(m.id()).map_or(m.title(), |t| t.title.as_str()),
+            Lang::En => m.title(),
+        }
+    }
+
+    /// A metric's meaning (one line).
+    pub fn metric_meaning(self, m: M) -> &'static str {
+        match self {
+            Lang::Zh => translations().metrics.get(m.id()).map_or(m.metric().meaning, |t| t.meaning.as_str()),
+            Lang::En => m.metric().meaning,
+        }
+    }
+
+    /// A metric's unit.
+    pub fn metric_unit(self, m: M) -> &'static str {
+        self.unit(m.unit())
+    }
+
+    /// A unit given in English (as the metrics table writes them).
+    pub fn unit(self, unit: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => translations().units.get(unit).map_or(unit, String::as_str),
+            Lang::En => unit,
+        }
+    }
+
+    /// A name (of a driver model, actor or scenario without a `label`) as readers see it: in
+    /// Chinese the `names` entry where there is one, else the name itself.
+    pub fn name<'a>(self, name: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => translations().names.get(name).map_or(name, String::as_str),
+            Lang::En => name,
+        }
+    }
+}
+
+/// What readers see for a scenario: its `label` if it has one, else its name in `lang`.
+pub fn display_name<'a>(lang: Lang, name: &'a str, label: &'a str) -> &'a str {
+    if label.trim().is_empty() {
+        lang.name(name)
+    } else {
+        label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measures::METRICS;
+
+    #[test]
+    fn the_translations_file_parses_and_covers_every_metric_and_unit() {
+        let t = parse(TRANSLATIONS_JSON).expect("assets/translations.json parses");
+        for m in METRICS {
+            let zh = t.metrics.get(m.id).unwrap_or_else(|| panic!("metrics.{} has no Chinese title", m.id));
+            assert!(!zh.title.trim().is_empty() && !zh.meaning.trim().is_empty(), "metrics.{}", m.id);
+            assert!(t.units.contains_key(m.unit), "units: \"{}\" has no Chinese", m.unit);
+        }
+        for id in t.metrics.keys() {
+            assert!(METRICS.iter().any(|m| m.id == id), "metrics.{id} is not a metric");
+        }
+        for (section, phrases) in &t.sections {
+            for (key, p) in phrases {
+                assert!(!p.en.trim().is_empty() && !p.zh.trim().is_empty(), "{section}.{key} lacks a language");
+                // placeholders must be the same in both languages
+                let holes = |s: &str| {
+                    let mut v: Vec<String> =
+                        s.split('{').skip(1).filter_map(|x| x.split_once('}')).map(|(h, _)| h.to_string()).collect();
+                    v.sort();
+                    v
+                };
+                assert_eq!(holes(&p.en), holes(&p.zh), "{section}.{key}: placeholders differ");
+            }
+        }
+    }
+
+    /// Every `lang.t("section.key")` and `.fill("section.key", …)` in the sources names a phrase
+    /// of the file, so no reader ever sees a bare key.
+    #[test]
+    fn every_key_used_in_the_sources_is_in_the_file() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut missing = Vec::new();
+        let mut used = 0;
+        for f in files.iter().filter(|f| !f.ends_with("lang.rs")) {
+            let text = std::fs::read_to_string(f).unwrap();
+            for call in [".t(\"", ".fill(\""] {
+                for piece in text.split(call).skip(1) {
+                    let key = piece.split('"').next().unwrap();
+                    if !key.contains('.') || key.contains(' ') {
+                        continue;
+                    }
+                    used += 1;
+                    if Lang::Zh.t(Box::leak(key.to_string().into_boxed_str())) == key {
+                        missing.push(format!("{key} ({})", f.display()));
+                    }
+                }
+            }
+        }
+        assert!(used > 0);
+        assert!(missing.is_empty(), "keys used but not in assets/translations.json: {missing:?}");
+    }
+
+    #[test]
+    fn phrases_fall_back_and_fill() {
+        assert_eq!(Lang::En.t("nosuch.key"), "nosuch.key");
+        assert_eq!(Lang::En.t("nodot"), "nodot");
+        assert_eq!(Lang::Zh.name("government-driven"), "政府驱动型");
+        assert_eq!(Lang::En.name("government-driven"), "government-driven");
+        assert_eq!(display_name(Lang::Zh, "hemei", "和美社区"), "和美社区");
+        assert_eq!(display_name(Lang::En, "x", " "), "x");
+        assert_eq!(Lang::from_code("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("EN"), Some(Lang::En));
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::En.fill("chart.replications_n", &[("n", &30)]), "30 replications");
+        assert_eq!(Lang::Zh.fill("chart.replications_n", &[("n", &30)]), "30 次重复");
+    }
+}
