@@ -236,18 +236,32 @@ mod tests {
         walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
         let mut missing = Vec::new();
         let mut used = 0;
+        let sections: Vec<&String> = translations().sections.keys().collect();
+        let is_key = |k: &str| {
+            k.split_once('.').is_some_and(|(s, rest)| {
+                !s.is_empty()
+                    && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && !rest.is_empty()
+                    && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            })
+        };
         for f in files.iter().filter(|f| !f.ends_with("lang.rs")) {
             let text = std::fs::read_to_string(f).unwrap();
+            // keys right after `.t(` / `.fill(`, and every "section.key" literal of a known section
+            // (keys passed on through variables or spread over lines)
+            let mut keys: Vec<&str> = Vec::new();
             for call in [".t(\"", ".fill(\""] {
-                for piece in text.split(call).skip(1) {
-                    let key = piece.split('"').next().unwrap();
-                    if !key.contains('.') || key.contains(' ') {
-                        continue;
-                    }
-                    used += 1;
-                    if Lang::Zh.t(Box::leak(key.to_string().into_boxed_str())) == key {
-                        missing.push(format!("{key} ({})", f.display()));
-                    }
+                keys.extend(text.split(call).skip(1).map(|p| p.split('"').next().unwrap()).filter(|k| is_key(k)));
+            }
+            for (i, piece) in text.split('"').enumerate() {
+                if i % 2 == 1 && is_key(piece) && sections.iter().any(|s| piece.starts_with(&format!("{s}."))) {
+                    keys.push(piece);
+                }
+            }
+            for key in keys {
+                used += 1;
+                if Lang::Zh.t(Box::leak(key.to_string().into_boxed_str())) == key {
+                    missing.push(format!("{key} ({})", f.display()));
                 }
             }
         }

@@ -85,13 +85,14 @@ impl Measure {
 
     /// Title of a chart panel; `id` is the target's measure as written.
     pub fn title(self, id: &str) -> String {
+        let lang = crate::lang::current();
         match self {
-            Measure::Metric(m) => m.title().to_string(),
+            Measure::Metric(m) => lang.metric_title(m).to_string(),
             Measure::Organisation { count, .. } => {
-                let name = id.split_once(':').map_or(id, |(_, n)| n);
+                let name = lang.name(id.split_once(':').map_or(id, |(_, n)| n));
                 match count {
-                    OrgCount::Teams => format!("Teams {name} sponsors"),
-                    OrgCount::Members => format!("Members of the teams {name} sponsors"),
+                    OrgCount::Teams => lang.fill("chart.teams_of", &[("name", &name)]),
+                    OrgCount::Members => lang.fill("chart.members_of", &[("name", &name)]),
                 }
             }
         }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 /// Everything computed for a comparison, ready to be written or printed.
 pub struct Comparison {
     pub names: Vec<String>,
+    /// What readers see for each model: its label, or its name in the language of the run.
+    pub labels: Vec<String>,
     pub summaries: Vec<Summary>,
     pub pairs: Vec<PairwiseDifference>,
     pub seed: u64,
@@ -33,6 +35,7 @@ impl Comparison {
             .collect();
         Comparison {
             names: scenarios.iter().map(|s| s.name.clone()).collect(),
+            labels: scenarios.iter().map(|s| s.display_name(crate::lang::current()).to_string()).collect(),
             summaries: scenarios.iter().zip(results).map(|(s, r)| Summary::of(r, steps_per_year(s))).collect(),
             pairs: pairwise(&models),
             seed,
@@ -58,6 +61,10 @@ struct ComparisonRow<'a> {
     n: usize,
     vargha_delaney_a: Option<Num>,
     effect: &'a str,
+    /// The metric's name, unit and meaning in the language of the run (the id is `metric`).
+    metric_name: &'a str,
+    unit: &'a str,
+    meaning: &'a str,
 }
 
 impl<'a> ComparisonRow<'a> {
@@ -69,7 +76,12 @@ impl<'a> ComparisonRow<'a> {
         e: &Estimate,
     ) -> Self {
         let (mean, sd, ci95_low, ci95_high) = (Num(e.mean), Num(e.sd), Num(e.ci_low), Num(e.ci_high));
+        let lang = crate::lang::current();
+        let m = M::from_id(metric).ok();
         ComparisonRow {
+            metric_name: m.map_or("", |m| lang.metric_title(m)),
+            unit: m.map_or("", |m| lang.metric_unit(m)),
+            meaning: m.map_or("", |m| lang.metric_meaning(m)),
             kind,
             model_a,
             model_b,
@@ -113,7 +125,7 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
         for (m, metric) in METRICS.iter().enumerate() {
             metrics.insert(
                 metric.id.into(),
-                json!({ "unit": metric.unit, "final_year": estimate_json(&s.final_year[m]), "whole_run": estimate_json(&s.whole_run[m]) }),
+                json!({ "unit": metric.unit, "name": crate::lang::current().metric_title(M::ALL[m]), "final_year": estimate_json(&s.final_year[m]), "whole_run": estimate_json(&s.whole_run[m]) }),
             );
         }
         models.insert(name.clone(), Value::Object(metrics));
@@ -129,8 +141,12 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
             })
         })
         .collect();
+    let labels: serde_json::Map<String, Value> =
+        c.names.iter().zip(&c.labels).map(|(n, l)| (n.clone(), json!(l))).collect();
     json!({
         "govsim_version": env!("CARGO_PKG_VERSION"),
+        "lang": crate::lang::current().code(),
+        "labels": labels,
         "seed": c.seed,
         "replications": c.replications,
         "scenario_files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
@@ -141,94 +157,186 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
     })
 }
 
-/// "0.123 [0.110, 0.136]" with a precision suited to the magnitude.
-fn est(e: &Estimate) -> String {
-    if !e.mean.is_finite() {
-        return "–".into();
-    }
-    let digits = if e.mean.abs() >= 100.0 {
-        0
-    } else if e.mean.abs() >= 10.0 {
-        1
-    } else {
+/// Decimals of a metric in the tables: three significant digits of the largest magnitude
+/// among the models' final-year means (so a row reads "676 … 31", not "676 … 31.0 … 6.850"),
+/// at most three decimals (no share needs more to be compared).
+fn decimals(c: &Comparison, m: M) -> usize {
+    let largest = c.summaries.iter().map(|s| s.final_year[m.index()].mean.abs()).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    if largest == 0.0 {
         3
-    };
-    if e.ci_low.is_finite() {
-        format!("{:.*} [{:.*}, {:.*}]", digits, e.mean, digits, e.ci_low, digits, e.ci_high)
     } else {
-        format!("{:.*}", digits, e.mean)
+        (2 - largest.log10().floor() as i32).clamp(0, 3) as usize
     }
 }
 
-/// comparison.md: the key measures per model, and the pairwise differences with effect sizes.
+/// "0.123 [0.110, 0.136]" with `d` decimals; "–" where undefined.
+fn est(e: &Estimate, d: usize) -> String {
+    let num = |v: f64| if v.abs() < 0.5 * 10f64.powi(-(d as i32)) { format!("{:.d$}", 0.0) } else { format!("{v:.d$}") };
+    if !e.mean.is_finite() {
+        "–".into()
+    } else if e.ci_low.is_finite() && e.ci_high.is_finite() {
+        format!("{} [{}, {}]", num(e.mean), num(e.ci_low), num(e.ci_high))
+    } else {
+        num(e.mean)
+    }
+}
+
+/// comparison.md: the key measures per model by name and unit, what each measure means, then
+/// the pairwise differences with effect sizes; in the language of the run.
 pub fn comparison_md(c: &Comparison) -> String {
+    let lang = crate::lang::current();
     let mut out = format!(
-        "# Comparison of driver models\n\n{} replications per model, seed {}, common random numbers. Final-year mean and 95% confidence interval across replications.\n\n",
-        c.replications, c.seed
+        "# {}\n\n{}\n\n## {}\n\n",
+        lang.t("table.comparison_heading"),
+        lang.fill("table.comparison_intro", &[("n", &c.replications), ("seed", &c.seed)]),
+        lang.t("table.key_measures"),
     );
-    out.push_str("| metric | unit |");
-    for n in &c.names {
-        let _ = write!(out, " {n} |");
+    let _ = write!(out, "| {} | {} |", lang.t("table.measure"), lang.t("table.unit"));
+    for n in &c.labels {
+        let _ = write!(out, " {} |", cell(n));
     }
     out.push_str("\n|---|---|");
-    out.push_str(&"---|".repeat(c.names.len()));
+    out.push_str(&"---:|".repeat(c.labels.len()));
     out.push('\n');
     for &m in KEY_METRICS {
-        let _ = write!(out, "| `{m}` | {} |", m.unit());
+        let d = decimals(c, m);
+        let _ = write!(out, "| {} | {} |", cell(lang.metric_title(m)), cell(lang.metric_unit(m)));
         for s in &c.summaries {
-            let _ = write!(out, " {} |", est(&s.final_year[m.index()]));
+            let _ = write!(out, " {} |", est(&s.final_year[m.index()], d));
         }
         out.push('\n');
     }
-    out.push_str("\n## Pairwise differences (final year, A − B, paired)\n\nVargha–Delaney A = probability that a replication of A scores higher than one of B.\n\n| metric | A | B | difference [95% CI] | A₁₂ | effect |\n|---|---|---|---|---|---|\n");
+    let _ = write!(
+        out,
+        "\n## {}\n\n| {} | {} | {} | {} |\n|---|---|---|---|\n",
+        lang.t("table.meanings"),
+        lang.t("table.measure"),
+        lang.t("table.id"),
+        lang.t("table.unit"),
+        lang.t("table.meaning")
+    );
+    for &m in KEY_METRICS {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} |",
+            cell(lang.metric_title(m)),
+            m.id(),
+            cell(lang.metric_unit(m)),
+            cell(lang.metric_meaning(m))
+        );
+    }
+    let _ = write!(
+        out,
+        "\n{}\n\n## {}\n\n{}\n\n| {} | {} | {} | {} | A₁₂ | {} |\n|---|---|---|---:|---:|---|\n",
+        lang.t("table.all_metrics"),
+        lang.t("table.pairwise_heading"),
+        lang.t("table.pairwise_intro"),
+        lang.t("table.measure"),
+        lang.t("table.first_model"),
+        lang.t("table.second_model"),
+        lang.t("table.difference"),
+        lang.t("table.effect"),
+    );
+    let label = |name: &str| c.names.iter().position(|n| n == name).map_or(name.to_string(), |i| c.labels[i].clone());
     for p in &c.pairs {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} |",
-            p.metric,
-            p.model_a,
-            p.model_b,
-            est(&p.difference),
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(lang.metric_title(p.metric)),
+            cell(&label(&p.model_a)),
+            cell(&label(&p.model_b)),
+            est(&p.difference, decimals(c, p.metric)),
             if p.vargha_delaney_a.is_finite() { format!("{:.2}", p.vargha_delaney_a) } else { "–".into() },
-            p.effect
+            effect_label(lang, p.effect),
         );
     }
     out
 }
 
+/// A table cell's text: a `|` would end the cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// The label of a Vargha–Delaney A in the language of the run.
+pub fn effect_label(lang: crate::lang::Lang, effect: &str) -> &'static str {
+    match effect {
+        "negligible" => lang.t("table.effect_negligible"),
+        "small" => lang.t("table.effect_small"),
+        "medium" => lang.t("table.effect_medium"),
+        "large" => lang.t("table.effect_large"),
+        _ => "–",
+    }
+}
+
+/// Columns a text takes in a terminal: two for East Asian wide characters (汉字, full-width
+/// forms), one for others.
+fn terminal_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let c = c as u32;
+            let wide = (0x1100..=0x115F).contains(&c)
+                || (0x2E80..=0xA4CF).contains(&c)
+                || (0xAC00..=0xD7A3).contains(&c)
+                || (0xF900..=0xFAFF).contains(&c)
+                || (0xFE30..=0xFE4F).contains(&c)
+                || (0xFF00..=0xFF60).contains(&c)
+                || (0xFFE0..=0xFFE6).contains(&c);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// `text` padded with spaces to `width` terminal columns, on the left (`right`) or right.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(terminal_width(text)));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
 /// The compact terminal table: one row per model, the headline measures with 95% CIs.
 pub fn terminal_table(c: &Comparison) -> String {
+    let lang = crate::lang::current();
     let cols: [(M, &str); 6] = [
         (M::DependenceOnGovernment, "D(v←g)"),
-        (M::Asymmetry, "asymmetry"),
-        (M::ActiveRate, "active rate"),
-        (M::Retention12m, "retention"),
-        (M::Coverage, "coverage"),
-        (M::GovCostPerServiceHour, "gov yuan/h"),
+        (M::Asymmetry, lang.t("table.short_asymmetry")),
+        (M::ActiveRate, lang.t("table.short_active_rate")),
+        (M::Retention12m, lang.t("table.short_retention")),
+        (M::Coverage, lang.t("table.short_coverage")),
+        (M::GovCostPerServiceHour, lang.t("table.short_gov_cost")),
     ];
-    let width = c.names.iter().map(|n| n.chars().count()).max().unwrap_or(5).max(5);
-    let mut out = format!("{:width$}", "model");
+    let first = lang.t("table.model");
+    let width = c.labels.iter().map(|n| terminal_width(n)).max().unwrap_or(5).max(terminal_width(first));
+    let mut out = pad(first, width, false);
     for (_, h) in &cols {
-        let _ = write!(out, "  {h:>18}");
+        let _ = write!(out, "  {}", pad(h, 18, true));
     }
     out.push('\n');
-    for (name, s) in c.names.iter().zip(&c.summaries) {
-        let _ = write!(out, "{name:width$}");
+    for (name, s) in c.labels.iter().zip(&c.summaries) {
+        out.push_str(&pad(name, width, false));
         for (m, _) in cols {
             let e = s.final_year[m.index()];
+            let d = decimals(c, m);
             let text = if e.mean.is_finite() && e.ci_high.is_finite() {
-                let d = if e.mean.abs() >= 10.0 { 1 } else { 3 };
                 format!("{:.*} ±{:.*}", d, e.mean, d, (e.ci_high - e.ci_low) / 2.0)
             } else if e.mean.is_finite() {
-                format!("{:.3}", e.mean)
+                format!("{:.d$}", e.mean)
             } else {
                 "–".into()
             };
-            let _ = write!(out, "  {text:>18}");
+            let _ = write!(out, "  {}", pad(&text, 18, true));
         }
         out.push('\n');
     }
-    out.push_str("final-year means ±95% CI half-width across replications\n");
+    out.push_str(lang.t("table.terminal_note"));
+    out.push('\n');
     out
 }
 
@@ -247,24 +355,27 @@ pub fn write_comparison_files(
     fs::write(dir.join("comparison.md"), comparison_md(c))?;
     let long = scenarios.iter().zip(results).map(|(s, r)| (s.name.as_str(), r.as_slice(), s.time.step_months));
     fs::write(dir.join("timeseries_long.csv"), super::timeseries_long_csv(long))?;
-    let colours = charts::distinct_colours(&scenarios.iter().map(|s| s.colour).collect::<Vec<_>>());
-    let models: Vec<ModelSeries> = scenarios
+    let lang = crate::lang::current();
+    let looks = charts::line_looks(&scenarios.iter().map(|s| s.colour).collect::<Vec<_>>());
+    let models: Vec<ModelSeries> = c
+        .labels
         .iter()
         .zip(results)
         .zip(&c.summaries)
-        .zip(colours)
-        .map(|(((s, r), summary), colour)| ModelSeries::new(s.name.clone(), colour, r, summary.final_year.clone()))
+        .zip(looks)
+        .map(|(((label, r), summary), look)| {
+            ModelSeries::new(label.clone(), look.0, r, summary.final_year.clone()).with_look(look)
+        })
         .collect();
-    let heading = format!("Driver models compared — mean and 95% CI over {} replications", c.replications);
+    let heading = lang.fill("chart.compare_heading", &[("n", &c.replications)]);
     let mut events: Vec<(f64, String)> = scenarios.iter().flat_map(super::event_marks).collect();
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     events.dedup();
-    let across = "replications";
+    let across = lang.t("chart.across_replications");
     let months_per_step = c.months_per_step;
     charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
     charts::Dependency { models: &models }.save_in(dir)?;
-    let heading =
-        format!("Final state (year {}): participation, asymmetry, sustainability", final_year_label(scenarios));
+    let heading = lang.fill("chart.final_state_heading", &[("year", &final_year_label(scenarios))]);
     charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)?;
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {
         let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
@@ -278,6 +389,6 @@ fn final_year_label(scenarios: &[Scenario]) -> String {
     if years.windows(2).all(|w| w[0] == w[1]) {
         years.first().map_or("?".into(), |y| y.to_string())
     } else {
-        "last".into()
+        crate::lang::current().t("chart.last").into()
     }
 }

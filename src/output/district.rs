@@ -122,19 +122,23 @@ pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, 
             // a group's communities share its scenario's colour
             let colour = plan.communities.iter().find(|(_, g)| *g == i).and_then(|(s, _)| s.colour);
             let final_year = Summary::of(reps, spy).final_year;
-            ModelSeries::new(format!("{name} ({})", reps.len()), charts::series_colour(colour, i), reps, final_year)
+            let shown = crate::lang::current().name(name);
+            ModelSeries::new(format!("{shown} ({})", reps.len()), charts::series_colour(colour, i), reps, final_year)
         })
         .collect();
     let months_per_step = plan.communities.first().map_or(1, |(s, _)| s.time.step_months) as f64;
-    let heading = format!(
-        "{}: {} communities, {:.1} million residents, by driver model of the community",
-        plan.district.name,
-        plan.communities.len(),
-        plan.residents() as f64 / 1e6
+    let lang = crate::lang::current();
+    let heading = lang.fill(
+        "chart.district_heading",
+        &[
+            ("name", &plan.district.name),
+            ("n", &plan.communities.len()),
+            ("millions", &format!("{:.1}", plan.residents() as f64 / 1e6)),
+        ],
     );
-    let (events, across) = (district_events(plan), "communities");
+    let (events, across) = (district_events(plan), lang.t("chart.across_communities"));
     charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
-    let heading = format!("{}: final year by driver model of the community", plan.district.name);
+    let heading = lang.fill("chart.district_final_heading", &[("name", &plan.district.name)]);
     charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)
 }
 
@@ -146,12 +150,15 @@ fn district_events(plan: &DistrictPlan) -> Vec<(f64, String)> {
         .government
         .budget_changes
         .iter()
-        .map(|c| (c.month as f64 / 12.0, "district budget".into()))
+        .map(|c| (c.month as f64 / 12.0, crate::lang::current().t("event.district_budget").into()))
         .collect();
+    let lang = crate::lang::current();
     for e in &plan.district.enterprises {
         let ent = &e.enterprise;
-        events.push((ent.start_month as f64 / 12.0, format!("{} enters", ent.name)));
-        events.push(((ent.start_month + ent.horizon_months) as f64 / 12.0, format!("{} leaves", ent.name)));
+        let actor = lang.name(&ent.name);
+        events.push((ent.start_month as f64 / 12.0, lang.fill("event.enters", &[("actor", &actor)])));
+        let end = (ent.start_month + ent.horizon_months) as f64 / 12.0;
+        events.push((end, lang.fill("event.leaves", &[("actor", &actor)])));
     }
     let years = plan.communities.first().map_or(0, |(s, _)| s.time.years) as f64;
     events.retain(|(y, _)| *y > 0.0 && *y < years);

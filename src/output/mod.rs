@@ -161,26 +161,40 @@ pub fn event_marks(s: &Scenario) -> Vec<(f64, String)> {
     s.events.iter().map(|e| (e.month() as f64 / 12.0, event_label(e))).collect()
 }
 
-/// A chart label of an event that names whom it concerns: "government funding stops",
-/// "contract with h-centre ends", "emergency demand ×20 for 6 months".
+/// A chart label of an event that names whom it concerns, in the language of the process:
+/// "government funding stops", "contract with h-centre ends", "emergency demand ×20 for 6 months".
 pub fn event_label(e: &crate::scenario::Event) -> String {
     use crate::scenario::Event as E;
+    let lang = crate::lang::current();
     let factor = |f: f64| format!("{}", (f * 1000.0).round() / 1000.0);
     match e {
-        E::FundingChange { actor, factor: f, .. } if *f == 0.0 => format!("{actor} funding stops"),
-        E::FundingChange { actor, factor: f, .. } => format!("{actor} funding ×{}", factor(*f)),
-        E::ContractEnd { social_organisation, .. } => format!("contract with {social_organisation} ends"),
-        E::EnterpriseEnter { enterprise, .. } => format!("{enterprise} enters"),
-        E::EnterpriseLeave { enterprise, .. } => format!("{enterprise} leaves"),
-        E::SocialOrganisationEnter { social_organisation, .. } => format!("{social_organisation} enters"),
-        E::SocialOrganisationLeave { social_organisation, .. } => format!("{social_organisation} leaves"),
+        E::FundingChange { actor, factor: f, .. } if *f == 0.0 => {
+            lang.fill("event.funding_stops", &[("actor", &lang.name(actor))])
+        }
+        E::FundingChange { actor, factor: f, .. } => {
+            lang.fill("event.funding_factor", &[("actor", &lang.name(actor)), ("factor", &factor(*f))])
+        }
+        E::ContractEnd { social_organisation: so, .. } => lang.fill("event.contract_end", &[("so", &lang.name(so))]),
+        E::EnterpriseEnter { enterprise: a, .. } | E::SocialOrganisationEnter { social_organisation: a, .. } => {
+            lang.fill("event.enters", &[("actor", &lang.name(a))])
+        }
+        E::EnterpriseLeave { enterprise: a, .. } | E::SocialOrganisationLeave { social_organisation: a, .. } => {
+            lang.fill("event.leaves", &[("actor", &lang.name(a))])
+        }
         E::DemandShock { category, factor: f, duration_months, .. } => {
             let c =
                 serde_json::to_value(category).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            format!("{} demand ×{} for {duration_months} months", c.replace('_', " "), factor(*f))
+            let category = lang.name(&c).replace('_', " ");
+            lang.fill(
+                "event.demand_shock",
+                &[("category", &category), ("factor", &factor(*f)), ("months", duration_months)],
+            )
         }
-        E::Campaign { duration_months, .. } => format!("campaign, {duration_months} months"),
-        other => other.kind().replace('_', " "),
+        E::Campaign { duration_months, .. } => lang.fill("event.campaign", &[("months", duration_months)]),
+        E::PointsStart { .. } => lang.t("event.points_start").to_string(),
+        E::PointsStop { .. } => lang.t("event.points_stop").to_string(),
+        E::CouncilStart { .. } => lang.t("event.council_start").to_string(),
+        E::PlatformStart { .. } => lang.t("event.platform_start").to_string(),
     }
 }
 
@@ -194,14 +208,16 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
     let json = serde_json::to_string_pretty(&summary_json(s, info, &summary, reps)).map_err(io::Error::other)?;
     fs::write(dir.join("summary.json"), json)?;
     fs::write(dir.join("organisations.csv"), organisations::organisations_csv(s, reps))?;
-    let models =
-        [charts::ModelSeries::new(s.name.clone(), charts::series_colour(s.colour, 0), reps, summary.final_year)];
+    let lang = crate::lang::current();
+    let name = s.display_name(lang).to_string();
+    let heading = lang.fill("chart.model_heading", &[("name", &name), ("n", &reps.len())]);
+    let models = [charts::ModelSeries::new(name, charts::series_colour(s.colour, 0), reps, summary.final_year)];
     charts::Timeseries {
-        heading: &format!("{} — {} replications", s.name, reps.len()),
+        heading: &heading,
         models: &models,
         months_per_step: s.time.step_months as f64,
         events: &event_marks(s),
-        across: "replications",
+        across: lang.t("chart.across_replications"),
     }
     .save_in(dir)
 }

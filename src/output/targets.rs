@@ -61,19 +61,19 @@ fn show(x: f64) -> String {
 
 /// The Markdown table: target → source → model mean [95% CI] → within, or off by how much.
 pub fn targets_markdown(checked: &[Checked]) -> String {
-    let mut s = String::from(
-        "| case | target | months | source | target interval | model mean [95% CI] | verdict |\n|---|---|---|---|---|---|---|\n",
-    );
+    let lang = crate::lang::current();
+    let mut s = format!("{}\n|---|---|---|---|---|---|---|\n", lang.t("table.targets_header"));
     for c in checked {
         let (t, e) = (&c.target, &c.estimate);
         let verdict = if c.within() {
-            "within".to_string()
+            lang.t("table.target_within").to_string()
         } else if c.estimate.mean.is_nan() {
-            "no estimate".to_string()
+            lang.t("table.target_no_estimate").to_string()
         } else {
-            format!("{} by {:.0}%", if c.off() < 0.0 { "below" } else { "above" }, c.off().abs() * 100.0)
+            let off = format!("{:.0}", c.off().abs() * 100.0);
+            lang.fill(if c.off() < 0.0 { "table.target_below" } else { "table.target_above" }, &[("off", &off)])
         };
-        let seed = t.value.map_or(String::new(), |v| format!(" (source: {})", show(v)));
+        let seed = t.value.map_or(String::new(), |v| lang.fill("table.target_source_value", &[("value", &show(v))]));
         s += &format!(
             "| {} | {} (`{}`) | {}–{} | {} | {}–{}{} | {} [{}, {}] | {} |\n",
             c.case,
@@ -105,8 +105,10 @@ pub fn targets_chart(
     let spy = (12 / s.time.step_months.max(1)) as usize;
     let summary = crate::experiment::Summary::of(reps, spy);
     let colour = super::charts::series_colour(s.colour, 0);
-    let model = super::charts::ModelSeries::new(s.name.clone(), colour, reps, summary.final_year);
-    let heading = format!("{}: the sources' numbers against the model ({} replications)", s.name, reps.len());
+    let lang = crate::lang::current();
+    let name = s.display_name(lang).to_string();
+    let heading = lang.fill("chart.targets_heading", &[("name", &name), ("n", &reps.len())]);
+    let model = super::charts::ModelSeries::new(name, colour, reps, summary.final_year);
     // a validated scenario's measures resolve; a target whose measure does not gets no panel
     let (own, series): (Vec<Checked>, Vec<super::charts::TargetSeries>) = own
         .into_iter()
@@ -116,7 +118,7 @@ pub fn targets_chart(
             let series = super::charts::TargetSeries {
                 band,
                 title: m.title(&c.target.measure),
-                unit: m.unit(),
+                unit: lang.unit(m.unit()),
                 range: m.range(),
             };
             Some((c, series))

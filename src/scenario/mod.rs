@@ -16,6 +16,14 @@ use params::Check;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+impl Scenario {
+    /// What readers see for this scenario in `lang`: its `label`, else its name (a driver
+    /// model's name in Chinese under `--lang zh`).
+    pub fn display_name(&self, lang: crate::lang::Lang) -> &str {
+        crate::lang::display_name(lang, &self.name, &self.label)
+    }
+}
+
 /// Why a scenario file could not be used. Every variant names the file.
 #[derive(Debug)]
 pub enum ScenarioError {

@@ -21,36 +21,28 @@ impl Figure for Dependency<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let (plots, strip) =
-            frame(root, "Dependency of volunteers on government and on every partner (final year)", self.models)?;
+        let lang = crate::lang::current();
+        let (plots, strip) = frame(root, lang.t("chart.dependency_heading"), self.models)?;
         let (left, right) = plots.split_horizontally(plots.dim_in_pixel().0 * 58 / 100);
         let (top, bottom) = left.split_vertically(left.dim_in_pixel().1 / 2);
         let dims = [
-            ("legitimacy", M::DependenceLegitimacy),
-            ("funding", M::DependenceFunding),
-            ("human resources", M::DependenceHuman),
-            ("knowledge", M::DependenceKnowledge),
-            ("overall", M::DependenceOnGovernment),
+            (lang.t("chart.dim_legitimacy"), M::DependenceLegitimacy),
+            (lang.t("chart.dim_funding"), M::DependenceFunding),
+            (lang.t("chart.dim_human"), M::DependenceHuman),
+            (lang.t("chart.dim_knowledge"), M::DependenceKnowledge),
+            (lang.t("chart.dim_overall"), M::DependenceOnGovernment),
         ];
-        let caption = "Volunteers' dependence on government, by dimension";
-        grouped_bars(&top, self.models, caption, &dims, "dependence index, 0 to 1")?;
+        let y_desc = lang.t("chart.dependence_axis");
+        grouped_bars(&top, self.models, lang.t("chart.by_dimension"), &dims, y_desc)?;
         let partners = [
-            ("government", M::DependenceOnGovernment),
-            ("social organisations", M::DependenceOnSo),
-            ("enterprises", M::DependenceOnEnterprises),
-            ("community's own", M::DependenceOnCommunity),
+            (lang.t("chart.partner_government"), M::DependenceOnGovernment),
+            (lang.t("chart.partner_so"), M::DependenceOnSo),
+            (lang.t("chart.partner_enterprises"), M::DependenceOnEnterprises),
+            (lang.t("chart.partner_community"), M::DependenceOnCommunity),
         ];
-        grouped_bars(
-            &bottom,
-            self.models,
-            "Volunteers' dependence, by partner",
-            &partners,
-            "dependence index, 0 to 1",
-        )?;
+        grouped_bars(&bottom, self.models, lang.t("chart.by_partner"), &partners, y_desc)?;
         both_directions(&right, self.models)?;
-        let note = format!(
-            "bars and dots: mean over replications of the final-year average; lines: 95% confidence interval; {INDEX_NOTE}"
-        );
+        let note = format!("{}; {}", lang.t("chart.dependency_caption"), index_note());
         legend(&strip, self.models, &note)
     }
 }
@@ -106,8 +98,9 @@ fn both_directions<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, models: &[
 where
     DB::ErrorType: 'static,
 {
+    let lang = crate::lang::current();
     let mut chart = ChartBuilder::on(area)
-        .caption("Volunteers and government, both directions", (FAMILY, CAPTION))
+        .caption(lang.t("chart.both_directions"), (FAMILY, CAPTION))
         .margin(12)
         .margin_right(36)
         .x_label_area_size(64)
@@ -119,15 +112,15 @@ where
         .y_labels(TICKS)
         .x_label_formatter(&|v| ticks.format(*v))
         .y_label_formatter(&|v| ticks.format(*v))
-        .x_desc("government's dependence on volunteers D(g←v), index 0 to 1")
-        .y_desc("volunteers' dependence on government D(v←g), index 0 to 1")
+        .x_desc(lang.t("chart.axis_gv"))
+        .y_desc(lang.t("chart.axis_vg"))
         .draw()?;
     let diagonal = PathElement::new(vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150).stroke_width(2));
     chart.draw_series(std::iter::once(diagonal))?;
     let grey = (FAMILY, LABEL).into_font().color(&GREY);
-    chart.draw_series(std::iter::once(Text::new("symmetric", (0.70, 0.64), grey.clone())))?;
-    chart.draw_series(std::iter::once(Text::new("volunteers depend more ↑", (0.04, 0.97), grey.clone())))?;
-    chart.draw_series(std::iter::once(Text::new("government depends more →", (0.47, 0.08), grey)))?;
+    chart.draw_series(std::iter::once(Text::new(lang.t("chart.symmetric"), (0.70, 0.64), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new(lang.t("chart.volunteers_depend_more"), (0.04, 0.97), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new(lang.t("chart.government_depends_more"), (0.47, 0.08), grey)))?;
     for s in models {
         let (y, x) = (s.final_year(M::DependenceOnGovernment), s.final_year(M::GovernmentDependence));
         if !(x.mean.is_finite() && y.mean.is_finite()) {

@@ -22,13 +22,25 @@ pub struct FinalState<'a> {
     pub across: &'a str,
 }
 
-/// Short label of a model for category axes (the full names are in the legend).
-fn short(name: &str) -> String {
-    if name.chars().count() <= 12 {
-        name.to_string()
-    } else {
-        name.split(['-', '_']).next().unwrap_or(name).to_string()
+/// A model's name as a row label that fits `width` pixels at the tick-label size: whole if it
+/// fits, else its start and end around "…" (the arms of an experiment differ at the end:
+/// "social-organisation…-withdrawal"). The full names are in the legend.
+fn fitted_name(name: &str, width: i32) -> String {
+    if text_width(name, LABEL) <= width {
+        return name.to_string();
     }
+    let chars: Vec<char> = name.chars().collect();
+    let mut keep = chars.len().saturating_sub(1);
+    while keep > 2 {
+        let head = keep.div_ceil(2);
+        let tail = keep - head;
+        let short: String = chars[..head].iter().chain(['…'].iter()).chain(&chars[chars.len() - tail..]).collect();
+        if text_width(&short, LABEL) <= width {
+            return short;
+        }
+        keep -= 1;
+    }
+    chars.iter().take(2).chain(['…'].iter()).collect()
 }
 
 /// A forest plot: one row per model (first on top), the estimate as a dot and its 95%
@@ -45,14 +57,18 @@ where
     DB::ErrorType: 'static,
 {
     let (lo, hi) = y_range(points.iter().flat_map(|(e, _)| [e.ci_low, e.ci_high, e.mean]), metric_lo);
+    // a dot at the lowest value sits inside the frame, not on it
+    let lo = lo.min(-(hi - lo) * 0.025).max(if metric_lo < 0.0 { f64::NEG_INFINITY } else { -(hi - lo) * 0.04 });
     let n = points.len();
     let row = |i: usize| (n - 1 - i) as f64;
+    // room for the longest name, at most 40% of the panel
+    let label_area = labels.iter().map(|l| text_width(l, LABEL)).max().unwrap_or(0) + 24;
     let mut chart = ChartBuilder::on(panel)
         .caption(caption, (FAMILY, CAPTION))
         .margin(12)
         .margin_right(30)
         .x_label_area_size(64)
-        .y_label_area_size(150)
+        .y_label_area_size(label_area.clamp(60, panel.dim_in_pixel().0 as i32 * 2 / 5) as u32)
         .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))?;
     let x_ticks = Ticks::new(lo..hi, 6);
     mesh(&mut chart)
@@ -60,7 +76,7 @@ where
         .y_labels(n)
         .y_label_formatter(&|y| slot(*y, n).map_or(String::new(), |r| labels[n - 1 - r].clone()))
         .x_labels(6)
-        .x_label_formatter(&|x| x_ticks.format(*x))
+        .x_label_formatter(&|x| x_ticks.format_above(*x, metric_lo))
         .x_desc(x_desc)
         .draw()?;
     for (i, (e, colour)) in points.iter().enumerate() {
@@ -101,7 +117,9 @@ impl Figure for FinalState<'_> {
         let metrics = FINAL_STATE_PANELS;
         let (plots, strip) = frame(root, heading, models)?;
         let (rows, cols) = grid(metrics.len());
-        let labels: Vec<String> = models.iter().map(|s| short(&s.name)).collect();
+        let lang = crate::lang::current();
+        let panel_width = plots.dim_in_pixel().0 as i32 / cols as i32;
+        let labels: Vec<String> = models.iter().map(|s| fitted_name(&s.name, panel_width * 2 / 5 - 24)).collect();
         // forest plots: models on the y axis, so names never collide
         for (panel, &m) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
             let (r_lo, r_hi) = m.range();
@@ -112,13 +130,10 @@ impl Figure for FinalState<'_> {
             };
             let points: Vec<(Estimate, RGBColor)> =
                 models.iter().map(|s| (inside(s.final_year(m)), s.colour)).collect();
-            dot_panel(panel, m.title(), &axis_unit(m), &labels, &points, r_lo)?;
+            dot_panel(panel, lang.metric_title(m), &axis_unit(m), &labels, &points, r_lo)?;
         }
-        legend(
-            &strip,
-            models,
-            &format!("dots: mean over {across} of the final-year average; bars: 95% confidence interval; {INDEX_NOTE}"),
-        )?;
+        let note = format!("{}; {}", lang.fill("chart.dots_bars", &[("across", &across)]), index_note());
+        legend(&strip, models, &note)?;
         Ok(())
     }
 }

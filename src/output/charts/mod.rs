@@ -111,27 +111,61 @@ pub fn series_colour(colour: Option<Colour>, index: usize) -> RGBColor {
     colour.map_or(PALETTE[(5 + index) % PALETTE.len()], |Colour(r, g, b)| RGBColor(r, g, b))
 }
 
-/// The colours of a figure's models: each scenario's `colour` or [`series_colour`], except
-/// that a colour already taken by an earlier model (a case that `extends` a driver inherits its
-/// colour) is replaced by the first palette colour not yet taken, so no two lines look alike.
-pub fn distinct_colours(colours: &[Option<Colour>]) -> Vec<RGBColor> {
-    let mut taken: Vec<RGBColor> = Vec::with_capacity(colours.len());
+/// How each of a figure's models is drawn: its scenario's `colour` (or [`series_colour`]); a
+/// model whose colour an earlier one already has (a case that `extends` a driver, the arms of
+/// an experiment) keeps the hue, so that the arms of one driver read together, and is told
+/// apart by a lighter tint and a dashed line (then dotted, …), its `repeat` > 0.
+pub fn line_looks(colours: &[Option<Colour>]) -> Vec<(RGBColor, u8)> {
+    let mut base: Vec<RGBColor> = Vec::with_capacity(colours.len());
+    let mut out = Vec::with_capacity(colours.len());
     for (i, &c) in colours.iter().enumerate() {
-        let mut colour = series_colour(c, i);
-        if taken.contains(&colour) {
-            if let Some(&free) = PALETTE.iter().cycle().skip(5).take(PALETTE.len()).find(|p| !taken.contains(p)) {
-                colour = free;
-            }
-        }
-        taken.push(colour);
+        let colour = series_colour(c, i);
+        let repeat = base.iter().filter(|&&b| b == colour).count().min(u8::MAX as usize) as u8;
+        base.push(colour);
+        out.push((if repeat == 0 { colour } else { tint(colour, repeat) }, repeat));
     }
-    taken
+    out
+}
+
+/// A lighter tint of `c` for its `repeat`-th reuse: mixed with white, more for later repeats
+/// (at most 60%, so that it stays visible on white).
+fn tint(c: RGBColor, repeat: u8) -> RGBColor {
+    let w = (0.3 + 0.15 * (repeat as f64 - 1.0)).min(0.6);
+    let mix = |v: u8| (v as f64 + (255.0 - v as f64) * w).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Dash and gap lengths (pixels) of the line of a model's `repeat`-th reuse of a colour:
+/// none for the first, dashes for the second, dots for the third, long dashes after.
+fn dash_of(repeat: u8) -> Option<(u32, u32)> {
+    match repeat {
+        0 => None,
+        1 => Some((16, 9)),
+        2 => Some((4, 7)),
+        _ => Some((28, 8)),
+    }
+}
+
+/// Draw a model's line through `points` in its look (solid, or dashed for a repeated colour).
+fn draw_line<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, points: Vec<(f64, f64)>, s: &ModelSeries) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    match dash_of(s.repeat) {
+        None => chart.draw_series(LineSeries::new(points, s.colour.stroke_width(3)))?,
+        Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, s.colour.stroke_width(3)))?,
+    };
+    Ok(())
 }
 
 /// A model's data for the figures.
 pub struct ModelSeries {
+    /// The name readers see (the scenario's label, or its name in the language of the figure).
     pub name: String,
     pub colour: RGBColor,
+    /// How many earlier models of the figure have the same colour ([`line_looks`]): 0 draws
+    /// solid lines, more draw dashed or dotted ones.
+    pub repeat: u8,
     /// Band per metric (all metrics, in `M` order), over steps.
     pub bands: Vec<Band>,
     /// Final-year estimate per metric (all metrics, in `M` order).
@@ -141,7 +175,12 @@ pub struct ModelSeries {
 impl ModelSeries {
     /// A model's 95% bands of every metric over `reps`, with its final-year estimates.
     pub fn new(name: String, colour: RGBColor, reps: &[Replication], final_year: Vec<Estimate>) -> ModelSeries {
-        ModelSeries { name, colour, bands: M::ALL.iter().map(|&m| band(reps, m)).collect(), final_year }
+        ModelSeries { name, colour, repeat: 0, bands: M::ALL.iter().map(|&m| band(reps, m)).collect(), final_year }
+    }
+
+    /// The same model drawn in a given look ([`line_looks`]).
+    pub fn with_look(self, (colour, repeat): (RGBColor, u8)) -> ModelSeries {
+        ModelSeries { colour, repeat, ..self }
     }
 
     fn band(&self, m: M) -> &Band {
@@ -184,7 +223,9 @@ fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
-/// A y range covering the values, padded, starting at 0 for non-negative measures.
+/// A y range covering the values, padded: non-negative measures start just below 0 (a line
+/// or dot at 0 stays visible above the axis; [`Ticks::format_above`] hides the ticks below),
+/// signed ones (asymmetry) always include 0, the point of symmetry.
 fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.filter(|v| v.is_finite()) {
@@ -196,32 +237,49 @@ fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
     }
     if metric_lo >= 0.0 && lo >= 0.0 {
         lo = 0.0;
+    } else if metric_lo < 0.0 {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
     }
     if hi - lo < 1e-9 {
         hi = lo + 1.0;
     }
     let pad = (hi - lo) * 0.06;
-    (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
+    (if lo == 0.0 { -(hi - lo) * 0.025 } else { lo - pad }, hi + pad)
 }
 
 /// The axis title of a metric: its unit, and for a unitless index its range ("index, 0 to 1");
-/// figures with an index say once what an index is ([`INDEX_NOTE`]).
+/// figures with an index say once what an index is ([`index_note`]).
 fn axis_unit(m: M) -> String {
+    let lang = crate::lang::current();
     match m.unit() {
         "index" => {
             let (lo, hi) = m.range();
-            format!("index, {lo} to {hi}")
+            lang.fill("chart.index_range", &[("lo", &lo), ("hi", &hi)])
         }
-        unit => unit.to_string(),
+        _ => lang.metric_unit(m).to_string(),
     }
 }
 
 /// What "index" on an axis means, said once per figure that has one.
-const INDEX_NOTE: &str = "index: a unitless score, 0 = none (docs/ODD.md)";
+fn index_note() -> &'static str {
+    crate::lang::current().t("chart.index_note")
+}
 
-/// Width in pixels of one legend entry (line sample plus name).
+/// Width in pixels of `text` at `size` in the font charts are drawn with (Chinese is about twice
+/// as wide per character as Latin, so no estimate by character count would do).
+fn text_width(text: &str, size: u32) -> i32 {
+    let _ = init_fonts(None);
+    match FontDesc::from((FAMILY, size)).box_size(text) {
+        Ok((w, _)) => w as i32,
+        // the font could not measure: a wide guess, so that nothing overlaps
+        Err(_) => size as i32 * text.chars().count() as i32,
+    }
+}
+
+/// Width in pixels of one legend entry (line sample, name and the gap after it).
 fn legend_entry_width(name: &str) -> i32 {
-    70 + (LEGEND as f64 * 0.56) as i32 * name.chars().count() as i32
+    46 + text_width(name, LEGEND) + 34
 }
 
 /// Legend rows of entries that fit in `width` pixels.
@@ -261,7 +319,8 @@ where
     DB::ErrorType: 'static,
 {
     let entries: Vec<(&str, RGBColor)> = models.iter().map(|s| (s.name.as_str(), s.colour)).collect();
-    legend_with(area, &entries, note, Swatch::Line)
+    let dashes: Vec<u8> = models.iter().map(|s| s.repeat).collect();
+    legend_styled(area, &entries, &dashes, note, Swatch::Line)
 }
 
 /// The position `i` in `0..n` when `v` is (within rounding) the whole number `i`: tick values
@@ -282,6 +341,21 @@ fn legend_with<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    legend_styled(area, entries, &[], note, swatch)
+}
+
+/// [`legend_with`], line swatches dashed as the models' lines are (`repeats[i]` of entry i; none
+/// given: all solid).
+fn legend_styled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, RGBColor)],
+    repeats: &[u8],
+    note: &str,
+    swatch: Swatch,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let (w, _) = area.dim_in_pixel();
     let font = (FAMILY, LEGEND).into_font();
     let rows = legend_rows(w, entries.iter().map(|(n, _)| *n));
@@ -290,10 +364,25 @@ where
         let total: i32 = row.iter().map(|n| legend_entry_width(n)).sum();
         let mut x = ((w as i32 - total) / 2).max(10);
         for name in row {
-            let colour = entries.iter().find(|(n, _)| n == name).map_or(BLACK, |(_, c)| *c);
-            match swatch {
-                Swatch::Line => area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?,
-                Swatch::Square => area.draw(&Rectangle::new([(x + 4, y - 14), (x + 32, y + 14)], colour.filled()))?,
+            let at = entries.iter().position(|(n, _)| n == name);
+            let colour = at.map_or(BLACK, |i| entries[i].1);
+            let dash = at.and_then(|i| repeats.get(i)).and_then(|&r| dash_of(r));
+            match (swatch, dash) {
+                (Swatch::Line, Some((d, g))) => {
+                    // dashes of the line's pattern, as many as fit the sample
+                    let mut x0 = x;
+                    while x0 < x + 36 {
+                        let x1 = (x0 + d as i32).min(x + 36);
+                        area.draw(&PathElement::new(vec![(x0, y), (x1, y)], colour.stroke_width(4)))?;
+                        x0 = x1 + g as i32;
+                    }
+                }
+                (Swatch::Line, None) => {
+                    area.draw(&PathElement::new(vec![(x, y), (x + 36, y)], colour.stroke_width(4)))?
+                }
+                (Swatch::Square, _) => {
+                    area.draw(&Rectangle::new([(x + 4, y - 14), (x + 32, y + 14)], colour.filled()))?
+                }
             }
             area.draw(&Text::new(name.to_string(), (x + 46, y - LEGEND as i32 / 2), font.clone()))?;
             x += legend_entry_width(name);
@@ -446,6 +535,16 @@ impl Ticks {
 
     fn format(&self, v: f64) -> String {
         fixed(v, self.decimals, self.step)
+    }
+
+    /// [`Ticks::format`], but nothing for ticks below `lowest` (the padding under a measure
+    /// that cannot be negative holds no values).
+    fn format_above(&self, v: f64, lowest: f64) -> String {
+        if v < lowest - self.step * 1e-6 {
+            String::new()
+        } else {
+            self.format(v)
+        }
     }
 
     /// The label of tick `v` on an axis of log10 values: the value `10^v` itself, with as many

@@ -69,12 +69,12 @@ impl Figure for Targets<'_> {
                 .build_cartesian_2d(0f64..x_end, lo..hi)?;
             let (xt, yt) = (Ticks::new(0.0..x_end, TICKS), Ticks::new(lo..hi, TICKS));
             mesh(&mut chart)
-                .x_desc("month")
+                .x_desc(crate::lang::current().t("chart.month"))
                 .y_desc(series.unit)
                 .x_labels(TICKS)
                 .y_labels(TICKS)
                 .x_label_formatter(&|x| xt.format(*x))
-                .y_label_formatter(&|y| yt.format(*y))
+                .y_label_formatter(&|y| yt.format_above(*y, r_lo))
                 .draw()?;
             // the target: its interval over its window (a month wide at least, to be seen)
             // at least 2% of the run wide, so that a single month can be seen
@@ -92,17 +92,25 @@ impl Figure for Targets<'_> {
                 chart.draw_series(std::iter::once(Polygon::new(polygon, colour.mix(0.18).filled())))?;
             }
             for run in finite_runs(&xs, &b.mean) {
-                chart.draw_series(LineSeries::new(run, colour.stroke_width(3)))?;
+                draw_line(&mut chart, run, self.model)?;
             }
-            let verdict = if c.within() { "within".to_string() } else { format!("off by {:+.0}%", c.off() * 100.0) };
+            let lang = crate::lang::current();
+            let verdict = if c.within() {
+                lang.t("chart.target_within").to_string()
+            } else {
+                lang.fill("chart.target_off", &[("off", &format!("{:+.0}", c.off() * 100.0))])
+            };
             let font = (FAMILY, NOTE).into_font().color(&RGBColor(60, 60, 60));
-            // the source's words are in targets.csv and targets.md; the embedded font has no CJK
+            // the source's words are in targets.csv and targets.md: here only the seed file's number
             let seed: String = c.target.source.chars().take_while(|ch| *ch != ']').chain([']']).collect();
             let value = c.target.value.map_or(String::new(), |v| format!(": {}", compact(v, Small::Zero)));
-            let note = format!(" source {seed}{value} — model {}, {verdict}", compact(c.estimate.mean, Small::Zero));
+            let note = lang.fill(
+                "chart.target_note",
+                &[("seed", &seed), ("value", &value), ("model", &compact(c.estimate.mean, Small::Zero)), ("verdict", &verdict)],
+            );
             chart.draw_series(std::iter::once(Text::new(note, (0.0, hi - (hi - lo) * 0.04), font)))?;
         }
-        legend(&strip, models, "line: mean over replications; shaded: 95% CI; grey box: the source's number as an interval over its window")?;
+        legend(&strip, models, crate::lang::current().t("chart.targets_caption"))?;
         Ok(())
     }
 }

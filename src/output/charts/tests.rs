@@ -207,16 +207,19 @@ fn viridis_runs_dark_to_light() {
 }
 
 #[test]
-fn a_case_that_inherits_its_drivers_colour_gets_another() {
+fn a_model_that_reuses_a_colour_keeps_the_hue_and_gets_a_lighter_dashed_line() {
     let sky = Some(crate::output::Colour(86, 180, 233));
-    let c = distinct_colours(&[sky, sky, None]);
-    assert_eq!(c[0], RGBColor(86, 180, 233));
-    assert_ne!(c[1], c[0], "the second model with the same colour must look different");
-    assert!(c[2] != c[0] && c[2] != c[1], "{:?}", c.iter().map(|x| (x.0, x.1, x.2)).collect::<Vec<_>>());
-    // distinct colours are kept as given
-    let d = distinct_colours(&[Some(crate::output::Colour(1, 2, 3)), None]);
-    assert_eq!(d[0], RGBColor(1, 2, 3));
-    assert_eq!(d[1], series_colour(None, 1));
+    let c = line_looks(&[sky, sky, None, sky]);
+    assert_eq!(c[0], (RGBColor(86, 180, 233), 0));
+    // the second of the colour: lighter (each channel 30% of the way to white) and dashed
+    assert_eq!(c[1], (RGBColor(137, 203, 240), 1), "86 + 0.3·169 = 136.7 → 137; 180 + 0.3·75 = 202.5 → 203");
+    assert!(dash_of(c[1].1).is_some() && dash_of(c[0].1).is_none());
+    assert_eq!(c[2], (series_colour(None, 2), 0), "a model without a colour takes its palette colour, solid");
+    assert_eq!(c[3].1, 2, "the third of the colour is dotted");
+    assert_ne!(dash_of(1), dash_of(2));
+    // distinct colours are kept as given, all solid
+    let d = line_looks(&[Some(crate::output::Colour(1, 2, 3)), None]);
+    assert_eq!(d, vec![(RGBColor(1, 2, 3), 0), (series_colour(None, 1), 0)]);
 }
 
 /// Hand cases of tick labels: whole numbers without decimals, low rates with the digits that

@@ -49,15 +49,29 @@ impl Figure for Timeseries<'_> {
         DB::ErrorType: 'static,
     {
         let Timeseries { heading, models, months_per_step, events, across } = *self;
+        let lang = crate::lang::current();
         let metrics = TIMESERIES_PANELS;
+        let mut events = events.to_vec();
+        events.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let marked = &events[..events.len().min(MAX_EVENT_MARKS)];
+        // many events, or several in one month, would bury the first panel's data under their
+        // labels: then the lines carry numbers and a key under the panels names the events
+        let keyed = marked.len() > INLINE_EVENTS || most_in_one_month(marked) > INLINE_EVENTS / 2;
         let (plots, strip) = frame(root, heading, models)?;
+        let (plots, key) = if keyed {
+            let lines = event_key_lines(marked, lang, plots.dim_in_pixel().0.saturating_sub(40));
+            let (w, h) = plots.dim_in_pixel();
+            let (p, k) = plots.split_vertically(h.saturating_sub(lines.len() as u32 * (NOTE + 8) + 12));
+            let _ = w;
+            (p, Some((k, lines)))
+        } else {
+            (plots, None)
+        };
         let (rows, cols) = grid(metrics.len());
         let steps = models.first().map_or(0, |m| m.bands.first().map_or(0, |b| b.mean.len()));
         let xs: Vec<f64> = (0..steps).map(|t| (t as f64 + 1.0) * months_per_step / 12.0).collect();
         let x_end = xs.last().copied().unwrap_or(1.0);
         let mut unplaced = 0;
-        let mut events = events.to_vec();
-        events.sort_by(|a, b| a.0.total_cmp(&b.0));
         for (panel, &m) in plots.split_evenly((rows, cols)).iter().zip(metrics) {
             // an interval of a mean reaching outside the measure's range says nothing more: cut it there
             let (r_lo, r_hi) = m.range();
@@ -67,9 +81,10 @@ impl Figure for Timeseries<'_> {
                 r_lo,
             );
             // the panel with the events' labels gets headroom above the data for their stack
-            let labelled = m == metrics[0] && !events.is_empty();
+            // (one row of numbers when keyed)
+            let labelled = m == metrics[0] && !marked.is_empty();
             let top = if labelled {
-                let n = events.len().min(MAX_EVENT_MARKS) as f64;
+                let n = if keyed { 1.0 } else { stacked_rows(marked) as f64 };
                 let plot_px = (panel.dim_in_pixel().1 as f64 - 64.0 - CAPTION as f64 - 40.0).max(1.0);
                 let share = ((n * (NOTE as f64 + 8.0) + 12.0) / plot_px).min(0.6);
                 hi + (hi - lo) * share / (1.0 - share)
@@ -77,16 +92,17 @@ impl Figure for Timeseries<'_> {
                 hi
             };
             let mut chart = ChartBuilder::on(panel)
-                .caption(m.title(), (FAMILY, CAPTION))
+                .caption(lang.metric_title(m), (FAMILY, CAPTION))
                 .margin(12)
                 .x_label_area_size(64)
                 .y_label_area_size(100)
                 .build_cartesian_2d(0f64..x_end, lo..top)?;
             let (xt, yt) = (Ticks::new(0.0..x_end, TICKS), Ticks::new(lo..top, TICKS));
-            // no tick labels in the headroom: values there are not the measure's
-            let y_label = |y: f64| if y > hi + (top - hi) * 0.02 && top > hi { String::new() } else { yt.format(y) };
+            // no tick labels in the headroom or the padding under 0: values there are not the measure's
+            let y_label =
+                |y: f64| if y > hi + (top - hi) * 0.02 && top > hi { String::new() } else { yt.format_above(y, r_lo) };
             mesh(&mut chart)
-                .x_desc("year")
+                .x_desc(lang.t("chart.year"))
                 .y_desc(axis_unit(m))
                 .x_labels(TICKS)
                 .y_labels(TICKS)
@@ -95,7 +111,7 @@ impl Figure for Timeseries<'_> {
                 .draw()?;
             // scheduled events: one dashed vertical line per month with events; beyond a readable
             // number the rest are only counted (summary.json lists every event)
-            let mut years: Vec<f64> = events.iter().take(MAX_EVENT_MARKS).map(|e| e.0).collect();
+            let mut years: Vec<f64> = marked.iter().map(|e| e.0).collect();
             years.dedup();
             for &year in &years {
                 let line = vec![(year, lo), (year, top)];
@@ -103,7 +119,7 @@ impl Figure for Timeseries<'_> {
             }
             for s in models {
                 for run in finite_runs(&xs, &s.band(m).mean) {
-                    chart.draw_series(LineSeries::new(run, s.colour.stroke_width(3)))?;
+                    draw_line(&mut chart, run, s)?;
                 }
             }
             // the bands over the lines, so that a zigzagging line (campaigns) does not hide them
@@ -115,25 +131,104 @@ impl Figure for Timeseries<'_> {
                     chart.draw_series(std::iter::once(Polygon::new(polygon, s.colour.mix(0.22).filled())))?;
                 }
             }
-            // the events' labels in the first panel, on white, stacked where they share a month
-            if m == metrics[0] && !events.is_empty() {
-                unplaced = draw_event_labels(root, &chart, &events[..events.len().min(MAX_EVENT_MARKS)], top)?;
+            // a panel without anything to show says why instead of drawing an empty frame or a line
+            // on the axis that reads as data
+            if let Some(why) = nothing_to_show(models, m, lang) {
+                let font = TextStyle::from((FAMILY, LABEL)).color(&GREY).pos(Pos::new(HPos::Center, VPos::Center));
+                chart.draw_series(std::iter::once(Text::new(why, (x_end / 2.0, lo + (hi - lo) * 0.55), font)))?;
+            }
+            // the events' labels (or numbers) in the first panel, on white, stacked where they share a month
+            if labelled {
+                let tags = if keyed { event_tags(marked) } else { marked.to_vec() };
+                unplaced = draw_event_labels(root, &chart, &tags, top)?;
             }
         }
-        let mut caption = format!(
-            "lines: mean over {across}; shaded: 95% CI of the mean (unseen where narrower than the line); {INDEX_NOTE}"
-        );
+        if let Some((key, lines)) = key {
+            let font = TextStyle::from((FAMILY, NOTE)).color(&RGBColor(40, 40, 40));
+            for (i, line) in lines.iter().enumerate() {
+                key.draw(&Text::new(line.clone(), (20, 6 + i as i32 * (NOTE as i32 + 8)), font.clone()))?;
+            }
+        }
+        let mut caption = format!("{}; {}", lang.fill("chart.lines_bands", &[("across", &across)]), index_note());
         if events.len() > MAX_EVENT_MARKS {
-            caption.push_str(&format!(
-                "; dashed: the first {MAX_EVENT_MARKS} of {} scheduled events (all in summary.json)",
-                events.len()
-            ));
+            caption.push_str("; ");
+            caption.push_str(
+                &lang.fill("chart.events_first", &[("n", &MAX_EVENT_MARKS), ("total", &events.len())]),
+            );
         }
         if unplaced > 0 {
-            caption.push_str(&format!("; {unplaced} event labels did not fit (all in summary.json)"));
+            caption.push_str("; ");
+            caption.push_str(&lang.fill("chart.events_unplaced", &[("n", &unplaced)]));
         }
         legend(&strip, models, &caption)?;
         Ok(())
+    }
+}
+
+/// Most event labels written beside their lines; more are numbered, with a key under the panels.
+const INLINE_EVENTS: usize = 4;
+
+/// The largest number of events that share a month.
+fn most_in_one_month(events: &[(f64, String)]) -> usize {
+    let mut most = 0;
+    let mut i = 0;
+    while i < events.len() {
+        let n = events[i..].iter().take_while(|e| e.0 == events[i].0).count();
+        most = most.max(n);
+        i += n;
+    }
+    most
+}
+
+/// Rows the stacked inline labels take (labels of one month stack; a few months side by side).
+fn stacked_rows(events: &[(f64, String)]) -> usize {
+    events.len()
+}
+
+/// One tag per month with events, numbering them as the key does: "1", "2–4".
+fn event_tags(events: &[(f64, String)]) -> Vec<(f64, String)> {
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let n = events[i..].iter().take_while(|e| e.0 == events[i].0).count();
+        let tag = if n == 1 { format!("{}", i + 1) } else { format!("{}–{}", i + 1, i + n) };
+        tags.push((events[i].0, tag));
+        i += n;
+    }
+    tags
+}
+
+/// The key of numbered events: "1 year 5: government funding stops", wrapped into lines of at
+/// most `width` pixels.
+fn event_key_lines(events: &[(f64, String)], lang: crate::lang::Lang, width: u32) -> Vec<String> {
+    let mut lines = vec![lang.t("chart.events_key").to_string()];
+    for (i, (year, label)) in events.iter().enumerate() {
+        let when = lang.fill("chart.at_year", &[("year", &compact(*year, Small::Digits))]);
+        let item = format!("{} {when}: {label}", i + 1);
+        let last = lines.last_mut().expect("starts with the heading");
+        let joined = format!("{last}   {item}");
+        if text_width(&joined, NOTE) as u32 <= width {
+            *last = joined;
+        } else {
+            lines.push(item);
+        }
+    }
+    lines
+}
+
+/// Why a panel shows no line to read, if it does not: every model's series is undefined
+/// (nothing to divide by) or exactly 0 throughout.
+fn nothing_to_show(models: &[ModelSeries], m: M, lang: crate::lang::Lang) -> Option<&'static str> {
+    let means = || models.iter().flat_map(|s| s.band(m).mean.iter().copied());
+    if models.is_empty() || means().next().is_none() {
+        return None;
+    }
+    if means().all(|v| !v.is_finite()) {
+        Some(lang.t("chart.undefined_throughout"))
+    } else if means().all(|v| !v.is_finite() || v == 0.0) {
+        Some(lang.t("chart.zero_throughout"))
+    } else {
+        None
     }
 }
 
