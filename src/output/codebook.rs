@@ -89,6 +89,9 @@ pub const COLUMNS: &[Column] = &[
     c("comparison.csv", "n", I, "replications", "replications where the statistic is defined"),
     c("comparison.csv", "vargha_delaney_a", N, "probability", "Vargha–Delaney A: probability that a replication of model_a exceeds one of model_b (ties count half); kind pair only"),
     c("comparison.csv", "effect", S, "", "label of A: negligible, small, medium or large at |A − 0.5| thresholds 0.06/0.14/0.21 (A = 0.56/0.64/0.71); kind pair only"),
+    c("comparison.csv", "metric_name", S, "", "the metric's name in the language of the run (`--lang`), as charts and comparison.md show it"),
+    c("comparison.csv", "unit", S, "", "the metric's unit in the language of the run"),
+    c("comparison.csv", "meaning", S, "", "what the metric measures, one line, in the language of the run"),
     // organisations.csv
     c("organisations.csv", "model", S, "", "scenario (model) name"),
     c("organisations.csv", "organisation", S, "", "organisation: `government`, a social organisation's or enterprise's scenario name, `community_fund` or `residents` (resident-led teams)"),

@@ -161,7 +161,8 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
 /// among the models' final-year means (so a row reads "676 … 31", not "676 … 31.0 … 6.850"),
 /// at most three decimals (no share needs more to be compared).
 fn decimals(c: &Comparison, m: M) -> usize {
-    let largest = c.summaries.iter().map(|s| s.final_year[m.index()].mean.abs()).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let largest =
+        c.summaries.iter().map(|s| s.final_year[m.index()].mean.abs()).filter(|v| v.is_finite()).fold(0.0, f64::max);
     if largest == 0.0 {
         3
     } else {
@@ -171,7 +172,8 @@ fn decimals(c: &Comparison, m: M) -> usize {
 
 /// "0.123 [0.110, 0.136]" with `d` decimals; "–" where undefined.
 fn est(e: &Estimate, d: usize) -> String {
-    let num = |v: f64| if v.abs() < 0.5 * 10f64.powi(-(d as i32)) { format!("{:.d$}", 0.0) } else { format!("{v:.d$}") };
+    let num =
+        |v: f64| if v.abs() < 0.5 * 10f64.powi(-(d as i32)) { format!("{:.d$}", 0.0) } else { format!("{v:.d$}") };
     if !e.mean.is_finite() {
         "–".into()
     } else if e.ci_low.is_finite() && e.ci_high.is_finite() {
@@ -390,5 +392,42 @@ fn final_year_label(scenarios: &[Scenario]) -> String {
         years.first().map_or("?".into(), |y| y.to_string())
     } else {
         crate::lang::current().t("chart.last").into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_three_significant_digits_of_the_rows_largest_and_cjk_is_two_columns_wide() {
+        let e = |mean: f64| Estimate { mean, sd: 0.0, ci_low: mean - 1.0, ci_high: mean + 1.0, n: 3 };
+        let summary = |v: f64| Summary {
+            final_year: vec![e(v); crate::measures::N_METRICS],
+            whole_run: vec![e(v); crate::measures::N_METRICS],
+        };
+        let c = |values: &[f64]| Comparison {
+            names: values.iter().map(|v| v.to_string()).collect(),
+            labels: values.iter().map(|v| v.to_string()).collect(),
+            summaries: values.iter().map(|&v| summary(v)).collect(),
+            pairs: Vec::new(),
+            seed: 1,
+            replications: 3,
+            months_per_step: 1.0,
+        };
+        // 676 and 6.85 in one row: both without decimals ("676", "7"), not "676" and "6.850"
+        assert_eq!(decimals(&c(&[676.0, 6.85]), M::CoreVolunteers), 0);
+        assert_eq!(decimals(&c(&[55.9, 0.95]), M::CoreVolunteers), 1);
+        assert_eq!(decimals(&c(&[5.8, 1.2]), M::CoreVolunteers), 2);
+        assert_eq!(decimals(&c(&[0.845, 0.0]), M::CoreVolunteers), 3);
+        assert_eq!(decimals(&c(&[0.0, 0.0]), M::CoreVolunteers), 3);
+        assert_eq!(est(&e(6.85), 0), "7 [6, 8]");
+        assert_eq!(
+            est(&Estimate { mean: -0.0001, ci_low: -0.0002, ci_high: 0.0, ..e(0.0) }, 3),
+            "0.000 [0.000, 0.000]"
+        );
+        assert_eq!(terminal_width("政府驱动型"), 10);
+        assert_eq!(terminal_width("D(v←g)"), 6);
+        assert_eq!(pad("政府", 6, true), "  政府");
     }
 }

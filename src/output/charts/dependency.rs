@@ -64,12 +64,12 @@ where
         .margin(12)
         .x_label_area_size(60)
         .y_label_area_size(100)
-        .build_cartesian_2d(-0.5f64..(dims.len() as f64 - 0.5), 0f64..1.05)?;
-    let y_ticks = Ticks::new(0.0..1.05, TICKS);
+        .build_cartesian_2d(-0.5f64..(dims.len() as f64 - 0.5), -0.02f64..1.05)?;
+    let y_ticks = Ticks::new(-0.02..1.05, TICKS);
     mesh(&mut chart)
         .disable_x_mesh()
         .y_labels(TICKS)
-        .y_label_formatter(&|y| y_ticks.format(*y))
+        .y_label_formatter(&|y| y_ticks.format_above(*y, 0.0))
         .x_labels(dims.len())
         .x_label_formatter(&|x| slot(*x, dims.len()).map_or(String::new(), |i| dims[i].0.to_string()))
         .y_desc(y_desc)
@@ -82,6 +82,11 @@ where
             let x1 = x0 + width * 0.9;
             if e.mean.is_finite() {
                 chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, e.mean)], s.colour.filled())))?;
+                // a bar of height 0 is still there: a stub on the axis tells it from a missing one
+                if e.mean < 0.006 {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new([(x0, -0.012), (x1, 0.006)], s.colour.filled())))?;
+                }
             }
             if e.ci_low.is_finite() && e.ci_high.is_finite() {
                 let xc = (x0 + x1) / 2.0;
@@ -105,13 +110,15 @@ where
         .margin_right(36)
         .x_label_area_size(64)
         .y_label_area_size(100)
-        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
-    let ticks = Ticks::new(0.0..1.0, TICKS);
+        .build_cartesian_2d(-0.03f64..1.03f64, -0.03f64..1.03f64)?;
+    // a little room around 0 to 1, so that a dot at 0 or 1 is not cut by the frame
+    let ticks = Ticks::new(-0.03..1.03, TICKS);
+    let label = |v: f64| if (-1e-9..=1.0 + 1e-9).contains(&v) { ticks.format(v) } else { String::new() };
     mesh(&mut chart)
         .x_labels(TICKS)
         .y_labels(TICKS)
-        .x_label_formatter(&|v| ticks.format(*v))
-        .y_label_formatter(&|v| ticks.format(*v))
+        .x_label_formatter(&|v| label(*v))
+        .y_label_formatter(&|v| label(*v))
         .x_desc(lang.t("chart.axis_gv"))
         .y_desc(lang.t("chart.axis_vg"))
         .draw()?;
@@ -119,7 +126,11 @@ where
     chart.draw_series(std::iter::once(diagonal))?;
     let grey = (FAMILY, LABEL).into_font().color(&GREY);
     chart.draw_series(std::iter::once(Text::new(lang.t("chart.symmetric"), (0.70, 0.64), grey.clone())))?;
-    chart.draw_series(std::iter::once(Text::new(lang.t("chart.volunteers_depend_more"), (0.04, 0.97), grey.clone())))?;
+    chart.draw_series(std::iter::once(Text::new(
+        lang.t("chart.volunteers_depend_more"),
+        (0.04, 0.97),
+        grey.clone(),
+    )))?;
     chart.draw_series(std::iter::once(Text::new(lang.t("chart.government_depends_more"), (0.47, 0.08), grey)))?;
     for s in models {
         let (y, x) = (s.final_year(M::DependenceOnGovernment), s.final_year(M::GovernmentDependence));

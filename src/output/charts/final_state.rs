@@ -25,7 +25,7 @@ pub struct FinalState<'a> {
 /// A model's name as a row label that fits `width` pixels at the tick-label size: whole if it
 /// fits, else its start and end around "…" (the arms of an experiment differ at the end:
 /// "social-organisation…-withdrawal"). The full names are in the legend.
-fn fitted_name(name: &str, width: i32) -> String {
+pub(super) fn fitted_name(name: &str, width: i32) -> String {
     if text_width(name, LABEL) <= width {
         return name.to_string();
     }
@@ -57,8 +57,6 @@ where
     DB::ErrorType: 'static,
 {
     let (lo, hi) = y_range(points.iter().flat_map(|(e, _)| [e.ci_low, e.ci_high, e.mean]), metric_lo);
-    // a dot at the lowest value sits inside the frame, not on it
-    let lo = lo.min(-(hi - lo) * 0.025).max(if metric_lo < 0.0 { f64::NEG_INFINITY } else { -(hi - lo) * 0.04 });
     let n = points.len();
     let row = |i: usize| (n - 1 - i) as f64;
     // room for the longest name, at most 40% of the panel
@@ -79,6 +77,9 @@ where
         .x_label_formatter(&|x| x_ticks.format_above(*x, metric_lo))
         .x_desc(x_desc)
         .draw()?;
+    // dots no taller than their row, so that many models do not run into each other
+    let row_px = chart.plotting_area().get_pixel_range().1.len() as f64 / n.max(1) as f64;
+    let radius = (row_px / 2.6).clamp(4.0, 10.0) as i32;
     for (i, (e, colour)) in points.iter().enumerate() {
         let y = row(i);
         if e.ci_low.is_finite() && e.ci_high.is_finite() {
@@ -94,7 +95,7 @@ where
             }
         }
         if e.mean.is_finite() {
-            chart.draw_series(std::iter::once(Circle::new((e.mean, y), 10, colour.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new((e.mean, y), radius, colour.filled())))?;
         }
     }
     Ok(())

@@ -223,8 +223,8 @@ fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
-/// A y range covering the values, padded: non-negative measures start just below 0 (a line
-/// or dot at 0 stays visible above the axis; [`Ticks::format_above`] hides the ticks below),
+/// A y range covering the values, padded: non-negative measures start just below their floor
+/// (a line or dot at 0 stays visible above the axis; [`Ticks::format_above`] hides the ticks below),
 /// signed ones (asymmetry) always include 0, the point of symmetry.
 fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -235,8 +235,9 @@ fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    if metric_lo >= 0.0 && lo >= 0.0 {
-        lo = 0.0;
+    if metric_lo >= 0.0 && lo >= metric_lo {
+        // from the measure's floor: 0 for most, 0.25 for co-production depth (one phase of four)
+        lo = metric_lo;
     } else if metric_lo < 0.0 {
         lo = lo.min(0.0);
         hi = hi.max(0.0);
@@ -245,7 +246,7 @@ fn y_range(values: impl Iterator<Item = f64>, metric_lo: f64) -> (f64, f64) {
         hi = lo + 1.0;
     }
     let pad = (hi - lo) * 0.06;
-    (if lo == 0.0 { -(hi - lo) * 0.025 } else { lo - pad }, hi + pad)
+    (if lo == metric_lo { lo - (hi - lo) * 0.025 } else { lo - pad }, hi + pad)
 }
 
 /// The axis title of a metric: its unit, and for a unitless index its range ("index, 0 to 1");
@@ -427,7 +428,8 @@ where
     root.fill(&WHITE)?;
     let (w, _) = root.dim_in_pixel();
     let size = fitted_size(root, heading, TITLE, w.saturating_sub(40))?;
-    Ok(root.titled(heading, (FAMILY, size))?)
+    // a little room above: CJK fonts rise above the em box plotters places titles by
+    Ok(root.margin(8, 0, 0, 0).titled(heading, (FAMILY, size))?)
 }
 
 /// A figure's frame: white background, the title, and the plotting area above a legend strip

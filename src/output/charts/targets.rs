@@ -106,7 +106,12 @@ impl Figure for Targets<'_> {
             let value = c.target.value.map_or(String::new(), |v| format!(": {}", compact(v, Small::Zero)));
             let note = lang.fill(
                 "chart.target_note",
-                &[("seed", &seed), ("value", &value), ("model", &compact(c.estimate.mean, Small::Zero)), ("verdict", &verdict)],
+                &[
+                    ("seed", &seed),
+                    ("value", &value),
+                    ("model", &compact(c.estimate.mean, Small::Zero)),
+                    ("verdict", &verdict),
+                ],
             );
             chart.draw_series(std::iter::once(Text::new(note, (0.0, hi - (hi - lo) * 0.04), font)))?;
         }

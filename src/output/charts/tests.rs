@@ -293,3 +293,24 @@ fn event_labels_name_the_actor() {
     );
     assert_eq!(event_label(&shock), "elder care demand ×20 for 6 months");
 }
+
+#[test]
+fn events_sharing_a_month_are_numbered_together() {
+    use super::timeseries::{event_tags, most_in_one_month};
+    let ev = |y: f64, s: &str| (y, s.to_string());
+    let events = [ev(2.0, "a"), ev(5.0, "b"), ev(5.0, "c"), ev(5.0, "d"), ev(7.5, "e")];
+    assert_eq!(most_in_one_month(&events), 3);
+    assert_eq!(event_tags(&events), vec![ev(2.0, "1"), ev(5.0, "2–4"), ev(7.5, "5")]);
+    assert_eq!(most_in_one_month(&[]), 0);
+}
+
+#[test]
+fn long_model_names_keep_their_start_and_end() {
+    init_fonts(None).unwrap();
+    let name = "social-organisation-driven-withdrawal";
+    let full = text_width(name, LABEL);
+    let short = super::final_state::fitted_name(name, full / 2);
+    assert!(short.contains('…') && short.starts_with("social") && short.ends_with("drawal"), "{short}");
+    assert!(text_width(&short, LABEL) <= full / 2);
+    assert_eq!(super::final_state::fitted_name("multi-actor", full), "multi-actor");
+}

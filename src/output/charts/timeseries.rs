@@ -152,9 +152,7 @@ impl Figure for Timeseries<'_> {
         let mut caption = format!("{}; {}", lang.fill("chart.lines_bands", &[("across", &across)]), index_note());
         if events.len() > MAX_EVENT_MARKS {
             caption.push_str("; ");
-            caption.push_str(
-                &lang.fill("chart.events_first", &[("n", &MAX_EVENT_MARKS), ("total", &events.len())]),
-            );
+            caption.push_str(&lang.fill("chart.events_first", &[("n", &MAX_EVENT_MARKS), ("total", &events.len())]));
         }
         if unplaced > 0 {
             caption.push_str("; ");
@@ -169,7 +167,7 @@ impl Figure for Timeseries<'_> {
 const INLINE_EVENTS: usize = 4;
 
 /// The largest number of events that share a month.
-fn most_in_one_month(events: &[(f64, String)]) -> usize {
+pub(super) fn most_in_one_month(events: &[(f64, String)]) -> usize {
     let mut most = 0;
     let mut i = 0;
     while i < events.len() {
@@ -186,7 +184,7 @@ fn stacked_rows(events: &[(f64, String)]) -> usize {
 }
 
 /// One tag per month with events, numbering them as the key does: "1", "2–4".
-fn event_tags(events: &[(f64, String)]) -> Vec<(f64, String)> {
+pub(super) fn event_tags(events: &[(f64, String)]) -> Vec<(f64, String)> {
     let mut tags = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -198,19 +196,31 @@ fn event_tags(events: &[(f64, String)]) -> Vec<(f64, String)> {
     tags
 }
 
-/// The key of numbered events: "1 year 5: government funding stops", wrapped into lines of at
-/// most `width` pixels.
+/// The key of numbered events, by month: "year 5: 1 government funding stops  2 …", wrapped
+/// into lines of at most `width` pixels.
 fn event_key_lines(events: &[(f64, String)], lang: crate::lang::Lang, width: u32) -> Vec<String> {
     let mut lines = vec![lang.t("chart.events_key").to_string()];
-    for (i, (year, label)) in events.iter().enumerate() {
-        let when = lang.fill("chart.at_year", &[("year", &compact(*year, Small::Digits))]);
-        let item = format!("{} {when}: {label}", i + 1);
+    let mut push = |item: String| {
         let last = lines.last_mut().expect("starts with the heading");
         let joined = format!("{last}   {item}");
         if text_width(&joined, NOTE) as u32 <= width {
             *last = joined;
         } else {
             lines.push(item);
+        }
+    };
+    for (i, (year, label)) in events.iter().enumerate() {
+        let item = format!("{} {label}", i + 1);
+        if i == 0 || events[i - 1].0 != *year {
+            // whole years as "5", others to the month ("5.5")
+            let y = if year.fract().abs() < 1e-9 {
+                format!("{year:.0}")
+            } else {
+                format!("{:.2}", year).trim_end_matches('0').to_string()
+            };
+            push(format!("{}: {item}", lang.fill("chart.at_year", &[("year", &y)])));
+        } else {
+            push(item);
         }
     }
     lines
