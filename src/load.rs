@@ -2,6 +2,7 @@
 //! files from files and folders (every one loaded, all problems at once, names distinct), a
 //! chart font, and any input file by its kind (`govsim validate`).
 
+use crate::output::charts::{self, font, font::FontArg};
 use crate::scenario::{self, Scenario};
 use crate::Error;
 use std::path::{Path, PathBuf};
@@ -55,13 +56,91 @@ pub fn scenarios(files: &[PathBuf]) -> Result<Vec<Scenario>, Error> {
     Ok(ok)
 }
 
-/// Use a custom chart font (`--font`), checked before any run: a regular file within
-/// [`scenario::input::MAX_FONT_BYTES`] that the chart library can read.
-pub fn font(font: Option<&Path>) -> Result<(), Error> {
-    let Some(font) = font else { return Ok(()) };
-    let bytes = scenario::input::read_limited(font, scenario::input::MAX_FONT_BYTES, "fonts")
-        .map_err(|e| Error::input(format!("--font {}: cannot read: {e}", font.display())))?;
-    crate::output::charts::init_fonts(Some(bytes)).map_err(|e| Error::input(format!("--font {}: {e}", font.display())))
+/// What charts call these scenarios: their names and labels (for [`font`]).
+pub fn scenario_texts<'a>(scenarios: impl IntoIterator<Item = &'a Scenario>) -> Vec<&'a str> {
+    scenarios.into_iter().flat_map(|s| [s.name.as_str(), s.label.as_str()]).collect()
+}
+
+/// Choose and register the chart font, before any run ([`crate::output::charts::font`]): with
+/// no `--font`, the bundled font for the language and for `texts` (what charts will draw
+/// beyond the translations: scenario labels and names); `--font PATH`, a regular file within
+/// [`scenario::input::MAX_FONT_BYTES`] that the chart library can read (of a collection, its
+/// Simplified Chinese face); `--font auto`, an installed CJK font, else the bundled CJK subset.
+/// Says on stderr which font `auto` found, and which characters of `texts` a chosen font lacks.
+pub fn font(font: Option<&FontArg>, texts: &[&str]) -> Result<(), Error> {
+    let lang = crate::lang::current();
+    let mut all: Vec<&str> = font::translated_texts(lang);
+    all.extend_from_slice(texts);
+    let texts = &all[..];
+    match font {
+        None => init_bundled(font::bundled_for(lang, texts), texts),
+        Some(FontArg::File(path)) => {
+            let (bytes, face) = read_font(path).map_err(|e| Error::input(format!("--font {}: {e}", path.display())))?;
+            if face.starts_with(" (face") {
+                eprintln!("--font {}: using{face}", path.display());
+            }
+            warn_missing(&format!("--font {}", path.display()), &bytes, texts);
+            charts::init_font_bytes(Box::leak(bytes.into_boxed_slice()))
+                .map_err(|e| Error::input(format!("--font {}: {e}", path.display())))
+        }
+        Some(FontArg::Auto) => {
+            let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
+            let folders = font::font_folders(home.as_deref());
+            for path in font::find_cjk_fonts(&folders) {
+                // a font that cannot be read or has no Chinese is passed over, with a note
+                match read_font(&path) {
+                    Ok((bytes, face)) if font::missing(&bytes, 0, &["中文"]).is_empty() => {
+                        eprintln!("--font auto: chart font {}{face}", path.display());
+                        warn_missing(&format!("--font auto ({})", path.display()), &bytes, texts);
+                        return charts::init_font_bytes(Box::leak(bytes.into_boxed_slice()))
+                            .map_err(|e| Error::input(format!("--font auto: {}: {e}", path.display())));
+                    }
+                    Ok(_) => eprintln!("--font auto: {} has no Chinese characters; passed over", path.display()),
+                    Err(e) => eprintln!("--font auto: {}: {e}; passed over", path.display()),
+                }
+            }
+            eprintln!(
+                "--font auto: no CJK font (Noto Sans CJK/SC, Source Han Sans, WenQuanYi, Microsoft YaHei, PingFang, ...) found in {}; using the bundled {}",
+                folders.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
+                font::Bundled::CjkSubset.name()
+            );
+            init_bundled(font::Bundled::CjkSubset, texts)
+        }
+    }
+}
+
+fn init_bundled(b: font::Bundled, texts: &[&str]) -> Result<(), Error> {
+    warn_missing(b.name(), b.bytes(), texts);
+    charts::init_font_bytes(b.bytes()).map_err(|e| Error::runtime(format!("{}: {e}", b.name())))
+}
+
+/// A font file's bytes (of a collection, its preferred face copied out as a font of its own),
+/// with a note naming the face for a collection (` (face 2 of 10: Noto Sans CJK SC)`).
+fn read_font(path: &Path) -> Result<(Vec<u8>, String), String> {
+    let bytes = scenario::input::read_limited(path, scenario::input::MAX_FONT_BYTES, "fonts")
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let Some(count) = ttf_parser::fonts_in_collection(&bytes) else {
+        ttf_parser::Face::parse(&bytes, 0).map_err(|e| format!("not a usable TrueType/OpenType font ({e})"))?;
+        let name = font::face_name(&bytes, 0).map(|n| format!(" ({n})")).unwrap_or_default();
+        return Ok((bytes, name));
+    };
+    let face = font::preferred_face(&bytes);
+    let one = font::extract_face(&bytes, face)?;
+    ttf_parser::Face::parse(&one, 0)
+        .map_err(|e| format!("face {face} of the collection is not a usable TrueType/OpenType font ({e})"))?;
+    let name = font::face_name(&one, 0).unwrap_or_else(|| "unnamed".to_string());
+    Ok((one, format!(" (face {face} of {count}: {name})")))
+}
+
+/// Warn on stderr when the font lacks characters of `texts` (they would be drawn as boxes).
+fn warn_missing(what: &str, bytes: &[u8], texts: &[&str]) {
+    let lacking = font::missing(bytes, 0, texts);
+    if !lacking.is_empty() {
+        eprintln!(
+            "warning: the chart font {what} has no glyph for {}; charts show an empty box for each (choose another with --font)",
+            font::describe_chars(&lacking, 12)
+        );
+    }
 }
 
 /// Check a scenario, district or sweep file (the kind by `$schema` or by shape) as the command

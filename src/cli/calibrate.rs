@@ -13,9 +13,15 @@ pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
     let get = |k: &str| std::env::var(k).ok();
     let shard = sweep::shard::choose(a.shard_index, a.shard_count, a.shard_from_env, &get).map_err(Error::input)?;
     let threads = limits::sweep_threads(o.threads, std::env::var_os("SLURM_CPUS_PER_TASK").as_deref())?;
-    load::font(o.font.as_deref())?;
     let plan = plan::prepare(&a.file, a.max_runs)?;
     let r = &plan.resolved;
+    // what the charts call the cases: their names and labels
+    let texts: Vec<&str> = r
+        .cases
+        .iter()
+        .flat_map(|c| [c.name.as_str(), c.scenario.get("label").and_then(|l| l.as_str()).unwrap_or("")])
+        .collect();
+    load::font(o.font.as_ref(), &texts)?;
     let text = serde_json::to_string_pretty(r).map_err(|e| Error::runtime(e.to_string()))? + "\n";
     let fp = calibrate::run::fingerprint(&text);
     let mode = Mode::InPlace { since: Some("calibration.json") };

@@ -5,6 +5,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use govsim::lang::Lang;
+use govsim::output::charts::font::FontArg;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,8 +30,8 @@ pub struct Options {
     pub reps: u32,
     /// `--threads` (0 or `None`: all cores; a sweep without it reads SLURM_CPUS_PER_TASK).
     pub threads: Option<usize>,
-    /// `--font` for chart text.
-    pub font: Option<PathBuf>,
+    /// `--font` for chart text: `auto` or a file (absent: the bundled font for the language and texts).
+    pub font: Option<FontArg>,
     /// `--lang` of charts, tables and reports.
     pub lang: Lang,
     pub progress: ProgressMode,
@@ -124,9 +125,9 @@ struct ThreadsFlag {
 
 #[derive(clap::Args, Debug)]
 struct FontFlag {
-    /// TrueType/OpenType font for chart text (e.g. a CJK font for Chinese names); default: embedded DejaVu Sans.
-    #[arg(long)]
-    font: Option<PathBuf>,
+    /// Chart font: a TrueType/OpenType file (of a .ttc its Simplified Chinese face), or `auto`: an installed CJK font (Noto Sans CJK, Source Han Sans, WenQuanYi, Microsoft YaHei, PingFang, ...), else the bundled one. Default: bundled DejaVu Sans for Latin texts, bundled Noto Sans SC subset for --lang zh or Chinese labels.
+    #[arg(long, value_name = "PATH|auto", value_parser = font_arg)]
+    font: Option<FontArg>,
     /// Language of charts, tables and the report: en (English) or zh (中文). Data files keep their ids.
     #[arg(long, value_parser = lang_arg, default_value = "en")]
     lang: Lang,
@@ -245,7 +246,7 @@ enum Low {
     },
     /// Sensitivity of a merged sweep: Morris μ*/σ, Sobol' S1/ST (bootstrap 95% CIs) or
     /// correlations, per scenario and output; writes DIR/analysis/ (CSV, JSON, charts).
-    #[command(mut_arg("font", |a| a.help("TrueType/OpenType font for chart text; default: embedded DejaVu Sans")))]
+    #[command(mut_arg("font", |a| a.help("Chart font: a TrueType/OpenType file (of a .ttc its Simplified Chinese face), or `auto`: an installed CJK font, else the bundled one. Default: bundled DejaVu Sans, or the bundled Noto Sans SC subset for --lang zh")))]
     Analyze {
         /// The sweep's output folder (after `govsim merge`).
         dir: PathBuf,
@@ -315,6 +316,14 @@ struct CalibrateFlags {
     /// Refuse a calibration of more runs than this (all generations and the check), before running anything.
     #[arg(long, default_value_t = govsim::sweep::limits::DEFAULT_MAX_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
     max_runs: u64,
+}
+
+/// `--font`: `auto` or a font file.
+fn font_arg(text: &str) -> Result<FontArg, String> {
+    if text.is_empty() {
+        return Err("expected a font file (TrueType/OpenType) or auto".to_string());
+    }
+    Ok(FontArg::parse(text))
 }
 
 /// `--lang`: a language code (`en`, `zh`, also `zh-CN`, …).
@@ -431,7 +440,8 @@ mod tests {
         let a = parse(&["govsim", "sweep", "s.json", "--threads", "4", "--progress", "off"]);
         assert_eq!((a.options.threads, a.options.progress), (Some(4), ProgressMode::Off));
         let a = parse(&["govsim", "analyze", "d", "--font", "f.ttf"]);
-        assert_eq!(a.options.font, Some(PathBuf::from("f.ttf")));
+        assert_eq!(a.options.font, Some(FontArg::File(PathBuf::from("f.ttf"))));
+        assert_eq!(parse(&["govsim", "compare", "--font", "auto"]).options.font, Some(FontArg::Auto));
         assert_eq!(parse(&["govsim", "compare", "--lang", "zh"]).options.lang, Lang::Zh);
         assert_eq!(parse(&["govsim", "compare"]).options.lang, Lang::En);
         assert!(Cli::try_parse_from(["govsim", "compare", "--lang", "fr"]).is_err());

@@ -20,7 +20,7 @@ fn prepare(files: &[PathBuf], o: &Options) -> Result<(Vec<Scenario>, ThreadPool)
     let need = limits::run_bytes(&scenarios, o.reps, threads);
     let what = format!("{} replication(s) of {} scenario(s) on {threads} thread(s)", o.reps, scenarios.len());
     limits::check_memory(&what, need, threads)?;
-    load::font(o.font.as_deref())?;
+    load::font(o.font.as_ref(), &load::scenario_texts(&scenarios))?;
     Ok((scenarios, pool))
 }
 
@@ -139,7 +139,9 @@ pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Erro
         plan.communities.len()
     );
     limits::check_memory(&what, limits::district_bytes(&plan), pool.current_num_threads())?;
-    load::font(o.font.as_deref())?;
+    let mut texts = load::scenario_texts(plan.communities.iter().map(|(s, _)| s));
+    texts.push(&plan.district.name);
+    load::font(o.font.as_ref(), &texts)?;
     let dest = destination(match out {
         Some(out) => Destination::new(out, "district", Mode::Replace),
         None => Destination::within(

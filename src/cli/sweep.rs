@@ -117,7 +117,7 @@ pub fn merge(dir: &Path) -> Result<(), Error> {
 }
 
 pub fn analyze(dir: &Path, top: usize, o: &Options) -> Result<(), Error> {
-    load::font(o.font.as_deref())?;
+    load::font(o.font.as_ref(), &[])?;
     if !dir.is_dir() {
         let why = if dir.exists() { "it is a file" } else { "no such folder" };
         return Err(Error::input(format!("{} is not a sweep output folder ({why})", dir.display())));
@@ -179,7 +179,7 @@ fn ranking(a: &an::Analysis, top: usize) -> String {
 /// `govsim discover`: read the merged sweep, run PRIM, write the files (nothing is written
 /// unless the question can be answered), print the trajectory and the chosen box.
 pub fn discover(a: &Discover, o: &Options) -> Result<(), Error> {
-    load::font(o.font.as_deref())?;
+    load::font(o.font.as_ref(), &[])?;
     let (r, runs) = an::read_runs(&a.dir, &a.question.output)?;
     let d = sweep::discover::discover(&r, &runs, &a.question, &a.options, a.density)?;
     let dest = destination(match &a.out {

@@ -108,7 +108,7 @@ mod tests {
         let Command::Discover(d) = a.command else { panic!("{:?}", a.command) };
         assert_eq!((d.question.side, d.question.threshold, d.question.share), (Side::Below, -0.2, Some(0.5)));
         assert_eq!((d.options.paste, d.options.peel_alpha, d.density), (false, 0.05, Some(0.9)));
-        assert_eq!(a.options.font.as_deref(), Some(std::path::Path::new("f.ttf")));
+        assert_eq!(a.options.font, Some(govsim::output::charts::font::FontArg::File("f.ttf".into())));
         let a = parse(&["govsim", "discover", "d", "--output", "x", "--above", "3", "--scenario", "s"]).unwrap();
         let Command::Discover(d) = a.command else { panic!() };
         assert_eq!((d.question.side, d.question.scenario.as_deref(), d.options.paste), (Side::Above, Some("s"), true));

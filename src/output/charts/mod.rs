@@ -5,15 +5,17 @@
 //! places labels where they collide with nothing. This file holds what they share: the font,
 //! text sizes, palette, a figure's frame and title, tick labels and the legend strip.
 //!
-//! Text is drawn with a font embedded in the binary (DejaVu Sans, licence in assets/fonts), so
-//! figures render on machines without any system fonts; `--font` swaps in another TTF/OTF, e.g.
-//! a CJK font for Chinese labels. Colours: Okabe–Ito, a colour-blind-safe palette; a model is
+//! Text is drawn with a font embedded in the binary, so figures render on machines without any
+//! system fonts: DejaVu Sans for Latin texts, a subset of Noto Sans CJK SC for Chinese ones
+//! (licences in assets/fonts); `--font` swaps in another TTF/OTF, or `--font auto` an installed
+//! CJK font ([`font`] says how the font is chosen). Colours: Okabe–Ito, a colour-blind-safe palette; a model is
 //! drawn in its scenario's `colour` (the driver files set one each, which their variants inherit
 //! through `extends`), else by position.
 
 mod calibration;
 mod dependency;
 mod final_state;
+pub mod font;
 mod heatmap;
 mod labels;
 mod morris;
@@ -49,9 +51,11 @@ use std::io;
 use std::path::Path;
 use std::sync::OnceLock;
 
-static DEJAVU: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-
-const FAMILY: &str = "sans-serif";
+/// The font family of all chart text. The chosen font is registered under this name and under
+/// "sans-serif" (plotters' default); SVG files name it in `font-family`, so the list tells SVG
+/// viewers what to use: CJK fonts first (their Latin letters are narrower than DejaVu Sans', so
+/// text laid out for either bundled font still fits), then DejaVu Sans, then any sans-serif.
+const FAMILY: &str = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', 'DejaVu Sans', sans-serif";
 // Text sizes in pixels, chosen so that a 1800-pixel-wide figure printed across a page (7 in)
 // keeps tick labels above 6 pt and titles near 9 pt. Shared by all figures (also the
 // sensitivity charts), so they sit together in a report.
@@ -76,15 +80,22 @@ static FONT_RESULT: OnceLock<Result<(), String>> = OnceLock::new();
 /// Register the font used for all text, once per process. `custom` (the bytes of a TTF/OTF)
 /// replaces the embedded DejaVu Sans; the first call wins.
 pub fn init_fonts(custom: Option<Vec<u8>>) -> Result<(), String> {
+    match custom {
+        Some(bytes) => init_font_bytes(Box::leak(bytes.into_boxed_slice())),
+        None => init_font_bytes(font::DEJAVU),
+    }
+}
+
+/// Register `bytes` (a TrueType/OpenType font, e.g. [`font::Bundled::bytes`]) for all chart
+/// text, once per process; the first call wins ([`font`] says how the CLI chooses).
+pub fn init_font_bytes(bytes: &'static [u8]) -> Result<(), String> {
     FONT_RESULT
         .get_or_init(|| {
-            let bytes: &'static [u8] = match custom {
-                Some(b) => Box::leak(b.into_boxed_slice()),
-                None => DEJAVU,
-            };
-            for style in [FontStyle::Normal, FontStyle::Bold] {
-                register_font(FAMILY, style, bytes)
-                    .map_err(|_| "the font file is not a usable TrueType/OpenType font".to_string())?;
+            for family in [FAMILY, "sans-serif"] {
+                for style in [FontStyle::Normal, FontStyle::Bold] {
+                    register_font(family, style, bytes)
+                        .map_err(|_| "the font file is not a usable TrueType/OpenType font".to_string())?;
+                }
             }
             Ok(())
         })
