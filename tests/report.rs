@@ -74,7 +74,8 @@ fn check_structure(html: &str, lang: Lang, charts: usize) {
             &html[at..(at + 40).min(html.len())]
         );
     }
-    assert!(html.contains(&govsim::report::html::esc(lang.t("report.method_ci"))), "what the CIs are");
+    let method = |key| html.contains(&govsim::report::html::esc(lang.t(key)));
+    assert!(method("report.method_ci") || method("report.analyze_method"), "what the numbers are");
 }
 
 #[test]
@@ -358,4 +359,35 @@ fn pdf_pages(bytes: &[u8]) -> usize {
         .filter_map(|s| s.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()))
         .max()
         .unwrap_or(0)
+}
+
+#[test]
+fn analyze_writes_a_smaller_report_with_every_chart() {
+    let dir = tempdir();
+    let sweep = serde_json::json!({
+        "name": "report-test",
+        "scenarios": [common::repo("tests/sweeps/small-government-driven.json")],
+        "factors": [
+            { "path": "behaviour.retention.base_hazard", "min": 0.05, "max": 0.4 },
+            { "path": "measures.recovery_threshold", "min": 0.5, "max": 0.95 }
+        ],
+        "design": { "type": "grid", "levels_per_factor": 2 },
+        "replications": 2,
+        "seed": 3,
+        "outputs": [{ "metric": "active_rate", "statistic": "final_year_mean" }]
+    });
+    let file = dir.path().join("sweep.json");
+    common::write_json(&file, &sweep);
+    let out = dir.path().join("out");
+    govsim().args(["sweep", file.to_str().unwrap(), "--progress", "off", "--out"]).arg(&out).assert().success();
+    govsim().args(["analyze", out.to_str().unwrap(), "--lang", "zh"]).assert().success();
+    let analysis = out.join("analysis");
+    let svgs = fs::read_dir(analysis.join("charts"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
+        .count();
+    assert!(svgs >= 1, "a two-factor grid draws heatmaps");
+    let html = fs::read_to_string(analysis.join("report.html")).unwrap();
+    check_structure(&html, Lang::Zh, svgs);
+    assert!(html.contains(&govsim::report::html::esc(Lang::Zh.metric_title(govsim::measures::M::ActiveRate))));
 }

@@ -60,7 +60,7 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
             .collect();
         items.push(super::html::esc(&lang.fill(
             "report.analyze_finding",
-            &[("scenario", &lang.name(scenario)), ("output", output), ("factors", &top.join(", "))],
+            &[("scenario", &lang.name(scenario)), ("output", &output_name(lang, output)), ("factors", &top.join(", "))],
         )));
     }
     page.list("findings", &items);
@@ -72,6 +72,9 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
         .unwrap_or_default();
     svgs.retain(|n| n.ends_with(".svg"));
     svgs.sort();
+    if svgs.is_empty() {
+        page.p(lang.t("report.no_charts"));
+    }
     for f in &svgs {
         if let Some(svg) = common::read_svg(&charts, f) {
             let how = if f.starts_with("morris") {
@@ -97,13 +100,13 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
         ],
     );
     for r in &rows {
-        let ci = r["ci95"].as_array().map(|c| {
-            let n = |i: usize| c.get(i).and_then(Value::as_f64).map_or("–".into(), show);
-            format!(" [{}, {}]", n(0), n(1))
+        let ci = r["ci95"].as_array().and_then(|c| {
+            let (lo, hi) = (c.first().and_then(Value::as_f64)?, c.get(1).and_then(Value::as_f64)?);
+            Some(format!(" [{}, {}]", show(lo), show(hi)))
         });
         t.row(vec![
             Cell::Text(lang.name(r["scenario"].as_str().unwrap_or("")).to_string()),
-            Cell::Code(r["output"].as_str().unwrap_or("").to_string()),
+            Cell::Text(output_name(lang, r["output"].as_str().unwrap_or(""))),
             Cell::Code(r["factor"].as_str().unwrap_or("").to_string()),
             Cell::Text(r["index"].as_str().unwrap_or("").to_string()),
             Cell::Num(format!("{}{}", r["value"].as_f64().map_or("–".into(), show), ci.unwrap_or_default())),
@@ -116,4 +119,15 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
     common::provenance_section(page, prov);
     common::limits_section(page);
     Ok((lang.t("report.title_analyze").to_string(), lang.fill("report.subtitle_analyze", &[("design", &design)])))
+}
+
+/// A sweep output (`metric.statistic`) as readers know it: the metric's title and the statistic.
+fn output_name(lang: crate::lang::Lang, output: &str) -> String {
+    match output.split_once('.') {
+        Some((id, statistic)) => match crate::measures::M::from_id(id) {
+            Ok(m) => format!("{} ({statistic})", lang.metric_title(m)),
+            Err(_) => output.to_string(),
+        },
+        None => output.to_string(),
+    }
 }

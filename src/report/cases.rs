@@ -102,7 +102,7 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
                     ("verdict", &verdict),
                 ],
             );
-            format!("<span class=\"outcome\">{}</span>: {}", esc(&display(&t.case)), esc(&text))
+            format!("<span class=\"outcome\">{}</span>{}{}", esc(&display(&t.case)), lang.t("report.colon"), esc(&text))
         })
         .collect();
     page.list("findings", &items);

@@ -25,6 +25,15 @@ pub fn outcome_title(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// The space between sentences: none between Chinese sentences.
+pub fn gap(lang: Lang) -> &'static str {
+    if lang == Lang::Zh {
+        ""
+    } else {
+        " "
+    }
+}
+
 /// Vargha–Delaney's label in the report's language.
 pub fn effect_name(lang: Lang, effect: &str) -> &'static str {
     match effect {
@@ -60,7 +69,7 @@ pub fn at_bound(m: M, x: f64) -> Option<f64> {
 /// Where the lowest sits at the measure's bound, the highest is also set against the lowest
 /// model off the bound, so that the comparison is not only about the bound.
 pub fn sentence(lang: Lang, m: M, models: &[(String, Est)], pair: &dyn Fn(usize, usize) -> Option<Paired>) -> String {
-    let head = format!("<span class=\"outcome\">{}</span>: ", esc(lang.metric_title(m)));
+    let head = format!("<span class=\"outcome\">{}</span>{}", esc(lang.metric_title(m)), lang.t("report.colon"));
     let defined: Vec<usize> = (0..models.len()).filter(|&i| models[i].1.mean.is_finite()).collect();
     if defined.len() < 2 {
         return head + &esc(lang.t("report.finding_undefined"));
@@ -80,7 +89,7 @@ pub fn sentence(lang: Lang, m: M, models: &[(String, Est)], pair: &dyn Fn(usize,
     if at_bound(m, models[lo].1.mean).is_some() && at_bound(m, models[hi].1.mean).is_none() {
         let off = defined.iter().filter(|&&i| i != hi && at_bound(m, models[i].1.mean).is_none()).min_by(by_mean);
         if let Some((&lo2, Some(p2))) = off.map(|i| (i, pair(hi, *i))) {
-            out.push(' ');
+            out.push_str(gap(lang));
             out +=
                 &esc(&lang
                     .fill("report.finding_off_bound", &[("claim", &claim(lang, m, &models[hi], &models[lo2], p2))]));
@@ -131,7 +140,7 @@ fn claim(lang: Lang, m: M, a: &(String, Est), b: &(String, Est), p: Paired) -> S
     };
     for (name, e) in [a, b] {
         if let Some(bound) = at_bound(m, e.mean) {
-            text.push(' ');
+            text.push_str(gap(lang));
             text += &lang.fill("report.finding_at_bound", &[("model", &name.as_str()), ("bound", &show(bound))]);
         }
     }
@@ -143,7 +152,7 @@ fn claim(lang: Lang, m: M, a: &(String, Est), b: &(String, Est), p: Paired) -> S
 pub fn unpaired_sentence(lang: Lang, m: M, groups: &[(String, Est)]) -> String {
     let metric = lang.metric_title(m);
     let unit = lang.metric_unit(m);
-    let head = format!("<span class=\"outcome\">{}</span>: ", esc(metric));
+    let head = format!("<span class=\"outcome\">{}</span>{}", esc(metric), lang.t("report.colon"));
     let defined: Vec<&(String, Est)> = groups.iter().filter(|g| g.1.mean.is_finite()).collect();
     if defined.len() < 2 {
         return head + &esc(lang.t("report.finding_undefined"));
@@ -163,7 +172,7 @@ pub fn unpaired_sentence(lang: Lang, m: M, groups: &[(String, Est)]) -> String {
     };
     for (name, e) in [hi, lo] {
         if let Some(bound) = at_bound(m, e.mean) {
-            text.push(' ');
+            text.push_str(gap(lang));
             text += &lang.fill("report.finding_at_bound", &[("model", &name.as_str()), ("bound", &show(bound))]);
         }
     }

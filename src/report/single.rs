@@ -54,10 +54,10 @@ pub fn run(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(St
 /// "Coverage: 0.82 [0.80, 0.84] share of demand in the final year." (escaped markup), with a
 /// note where it sits at its bound.
 fn estimate_sentence(lang: crate::lang::Lang, m: M, e: Est) -> String {
-    let mut s = format!("<span class=\"outcome\">{}</span>: ", esc(lang.metric_title(m)));
+    let mut s = format!("<span class=\"outcome\">{}</span>{}", esc(lang.metric_title(m)), lang.t("report.colon"));
     s += &esc(&lang.fill("report.estimate", &[("value", &e.show()), ("unit", &lang.metric_unit(m))]));
     if let Some(b) = findings::at_bound(m, e.mean) {
-        s.push(' ');
+        s.push_str(super::findings::gap(lang));
         s += &esc(&lang.fill("report.estimate_at_bound", &[("bound", &super::numbers::show(b))]));
     }
     s
