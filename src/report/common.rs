@@ -52,7 +52,7 @@ impl Model {
             .map(|list| {
                 list.iter()
                     .filter_map(|e| serde_json::from_value::<crate::scenario::Event>(e.clone()).ok())
-                    .map(|e| (e.month(), crate::output::event_label(&e)))
+                    .map(|e| (e.month(), event_text(lang, &e)))
                     .collect()
             })
             .unwrap_or_default();
@@ -83,6 +83,46 @@ impl Model {
             .map(|(month, what)| lang.fill("report.event_at", &[("month", month), ("what", what)]))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+/// What an event does, in the report's language: "government funding stops", "contract with
+/// h-centre ends", "emergency demand ×20 for 6 months".
+pub fn event_text(lang: Lang, e: &crate::scenario::Event) -> String {
+    use crate::scenario::{Category as C, Event as E};
+    let factor = |f: f64| format!("{}", (f * 1000.0).round() / 1000.0);
+    match e {
+        E::FundingChange { actor, factor: f, .. } if *f == 0.0 => {
+            lang.fill("report.ev_funding_stops", &[("actor", &lang.name(actor))])
+        }
+        E::FundingChange { actor, factor: f, .. } => {
+            lang.fill("report.ev_funding_factor", &[("actor", &lang.name(actor)), ("factor", &factor(*f))])
+        }
+        E::ContractEnd { social_organisation, .. } => {
+            lang.fill("report.ev_contract_end", &[("org", &lang.name(social_organisation))])
+        }
+        E::EnterpriseEnter { enterprise: o, .. } | E::SocialOrganisationEnter { social_organisation: o, .. } => {
+            lang.fill("report.ev_enters", &[("org", &lang.name(o))])
+        }
+        E::EnterpriseLeave { enterprise: o, .. } | E::SocialOrganisationLeave { social_organisation: o, .. } => {
+            lang.fill("report.ev_leaves", &[("org", &lang.name(o))])
+        }
+        E::DemandShock { category, factor: f, duration_months, .. } => {
+            let c = match category {
+                C::ElderCare => lang.t("report.cat_elder_care"),
+                C::Children => lang.t("report.cat_children"),
+                C::Environment => lang.t("report.cat_environment"),
+                C::Safety => lang.t("report.cat_safety"),
+                C::Mediation => lang.t("report.cat_mediation"),
+                C::Emergency => lang.t("report.cat_emergency"),
+            };
+            lang.fill("report.ev_demand", &[("category", &c), ("factor", &factor(*f)), ("months", duration_months)])
+        }
+        E::Campaign { duration_months, .. } => lang.fill("report.ev_campaign", &[("months", duration_months)]),
+        E::PointsStart { .. } => lang.t("report.ev_points_start").to_string(),
+        E::PointsStop { .. } => lang.t("report.ev_points_stop").to_string(),
+        E::CouncilStart { .. } => lang.t("report.ev_council_start").to_string(),
+        E::PlatformStart { .. } => lang.t("report.ev_platform_start").to_string(),
     }
 }
 
@@ -145,7 +185,7 @@ pub fn shocks_section(page: &mut Page, models: &[&Model]) {
     for m in models {
         for e in &m.events {
             let what = serde_json::from_value::<crate::scenario::Event>(e["event"].clone())
-                .map(|x| crate::output::event_label(&x))
+                .map(|x| event_text(lang, &x))
                 .unwrap_or_else(|_| e["type"].as_str().unwrap_or("").replace('_', " "));
             let month = e["month"].as_u64().unwrap_or(0);
             t.row(vec![
