@@ -154,7 +154,11 @@ fn report_refuses_folders_govsim_did_not_write_whole() {
     // a govsim folder with a file of the user's is the user's
     let out = dir.path().join("run");
     let small = dir.path().join("small.json");
-    fs::write(&small, r#"{ "name": "small", "community": { "residents": 300 }, "time": { "years": 2 } }"#).unwrap();
+    let events = r#"[{ "type": "funding_change", "month": 12, "actor": "government", "factor": 0 }]"#;
+    let text = format!(
+        r#"{{ "name": "small", "community": {{ "residents": 300 }}, "time": {{ "years": 2 }}, "events": {events} }}"#
+    );
+    fs::write(&small, text).unwrap();
     govsim()
         .args(["run", small.to_str().unwrap(), "--reps", "2", "--progress", "off", "--out"])
         .arg(&out)
@@ -163,6 +167,9 @@ fn report_refuses_folders_govsim_did_not_write_whole() {
     let run = out.join("small");
     let html = fs::read_to_string(run.join("report.html")).unwrap();
     check_structure(&html, Lang::En, 1);
+    // the event on the timeline and its shock measures
+    assert!(html.contains("<h2 id=\"shocks\""), "shock measures of the event");
+    assert_eq!(count(&html, "month 12: government funding stops"), 2, "timeline and shock table");
     fs::write(run.join("notes.txt"), "mine").unwrap();
     let a = govsim().args(["report", run.to_str().unwrap()]).assert().code(2);
     assert!(stderr(&a).contains("notes.txt"), "{}", stderr(&a));
