@@ -5,6 +5,7 @@
 mod calibrate;
 pub mod flags;
 mod progress;
+mod report;
 mod simulate;
 mod sweep;
 
@@ -45,6 +46,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Merge { dir } => sweep::merge(&dir),
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
         Command::Discover(d) => sweep::discover(&d, o),
+        Command::Report { dir } => report::report(&dir, o),
     }
 }
 

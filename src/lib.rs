@@ -12,6 +12,7 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sweep;

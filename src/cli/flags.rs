@@ -83,6 +83,7 @@ pub enum Command {
     Merge { dir: PathBuf },
     Analyze { dir: PathBuf, top: usize },
     Discover(Discover),
+    Report { dir: PathBuf },
 }
 
 /// The parsed command line.
@@ -259,6 +260,16 @@ enum Low {
     /// Scenario discovery with PRIM on a merged sweep: which factor ranges make an output fall
     /// below (or rise above) a threshold; writes DIR/discovery/ (trajectory, box, report, chart).
     Discover(discover::DiscoverFlags),
+    /// Rebuild DIR/report.html, the self-contained study report, from the files of an output
+    /// folder of compare, run (OUT/<scenario>), cases, district or analyze (DIR/analysis), e.g.
+    /// in another language; the folder must be one govsim wrote and is rewritten atomically.
+    Report {
+        /// The output folder.
+        dir: PathBuf,
+        /// Language of the report: en (English) or zh (中文).
+        #[arg(long, value_parser = lang_arg, default_value = "en")]
+        lang: Lang,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -417,6 +428,7 @@ impl From<Low> for Args {
                 (Command::Analyze { dir, top }, Options { font: font.font, lang: font.lang, ..Options::default() })
             }
             Low::Discover(f) => f.into_command(),
+            Low::Report { dir, lang } => (Command::Report { dir }, Options { lang, ..Options::default() }),
         };
         Args { command, options }
     }
@@ -444,6 +456,7 @@ mod tests {
         assert_eq!(parse(&["govsim", "compare", "--font", "auto"]).options.font, Some(FontArg::Auto));
         assert_eq!(parse(&["govsim", "compare", "--lang", "zh"]).options.lang, Lang::Zh);
         assert_eq!(parse(&["govsim", "compare"]).options.lang, Lang::En);
+        assert_eq!(parse(&["govsim", "report", "d", "--lang", "zh"]).options.lang, Lang::Zh);
         assert!(Cli::try_parse_from(["govsim", "compare", "--lang", "fr"]).is_err());
         assert!(Cli::try_parse_from(["govsim", "analyze", "d", "--threads", "2"]).is_err());
         assert!(Cli::try_parse_from(["govsim", "run", "x.json", "--threads", "1025"]).is_err());

@@ -2,10 +2,12 @@
 
 use super::flags::Options;
 use super::progress::Progress;
+use super::report;
 use super::{destination, mib, put, say, STOP};
 use govsim::experiment::{run_many_with, Replication};
 use govsim::output::folder::{Destination, Mode, Suggest};
 use govsim::output::{self, compare::Comparison};
+use govsim::report::provenance::Started;
 use govsim::scenario::Scenario;
 use govsim::{limits, load, Error};
 use rayon::ThreadPool;
@@ -54,6 +56,7 @@ fn simulate(scenarios: &[Scenario], pool: &ThreadPool, o: &Options) -> Result<Ve
 }
 
 pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
+    let started = Started::now();
     let (scenarios, pool) = prepare(files, o)?;
     let dests = scenarios
         .iter()
@@ -65,7 +68,18 @@ pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
     for (((s, file), reps_done), dest) in scenarios.iter().zip(files).zip(&results).zip(&dests) {
         let info = output::RunInfo { seed: o.seed, replications: o.reps, source_file: Some(file.clone()) };
         let what = format!("the results of {}", s.name);
-        let dir = put(dest, &what, |tmp| output::write_scenario_files(tmp, s, &info, reps_done))?;
+        let prov = report::provenance(
+            "run",
+            &started,
+            pool.current_num_threads(),
+            std::slice::from_ref(file),
+            o.seed,
+            Some(o.reps),
+        );
+        let dir = put(dest, &what, |tmp| {
+            output::write_scenario_files(tmp, s, &info, reps_done)?;
+            report::finish(tmp, &prov)
+        })?;
         say(&format!("{}: {} replications → {}", s.name, o.reps, dir.display()))?;
     }
     Ok(())
@@ -74,6 +88,7 @@ pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
 /// `govsim cases`: run the cases, hold each against its targets, print the table and write
 /// targets.csv and targets.md beside each case's results.
 pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
+    let started = Started::now();
     let files = load::expand(paths)?;
     let (scenarios, pool) = prepare(&files, o)?;
     let dest = destination(Destination::new(out, "cases", Mode::Replace))?;
@@ -93,7 +108,8 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
             output::write_scenario_files(&sub, s, &info, reps)?;
             output::targets::targets_chart(&sub, s, reps, &checked)?;
         }
-        Ok(())
+        let prov = report::provenance("cases", &started, pool.current_num_threads(), &files, o.seed, Some(o.reps));
+        report::finish(tmp, &prov)
     })?;
     if checked.is_empty() {
         return say(&format!(
@@ -107,6 +123,7 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
 }
 
 pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
+    let started = Started::now();
     let files = load::expand(paths)?;
     if files.len() < 2 {
         return Err(Error::input(format!(
@@ -119,17 +136,20 @@ pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> 
     let dest = destination(Destination::new(out, "compare", Mode::Replace))?;
     let results = simulate(&scenarios, &pool, o)?;
     let comparison = Comparison::new(&scenarios, &results, o.seed, o.reps);
+    let threads = pool.current_num_threads();
     put(&dest, "the comparison", |tmp| {
-        output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)
+        output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)?;
+        report::finish(tmp, &report::provenance("compare", &started, threads, &files, o.seed, Some(o.reps)))
     })?;
     say(&output::compare::terminal_table(&comparison))?;
     say(&format!(
-        "files in {}: comparison.csv, comparison.json, comparison.md, timeseries_long.csv, datapackage.json, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
+        "files in {}: report.html, comparison.csv, comparison.json, comparison.md, timeseries_long.csv, datapackage.json, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
         out.display()
     ))
 }
 
 pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Error> {
+    let started = Started::now();
     let plan = govsim::scenario::district::load_district(file)?;
     let pool = limits::thread_pool(o.threads)?;
     let what = format!(
@@ -181,9 +201,13 @@ pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Erro
         info.threads,
         mib(info.peak_memory_bytes)
     );
-    put(&dest, "the district results", |tmp| output::district::write_district_files(tmp, &plan, &run, &info))?;
+    let prov = report::provenance("district", &started, info.threads, &[file.to_path_buf()], o.seed, None);
+    put(&dest, "the district results", |tmp| {
+        output::district::write_district_files(tmp, &plan, &run, &info)?;
+        report::finish(tmp, &prov)
+    })?;
     say(&format!(
-        "{}: files in {}: timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
+        "{}: files in {}: report.html, timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
         plan.district.name,
         out.display()
     ))

@@ -125,8 +125,17 @@ pub fn analyze(dir: &Path, top: usize, o: &Options) -> Result<(), Error> {
     let dest = destination(Destination::within(dir, "analysis", "analyze", Mode::Replace, Suggest::MoveAway))?;
     let out = dest.shown().to_path_buf();
     let mut analysis = None;
+    let started = govsim::report::provenance::Started::now();
+    let inputs: Vec<std::path::PathBuf> =
+        ["sweep.json", "runs.csv", "points.csv"].iter().map(|f| dir.join(f)).collect();
     let written = dest.write(&STOP, |tmp| match analysis.insert(an::analyze(dir, &tmp.join("charts"))) {
-        Ok(a) => an::write_files(tmp, a),
+        Ok(a) => {
+            an::write_files(tmp, a)?;
+            let mut prov =
+                govsim::report::provenance::Provenance::new("analyze", &started, rayon::current_num_threads(), &inputs);
+            prov.seed = None;
+            super::report::finish(tmp, &prov)
+        }
         Err(_) => Err(std::io::Error::other("analysis failed")),
     });
     if let Some(Err(e)) = analysis {
@@ -149,7 +158,7 @@ pub fn analyze(dir: &Path, top: usize, o: &Options) -> Result<(), Error> {
         _ => "|Pearson r|",
     };
     say(&format!(
-        "factors ranked by {main}, top {top}:\n{}files in {}: sensitivity.csv, sensitivity.json, charts/ ({} charts)",
+        "factors ranked by {main}, top {top}:\n{}files in {}: report.html, sensitivity.csv, sensitivity.json, charts/ ({} charts)",
         ranking(&a, top),
         out.display(),
         a.charts.len()

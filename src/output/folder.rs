@@ -127,6 +127,51 @@ impl Destination {
         Destination::checked(&base.join(name), command, mode, suggest)
     }
 
+    /// An existing results folder that govsim wrote whole (compare, run, cases, district,
+    /// analyze, …), to be rewritten with one more or one changed file (`govsim report` rebuilding
+    /// report.html): refused unless it carries govsim's marker listing every file, unchanged.
+    /// The rewrite is a whole-folder swap as for new results ([`Destination::write`]; fill it
+    /// with [`link_files`]), so a crash leaves the old folder or the new one, complete.
+    pub fn existing(path: &Path, purpose: &str) -> Result<Destination, Refusal> {
+        let shown = path.display();
+        let input = |why: String| Refusal::Input(format!("{shown}: {why}"));
+        if !path.is_dir() {
+            return Err(input(format!("is not a folder; {purpose} needs a results folder that govsim wrote")));
+        }
+        let Some(marker) = read_marker(path) else {
+            return Err(input(format!(
+                "govsim did not write this folder (it has no {MARKER} marker), so govsim does not write into it; {purpose} needs a folder written by a govsim command (e.g. output/compare, or output/<scenario> of `govsim run`)"
+            )));
+        };
+        if marker.get("files").is_none() {
+            return Err(input(format!(
+                "is a folder govsim writes in place (a sweep or a calibration), not a finished results folder; {purpose} needs one written whole (compare, run, cases, district, analyze)"
+            )));
+        }
+        let command = match marker.get("command").and_then(Value::as_str).unwrap_or("") {
+            "compare" => "compare",
+            "run" => "run",
+            "cases" => "cases",
+            "district" => "district",
+            "analyze" => "analyze",
+            "discover" => "discover",
+            other => return Err(input(format!("was written by `govsim {other}`, which has no report"))),
+        };
+        if let (Ok(cwd), Ok(real)) = (std::env::current_dir().and_then(fs::canonicalize), fs::canonicalize(path)) {
+            if cwd.starts_with(&real) {
+                return Err(input(format!(
+                    "is the current folder or contains it, and {purpose} replaces the folder as a whole; run it from outside, e.g. `cd {}` first",
+                    real.parent().map_or("..".into(), |p| p.display().to_string())
+                )));
+            }
+        }
+        let dest = Destination::checked(path, command, Mode::Replace, Suggest::MoveAway)?;
+        if !dest.target().is_dir() {
+            return Err(input("is not a folder".into()));
+        }
+        Ok(dest)
+    }
+
     /// Check `path` as the output folder of `command`, before any work: refuses a file, `.`,
     /// `..`, the current folder, a name too long for the file system, and an existing folder
     /// govsim did not write; cleans up what interrupted runs left next to it; and checks that
@@ -480,6 +525,29 @@ impl Destination {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Fill a rewrite of `from` (see [`Destination::existing`]) at `to`: every file and folder of
+/// `from` except the marker and the names in `except`, as hard links where the file system
+/// allows (no copy of large files), else as copies.
+pub fn link_files(from: &Path, to: &Path, except: &[&str]) -> io::Result<()> {
+    for (rel, _) in list_files(from)? {
+        if except.contains(&rel.as_str()) {
+            continue;
+        }
+        if let Some(folder) = rel.strip_suffix('/') {
+            fs::create_dir_all(to.join(folder))?;
+            continue;
+        }
+        let (src, dst) = (from.join(&rel), to.join(&rel));
+        if let Some(parent) = dst.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        if fs::hard_link(&src, &dst).is_err() {
+            fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
 }
 
 /// `path` made absolute with symbolic links resolved, without creating anything: the longest
