@@ -254,7 +254,10 @@ mod tests {
                 keys.extend(text.split(call).skip(1).map(|p| p.split('"').next().unwrap()).filter(|k| is_key(k)));
             }
             for (i, piece) in text.split('"').enumerate() {
-                if i % 2 == 1 && is_key(piece) && sections.iter().any(|s| piece.starts_with(&format!("{s}."))) {
+                // "report.html" is a file, not a phrase
+                let file = [".html", ".json", ".csv", ".md", ".png", ".svg"].iter().any(|x| piece.ends_with(x));
+                if i % 2 == 1 && is_key(piece) && !file && sections.iter().any(|s| piece.starts_with(&format!("{s}.")))
+                {
                     keys.push(piece);
                 }
             }
