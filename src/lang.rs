@@ -170,7 +170,7 @@ impl Lang {
 
     /// A name (of a driver model, actor or scenario without a `label`) as readers see it: in
     /// Chinese the `names` entry where there is one, else the name itself.
-    pub fn name<'a>(self, name: &'a str) -> &'a str {
+    pub fn name(self, name: &str) -> &str {
         match self {
             Lang::Zh => translations().names.get(name).map_or(name, String::as_str),
             Lang::En => name,

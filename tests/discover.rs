@@ -246,7 +246,9 @@ fn discover_writes_the_trajectory_the_box_a_report_and_a_chart() {
     let inert = b.rows.iter().find(|r| r[0] == INERT).unwrap();
     assert_eq!((&inert[2][..], &inert[7][..], &inert[8][..]), ("0", "", ""), "{inert:?}");
     let md = fs::read_to_string(out.join("discovery.md")).unwrap();
-    assert!(md.contains(&format!("{ACTIVE} below")) && md.contains(&format!("`{HAZARD}` ≥")), "{md}");
+    // the factor by its name (from the parameter's documentation) in the sentence, its path in the table
+    assert!(md.contains(&format!("{ACTIVE} below")) && md.contains("retention: base exit hazard ≥"), "{md}");
+    assert!(md.contains(&format!("| retention: base exit hazard | `{HAZARD}` | 1/month |")), "{md}");
     assert!(md.contains("Friedman") && md.contains("Bryant") && md.contains("Kwakkel"));
     // again, per design point and with a density: replaces its own folder
     govsim()

@@ -82,7 +82,13 @@ pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
                 .map_err(|e| Error::runtime(format!("cannot write the calibration's results into {}: {e}", out.display())))?;
             let md = std::fs::read_to_string(out.join("calibration.md")).unwrap_or_default();
             // the parameter and agreement tables, as calibration.md has them
-            let tables: String = md.split("## ").filter(|s| s.starts_with("Parameters") || s.starts_with("Posterior")).map(|s| format!("## {s}")).collect();
+            let lang = govsim::lang::current();
+            let wanted = [lang.t("calibration.md_parameters"), lang.t("calibration.md_predictive")];
+            let tables: String = md
+                .split("## ")
+                .filter(|s| wanted.iter().any(|w| s.starts_with(w)))
+                .map(|s| format!("## {s}"))
+                .collect();
             say(&format!(
                 "{tables}\n{}: {}; this call ran {} particle(s) in {secs:.1} s → {}: posterior.csv, parameters.csv, predictive.csv, generations.csv, calibration.md, summary.json, calibrated/, posterior.png|svg, predictive.png|svg",
                 r.name,
