@@ -175,7 +175,16 @@ fn ranking(a: &an::Analysis, top: usize) -> String {
             })
             .collect();
         let (title, _) = a.output_title(lang, &output);
-        text.push_str(&format!("{} · {title}: {}\n", lang.name(&scenario), best.join(lang.t("sweep.list_sep"))));
+        let line = lang.fill(
+            "sweep.ranking_line",
+            &[
+                ("scenario", &lang.name(&scenario)),
+                ("output", &title),
+                ("factors", &best.join(lang.t("sweep.list_sep"))),
+            ],
+        );
+        text.push_str(&line);
+        text.push('\n');
     }
     for (scenario, output, why) in &a.skipped {
         text.push_str(&lang.fill("sweep.md_skipped", &[("scenario", scenario), ("output", output), ("why", why)]));

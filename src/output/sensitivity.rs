@@ -148,7 +148,8 @@ pub fn sensitivity_md(a: &Analysis) -> String {
             .factor_paths
             .get(i)
             .map_or(String::new(), |(p, _)| p.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "));
-        m.push_str(&row(&[&l.name, &l.unit, &format!("`{header}`"), &paths]));
+        let unit = if l.unit.is_empty() { "–" } else { &l.unit };
+        m.push_str(&row(&[&l.name, unit, &format!("`{header}`"), &paths]));
     }
     for (scenario, output, ranked) in crate::sweep::analyze::ranking(a) {
         let (title, unit) = a.output_title(lang, &output);
@@ -168,11 +169,11 @@ pub fn sensitivity_md(a: &Analysis) -> String {
                 .map(|x| x.ci)
                 .unwrap_or((f64::NAN, f64::NAN));
             let ci = if ci.0.is_finite() && ci.1.is_finite() {
-                format!("[{}, {}]", Num(ci.0), Num(ci.1))
+                format!("[{}, {}]", sig(ci.0), sig(ci.1))
             } else {
                 "–".into()
             };
-            let v = if value.is_finite() { format!("{}", Num(*value)) } else { lang.t("sweep.undefined").to_string() };
+            let v = if value.is_finite() { sig(*value) } else { lang.t("sweep.undefined").to_string() };
             m.push_str(&row(&[&(k + 1).to_string(), &name, &v, &ci]));
         }
     }
@@ -186,6 +187,15 @@ pub fn sensitivity_md(a: &Analysis) -> String {
         m.push_str(&format!("\n- `{scenario}` · `{output}`: {what}\n"));
     }
     m
+}
+
+/// A number with 3 significant digits (the full precision is in sensitivity.csv).
+fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let decimals = (2 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    format!("{v:.decimals$}")
 }
 
 /// The index factors are ranked by (its id in sensitivity.csv) and its column title's key.

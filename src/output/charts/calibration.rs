@@ -99,8 +99,8 @@ impl Figure for Posterior<'_> {
                     let (xt, yt) = (Ticks::new(x0..x1, 5), Ticks::new(y0..y1, 5));
                     let mut chart = ChartBuilder::on(cell)
                         .margin(10)
-                        .x_label_area_size(50)
-                        .y_label_area_size(70)
+                        .x_label_area_size(64)
+                        .y_label_area_size(104)
                         .build_cartesian_2d(x0..x1, y0..y1)?;
                     mesh(&mut chart)
                         .x_labels(5)
@@ -143,8 +143,8 @@ impl Posterior<'_> {
         let mut chart = ChartBuilder::on(cell)
             .caption(mx.name, (FAMILY, LABEL))
             .margin(10)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
+            .x_label_area_size(64)
+            .y_label_area_size(104)
             .build_cartesian_2d(x0..x1, 0.0..top)?;
         mesh(&mut chart)
             .x_labels(5)

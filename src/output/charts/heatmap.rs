@@ -38,9 +38,10 @@ pub fn heatmap_chart(stem: &Path, heatmap: &Heatmap) -> io::Result<()> {
     save(stem, (width, height), &HeatmapFigure(heatmap))
 }
 
-/// A grid level as given (the actual value a run used), without floating-point noise.
+/// A grid level as given (the actual value a run used), without floating-point noise; levels of
+/// 100 and more as whole numbers (26,666.67 yuan reads as 26667).
 fn format_level(v: f64) -> String {
-    let r = (v * 1e6).round() / 1e6;
+    let r = if v.abs() >= 100.0 { v.round() } else { (v * 1e4).round() / 1e4 };
     if r.is_finite() && r != 0.0 {
         format!("{r}")
     } else {
@@ -89,7 +90,14 @@ impl Figure for HeatmapFigure<'_> {
         let hm = self.0;
         let (nx, ny) = (hm.x_levels.len(), hm.y_levels.len());
         let lang = crate::lang::current();
-        let root = head(root, &lang.fill("sweep.heatmap_title", &[("metric", &hm.metric)]), hm.note)?;
+        // "metric — scenario": the grid between the two
+        let title = match hm.metric.split_once(" — ") {
+            Some((metric, scenario)) => {
+                format!("{} — {scenario}", lang.fill("sweep.heatmap_title", &[("metric", &metric)]))
+            }
+            None => lang.fill("sweep.heatmap_title", &[("metric", &hm.metric)]),
+        };
+        let root = head(root, &title, hm.note)?;
         let (w, _) = root.dim_in_pixel();
         let (main, bar) = root.split_horizontally(w - 250);
         let (mut vmin, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY);

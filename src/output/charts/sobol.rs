@@ -35,16 +35,35 @@ fn wrap<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut pieces = Vec::new();
-    let mut piece = String::new();
+    // words: broken after separators; a word wider than the slot is broken between its Chinese
+    // characters (so "接受邀约：" and "内在动机效应" stay whole where they fit)
+    let mut words = Vec::new();
+    let mut word = String::new();
     for c in name.chars() {
-        piece.push(c);
-        if matches!(c, '.' | '_' | ' ' | ':' | '：' | '，' | '、' | '（') || is_wide(c) {
-            pieces.push(std::mem::take(&mut piece));
+        word.push(c);
+        if matches!(c, '.' | '_' | ' ' | ':' | '：' | '，' | '、' | '）') {
+            words.push(std::mem::take(&mut word));
         }
     }
-    if !piece.is_empty() {
-        pieces.push(piece);
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut pieces = Vec::new();
+    for w in words {
+        if w.chars().any(is_wide) && area.estimate_text_size(&w, font)?.0 > max {
+            let mut piece = String::new();
+            for c in w.chars() {
+                piece.push(c);
+                if is_wide(c) {
+                    pieces.push(std::mem::take(&mut piece));
+                }
+            }
+            if !piece.is_empty() {
+                pieces.push(piece);
+            }
+        } else {
+            pieces.push(w);
+        }
     }
     let mut lines: Vec<String> = Vec::new();
     for p in pieces {
@@ -56,7 +75,7 @@ where
     Ok(lines)
 }
 
-/// A character set one per glyph in CJK text, where a line may break after any of them.
+/// A Chinese (CJK) character or full-width sign: a long run of them may break after any.
 fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }

@@ -124,6 +124,8 @@ impl Figure for TradeoffFigure<'_> {
         if c.coverage.is_finite() && c.density.is_finite() {
             chart.draw_series(std::iter::once(Circle::new((c.coverage, c.density), 18, BLACK.stroke_width(3))))?;
             let at = chart.backend_coord(&(c.coverage, c.density));
+            // the label keeps clear of the ring (radius 18), not only of the dot
+            labels.hard.push((at.0 - 21, at.1 - 21, at.0 + 21, at.1 + 21));
             let text = lang.fill(
                 "discovery.chosen_label",
                 &[
