@@ -156,6 +156,16 @@ pub fn sensitivity_md(a: &Analysis) -> String {
         let unit = if unit.is_empty() { String::new() } else { lang.fill("sweep.md_unit", &[("unit", &unit)]) };
         m.push_str(&format!("\n## {title} — {}\n\n", lang.name(&scenario)));
         m.push_str(&lang.fill("sweep.md_output", &[("output", &output), ("scenario", &scenario), ("unit", &unit)]));
+        // what the metric measures, and its range (what an "index" runs over)
+        if let Some(o) = a.outputs.iter().find(|o| o.header == output) {
+            let (low, high) = o.metric.metric().range;
+            let meaning = lang.metric_meaning(o.metric);
+            m.push_str(&if low.is_finite() && high.is_finite() {
+                lang.fill("sweep.md_meaning_range", &[("meaning", &meaning), ("low", &low), ("high", &high)])
+            } else {
+                lang.fill("sweep.md_meaning", &[("meaning", &meaning)])
+            });
+        }
         m.push_str("\n\n");
         m.push_str(&row(&["#", lang.t("sweep.col_factor"), lang.t(main.1), lang.t("sweep.col_ci")]));
         m.push_str("|---|---|---|---|\n");
