@@ -194,3 +194,54 @@ fn an_edited_sweep_json_is_refused_before_it_sizes_anything() {
         assert!(err.contains("sweep.json") && err.contains("total_runs 1000000000000"), "{cmd}: {err}");
     }
 }
+
+/// Factors are named for readers (own `label`, else from the parameter's documentation) in the
+/// charts and sensitivity.md, which keeps the paths; `--lang zh` writes the readable files in
+/// Chinese and leaves the data files byte for byte as in English.
+#[test]
+fn factors_are_named_and_readable_files_follow_the_language() {
+    let dir = tempdir();
+    let file = sweep_file(dir.path(), r#"{ "type": "morris", "trajectories": 4, "levels": 4 }"#);
+    let text = fs::read_to_string(&file).unwrap().replace(
+        r#""path": "measures.recovery_threshold","#,
+        r#""path": "measures.recovery_threshold", "label": "Recovery bar (own label)","#,
+    );
+    fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    govsim().args(["sweep", file.to_str().unwrap(), "--progress", "off", "--out"]).arg(&out).assert().success();
+    let analysis = out.join("analysis");
+    let read = |f: &str| fs::read_to_string(analysis.join(f)).unwrap();
+
+    let said = govsim().args(["analyze", out.to_str().unwrap()]).assert().success();
+    let stdout = String::from_utf8_lossy(&said.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("retention: base exit hazard (") && stdout.contains("Recovery bar (own label)"),
+        "{stdout}"
+    );
+    // an SVG text element's text is a line of its own
+    let has_line = |svg: &str, text: &str| svg.lines().any(|l| l.trim() == text);
+    let svg = read("charts/morris-government-driven.svg");
+    assert!(has_line(&svg, "retention: base exit hazard") && has_line(&svg, "Recovery bar (own label)"), "{svg}");
+    assert!(!svg.contains(HAZARD) && svg.contains("Morris screening"));
+    let md = read("sensitivity.md");
+    assert!(md.starts_with("# Sensitivity analysis (Morris screening)"), "{md}");
+    assert!(md.contains(&format!("| retention: base exit hazard | 1/month | `{HAZARD}` | `{HAZARD}` |")), "{md}");
+    assert!(md.contains("| Recovery bar (own label) |") && md.contains(&format!("`{NULL}` |")), "{md}");
+    let (csv_en, json_en) = (read("sensitivity.csv"), read("sensitivity.json"));
+
+    let said = govsim().args(["analyze", out.to_str().unwrap(), "--lang", "zh"]).assert().success();
+    let stdout = String::from_utf8_lossy(&said.get_output().stdout).into_owned();
+    assert!(stdout.contains("各因子按 μ* 排序") && stdout.contains("留任：基础退出风险"), "{stdout}");
+    let md = read("sensitivity.md");
+    assert!(md.starts_with("# 敏感性分析（Morris 方法筛选）") && md.contains("## 因子"), "{md}");
+    assert!(md.contains("| 因子 | 单位 | 结果文件中的列名 | 情景参数路径 |"), "{md}");
+    assert!(md.contains(&format!("| 留任：基础退出风险 | 1/月 | `{HAZARD}` | `{HAZARD}` |")), "{md}");
+    // an own label is the same in every language
+    assert!(md.contains("| Recovery bar (own label) |"), "{md}");
+    let svg = read("charts/morris-government-driven.svg");
+    assert!(svg.contains("Morris 方法筛选") && has_line(&svg, "留任：基础退出风险"), "{svg}");
+    // data files keep their ids and column names
+    assert_eq!(read("sensitivity.csv"), csv_en);
+    assert_eq!(read("sensitivity.json"), json_en);
+    assert!(csv_en.starts_with("scenario,output,factor,method,index,value,ci95_low,ci95_high\n"));
+}

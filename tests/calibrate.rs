@@ -378,3 +378,33 @@ fn uninformative_targets_leave_the_prior_open() {
         assert!(ratio > 0.75, "{}: width ratio {ratio} with targets that say nothing", row.text(&cols[0]));
     }
 }
+
+/// `--lang zh`: calibration.md, the charts and the printed tables in Chinese, parameters by name
+/// (derived from their documentation) with their paths; the CSV files as in English.
+#[test]
+fn a_calibration_in_chinese_keeps_the_data_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let method = json!({ "type": "abc_smc", "population": 8, "generations": 2, "alpha": 0.5 });
+    let file = calibration(dir.path(), method);
+    let (en, zh) = (dir.path().join("en"), dir.path().join("zh"));
+    let printed_en = run(&file, &en, &["--threads", "1"]);
+    let printed = run(&file, &zh, &["--threads", "1", "--lang", "zh"]);
+    assert!(printed_en.contains("| intercept | acceptance: intercept (logit) | `behaviour.acceptance.intercept` |"));
+    for f in ["posterior.csv", "parameters.csv", "predictive.csv", "generations.csv"] {
+        let read = |d: &Path| std::fs::read(d.join(f)).unwrap();
+        assert_eq!(read(&en), read(&zh), "{f}");
+    }
+    let md = std::fs::read_to_string(zh.join("calibration.md")).unwrap();
+    assert!(md.starts_with("# 校准“recovery”") && md.contains("## 参数") && md.contains("## 后验预测检验"), "{md}");
+    assert!(md.contains("| hazard | 留任：基础退出风险（1/月） | `behaviour.retention.base_hazard` |"), "{md}");
+    assert!(md.contains("| 代 | 粒子数 | 容差 ε |"), "{md}");
+    // the printed tables are calibration.md's, in Chinese too
+    assert!(
+        printed.contains("## 参数") && printed.contains("## 后验预测检验") && printed.contains("本次共运行"),
+        "{printed}"
+    );
+    let svg = std::fs::read_to_string(zh.join("posterior.svg")).unwrap();
+    assert!(svg.contains("后验分布") && svg.contains("留任：基础退出风险（1/月）") && svg.contains("权重"), "{svg}");
+    let svg = std::fs::read_to_string(zh.join("predictive.svg")).unwrap();
+    assert!(svg.contains("按原设定") && svg.contains("校准后"), "{svg}");
+}

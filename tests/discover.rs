@@ -246,7 +246,9 @@ fn discover_writes_the_trajectory_the_box_a_report_and_a_chart() {
     let inert = b.rows.iter().find(|r| r[0] == INERT).unwrap();
     assert_eq!((&inert[2][..], &inert[7][..], &inert[8][..]), ("0", "", ""), "{inert:?}");
     let md = fs::read_to_string(out.join("discovery.md")).unwrap();
-    assert!(md.contains(&format!("{ACTIVE} below")) && md.contains(&format!("`{HAZARD}` ≥")), "{md}");
+    // the factor by its name (from the parameter's documentation) in the sentence, its path in the table
+    assert!(md.contains(&format!("{ACTIVE} below")) && md.contains("retention: base exit hazard ≥"), "{md}");
+    assert!(md.contains(&format!("| retention: base exit hazard | `{HAZARD}` | 1/month |")), "{md}");
     assert!(md.contains("Friedman") && md.contains("Bryant") && md.contains("Kwakkel"));
     // again, per design point and with a density: replaces its own folder
     govsim()
@@ -307,4 +309,32 @@ fn discover_refuses_bad_input_saying_what_there_is() {
     let a = govsim().args(["discover", s, "--output", ACTIVE, "--below", "0.1"]).assert().code(2);
     assert!(stderr(&a).contains("not merged"), "{}", stderr(&a));
     assert!(!sweep.join("discovery").exists());
+}
+
+/// `--lang zh`: discovery.md, the terminal text and the chart in Chinese, factors by their
+/// Chinese names with their paths kept; the CSV files byte for byte as in English.
+#[test]
+fn discover_in_chinese_keeps_the_data_files() {
+    let dir = tempdir();
+    let sweep = small_sweep(dir.path());
+    let threshold = median(&sweep.join("runs.csv"), ACTIVE).to_string();
+    let (en, zh) = (dir.path().join("en"), dir.path().join("zh"));
+    for (out, lang) in [(&en, "en"), (&zh, "zh")] {
+        govsim()
+            .args(["discover", sweep.to_str().unwrap(), "--output", ACTIVE, "--below", &threshold, "--lang", lang])
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    }
+    for f in ["prim_trajectory.csv", "prim_box.csv"] {
+        assert_eq!(fs::read(en.join(f)).unwrap(), fs::read(zh.join(f)).unwrap(), "{f}");
+    }
+    let md = fs::read_to_string(zh.join("discovery.md")).unwrap();
+    assert!(md.starts_with(&format!("# 情景发现：{ACTIVE} 低于 ")), "{md}");
+    assert!(md.contains("## 选定的框") && md.contains("## 剥离轨迹") && md.contains("← 选定"), "{md}");
+    assert!(md.contains(&format!("| 留任：基础退出风险 | `{HAZARD}` | 1/月 |")), "{md}");
+    assert!(md.contains("留任：基础退出风险 ≥"), "{md}");
+    let svg = fs::read_to_string(zh.join("prim_tradeoff.svg")).unwrap();
+    assert!(svg.contains("PRIM 权衡") && svg.contains("覆盖率：") && svg.contains("密度："), "{svg}");
 }

@@ -168,7 +168,7 @@ const MESSAGES: &[(&str, &[&str])] = &[
         &[
             "8 problem(s), nothing was run:",
             "- seeds: unknown field \"seeds\" (did you mean \"seed\"?)",
-            "- factors[0].level: unknown field \"level\" (did you mean \"levels\"?); allowed: levels, max, min, name, path",
+            "- factors[0].level: unknown field \"level\" (did you mean \"levels\"?); allowed: label, levels, max, min, name, path",
             "- design.trajectorys: unknown field \"trajectorys\" (did you mean \"trajectories\"?)",
             "- design.trajectories: required field is missing",
             "- replications: expected a whole number, found \"two\"",

@@ -94,6 +94,12 @@ pub struct Parameter {
     /// Column header in the results (default: the first path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What charts and tables call the parameter, in any language, e.g. "Base exit hazard" or
+    /// "基础退出风险" (default: a name derived from the parameter's documentation, e.g.
+    /// "retention: base exit hazard"); the unit is added from the documentation, the path stays
+    /// in the tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// The prior distribution.
     pub prior: Prior,
 }

@@ -75,27 +75,42 @@ pub fn calibrate(a: &Calibrate, o: &Options) -> Result<(), Error> {
         .install(|| calibrate::calibrate(&plan, &out, &fp, shard.as_ref(), &|| progress.tick(), &STOP, &mut report));
     progress.finish();
     match result? {
-        calibrate::Progress::Waiting { stage, blocks } => say(&format!(
-            "{}: {label}: done with its share of {}; waiting for block(s) {} of other shards — run the same command again (e.g. the next array job) when they are there, to go on",
-            r.name,
-            stage.folder(),
-            sweep::merge::ranges(&blocks.iter().map(|&b| b as u64).collect::<Vec<_>>())
+        calibrate::Progress::Waiting { stage, blocks } => say(&govsim::lang::current().fill(
+            "calibration.waiting",
+            &[
+                ("name", &r.name),
+                ("label", &label),
+                ("stage", &stage.folder()),
+                ("blocks", &sweep::merge::ranges(&blocks.iter().map(|&b| b as u64).collect::<Vec<_>>())),
+            ],
         )),
         calibrate::Progress::Done(outcome) => {
             let secs = start.elapsed().as_secs_f64();
             govsim::output::calibration::write(&plan, &outcome, &out, &out)
                 .and_then(|_| govsim::output::codebook::write(&out, "calibrate"))
-                .map_err(|e| Error::runtime(format!("cannot write the calibration's results into {}: {e}", out.display())))?;
+                .map_err(|e| {
+                    Error::runtime(format!("cannot write the calibration's results into {}: {e}", out.display()))
+                })?;
             let md = std::fs::read_to_string(out.join("calibration.md")).unwrap_or_default();
             // the parameter and agreement tables, as calibration.md has them
-            let tables: String = md.split("## ").filter(|s| s.starts_with("Parameters") || s.starts_with("Posterior")).map(|s| format!("## {s}")).collect();
-            say(&format!(
-                "{tables}\n{}: {}; this call ran {} particle(s) in {secs:.1} s → {}: posterior.csv, parameters.csv, predictive.csv, generations.csv, calibration.md, summary.json, calibrated/, posterior.png|svg, predictive.png|svg",
-                r.name,
-                outcome.stopped,
-                ran.load(std::sync::atomic::Ordering::Relaxed),
-                out.display()
-            ))
+            let lang = govsim::lang::current();
+            let wanted = [lang.t("calibration.md_parameters"), lang.t("calibration.md_predictive")];
+            let tables: String = md
+                .split("## ")
+                .filter(|s| wanted.iter().any(|w| s.starts_with(w)))
+                .map(|s| format!("## {s}"))
+                .collect();
+            let done = lang.fill(
+                "calibration.done",
+                &[
+                    ("name", &r.name),
+                    ("stopped", &outcome.stopped),
+                    ("n", &ran.load(std::sync::atomic::Ordering::Relaxed)),
+                    ("secs", &format!("{secs:.1}")),
+                    ("dir", &out.display()),
+                ],
+            );
+            say(&format!("{tables}\n{done}"))
         }
     }
 }

@@ -152,32 +152,52 @@ pub fn analyze(dir: &Path, top: usize, o: &Options) -> Result<(), Error> {
         Ok(_) => {}
     }
     let Some(Ok(a)) = analysis else { return Err(Error::runtime("no analysis was produced")) };
+    let lang = govsim::lang::current();
     let main = match a.design {
-        "morris" => "μ*",
-        "sobol" => "total index ST",
-        _ => "|Pearson r|",
+        "morris" => lang.t("sweep.col_mu_star"),
+        "sobol" => lang.t("sweep.col_st"),
+        _ => lang.t("sweep.col_pearson"),
     };
     say(&format!(
-        "factors ranked by {main}, top {top}:\n{}files in {}: report.html, sensitivity.csv, sensitivity.json, charts/ ({} charts)",
+        "{}\n{}{}",
+        lang.fill("sweep.ranked_by", &[("index", &main), ("top", &top)]),
         ranking(&a, top),
-        out.display(),
-        a.charts.len()
+        lang.fill("sweep.analysis_files", &[("dir", &out.display()), ("n", &a.charts.len())])
     ))
 }
 
-/// The top factors of every (scenario, output), and the outputs not (fully) analysed.
+/// The top factors of every (scenario, output), by name, and the outputs not (fully) analysed.
 fn ranking(a: &an::Analysis, top: usize) -> String {
+    let lang = govsim::lang::current();
     let mut text = String::new();
     for (scenario, output, ranked) in an::ranking(a) {
         let best: Vec<String> = ranked
             .iter()
             .take(top)
-            .map(|(f, v)| if v.is_finite() { format!("{f} ({v:.3})") } else { format!("{f} (undefined)") })
+            .map(|(f, v)| {
+                let name = a.factors.iter().position(|x| x == f).map_or(f.clone(), |i| a.factor_label(lang, i).name);
+                if v.is_finite() {
+                    format!("{name} ({v:.3})")
+                } else {
+                    format!("{name} ({})", lang.t("sweep.undefined"))
+                }
+            })
             .collect();
-        text.push_str(&format!("{scenario} · {output}: {}\n", best.join(", ")));
+        let (title, _) = a.output_title(lang, &output);
+        let line = lang.fill(
+            "sweep.ranking_line",
+            &[
+                ("scenario", &lang.name(&scenario)),
+                ("output", &title),
+                ("factors", &best.join(lang.t("sweep.list_sep"))),
+            ],
+        );
+        text.push_str(&line);
+        text.push('\n');
     }
     for (scenario, output, why) in &a.skipped {
-        text.push_str(&format!("{scenario} · {output}: not analysed ({why})\n"));
+        text.push_str(&lang.fill("sweep.md_skipped", &[("scenario", scenario), ("output", output), ("why", why)]));
+        text.push('\n');
     }
     for (scenario, output, what) in &a.notes {
         text.push_str(&format!("{scenario} · {output}: {what}\n"));
@@ -196,12 +216,14 @@ pub fn discover(a: &Discover, o: &Options) -> Result<(), Error> {
         None => Destination::within(&a.dir, "discovery", "discover", Mode::Replace, Suggest::MoveAway),
     })?;
     put(&dest, "the discovery files", |tmp| discovery::write_files(tmp, &d))?;
-    let mut text = String::from("step  phase  coverage  density   mass  restricted\n");
+    let lang = govsim::lang::current();
+    let mut text = lang.t("discovery.terminal_head").to_string();
+    text.push('\n');
     for (i, s) in d.trajectory.steps.iter().enumerate() {
-        let mark = if i == d.choice.step { "  ← chosen" } else { "" };
+        let mark = if i == d.choice.step { format!("  {}", lang.t("discovery.chosen_mark")) } else { String::new() };
         text.push_str(&format!(
             "{i:>4}  {:<5}  {:>8.3}  {:>7.3}  {:>5.3}  {:>10}{mark}\n",
-            s.phase.name(),
+            discovery::phase_in_words(s.phase),
             s.coverage,
             s.density,
             s.mass,
@@ -209,16 +231,17 @@ pub fn discover(a: &Discover, o: &Options) -> Result<(), Error> {
         ));
     }
     let b = d.chosen();
-    let (_, many) = d.per.noun();
-    text.push_str(&format!(
-        "\n{}.\n(coverage {:.3}: the box holds that share of all {many} of interest; density {:.3}; mass {:.3}; chosen: {})\nfiles in {}: {}, prim_tradeoff.svg",
-        discovery::box_in_words(&d),
-        b.coverage,
-        b.density,
-        b.mass,
-        discovery::rule_in_words(&d),
-        dest.shown().display(),
-        discovery::FILES.join(", ")
+    text.push_str(&lang.fill(
+        "discovery.terminal_box",
+        &[
+            ("box", &discovery::box_in_words(&d)),
+            ("coverage", &format!("{:.3}", b.coverage)),
+            ("density", &format!("{:.3}", b.density)),
+            ("mass", &format!("{:.3}", b.mass)),
+            ("rule", &discovery::rule_in_words(&d)),
+            ("dir", &dest.shown().display()),
+            ("files", &discovery::FILES.join(", ")),
+        ],
     ));
     say(&text)
 }

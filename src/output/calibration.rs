@@ -324,18 +324,22 @@ pub fn write(plan: &Plan, o: &Outcome, dir: &Path, final_dir: &Path) -> io::Resu
     put("summary.json", serde_json::to_string_pretty(&summary).map_err(io::Error::other)? + "\n")?;
     put("calibration.md", markdown(plan, o, &params, &checks, &fit, &held))?;
     // charts
+    let lang = crate::lang::current();
+    let names: Vec<String> = (0..r.parameters.len()).map(|k| parameter_label(plan, lang, k).with_unit(lang)).collect();
     let marginals: Vec<Marginal> = r
         .parameters
         .iter()
         .zip(&params)
-        .map(|(p, s)| Marginal {
-            name: &p.header,
+        .zip(&names)
+        .map(|((p, s), name)| Marginal {
+            name,
             bounds: p.prior.bounds(),
             prior_90: (s.prior_q[0], s.prior_q[2]),
             log_scale: matches!(p.prior, crate::calibrate::spec::Prior::LogUniform { .. }),
         })
         .collect();
-    let heading = format!("Calibration \"{}\": posterior after {} generation(s)", r.name, o.generations.len());
+    let heading =
+        lang.fill("calibration.posterior_heading", &[("name", &r.name), ("generations", &o.generations.len())]);
     let particles = o
         .posterior
         .particles
@@ -358,7 +362,7 @@ pub fn write(plan: &Plan, o: &Outcome, dir: &Path, final_dir: &Path) -> io::Resu
             }
         })
         .collect();
-    let heading = format!("Calibration \"{}\": targets against runs as written and at posterior draws", r.name);
+    let heading = lang.fill("calibration.predictive_heading", &[("name", &r.name)]);
     Predictive { heading: &heading, targets: predicted }.save_in(dir)?;
     written.extend(["posterior.png", "posterior.svg", "predictive.png", "predictive.svg"].map(String::from));
     Ok(written)
@@ -393,6 +397,31 @@ fn g(v: f64) -> String {
     }
 }
 
+/// Parameter `k`'s name for readers: its own `label` or one from its parameter's documentation
+/// (its column header where the schema does not know its path), with its unit.
+pub fn parameter_label(plan: &Plan, lang: crate::lang::Lang, k: usize) -> crate::sweep::label::ParamLabel {
+    let r = &plan.resolved;
+    let p = &r.parameters[k];
+    let own = r.calibration.parameters.get(k).and_then(|q| q.label.as_deref());
+    let paths: Vec<&str> = p.paths.iter().map(String::as_str).collect();
+    let mut l = crate::sweep::label::of(lang, own, &paths);
+    if own.is_none() && paths.first().is_none_or(|x| crate::sweep::label::doc(x).is_none()) {
+        l.name = p.header.clone();
+    }
+    l
+}
+
+/// A table row of Markdown (`|` in cells escaped).
+fn md_row(cells: &[String]) -> String {
+    let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+/// A table head of Markdown from phrase keys.
+fn md_head(lang: crate::lang::Lang, keys: &[&'static str]) -> String {
+    md_row(&keys.iter().map(|k| lang.t(k).to_string()).collect::<Vec<_>>()) + "|" + &"---|".repeat(keys.len()) + "\n"
+}
+
 fn markdown(
     plan: &Plan,
     o: &Outcome,
@@ -401,13 +430,29 @@ fn markdown(
     fit: &Agreement,
     held: &Agreement,
 ) -> String {
+    let lang = crate::lang::current();
     let r = &plan.resolved;
-    let mut s = format!("# Calibration \"{}\"\n\n{}\n\n", r.name, r.description);
-    s += &format!(
-        "Method: {:?}; {} run(s) of each fitted case per particle; seed {}. {}.\n\n",
-        r.calibration.method, r.calibration.replications, r.calibration.seed, o.stopped
+    let mut s = format!("# {}\n\n{}\n\n", lang.fill("calibration.md_title", &[("name", &r.name)]), r.description);
+    s += &lang.fill(
+        "calibration.md_method",
+        &[
+            ("method", &format!("{:?}", r.calibration.method)),
+            ("replications", &r.calibration.replications),
+            ("seed", &r.calibration.seed),
+            ("stopped", &o.stopped),
+        ],
     );
-    s += "## Generations\n\n| generation | particles | tolerance ε | acceptance | ESS |\n|---|---|---|---|---|\n";
+    s += &format!("\n\n## {}\n\n", lang.t("calibration.md_generations"));
+    s += &md_head(
+        lang,
+        &[
+            "calibration.col_generation",
+            "calibration.col_particles",
+            "calibration.col_epsilon",
+            "calibration.col_acceptance",
+            "calibration.col_ess",
+        ],
+    );
     for gen in &o.generations {
         s += &format!(
             "| {} | {} | {} | {:.0}% | {:.1} |\n",
@@ -418,26 +463,52 @@ fn markdown(
             gen.ess
         );
     }
-    s += "\n## Parameters\n\nThe width ratio is the posterior's 90% interval over the prior's (in logs for a log-uniform prior): near 1 the targets leave the parameter open, near 0 they pin it down.\n\n| parameter | prior | prior median [90%] | posterior median [90%] | width ratio |\n|---|---|---|---|---|\n";
-    for p in params {
-        s += &format!(
-            "| {} | {} | {} [{}, {}] | {} [{}, {}] | {:.2} |\n",
-            p.header,
-            p.prior,
-            g(p.prior_q[1]),
-            g(p.prior_q[0]),
-            g(p.prior_q[2]),
-            g(p.posterior_q[1]),
-            g(p.posterior_q[0]),
-            g(p.posterior_q[2]),
-            p.width_ratio()
-        );
+    s += &format!("\n## {}\n\n{}\n\n", lang.t("calibration.md_parameters"), lang.t("calibration.md_width"));
+    s += &md_head(
+        lang,
+        &[
+            "calibration.col_parameter",
+            "calibration.col_name",
+            "calibration.col_path",
+            "calibration.col_prior",
+            "calibration.col_prior_median",
+            "calibration.col_posterior_median",
+            "calibration.col_width",
+        ],
+    );
+    for (k, p) in params.iter().enumerate() {
+        let l = parameter_label(plan, lang, k);
+        let paths = r.parameters[k].paths.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
+        s += &md_row(&[
+            p.header.clone(),
+            l.with_unit(lang),
+            paths,
+            p.prior.clone(),
+            format!("{} [{}, {}]", g(p.prior_q[1]), g(p.prior_q[0]), g(p.prior_q[2])),
+            format!("{} [{}, {}]", g(p.posterior_q[1]), g(p.posterior_q[0]), g(p.posterior_q[2])),
+            format!("{:.2}", p.width_ratio()),
+        ]);
     }
     s += &format!(
-        "\n## Posterior predictive check\n\n{} posterior draws and {} runs of the cases as written, {} replication(s) each. A target counts as met when the mean over draws lies inside its interval; the distance is the weighted root mean square of how far the means lie outside their intervals, in half-widths (0: every mean inside).\n\n| targets | n | met as written | met calibrated | distance as written | distance calibrated |\n|---|---|---|---|---|---|\n",
-        r.calibration.check.draws, r.calibration.check.draws, r.calibration.check.replications
+        "\n## {}\n\n{}\n\n",
+        lang.t("calibration.md_predictive"),
+        lang.fill(
+            "calibration.md_predictive_text",
+            &[("draws", &r.calibration.check.draws), ("replications", &r.calibration.check.replications)]
+        )
     );
-    for (what, a) in [("fitted", fit), ("held back (out of sample)", held)] {
+    s += &md_head(
+        lang,
+        &[
+            "calibration.col_targets",
+            "calibration.col_n",
+            "calibration.col_met_written",
+            "calibration.col_met_calibrated",
+            "calibration.col_distance_written",
+            "calibration.col_distance_calibrated",
+        ],
+    );
+    for (what, a) in [(lang.t("calibration.fitted"), fit), (lang.t("calibration.held_back_out"), held)] {
         if a.targets > 0 {
             s += &format!(
                 "| {what} | {} | {} | {} | {} | {} |\n",
@@ -449,7 +520,18 @@ fn markdown(
             );
         }
     }
-    s += "\n| case | target | role | interval | as written: mean [5%, 95%] | calibrated: mean [5%, 95%] |\n|---|---|---|---|---|---|\n";
+    s += "\n";
+    s += &md_head(
+        lang,
+        &[
+            "calibration.col_case",
+            "calibration.col_target",
+            "calibration.col_role",
+            "calibration.col_interval",
+            "calibration.col_as_written",
+            "calibration.col_calibrated",
+        ],
+    );
     for c in checks {
         let tg = plan.target(c.column);
         let (w, _) = stats(&c.as_written, tg.low, tg.high);
@@ -458,7 +540,7 @@ fn markdown(
             "| {} | {} | {} | {}–{} | {} [{}, {}] | {} [{}, {}] |\n",
             r.cases[c.column.0].name,
             tg.name,
-            if r.cases[c.column.0].holdout { "held back" } else { "fitted" },
+            if r.cases[c.column.0].holdout { lang.t("calibration.held_back") } else { lang.t("calibration.fitted") },
             g(tg.low),
             g(tg.high),
             g(w.0),

@@ -50,6 +50,11 @@ pub struct Analysis {
     pub design: &'static str,
     /// Factor names (column headers), in sweep order.
     pub factors: Vec<String>,
+    /// Each factor's parameter paths and own `label` (if the sweep file gives one), for the
+    /// names readers see ([`Analysis::factor_label`]).
+    pub factor_paths: Vec<(Vec<String>, Option<String>)>,
+    /// The outputs, in sweep order (their metric and statistic name them for readers).
+    pub outputs: Vec<super::plan::ResolvedOutput>,
     pub indices: Vec<Index>,
     /// (scenario, output, why) for outputs that could not be analysed.
     pub skipped: Vec<(String, String, String)>,
@@ -259,6 +264,13 @@ pub fn compute(dir: &Path) -> Result<Analysis, Error> {
     let mut a = Analysis {
         design: r.sweep.design.kind(),
         factors: r.factors.iter().map(|f| f.header.clone()).collect(),
+        factor_paths: r
+            .factors
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.paths.clone(), r.sweep.factors.get(i).and_then(|s| s.label.clone())))
+            .collect(),
+        outputs: r.outputs.clone(),
         indices: Vec::new(),
         skipped: Vec::new(),
         notes: Vec::new(),
@@ -331,6 +343,27 @@ fn two_factor_levels(r: &Resolved, levels_per_factor: u32) -> Result<(Vec<f64>, 
 type At<'a> = (&'a str, &'a str);
 
 impl Analysis {
+    /// What readers see for factor `i`: its own label or one derived from its parameter's
+    /// documentation, with its unit; its column header where nothing is known.
+    pub fn factor_label(&self, lang: crate::lang::Lang, i: usize) -> super::label::ParamLabel {
+        match self.factor_paths.get(i) {
+            Some((paths, label)) => {
+                let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+                super::label::of(lang, label.as_deref(), &paths)
+            }
+            None => super::label::ParamLabel { name: self.factors[i].clone(), unit: String::new() },
+        }
+    }
+
+    /// What readers see for an output (by its column header): the metric's title and the
+    /// statistic, and the unit; the header itself for an output the sweep does not list.
+    pub fn output_title(&self, lang: crate::lang::Lang, header: &str) -> (String, String) {
+        match self.outputs.iter().find(|o| o.header == header) {
+            Some(o) => super::label::output_title(lang, o.metric, &o.statistic),
+            None => (header.to_string(), String::new()),
+        }
+    }
+
     fn push(&mut self, at: At, factor: usize, method: &'static str, index: &'static str, value: f64, ci: (f64, f64)) {
         let (scenario, output, factor) = (at.0.to_string(), at.1.to_string(), self.factors[factor].clone());
         self.indices.push(Index { scenario, output, factor, method, index, value, ci });

@@ -158,6 +158,7 @@ mod tests {
         let f = |min, max, levels| Factor {
             path: super::super::spec::FactorPath::One("x".into()),
             name: None,
+            label: None,
             min,
             max,
             levels,

@@ -589,6 +589,8 @@ pub struct Discovery {
     /// Factor names (column headers) and each factor's parameter paths.
     pub factors: Vec<String>,
     pub factor_paths: Vec<Vec<String>>,
+    /// Each factor's own `label` from the sweep file, if any (see [`super::label::of`]).
+    pub factor_labels: Vec<Option<String>>,
     /// Cases left out because the output is undefined (every replication, per point).
     pub left_out: usize,
     /// Smallest and largest value of the output over the runs used.
@@ -778,6 +780,7 @@ pub fn discover(
         unit,
         factors: r.factors.iter().map(|f| f.header.clone()).collect(),
         factor_paths: r.factors.iter().map(|f| f.paths.clone()).collect(),
+        factor_labels: (0..r.factors.len()).map(|i| r.sweep.factors.get(i).and_then(|f| f.label.clone())).collect(),
         left_out,
         value_range: (min, max),
         options: *o,

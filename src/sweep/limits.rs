@@ -169,6 +169,7 @@ mod tests {
                 .map(|i| Factor {
                     path: FactorPath::One(format!("p{i}")),
                     name: None,
+                    label: None,
                     min: Some(0.0),
                     max: Some(1.0),
                     levels: None,

@@ -18,6 +18,7 @@ pub mod analyze;
 pub mod blocks;
 pub mod design;
 pub mod discover;
+pub mod label;
 pub mod limits;
 pub mod merge;
 pub mod path;

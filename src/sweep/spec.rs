@@ -88,6 +88,11 @@ pub struct Factor {
     /// Column header in the results (default: the first path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What charts and tables call the factor, in any language, e.g. "Government budget" or
+    /// "政府预算" (default: a name derived from the parameter's documentation, e.g. "government:
+    /// budget per month"); the unit is added from the documentation, the path stays in the tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Lower bound (with `max`), for a continuous factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,

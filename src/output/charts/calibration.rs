@@ -65,13 +65,14 @@ impl Figure for Posterior<'_> {
     where
         DB::ErrorType: 'static,
     {
+        let lang = crate::lang::current();
         let root = head(
             root,
             self.heading,
-            if self.parameters.len() > MAX_PAIRS {
-                "posterior weight per bin (blue) and the prior's 90% interval (grey); pairs only up to 6 parameters"
+            &if self.parameters.len() > MAX_PAIRS {
+                lang.fill("calibration.posterior_note_many", &[("n", &MAX_PAIRS)])
             } else {
-                "diagonal: posterior weight per bin (blue) and the prior's 90% interval (grey); below: particles, darker = more weight"
+                lang.t("calibration.posterior_note").to_string()
             },
         )?;
         let k = self.parameters.len();
@@ -98,8 +99,8 @@ impl Figure for Posterior<'_> {
                     let (xt, yt) = (Ticks::new(x0..x1, 5), Ticks::new(y0..y1, 5));
                     let mut chart = ChartBuilder::on(cell)
                         .margin(10)
-                        .x_label_area_size(50)
-                        .y_label_area_size(70)
+                        .x_label_area_size(64)
+                        .y_label_area_size(104)
                         .build_cartesian_2d(x0..x1, y0..y1)?;
                     mesh(&mut chart)
                         .x_labels(5)
@@ -142,15 +143,15 @@ impl Posterior<'_> {
         let mut chart = ChartBuilder::on(cell)
             .caption(mx.name, (FAMILY, LABEL))
             .margin(10)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
+            .x_label_area_size(64)
+            .y_label_area_size(104)
             .build_cartesian_2d(x0..x1, 0.0..top)?;
         mesh(&mut chart)
             .x_labels(5)
             .y_labels(5)
             .x_label_formatter(&|x| axis_label(mx, &xt, *x))
             .y_label_formatter(&|y| yt.format(*y))
-            .y_desc("weight")
+            .y_desc(crate::lang::current().t("calibration.weight"))
             .draw()?;
         let (p0, p1) = (axis(mx, mx.prior_90.0), axis(mx, mx.prior_90.1));
         chart.draw_series(std::iter::once(Rectangle::new([(p0, 0.0), (p1, top)], PRIOR.mix(0.35).filled())))?;
@@ -166,6 +167,7 @@ impl Posterior<'_> {
 /// One target of the predictive figure.
 pub struct Predicted<'a> {
     pub label: String,
+    /// In English, as the metrics table writes units (the chart translates it).
     pub unit: &'a str,
     pub low: f64,
     pub high: f64,
@@ -193,11 +195,8 @@ impl Figure for Predictive<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let root = head(
-            root,
-            self.heading,
-            "grey box: the source's number as an interval; dot and bar: mean and 5–95% of runs, cases as written (grey) and at posterior draws (blue)",
-        )?;
+        let lang = crate::lang::current();
+        let root = head(root, self.heading, lang.t("calibration.predictive_note"))?;
         let (rows, cols) = grid(self.targets.len());
         for (panel, t) in root.split_evenly((rows, cols)).iter().zip(&self.targets) {
             let values = [t.low, t.high, t.as_written.1, t.as_written.2, t.calibrated.1, t.calibrated.2];
@@ -205,7 +204,11 @@ impl Figure for Predictive<'_> {
                 values.into_iter(),
                 if values.iter().all(|v| !v.is_finite() || *v >= 0.0) { 0.0 } else { -1.0 },
             );
-            let caption = format!("{}{}", t.label, if t.held_back { " (held back)" } else { "" });
+            let caption = if t.held_back {
+                lang.fill("calibration.held_back_caption", &[("target", &t.label)])
+            } else {
+                t.label.clone()
+            };
             let size = fitted_size(panel, &caption, CAPTION, panel.dim_in_pixel().0.saturating_sub(40))?;
             let mut chart = ChartBuilder::on(panel)
                 .caption(caption, (FAMILY, size))
@@ -218,13 +221,13 @@ impl Figure for Predictive<'_> {
                 .disable_x_mesh()
                 .x_labels(0)
                 .y_labels(6)
-                .y_desc(t.unit)
+                .y_desc(crate::sweep::label::unit_text(lang, t.unit))
                 .y_label_formatter(&|y| yt.format(*y))
                 .draw()?;
             // the two columns' names under the axis
             let base = panel.get_base_pixel();
             let font = TextStyle::from((FAMILY, LABEL)).pos(Pos::new(HPos::Center, VPos::Top));
-            for (x, name) in [(0.5, "as written"), (1.5, "calibrated")] {
+            for (x, name) in [(0.5, lang.t("calibration.as_written")), (1.5, lang.t("calibration.calibrated"))] {
                 let (px, py) = chart.backend_coord(&(x, lo));
                 panel.draw(&Text::new(name, (px - base.0, py - base.1 + 10), font.clone()))?;
             }

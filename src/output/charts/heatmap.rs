@@ -7,12 +7,14 @@ use super::*;
 pub struct Heatmap<'a> {
     /// The metric's name for the title and colour bar, e.g. "coverage".
     pub metric: &'a str,
+    /// A grey line under the title (e.g. the factors' paths); empty for none.
+    pub note: &'a str,
     /// Its unit, e.g. "share of demand"; empty for none.
     pub unit: &'a str,
-    /// Parameter path of the factor across, e.g. "actors.government.budget_per_month".
+    /// Axis title of the factor across, e.g. "government: budget per month (yuan/month)".
     pub x_factor: &'a str,
     pub x_levels: &'a [f64],
-    /// Parameter path of the factor up.
+    /// Axis title of the factor up.
     pub y_factor: &'a str,
     pub y_levels: &'a [f64],
     /// One value per grid point in `grid(&[x_levels, y_levels])` order, i.e. `values[ix * ny + iy]`;
@@ -36,9 +38,10 @@ pub fn heatmap_chart(stem: &Path, heatmap: &Heatmap) -> io::Result<()> {
     save(stem, (width, height), &HeatmapFigure(heatmap))
 }
 
-/// A grid level as given (the actual value a run used), without floating-point noise.
+/// A grid level as given (the actual value a run used), without floating-point noise; levels of
+/// 100 and more as whole numbers (26,666.67 yuan reads as 26667).
 fn format_level(v: f64) -> String {
-    let r = (v * 1e6).round() / 1e6;
+    let r = if v.abs() >= 100.0 { v.round() } else { (v * 1e4).round() / 1e4 };
     if r.is_finite() && r != 0.0 {
         format!("{r}")
     } else {
@@ -86,7 +89,15 @@ impl Figure for HeatmapFigure<'_> {
     {
         let hm = self.0;
         let (nx, ny) = (hm.x_levels.len(), hm.y_levels.len());
-        let root = head(root, &format!("{} over two factors", hm.metric), "")?;
+        let lang = crate::lang::current();
+        // "metric — scenario": the grid between the two
+        let title = match hm.metric.split_once(" — ") {
+            Some((metric, scenario)) => {
+                format!("{} — {scenario}", lang.fill("sweep.heatmap_title", &[("metric", &metric)]))
+            }
+            None => lang.fill("sweep.heatmap_title", &[("metric", &hm.metric)]),
+        };
+        let root = head(root, &title, hm.note)?;
         let (w, _) = root.dim_in_pixel();
         let (main, bar) = root.split_horizontally(w - 250);
         let (mut vmin, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -139,7 +150,11 @@ impl Figure for HeatmapFigure<'_> {
         // colour bar
         // the scenario after " — " is in the title already
         let metric = hm.metric.split(" — ").next().unwrap_or(hm.metric);
-        let desc = if hm.unit.is_empty() { metric.to_string() } else { format!("{metric} ({})", hm.unit) };
+        let desc = if hm.unit.is_empty() {
+            metric.to_string()
+        } else {
+            lang.fill("sweep.name_unit", &[("name", &metric), ("unit", &hm.unit)])
+        };
         let ticks = Ticks::new(vmin..vmax, TICKS);
         let mut scale = ChartBuilder::on(&bar)
             .margin(16)

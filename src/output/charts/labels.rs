@@ -21,7 +21,7 @@ pub(super) fn common_prefix(names: &[&str]) -> usize {
 /// The note on a shared prefix left out of the labels, or nothing.
 pub(super) fn prefix_note(names: &[&str], prefix: usize) -> String {
     match names.first() {
-        Some(n) if prefix > 0 => format!("factor names without their common prefix \"{}\"", &n[..prefix]),
+        Some(n) if prefix > 0 => crate::lang::current().fill("sweep.common_prefix", &[("prefix", &&n[..prefix])]),
         _ => String::new(),
     }
 }

@@ -17,6 +17,7 @@ pub struct MorrisPanel<'a> {
 /// Morris screening plane, one panel per metric (two a row): μ* against σ, each factor a dot
 /// labelled with its name, μ*'s 95% interval as a horizontal bar, and the line σ = μ*. Factors
 /// far right matter; above the line their effect depends strongly on the other factors.
+/// `factors` are the names readers see (labels, not paths: the analysis tables give the paths).
 pub fn morris_chart(stem: &Path, factors: &[&str], panels: &[MorrisPanel]) -> io::Result<()> {
     if panels.is_empty() {
         return Err(invalid("a Morris chart needs at least one metric".into()));
@@ -91,16 +92,16 @@ impl Figure for MorrisFigure<'_> {
     where
         DB::ErrorType: 'static,
     {
+        let lang = crate::lang::current();
         let prefix = common_prefix(self.factors);
         let labels: Vec<&str> = self.factors.iter().map(|f| &f[prefix..]).collect();
-        let mut note = prefix_note(self.factors, prefix);
+        let mut notes = vec![lang.t("sweep.morris_scale").to_string()];
+        notes.extend(Some(prefix_note(self.factors, prefix)).filter(|n| !n.is_empty()));
         if self.factors.len() > LABEL_ALL {
-            if !note.is_empty() {
-                note.push_str("; ");
-            }
-            note.push_str("grey dots: factors with small effects, unlabelled");
+            notes.push(lang.t("sweep.morris_grey").to_string());
         }
-        let root = head(root, "Morris screening: elementary effects of each factor", &note)?;
+        let note = notes.join(lang.t("sweep.note_joiner"));
+        let root = head(root, lang.t("sweep.morris_title"), &note)?;
         let cols = self.panels.len().min(2);
         let rows = self.panels.len().div_ceil(cols);
         for (area, panel) in root.split_evenly((rows, cols)).iter().zip(self.panels) {
@@ -114,6 +115,7 @@ fn morris_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, factors: &[&s
 where
     DB::ErrorType: 'static,
 {
+    let lang = crate::lang::current();
     let ix = panel.indices;
     let chosen = labelled(ix);
     let hidden = ix.iter().zip(&chosen).filter(|(m, c)| !**c && m.mu_star.is_finite() && m.sigma.is_finite()).count();
@@ -125,10 +127,8 @@ where
     let centred = Pos::new(HPos::Center, VPos::Top);
     top.draw(&Text::new(panel.metric.to_string(), (w as i32 / 2, 8), TextStyle::from((FAMILY, size)).pos(centred)))?;
     if hidden > 0 {
-        let text = format!(
-            "unlabelled: {hidden} factor{} with small effects (see sensitivity.csv)",
-            if hidden == 1 { "" } else { "s" }
-        );
+        let key = if hidden == 1 { "sweep.morris_unlabelled_one" } else { "sweep.morris_unlabelled" };
+        let text = lang.fill(key, &[("n", &hidden)]);
         let note = TextStyle::from((FAMILY, NOTE)).color(&GREY).pos(centred);
         top.draw(&Text::new(text, (w as i32 / 2, CAPTION as i32 + 14), note))?;
     }
@@ -145,8 +145,8 @@ where
     mesh(&mut chart)
         .x_labels(TICKS)
         .y_labels(TICKS)
-        .x_desc("μ* = mean |elementary effect| (unit-cube scale)")
-        .y_desc("σ = SD of elementary effects (unit-cube scale)")
+        .x_desc(lang.t("sweep.morris_x"))
+        .y_desc(lang.t("sweep.morris_y"))
         .x_label_formatter(&|v| x_ticks.format(*v))
         .y_label_formatter(&|v| y_ticks.format(*v))
         .draw()?;

@@ -24,8 +24,8 @@ struct SobolFigure<'a> {
     indices: &'a [SobolIndex],
 }
 
-/// Split a parameter path into lines of at most `max` pixels, breaking after dots or
-/// underscores (a single over-long piece stays whole).
+/// Split a factor's name into lines of at most `max` pixels, breaking after spaces, dots,
+/// underscores, colons and Chinese characters (a single over-long piece stays whole).
 fn wrap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     name: &str,
@@ -35,16 +35,35 @@ fn wrap<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut pieces = Vec::new();
-    let mut piece = String::new();
+    // words: broken after separators; a word wider than the slot is broken between its Chinese
+    // characters (so "接受邀约：" and "内在动机效应" stay whole where they fit)
+    let mut words = Vec::new();
+    let mut word = String::new();
     for c in name.chars() {
-        piece.push(c);
-        if c == '.' || c == '_' {
-            pieces.push(std::mem::take(&mut piece));
+        word.push(c);
+        if matches!(c, '.' | '_' | ' ' | ':' | '：' | '，' | '、' | '）') {
+            words.push(std::mem::take(&mut word));
         }
     }
-    if !piece.is_empty() {
-        pieces.push(piece);
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut pieces = Vec::new();
+    for w in words {
+        if w.chars().any(is_wide) && area.estimate_text_size(&w, font)?.0 > max {
+            let mut piece = String::new();
+            for c in w.chars() {
+                piece.push(c);
+                if is_wide(c) {
+                    pieces.push(std::mem::take(&mut piece));
+                }
+            }
+            if !piece.is_empty() {
+                pieces.push(piece);
+            }
+        } else {
+            pieces.push(w);
+        }
     }
     let mut lines: Vec<String> = Vec::new();
     for p in pieces {
@@ -56,20 +75,26 @@ where
     Ok(lines)
 }
 
+/// A Chinese (CJK) character or full-width sign: a long run of them may break after any.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
 impl Figure for SobolFigure<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
     where
         DB::ErrorType: 'static,
     {
-        let root = head(root, &format!("Sobol' indices of {}", self.metric), "")?;
+        let lang = crate::lang::current();
+        let root = head(root, &lang.fill("sweep.sobol_title", &[("metric", &self.metric)]), "")?;
         let (w, h) = root.dim_in_pixel();
         let prefix = common_prefix(self.factors);
         // legend strip: what the two bars and the whiskers are
-        let entries = [("S1: first-order (alone)", BLUE), ("ST: total (with interactions)", VERMILLION)];
+        let entries = [(lang.t("sweep.sobol_s1"), BLUE), (lang.t("sweep.sobol_st"), VERMILLION)];
         let (strip, plot) = root.split_vertically(legend_height(w, entries.iter().map(|e| e.0)));
-        let mut note = "whiskers: 95% bootstrap confidence interval".to_string();
+        let mut note = lang.t("sweep.sobol_whiskers").to_string();
         if prefix > 0 {
-            note = format!("{note}; {}", prefix_note(self.factors, prefix));
+            note = format!("{note}{}{}", lang.t("sweep.note_joiner"), prefix_note(self.factors, prefix));
         }
         legend_with(&strip, &entries, &note, Swatch::Square)?;
 
@@ -102,8 +127,8 @@ impl Figure for SobolFigure<'_> {
             .disable_x_mesh()
             .x_labels(n.max(2))
             .x_label_formatter(&|_| String::new())
-            .x_desc("factor")
-            .y_desc("Sobol' index (share of output variance)")
+            .x_desc(lang.t("sweep.factor"))
+            .y_desc(lang.t("sweep.sobol_y"))
             .y_labels(TICKS)
             .y_label_formatter(&|v| ticks.format(*v))
             .draw()?;

@@ -103,6 +103,7 @@ fn charts_are_written_as_png_and_svg_with_titles_and_names() {
         grid(&[xs.to_vec(), ys.to_vec()]).iter().map(|p| (p[0] / 80000.0).sqrt() * (1.0 - 8.0 * p[1])).collect();
     let hm = Heatmap {
         metric: "coverage",
+        note: "",
         unit: "share of demand",
         x_factor: "actors.government.budget_per_month",
         x_levels: &xs,
@@ -153,7 +154,7 @@ fn many_factors_label_only_those_that_matter() {
     }
     assert!(!text.lines().any(|l| l.starts_with("behaviour.group.f")), "labels keep the common prefix");
     assert!(text.contains("\"behaviour.group.\""), "the common prefix is not mentioned");
-    assert!(text.contains("unlabelled: 16 factors with small effects (see sensitivity.csv)"));
+    assert!(text.contains("unlabelled: 16 factors with small effects (see sensitivity.md)"));
     // tick labels are distinct and plain
     let ticks: Vec<&str> = text.lines().filter(|l| l.parse::<f64>().is_ok()).collect();
     assert!(ticks.len() >= 8 && ticks.iter().all(|t| !t.contains('e')), "{ticks:?}");
@@ -169,6 +170,7 @@ fn mismatched_input_is_an_error() {
     assert!(sobol_chart(&dir.path().join("b"), "m", &["x"], &[]).is_err());
     let hm = Heatmap {
         metric: "m",
+        note: "",
         unit: "",
         x_factor: "a",
         x_levels: &[1.0, 2.0],

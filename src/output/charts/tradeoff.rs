@@ -57,12 +57,13 @@ impl Figure for TradeoffFigure<'_> {
         DB::ErrorType: 'static,
     {
         let t = self.0;
-        let root = head(root, &format!("PRIM trade-off: {}", t.title), t.note)?;
+        let lang = crate::lang::current();
+        let root = head(root, &lang.fill("discovery.tradeoff_title", &[("title", &t.title)]), t.note)?;
         let max = t.points.iter().map(|p| p.restricted).max().unwrap_or(0);
         let names: Vec<String> = (0..=max)
             .map(|r| match r {
-                1 => "1 factor restricted".to_string(),
-                _ => format!("{r} factors restricted"),
+                1 => lang.t("discovery.restricted_one").to_string(),
+                _ => lang.fill("discovery.restricted_n", &[("n", &r)]),
             })
             .collect();
         let (w, h) = root.dim_in_pixel();
@@ -78,8 +79,8 @@ impl Figure for TradeoffFigure<'_> {
         mesh(&mut chart)
             .x_labels(TICKS)
             .y_labels(TICKS)
-            .x_desc(format!("coverage: share of all {} of interest inside the box", t.cases))
-            .y_desc(format!("density: share of the {} in the box that are of interest", t.cases))
+            .x_desc(lang.fill("discovery.coverage_axis", &[("cases", &t.cases)]))
+            .y_desc(lang.fill("discovery.density_axis", &[("cases", &t.cases)]))
             .x_label_formatter(&|v| ticks.format(*v))
             .y_label_formatter(&|v| ticks.format(*v))
             .draw()?;
@@ -123,9 +124,16 @@ impl Figure for TradeoffFigure<'_> {
         if c.coverage.is_finite() && c.density.is_finite() {
             chart.draw_series(std::iter::once(Circle::new((c.coverage, c.density), 18, BLACK.stroke_width(3))))?;
             let at = chart.backend_coord(&(c.coverage, c.density));
-            let text = format!(
-                "chosen: step {} — coverage {:.2}, density {:.2}, {} restricted",
-                t.chosen, c.coverage, c.density, c.restricted
+            // the label keeps clear of the ring (radius 18), not only of the dot
+            labels.hard.push((at.0 - 21, at.1 - 21, at.0 + 21, at.1 + 21));
+            let text = lang.fill(
+                "discovery.chosen_label",
+                &[
+                    ("step", &t.chosen),
+                    ("coverage", &format!("{:.2}", c.coverage)),
+                    ("density", &format!("{:.2}", c.density)),
+                    ("n", &c.restricted),
+                ],
             );
             let font = TextStyle::from((FAMILY, LABEL + 2));
             let (b, moved) = labels.place(at, plot.estimate_text_size(&text, &font)?);
@@ -139,9 +147,9 @@ impl Figure for TradeoffFigure<'_> {
         }
         let entries: Vec<(&str, RGBColor)> =
             names.iter().enumerate().map(|(r, n)| (n.as_str(), colour(r, max))).collect();
-        let mut note = "dots: peeling steps, joined in order from the box of all cases (right, at the base rate); triangles: pasting steps; ring: the chosen box".to_string();
+        let mut note = lang.t("discovery.tradeoff_note").to_string();
         if let Some(d) = t.density {
-            note.push_str(&format!("; dashed: density {d}"));
+            note.push_str(&lang.fill("discovery.tradeoff_dashed", &[("density", &d)]));
         }
         legend_with(&strip, &entries, &note, Swatch::Square)
     }
