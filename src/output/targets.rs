@@ -76,7 +76,7 @@ pub fn targets_markdown(checked: &[Checked]) -> String {
         let seed = t.value.map_or(String::new(), |v| lang.fill("table.target_source_value", &[("value", &show(v))]));
         s += &format!(
             "| {} | {} (`{}`) | {}–{} | {} | {}–{}{} | {} [{}, {}] | {} |\n",
-            c.case,
+            lang.name(&c.case),
             t.name,
             t.measure,
             c.months.0,
