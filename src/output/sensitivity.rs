@@ -109,6 +109,11 @@ pub fn write_charts(dir: &Path, a: &Analysis) -> io::Result<Vec<PathBuf>> {
                     y_factor: &labels[1].with_unit(lang),
                     y_levels,
                     values,
+                    // outputs are "<metric>.<statistic>": the metric's documented range
+                    range: output
+                        .split_once('.')
+                        .and_then(|(m, _)| crate::measures::M::from_id(m).ok())
+                        .map_or((f64::NEG_INFINITY, f64::INFINITY), |m| m.range()),
                 };
                 charts::heatmap_chart(&stem, &h)?;
                 stem

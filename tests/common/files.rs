@@ -72,7 +72,8 @@ pub fn hidden_entries(dir: &Path) -> Vec<String> {
     names
 }
 
-/// A CSV table as govsim writes it (no quoted cells): the header and the rows of cells.
+/// A CSV table as govsim writes it (cells with commas or quotes quoted, as RFC 4180): the header
+/// and the rows of cells.
 pub struct Csv {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -80,7 +81,8 @@ pub struct Csv {
 
 impl Csv {
     pub fn parse(text: &str) -> Csv {
-        let mut lines = text.lines().map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut lines = reader.records().map(|r| r.expect("CSV").iter().map(str::to_string).collect::<Vec<_>>());
         let header = lines.next().expect("a header line");
         let rows: Vec<Vec<String>> = lines.collect();
         for (i, r) in rows.iter().enumerate() {

@@ -20,6 +20,33 @@ pub struct Heatmap<'a> {
     /// One value per grid point in `grid(&[x_levels, y_levels])` order, i.e. `values[ix * ny + iy]`;
     /// NaN cells are shown as "n/a".
     pub values: &'a [f64],
+    /// The metric's documented range (e.g. 0 to 1 for a share; infinite ends for none): the
+    /// colour bar stays inside it.
+    pub range: (f64, f64),
+}
+
+/// The colour bar's span for values from `vmin` to `vmax` of a measure documented over
+/// `range`: at least a tenth of the range (or of the values' magnitude where the range is
+/// unbounded), so that a spread of 0.006 in a share reads as small instead of filling the
+/// whole scale, and never outside the range (a share's scale does not run to 1.5).
+pub(super) fn colour_span(vmin: f64, vmax: f64, (lo, hi): (f64, f64)) -> (f64, f64) {
+    if !vmin.is_finite() || !vmax.is_finite() {
+        return (lo.max(0.0).min(if hi.is_finite() { hi } else { 1.0 }), if hi.is_finite() { hi } else { 1.0 });
+    }
+    let least = if (hi - lo).is_finite() { (hi - lo) * 0.1 } else { (vmin.abs().max(vmax.abs()) * 0.1).max(1e-9) };
+    if vmax - vmin >= least {
+        return (vmin, vmax);
+    }
+    let mid = (vmin + vmax) / 2.0;
+    let (mut a, mut b) = (mid - least / 2.0, mid + least / 2.0);
+    // shift back inside the documented range, keeping the span
+    if a < lo {
+        (a, b) = (lo, lo + least);
+    }
+    if b > hi {
+        (a, b) = ((hi - least).max(lo), hi);
+    }
+    (a, b)
 }
 
 /// Heatmap of a metric over a two-factor grid, values written in the cells where they fit, with
@@ -105,12 +132,7 @@ impl Figure for HeatmapFigure<'_> {
             vmin = vmin.min(*v);
             vmax = vmax.max(*v);
         }
-        if !vmin.is_finite() {
-            (vmin, vmax) = (0.0, 1.0);
-        } else if vmax - vmin <= f64::EPSILON * vmax.abs().max(1.0) {
-            let half = (vmax.abs() * 0.01).max(0.5);
-            (vmin, vmax) = (vmin - half, vmax + half);
-        }
+        (vmin, vmax) = colour_span(vmin, vmax, hm.range);
         let t = |v: f64| (v - vmin) / (vmax - vmin);
         let mut chart = ChartBuilder::on(&main)
             .margin(16)

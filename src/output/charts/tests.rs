@@ -110,6 +110,7 @@ fn charts_are_written_as_png_and_svg_with_titles_and_names() {
         y_factor: "behaviour.retention.base_hazard",
         y_levels: &ys,
         values: &values,
+        range: (0.0, 1.0),
     };
     heatmap_chart(&out.join("heatmap"), &hm).unwrap();
 
@@ -177,6 +178,7 @@ fn mismatched_input_is_an_error() {
         y_factor: "b",
         y_levels: &[1.0],
         values: &[1.0],
+        range: (0.0, 1.0),
     };
     assert!(heatmap_chart(&dir.path().join("c"), &hm).is_err());
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing is written for bad input");
@@ -315,4 +317,20 @@ fn long_model_names_keep_their_start_and_end() {
     assert!(short.contains('…') && short.starts_with("social") && short.ends_with("drawal"), "{short}");
     assert!(text_width(&short, LABEL) <= full / 2);
     assert_eq!(super::final_state::fitted_name("multi-actor", full), "multi-actor");
+}
+
+#[test]
+fn the_colour_bar_shows_a_spread_honestly_and_stays_in_the_measures_range() {
+    use super::heatmap::colour_span;
+    let close = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12;
+    // a share that is 1 everywhere: a tenth of its range, ending at 1 (not 0.5 to 1.5)
+    assert!(close(colour_span(1.0, 1.0, (0.0, 1.0)), (0.9, 1.0)));
+    // a 0.006 spread in a share: drawn on a 0.1 span around it, so it looks small
+    assert!(close(colour_span(0.500, 0.506, (0.0, 1.0)), (0.453, 0.553)));
+    // near the floor: shifted up to start at 0
+    assert!(close(colour_span(0.0, 0.002, (0.0, 1.0)), (0.0, 0.1)));
+    // a wide spread keeps its own ends
+    assert!(close(colour_span(0.2, 0.9, (0.0, 1.0)), (0.2, 0.9)));
+    // unbounded (persons): a tenth of the magnitude
+    assert!(close(colour_span(100.0, 100.0, (0.0, f64::INFINITY)), (95.0, 105.0)));
 }
