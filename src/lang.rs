@@ -178,6 +178,38 @@ impl Lang {
     }
 }
 
+/// Columns a text takes in a terminal: two for East Asian wide characters (汉字, full-width
+/// forms), one for others; terminal tables align by it.
+pub fn terminal_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let c = c as u32;
+            let wide = (0x1100..=0x115F).contains(&c)
+                || (0x2E80..=0xA4CF).contains(&c)
+                || (0xAC00..=0xD7A3).contains(&c)
+                || (0xF900..=0xFAFF).contains(&c)
+                || (0xFE30..=0xFE4F).contains(&c)
+                || (0xFF00..=0xFF60).contains(&c)
+                || (0xFFE0..=0xFFE6).contains(&c);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// `text` padded with spaces to `width` terminal columns, on the left (`right`-aligned) or right.
+pub fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(terminal_width(text)));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
 /// What readers see for a scenario: its `label` if it has one, else its name in `lang`.
 pub fn display_name<'a>(lang: Lang, name: &'a str, label: &'a str) -> &'a str {
     if label.trim().is_empty() {
@@ -283,6 +315,10 @@ mod tests {
         assert_eq!(Lang::from_code("zh-CN"), Some(Lang::Zh));
         assert_eq!(Lang::from_code("EN"), Some(Lang::En));
         assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(terminal_width("政府驱动型"), 10);
+        assert_eq!(terminal_width("D(v←g)"), 6);
+        assert_eq!(pad("政府", 6, true), "  政府");
+        assert_eq!(pad("ab", 4, false), "ab  ");
         assert_eq!(Lang::En.fill("chart.replications_n", &[("n", &30)]), "30 replications");
         assert_eq!(Lang::Zh.fill("chart.replications_n", &[("n", &30)]), "30 次重复");
     }

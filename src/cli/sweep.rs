@@ -3,6 +3,7 @@
 use super::flags::{Discover, Options, Sweep};
 use super::progress::Progress;
 use super::{destination, put, say, STOP};
+use govsim::lang::{pad, terminal_width};
 use govsim::output::discovery;
 use govsim::output::folder::{Destination, Mode, Suggest, WriteError};
 use govsim::sweep::{self, analyze as an, shard::Shard, Plan};
@@ -217,18 +218,31 @@ pub fn discover(a: &Discover, o: &Options) -> Result<(), Error> {
     })?;
     put(&dest, "the discovery files", |tmp| discovery::write_files(tmp, &d))?;
     let lang = govsim::lang::current();
-    let mut text = lang.t("discovery.terminal_head").to_string();
+    // columns as wide as their heading (Chinese headings are wider), numbers right-aligned
+    let heads = ["discovery.col_step", "discovery.col_phase", "discovery.col_coverage", "discovery.col_density"];
+    let heads = heads.into_iter().chain(["discovery.col_mass", "discovery.col_restricted"]).map(|k| lang.t(k));
+    let widths: Vec<usize> = heads.clone().zip([4, 5, 8, 7, 5, 10]).map(|(h, w)| terminal_width(h).max(w)).collect();
+    let row = |cells: [String; 6]| {
+        let mut line = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            line.push_str(if i == 0 { "" } else { "  " });
+            line.push_str(&pad(c, *w, i != 1));
+        }
+        line
+    };
+    let mut text = row(heads.map(str::to_string).collect::<Vec<_>>().try_into().expect("six headings"));
     text.push('\n');
     for (i, s) in d.trajectory.steps.iter().enumerate() {
         let mark = if i == d.choice.step { format!("  {}", lang.t("discovery.chosen_mark")) } else { String::new() };
-        text.push_str(&format!(
-            "{i:>4}  {:<5}  {:>8.3}  {:>7.3}  {:>5.3}  {:>10}{mark}\n",
-            discovery::phase_in_words(s.phase),
-            s.coverage,
-            s.density,
-            s.mass,
-            s.n_restricted()
-        ));
+        let cells = [
+            i.to_string(),
+            discovery::phase_in_words(s.phase).to_string(),
+            format!("{:.3}", s.coverage),
+            format!("{:.3}", s.density),
+            format!("{:.3}", s.mass),
+            s.n_restricted().to_string(),
+        ];
+        text.push_str(&format!("{}{mark}\n", row(cells)));
     }
     let b = d.chosen();
     text.push_str(&lang.fill(

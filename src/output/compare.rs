@@ -4,6 +4,7 @@ use super::charts::{self, ModelSeries};
 use super::{estimate_json, json_number, table, write_scenario_files, Num, RunInfo};
 use crate::experiment::compare::{pairwise, ModelResults, PairwiseDifference, KEY_METRICS};
 use crate::experiment::{Estimate, Replication, Summary};
+use crate::lang::{pad, terminal_width};
 use crate::measures::{M, METRICS};
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -271,38 +272,6 @@ pub fn effect_label(lang: crate::lang::Lang, effect: &str) -> &'static str {
     }
 }
 
-/// Columns a text takes in a terminal: two for East Asian wide characters (汉字, full-width
-/// forms), one for others.
-fn terminal_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            let c = c as u32;
-            let wide = (0x1100..=0x115F).contains(&c)
-                || (0x2E80..=0xA4CF).contains(&c)
-                || (0xAC00..=0xD7A3).contains(&c)
-                || (0xF900..=0xFAFF).contains(&c)
-                || (0xFE30..=0xFE4F).contains(&c)
-                || (0xFF00..=0xFF60).contains(&c)
-                || (0xFFE0..=0xFFE6).contains(&c);
-            if wide {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-/// `text` padded with spaces to `width` terminal columns, on the left (`right`) or right.
-fn pad(text: &str, width: usize, right: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(terminal_width(text)));
-    if right {
-        format!("{fill}{text}")
-    } else {
-        format!("{text}{fill}")
-    }
-}
-
 /// The compact terminal table: one row per model, the headline measures with 95% CIs.
 pub fn terminal_table(c: &Comparison) -> String {
     let lang = crate::lang::current();
@@ -400,7 +369,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_get_three_significant_digits_of_the_rows_largest_and_cjk_is_two_columns_wide() {
+    fn numbers_get_three_significant_digits_of_the_rows_largest() {
         let e = |mean: f64| Estimate { mean, sd: 0.0, ci_low: mean - 1.0, ci_high: mean + 1.0, n: 3 };
         let summary = |v: f64| Summary {
             final_year: vec![e(v); crate::measures::N_METRICS],
@@ -426,8 +395,5 @@ mod tests {
             est(&Estimate { mean: -0.0001, ci_low: -0.0002, ci_high: 0.0, ..e(0.0) }, 3),
             "0.000 [0.000, 0.000]"
         );
-        assert_eq!(terminal_width("政府驱动型"), 10);
-        assert_eq!(terminal_width("D(v←g)"), 6);
-        assert_eq!(pad("政府", 6, true), "  政府");
     }
 }
