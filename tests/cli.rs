@@ -200,3 +200,18 @@ fn unwritable_output_is_a_runtime_error_without_panic() {
         .code(1)
         .stderr(predicate::str::contains("cannot write results").and(predicate::str::contains("panicked").not()));
 }
+
+/// `--version` says the version and the commit it was built from (or that it is unknown), so a
+/// result can be traced to its source.
+#[test]
+fn version_names_the_commit() {
+    let out = govsim().arg("--version").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    let prefix = format!("govsim {} (commit ", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&prefix), "{text}");
+    let commit = text[prefix.len()..].trim_end().trim_end_matches(')').split(',').next().unwrap().to_string();
+    assert!(
+        (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())) || commit.starts_with("unknown"),
+        "{text}"
+    );
+}

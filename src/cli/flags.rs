@@ -109,7 +109,7 @@ pub fn parse() -> Result<Args, ExitCode> {
 #[derive(Parser, Debug)]
 #[command(
     name = "govsim",
-    version,
+    version = env!("GOVSIM_VERSION_LINE"),
     about = "Agent-based simulator of community governance under five-society linkage (五社联动)"
 )]
 struct Cli {
