@@ -20,8 +20,8 @@ fn main() {
         println!("cargo:rustc-env=GOVSIM_COMMIT={commit}");
     }
     // changes to tracked files not yet committed (untracked files such as output/ do not count)
-    let modified = commit.is_some()
-        && git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    let modified =
+        commit.is_some() && git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     if modified {
         println!("cargo:rustc-env=GOVSIM_MODIFIED=1");
     }
