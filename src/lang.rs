@@ -254,18 +254,11 @@ mod tests {
     /// of the file, so no reader ever sees a bare key.
     #[test]
     fn every_key_used_in_the_sources_is_in_the_file() {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    walk(&p, out);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    out.push(p);
-                }
-            }
-        }
         let mut files = Vec::new();
-        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        crate::output::charts::font::tests::rust_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
         let mut missing = Vec::new();
         let mut used = 0;
         let sections: Vec<&String> = translations().sections.keys().collect();

@@ -1,7 +1,6 @@
 //! The report of `govsim cases`: each case's targets against what its source reports.
 
 use super::common::{self, read_svg, Model};
-use super::compare::chart_text;
 use super::html::{esc, Cell, Page, Table};
 use super::numbers::{digits, fixed, Est};
 use super::provenance::Provenance;
@@ -110,8 +109,8 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
     page.section("charts", lang.t("report.charts"));
     for m in &models {
         if let Some(svg) = read_svg(&dir.join(&m.name), "targets.svg") {
-            let title = format!("{} — {}", m.display, chart_text(lang, "report.chart_targets"));
-            page.figure(&svg, &title, chart_text(lang, "report.chart_targets_read"));
+            let title = format!("{} — {}", m.display, lang.t("report.chart_targets"));
+            page.figure(&svg, &title, lang.t("report.chart_targets_read"));
         }
     }
 

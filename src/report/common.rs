@@ -24,6 +24,17 @@ pub fn read_svg(dir: &Path, rel: &str) -> Option<String> {
     std::fs::read_to_string(dir.join(rel)).ok().filter(|s| s.contains("<svg"))
 }
 
+/// The "charts" section: each of `charts` (SVG file in `dir`, title and how-to-read phrase
+/// keys) that the folder holds, as a figure with its caption.
+pub fn charts_section(page: &mut Page, dir: &Path, lang: Lang, charts: &[(&str, &'static str, &'static str)]) {
+    page.section("charts", lang.t("report.charts"));
+    for &(file, title, how) in charts {
+        if let Some(svg) = read_svg(dir, file) {
+            page.figure(&svg, lang.t(title), lang.t(how));
+        }
+    }
+}
+
 /// One model (scenario) as its summary.json describes it.
 pub struct Model {
     pub name: String,

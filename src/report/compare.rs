@@ -1,6 +1,6 @@
 //! The report of `govsim compare`: from comparison.json, each model's summary.json and the charts.
 
-use super::common::{self, read_json, read_svg, Model};
+use super::common::{self, read_json, Model};
 use super::findings::{self, Paired, OUTCOMES};
 use super::html::{Cell, Page, Table};
 use super::numbers::{fixed, Est};
@@ -69,16 +69,16 @@ pub fn build(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(
     }
 
     // charts
-    page.section("charts", lang.t("report.charts"));
-    for (file, title, how) in [
-        ("timeseries.svg", "report.chart_timeseries", "report.chart_timeseries_read"),
-        ("dependency.svg", "report.chart_dependency", "report.chart_dependency_read"),
-        ("final_state.svg", "report.chart_final_state", "report.chart_final_state_read"),
-    ] {
-        if let Some(svg) = read_svg(dir, file) {
-            page.figure(&svg, chart_text(lang, title), chart_text(lang, how));
-        }
-    }
+    common::charts_section(
+        page,
+        dir,
+        lang,
+        &[
+            ("timeseries.svg", "report.chart_timeseries", "report.chart_timeseries_read"),
+            ("dependency.svg", "report.chart_dependency", "report.chart_dependency_read"),
+            ("final_state.svg", "report.chart_final_state", "report.chart_final_state_read"),
+        ],
+    );
 
     // tables
     page.section("tables", lang.t("report.tables"));
@@ -156,22 +156,4 @@ fn model_order(c: &Value, pairs: &[Pair]) -> Vec<String> {
         names = c["models"].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
     }
     names
-}
-
-/// The caption texts of the charts.
-pub fn chart_text(lang: crate::lang::Lang, key: &str) -> &'static str {
-    match key {
-        "report.chart_timeseries" => lang.t("report.chart_timeseries"),
-        "report.chart_timeseries_read" => lang.t("report.chart_timeseries_read"),
-        "report.chart_dependency" => lang.t("report.chart_dependency"),
-        "report.chart_dependency_read" => lang.t("report.chart_dependency_read"),
-        "report.chart_final_state" => lang.t("report.chart_final_state"),
-        "report.chart_final_state_read" => lang.t("report.chart_final_state_read"),
-        "report.chart_targets" => lang.t("report.chart_targets"),
-        "report.chart_targets_read" => lang.t("report.chart_targets_read"),
-        "report.chart_run_timeseries_read" => lang.t("report.chart_run_timeseries_read"),
-        "report.chart_district_timeseries_read" => lang.t("report.chart_district_timeseries_read"),
-        "report.chart_district_final_read" => lang.t("report.chart_district_final_read"),
-        _ => "",
-    }
 }

@@ -1,7 +1,6 @@
 //! The report of `govsim run` (one scenario's folder) and of `govsim district`.
 
-use super::common::{self, read_json, read_svg, Model};
-use super::compare::chart_text;
+use super::common::{self, read_json, Model};
 use super::findings::{self, OUTCOMES};
 use super::html::{esc, Page};
 use super::numbers::Est;
@@ -29,14 +28,12 @@ pub fn run(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Result<(St
         page.list("findings", &items);
     }
 
-    page.section("charts", lang.t("report.charts"));
-    if let Some(svg) = read_svg(dir, "timeseries.svg") {
-        page.figure(
-            &svg,
-            chart_text(lang, "report.chart_timeseries"),
-            chart_text(lang, "report.chart_run_timeseries_read"),
-        );
-    }
+    common::charts_section(
+        page,
+        dir,
+        lang,
+        &[("timeseries.svg", "report.chart_timeseries", "report.chart_run_timeseries_read")],
+    );
 
     page.section("tables", lang.t("report.tables"));
     let f = |m: M| model.final_year(m);
@@ -109,15 +106,15 @@ pub fn district(dir: &Path, page: &mut Page, prov: Option<&Provenance>) -> Resul
         page.list("findings", &items);
     }
 
-    page.section("charts", lang.t("report.charts"));
-    for (file, title, how) in [
-        ("timeseries.svg", "report.chart_timeseries", "report.chart_district_timeseries_read"),
-        ("final_state.svg", "report.chart_final_state", "report.chart_district_final_read"),
-    ] {
-        if let Some(svg) = read_svg(dir, file) {
-            page.figure(&svg, chart_text(lang, title), chart_text(lang, how));
-        }
-    }
+    common::charts_section(
+        page,
+        dir,
+        lang,
+        &[
+            ("timeseries.svg", "report.chart_timeseries", "report.chart_district_timeseries_read"),
+            ("final_state.svg", "report.chart_final_state", "report.chart_district_final_read"),
+        ],
+    );
 
     page.section("tables", lang.t("report.tables"));
     let fns: Vec<Box<dyn Fn(M) -> Est + '_>> = groups

@@ -282,7 +282,7 @@ pub fn find_cjk_fonts(folders: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -357,7 +357,8 @@ mod tests {
         out
     }
 
-    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    /// Every `.rs` file under `dir` (the sources texts are checked in; also the lang tests').
+    pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap().flatten() {
             let p = e.path();
             if p.is_dir() {
