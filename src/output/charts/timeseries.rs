@@ -60,9 +60,8 @@ impl Figure for Timeseries<'_> {
         let (plots, strip) = frame(root, heading, models)?;
         let (plots, key) = if keyed {
             let lines = event_key_lines(marked, lang, plots.dim_in_pixel().0.saturating_sub(40));
-            let (w, h) = plots.dim_in_pixel();
+            let h = plots.dim_in_pixel().1;
             let (p, k) = plots.split_vertically(h.saturating_sub(lines.len() as u32 * (NOTE + 8) + 12));
-            let _ = w;
             (p, Some((k, lines)))
         } else {
             (plots, None)
@@ -84,7 +83,8 @@ impl Figure for Timeseries<'_> {
             // (one row of numbers when keyed)
             let labelled = m == metrics[0] && !marked.is_empty();
             let top = if labelled {
-                let n = if keyed { 1.0 } else { stacked_rows(marked) as f64 };
+                // inline labels stack one row each; numbers take one row
+                let n = if keyed { 1.0 } else { marked.len() as f64 };
                 let plot_px = (panel.dim_in_pixel().1 as f64 - 64.0 - CAPTION as f64 - 40.0).max(1.0);
                 let share = ((n * (NOTE as f64 + 8.0) + 12.0) / plot_px).min(0.6);
                 hi + (hi - lo) * share / (1.0 - share)
@@ -176,11 +176,6 @@ pub(super) fn most_in_one_month(events: &[(f64, String)]) -> usize {
         i += n;
     }
     most
-}
-
-/// Rows the stacked inline labels take (labels of one month stack; a few months side by side).
-fn stacked_rows(events: &[(f64, String)]) -> usize {
-    events.len()
 }
 
 /// One tag per month with events, numbering them as the key does: "1", "2–4".
