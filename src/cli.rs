@@ -6,6 +6,7 @@ mod calibrate;
 pub mod flags;
 mod progress;
 mod report;
+mod scenarios;
 mod simulate;
 mod sweep;
 
@@ -47,6 +48,8 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
         Command::Discover(d) => sweep::discover(&d, o),
         Command::Report { dir } => report::report(&dir, o),
+        Command::Scenarios { export: None } => scenarios::list(),
+        Command::Scenarios { export: Some(dir) } => scenarios::export(&dir),
     }
 }
 

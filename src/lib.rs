@@ -3,6 +3,7 @@
 //! Data flows one way: scenario file → validated [`scenario::Scenario`] → `model::World` →
 //! monthly `step` → `measures` → `experiment` summaries → `output` files.
 
+pub mod builtin;
 pub mod calibrate;
 mod error;
 pub mod experiment;
@@ -16,5 +17,6 @@ pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sweep;
+pub mod version;
 
 pub use error::{Error, ErrorKind};

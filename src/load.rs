@@ -7,10 +7,30 @@ use crate::scenario::{self, Scenario};
 use crate::Error;
 use std::path::{Path, PathBuf};
 
-/// Scenario files from files and folders (a folder contributes its `*.json` files, sorted).
+/// Scenario files from files and folders (a folder contributes its `*.json` files, sorted). A
+/// folder that is not on disk but is one govsim carries (`scenarios/drivers`) contributes its
+/// built-in files, and govsim says so ([`crate::builtin`]); a missing path that is neither, nor
+/// a `*.json` file name, is refused here, naming the folder it was looked for in.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            if let Some(found) = crate::builtin::folder(p) {
+                crate::builtin::note_folder(p, found.len());
+                files.extend(found);
+            } else if crate::builtin::file(p).is_some() || p.extension().is_some_and(|x| x == "json") {
+                // a file: loading it reads the built-in copy or says it cannot, with the others' problems
+                files.push(p.clone());
+            } else {
+                let here =
+                    std::env::current_dir().map_or_else(|_| "the current folder".into(), |d| d.display().to_string());
+                return Err(Error::input(format!(
+                    "{}: no such file or folder (looked in {here}); `govsim scenarios list` shows the scenarios built into govsim",
+                    p.display()
+                )));
+            }
+            continue;
+        }
         if !p.is_dir() {
             files.push(p.clone());
             continue;

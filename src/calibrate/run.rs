@@ -379,7 +379,9 @@ pub fn stage(
                 "threads": threads,
                 "wall_seconds": secs,
                 "shard": shard_label,
-                "govsim_version": env!("CARGO_PKG_VERSION"),
+                "govsim_version": crate::version::VERSION,
+                "govsim_commit": crate::version::COMMIT,
+                "govsim_modified": crate::version::MODIFIED,
             });
             let side = serde_json::to_string_pretty(&side).unwrap_or_default() + "\n";
             let res = write_atomic(&sidecar_file(dir, stage, b), side.as_bytes())

@@ -72,18 +72,43 @@ pub struct Calibrate {
 /// A command with its own arguments.
 #[derive(Clone, Debug)]
 pub enum Command {
-    Compare { paths: Vec<PathBuf>, out: PathBuf },
-    Run { files: Vec<PathBuf>, out: PathBuf },
-    Cases { paths: Vec<PathBuf>, out: PathBuf },
-    District { file: PathBuf, out: Option<PathBuf> },
-    Validate { files: Vec<PathBuf> },
+    Compare {
+        paths: Vec<PathBuf>,
+        out: PathBuf,
+    },
+    Run {
+        files: Vec<PathBuf>,
+        out: PathBuf,
+    },
+    Cases {
+        paths: Vec<PathBuf>,
+        out: PathBuf,
+    },
+    District {
+        file: PathBuf,
+        out: Option<PathBuf>,
+    },
+    Validate {
+        files: Vec<PathBuf>,
+    },
     Schema(Schema),
     Sweep(Sweep),
     Calibrate(Calibrate),
-    Merge { dir: PathBuf },
-    Analyze { dir: PathBuf, top: usize },
+    Merge {
+        dir: PathBuf,
+    },
+    Analyze {
+        dir: PathBuf,
+        top: usize,
+    },
     Discover(Discover),
-    Report { dir: PathBuf },
+    Report {
+        dir: PathBuf,
+    },
+    /// `govsim scenarios list` (None) or `export DIR`.
+    Scenarios {
+        export: Option<PathBuf>,
+    },
 }
 
 /// The parsed command line.
@@ -270,6 +295,23 @@ enum Low {
         #[arg(long, value_parser = lang_arg, default_value = "en")]
         lang: Lang,
     },
+    /// The scenarios, cases, experiments, districts, sweeps and calibrations built into govsim:
+    /// any command reads them by their repository path (`scenarios/drivers`) when no file of that
+    /// name is on disk; a file on disk wins.
+    #[command(subcommand)]
+    Scenarios(ScenariosAction),
+}
+
+#[derive(Subcommand, Debug)]
+enum ScenariosAction {
+    /// List the built-in files: path, kind, whether a file of that path is on disk here, description.
+    List,
+    /// Write every built-in file under DIR (DIR/scenarios/..., DIR/sweeps/..., DIR/calibrations/...)
+    /// with the JSON Schemas their `$schema` names, to edit and run from DIR. DIR must be new or empty.
+    Export {
+        /// The folder to write into (created if absent; refused if it holds anything).
+        dir: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -382,6 +424,10 @@ impl From<Low> for Args {
             Low::Cases { paths, out, options } => (Command::Cases { paths, out }, Options::run(options)),
             Low::District { file, out, sim } => (Command::District { file, out }, Options::sim(sim)),
             Low::Validate { files } => (Command::Validate { files }, Options::default()),
+            Low::Scenarios(ScenariosAction::List) => (Command::Scenarios { export: None }, Options::default()),
+            Low::Scenarios(ScenariosAction::Export { dir }) => {
+                (Command::Scenarios { export: Some(dir) }, Options::default())
+            }
             Low::Schema { sweep, district, calibration } => {
                 let which = match (sweep, district, calibration) {
                     (true, _, _) => Schema::Sweep,

@@ -126,10 +126,10 @@ pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> 
     let started = Started::now();
     let files = load::expand(paths)?;
     if files.len() < 2 {
+        let given = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let found = files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
         return Err(Error::input(format!(
-            "compare needs at least two scenarios; found {} in {}",
-            files.len(),
-            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            "compare needs at least two scenarios; {given} gives one: {found} (name two or more files, or a folder of them)"
         )));
     }
     let (scenarios, pool) = prepare(&files, o)?;

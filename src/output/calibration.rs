@@ -313,7 +313,9 @@ pub fn write(plan: &Plan, o: &Outcome, dir: &Path, final_dir: &Path) -> io::Resu
     // summary.json
     let summary = json!({
         "name": r.name,
-        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "govsim_version": crate::version::VERSION,
+        "govsim_commit": crate::version::COMMIT,
+        "govsim_modified": crate::version::MODIFIED,
         "method": r.calibration.method,
         "stopped": o.stopped,
         "generations": o.generations.iter().map(|g| json!({"generation": g.generation, "particles": g.particles, "epsilon": g.epsilon, "acceptance": g.acceptance, "ess": g.ess})).collect::<Vec<_>>(),

@@ -145,7 +145,9 @@ pub fn comparison_json(c: &Comparison, files: &[PathBuf]) -> Value {
     let labels: serde_json::Map<String, Value> =
         c.names.iter().zip(&c.labels).map(|(n, l)| (n.clone(), json!(l))).collect();
     json!({
-        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "govsim_version": crate::version::VERSION,
+        "govsim_commit": crate::version::COMMIT,
+        "govsim_modified": crate::version::MODIFIED,
         "lang": crate::lang::current().code(),
         "labels": labels,
         "seed": c.seed,

@@ -101,7 +101,9 @@ pub fn summary_json(plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo)
             "resident_steps_per_second": run.resident_steps as f64 / info.seconds.max(1e-9),
             "peak_memory_bytes": info.peak_memory_bytes,
         },
-        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "govsim_version": crate::version::VERSION,
+        "govsim_commit": crate::version::COMMIT,
+        "govsim_modified": crate::version::MODIFIED,
     })
 }
 

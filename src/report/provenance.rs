@@ -10,11 +10,8 @@ use std::path::{Path, PathBuf};
 /// The file name in an output folder.
 pub const FILE: &str = "provenance.json";
 
-/// The commit govsim was built from (`git rev-parse HEAD` at build time), or "unknown".
-pub const COMMIT: &str = match option_env!("GOVSIM_COMMIT") {
-    Some(c) => c,
-    None => "unknown",
-};
+/// The commit govsim was built from, or "unknown" ([`crate::version`]).
+pub use crate::version::COMMIT;
 
 /// One input file and its digest.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -29,6 +26,9 @@ pub struct InputFile {
 pub struct Provenance {
     pub govsim_version: String,
     pub commit: String,
+    /// Whether the build had uncommitted changes (absent in files of older versions: false).
+    #[serde(default)]
+    pub modified: bool,
     /// The command (`compare`, `run`, `cases`, `district`, `analyze`).
     pub command: String,
     /// The whole command line, as given.
@@ -50,6 +50,7 @@ impl Provenance {
         Provenance {
             govsim_version: env!("CARGO_PKG_VERSION").to_string(),
             commit: COMMIT.to_string(),
+            modified: crate::version::MODIFIED,
             command: command.to_string(),
             command_line: std::env::args().collect(),
             date_utc: start.date_utc.clone(),
@@ -78,7 +79,8 @@ impl Provenance {
 pub fn input_file(path: &Path) -> InputFile {
     InputFile {
         path: path.display().to_string(),
-        sha256: std::fs::read(path).map_or_else(|_| "unreadable".to_string(), |b| sha256::hex(&b)),
+        sha256: crate::scenario::input::read_json_bytes(path)
+            .map_or_else(|_| "unreadable".to_string(), |b| sha256::hex(&b)),
     }
 }
 

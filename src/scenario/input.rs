@@ -48,6 +48,27 @@ pub fn read_limited(file: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Stri
     Ok(bytes)
 }
 
+/// The bytes of a JSON input file: from disk if it is there (saying so when a built-in file of
+/// the same name differs), else from the built-in copy it names, else the disk's error. A path
+/// through a folder that is not on disk (`scenarios/cases/../drivers/x.json`) is tried on disk
+/// as written out (`scenarios/drivers/x.json`) before the built-in copy.
+pub fn read_json_bytes(file: &Path) -> Result<Vec<u8>, String> {
+    let missing = |p: &Path| std::fs::symlink_metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    if missing(file) {
+        if let Some((name, text)) = crate::builtin::file(file) {
+            let written_out = Path::new(&name);
+            if missing(written_out) {
+                crate::builtin::note_used(file, &name);
+                return Ok(text.as_bytes().to_vec());
+            }
+            return read_limited(written_out, MAX_JSON_BYTES, "JSON input files");
+        }
+    }
+    let bytes = read_limited(file, MAX_JSON_BYTES, "JSON input files")?;
+    crate::builtin::note_disk_copy(file, &bytes);
+    Ok(bytes)
+}
+
 fn mib(bytes: u64) -> String {
     if bytes % (1 << 20) == 0 {
         format!("{} MiB", bytes >> 20)
@@ -82,10 +103,10 @@ fn kind_of_file(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
-/// Read a JSON input file as UTF-8 text, within [`MAX_JSON_BYTES`].
+/// Read a JSON input file as UTF-8 text, within [`MAX_JSON_BYTES`]; a relative path that is
+/// not on disk but names a file govsim carries reads the built-in copy ([`crate::builtin`]).
 pub fn read_json_text(file: &Path) -> Result<String, ScenarioError> {
-    let bytes = read_limited(file, MAX_JSON_BYTES, "JSON input files")
-        .map_err(|message| ScenarioError::Io { file: file.to_path_buf(), message })?;
+    let bytes = read_json_bytes(file).map_err(|message| ScenarioError::Io { file: file.to_path_buf(), message })?;
     let mut text = String::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
         file: file.to_path_buf(),
         path: String::new(),

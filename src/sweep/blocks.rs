@@ -168,7 +168,9 @@ pub fn sidecar(r: &Resolved, b: u64, csv: &[u8], threads: usize, wall_seconds: f
         "wall_seconds": wall_seconds,
         "host": host,
         "shard": shard,
-        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "govsim_version": crate::version::VERSION,
+        "govsim_commit": crate::version::COMMIT,
+        "govsim_modified": crate::version::MODIFIED,
     })
 }
 
