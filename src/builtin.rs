@@ -85,10 +85,10 @@ pub fn note_folder(path: &Path, count: usize) {
     });
 }
 
-/// Say that the file `path` is not on disk and its built-in copy `name` is used.
-pub fn note_used(path: &Path, name: &str) {
+/// Say that the file `name` (as `..` in its path resolves) is not on disk and its built-in copy is used.
+pub fn note_used(name: &str) {
     say_once(format!("file:{name}"), || {
-        format!("{}: no such file here; using the copy built into govsim {}", path.display(), env!("CARGO_PKG_VERSION"))
+        format!("{name}: no such file here; using the copy built into govsim {}", env!("CARGO_PKG_VERSION"))
     });
 }
 

@@ -58,7 +58,7 @@ pub fn read_json_bytes(file: &Path) -> Result<Vec<u8>, String> {
         if let Some((name, text)) = crate::builtin::file(file) {
             let written_out = Path::new(&name);
             if missing(written_out) {
-                crate::builtin::note_used(file, &name);
+                crate::builtin::note_used(&name);
                 return Ok(text.as_bytes().to_vec());
             }
             return read_limited(written_out, MAX_JSON_BYTES, "JSON input files");
