@@ -15,7 +15,8 @@
 # machine while other builds shared it: the first build 13 min 45 s (5.4 CPU-minutes: every
 # dependency compiles again for the explicit target, into target/x86_64-unknown-linux-gnu/),
 # a rebuild after a change to govsim 6.5 min (2.5 CPU-minutes), nothing changed 1 s; the venv
-# takes about 25 s to install and 440 MB. The binary is 32.5 MiB (8.7 MiB without debug info).
+# takes 25 s to install (77 s under load) and 440 MB. The binary is 32.5 MiB (8.7 MiB without
+# debug info).
 #
 # --check: fails (exit 1, naming the symbol and its version) if the binary needs any GLIBC_
 # version above 2.17 (from `objdump -T`, versions compared numerically: 2.3.4 < 2.17) or
