@@ -21,7 +21,7 @@
 # --check: fails (exit 1, naming the symbol and its version) if the binary needs any GLIBC_
 # version above 2.17 (from `objdump -T`, versions compared numerically: 2.3.4 < 2.17) or
 # GLIBC_PRIVATE; then runs the portable binary in a fresh empty temporary folder,
-# `govsim compare <repo>/scenarios/drivers --reps 2 --out <tmp>/out`, and checks it exits 0 and
+# `govsim compare --reps 2 --out <tmp>/out` (the built-in drivers), and checks it exits 0 and
 # writes comparison.csv and report.html. The temporary folder is removed on exit. objdump is the
 # evidence for old glibc: the binary is run here only on this machine's newer glibc.
 #
@@ -156,14 +156,13 @@ log "glibc check: every GLIBC_ version is <= $MAX_GLIBC ($(printf '%s\n' "$NEEDS
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/govsim-portable.XXXXXX")
 mkdir "$TMP/empty"
-# After the scenarios are embedded in the binary, drop the path to run `govsim compare` with no
-# argument, as on a cluster with only the binary: COMPARE_ARGS=().
-COMPARE_ARGS=("$REPO/scenarios/drivers")
-log "running the portable binary in an empty folder: govsim compare ${COMPARE_ARGS[*]#"$REPO"/} --reps 2"
+# No path: the driver scenarios are built into the binary, as on a cluster with only the binary.
+log "running the portable binary in an empty folder: govsim compare --reps 2 (the built-in drivers)"
 t0=$SECONDS
 # LD_BIND_NOW: resolve every symbol at start, so a symbol missing from glibc fails here at once.
-(cd "$TMP/empty" && LD_BIND_NOW=1 "$BIN" compare "${COMPARE_ARGS[@]}" --reps 2 --out "$TMP/out" --progress off) \
+(cd "$TMP/empty" && LD_BIND_NOW=1 "$BIN" compare --reps 2 --out "$TMP/out" --progress off) \
   >"$TMP/compare.log" 2>&1 || { tail -n 30 "$TMP/compare.log" >&2; die 1 "the portable govsim compare failed"; }
+grep -q "using the 5 built-in files" "$TMP/compare.log" || die 1 "the portable govsim compare did not use its built-in drivers"
 for f in comparison.csv report.html; do
   [[ -s $TMP/out/$f ]] || die 1 "the portable govsim compare exited 0 but wrote no $f"
 done
