@@ -6,6 +6,7 @@ mod calibrate;
 pub mod flags;
 mod progress;
 mod report;
+mod shell;
 mod simulate;
 mod sweep;
 
@@ -47,6 +48,8 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
         Command::Discover(d) => sweep::discover(&d, o),
         Command::Report { dir } => report::report(&dir, o),
+        Command::Completions(which) => shell::completions(which),
+        Command::Man { out } => shell::man(out.as_deref()),
     }
 }
 
