@@ -7,6 +7,7 @@ pub mod flags;
 mod progress;
 mod report;
 mod scenarios;
+mod shell;
 mod simulate;
 mod sweep;
 
@@ -50,6 +51,8 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Report { dir } => report::report(&dir, o),
         Command::Scenarios { export: None } => scenarios::list(),
         Command::Scenarios { export: Some(dir) } => scenarios::export(&dir),
+        Command::Completions(which) => shell::completions(which),
+        Command::Man { out } => shell::man(out.as_deref()),
     }
 }
 

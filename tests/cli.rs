@@ -215,3 +215,114 @@ fn version_names_the_commit() {
         "{text}"
     );
 }
+
+/// What a successful `govsim ARGS` printed on stdout.
+fn stdout_of(args: &[&str]) -> String {
+    let out = govsim().args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// The commands `govsim --help` lists (without `help`).
+fn subcommands() -> Vec<String> {
+    subcommands_of(&[])
+}
+
+/// The commands `govsim <parent...> --help` lists.
+fn subcommands_of(parent: &[&str]) -> Vec<String> {
+    let help = stdout_of(&[parent, &["--help"]].concat());
+    let listed = help.split("Commands:").nth(1).expect("--help lists the commands");
+    let listed = listed.split("\n\n").next().unwrap();
+    let names: Vec<String> = listed
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   ")) // not the wrapped descriptions
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(parent.is_empty() || !names.is_empty(), "{help}");
+    assert!(!parent.is_empty() || (names.len() >= 12 && names.iter().any(|n| n == "compare")), "{names:?}");
+    names
+}
+
+#[test]
+fn completions_cover_the_commands_and_flags() {
+    let bash = stdout_of(&["completions", "bash"]);
+    assert!(bash.contains("compare") && bash.contains("--reps") && bash.contains("complete -F"), "{bash}");
+    for shell in ["zsh", "fish"] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(script.contains("sweep") && script.contains("--shard-count"), "{shell}: {script}");
+    }
+    assert!(stdout_of(&["completions", "fish"]).contains("complete -c govsim"));
+    assert!(stdout_of(&["completions", "zsh"]).starts_with("#compdef govsim"));
+    // every command is offered
+    for name in subcommands() {
+        assert!(bash.contains(&name), "bash completion lacks {name}");
+    }
+    govsim().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_names_every_command() {
+    let page = stdout_of(&["man"]);
+    // after clap_mangen's two-line quote-string preamble, the title line
+    let title = page.lines().find(|l| !l.starts_with(".ie ") && !l.starts_with(".el ")).unwrap();
+    assert!(title.starts_with(".TH govsim 1"), "{title}");
+    assert!(page.lines().position(|l| l.starts_with(".TH")) < page.lines().position(|l| l.starts_with(".SH")));
+    assert!(page.contains(".SH NAME") && page.contains(".SH SYNOPSIS") && page.contains(".SH SUBCOMMANDS"));
+    for name in subcommands() {
+        assert!(page.contains(&format!("govsim\\-{}", name.replace('-', "\\-"))), "the man page lacks {name}");
+    }
+    // man renders it, where man is installed
+    let rendered = std::process::Command::new("man")
+        .args(["-l", "-"])
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(page.as_bytes())?;
+            child.wait_with_output()
+        });
+    match rendered {
+        Ok(o) if o.status.success() && !o.stdout.is_empty() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert!(text.contains("NAME") && text.contains("compare"), "{text}");
+        }
+        Ok(o) => eprintln!("man -l did not render (status {}): {}", o.status, String::from_utf8_lossy(&o.stderr)),
+        Err(e) => eprintln!("skipped rendering: cannot run man: {e}"),
+    }
+}
+
+#[test]
+fn man_out_writes_a_page_per_command_and_replaces_only_its_own() {
+    let dir = tempdir();
+    let out = dir.path().join("man1");
+    govsim().args(["man", "--out"]).arg(&out).assert().success();
+    let mut names: Vec<String> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    let mut want: Vec<String> = subcommands().iter().map(|n| format!("govsim-{n}.1")).collect();
+    want.push("govsim.1".into());
+    // a command with commands of its own gets a page for each of them too
+    want.extend(subcommands_of(&["scenarios"]).iter().map(|n| format!("govsim-scenarios-{n}.1")));
+    want.sort();
+    assert_eq!(names, want);
+    let compare = fs::read_to_string(out.join("govsim-compare.1")).unwrap();
+    assert!(compare.contains(".TH govsim-compare 1") && compare.contains("reps"));
+    // again: its own pages are replaced
+    govsim().args(["man", "--out"]).arg(&out).assert().success();
+    // a file of the same name that is not a govsim page is refused, and nothing is written
+    fs::write(out.join("govsim-run.1"), "mine").unwrap();
+    fs::remove_file(out.join("govsim.1")).unwrap();
+    govsim()
+        .args(["man", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a govsim man page"));
+    assert_eq!(fs::read_to_string(out.join("govsim-run.1")).unwrap(), "mine");
+    assert!(!out.join("govsim.1").exists());
+}

@@ -1,4 +1,4 @@
-//! Statistical checks of the patterns MODEL.md §4 reports, on the five shipped driver models
+//! Statistical checks of the patterns docs/ODD.md §1 reports, on the five shipped driver models
 //! (10,000 residents, 10 years, 10 paired replications each — common random numbers, so
 //! differences are paired). A pattern holds when the 95% t-interval of the paired difference
 //! lies entirely on the stated side of zero. These are smoke tests of the mechanisms, not a

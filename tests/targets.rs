@@ -269,11 +269,16 @@ fn registered_per_team_is_the_registered_over_the_teams() {
 /// Issue 14: the shipped cases carry at least fifteen targets, each citing its seed file
 /// ([000]–[004]) and quoting it: the words after the source's first ": " are in that seed
 /// (whitespace aside: the seeds are text taken from PDFs, with line breaks inside sentences).
+/// The seed texts are not in the repository: the quotes are checked against them when
+/// GOVSIM_SEEDS names a folder holding them (files `000_*` .. `004_*`), and otherwise the test
+/// says it skips that part.
 #[test]
 fn the_cases_carry_at_least_fifteen_targets_quoting_their_seeds() {
-    // the seeds live beside the repository (README, Sources), where there is one
-    let seeds = common::repo("../shared/seeds");
-    let seed_dir = seeds.is_dir().then_some(seeds);
+    let seed_dir = std::env::var_os("GOVSIM_SEEDS").map(std::path::PathBuf::from);
+    match &seed_dir {
+        Some(dir) => assert!(dir.is_dir(), "GOVSIM_SEEDS={} is not a folder", dir.display()),
+        None => eprintln!("GOVSIM_SEEDS is not set: the targets' quotes are not checked against the seed texts"),
+    }
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let mut n = 0;
     for file in common::files::json_files_in(&common::repo("scenarios/cases")) {

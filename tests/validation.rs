@@ -1,4 +1,4 @@
-//! Pattern-oriented validation (MODEL.md §4; DA §6.2) on the shipped experiments: each pattern
+//! Pattern-oriented validation (docs/ODD.md §1; Grimm et al. 2005) on the shipped experiments: each pattern
 //! is a statistic with an acceptance criterion over paired replications (common random
 //! numbers). Run with `--nocapture` to see the measured values that docs/validation.md reports.
 

@@ -109,6 +109,10 @@ pub enum Command {
     Scenarios {
         export: Option<PathBuf>,
     },
+    Completions(clap_complete::Shell),
+    Man {
+        out: Option<PathBuf>,
+    },
 }
 
 /// The parsed command line.
@@ -116,6 +120,11 @@ pub enum Command {
 pub struct Args {
     pub command: Command,
     pub options: Options,
+}
+
+/// The whole command line as clap declares it, for the completion scripts and man pages.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 /// Parse the command line. `Err` is the exit code of `--help`, `--version` (0) or a flag
@@ -294,6 +303,22 @@ enum Low {
         /// Language of the report: en (English) or zh (中文).
         #[arg(long, value_parser = lang_arg, default_value = "en")]
         lang: Lang,
+    },
+    /// Print a shell completion script to stdout, e.g.
+    /// `govsim completions bash > ~/.local/share/bash-completion/completions/govsim`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, e.g. `govsim man | man -l -`; with --out, write
+    /// govsim.1 and a govsim-<command>.1 for every command into a folder instead.
+    Man {
+        /// Folder for the pages, e.g. ~/.local/share/man/man1 (created if missing). Only files named
+        /// govsim.1 and govsim-<command>.1 are written; one of those names holding something other
+        /// than a govsim man page is refused.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// The scenarios, cases, experiments, districts, sweeps and calibrations built into govsim:
     /// any command reads them by their repository path (`scenarios/drivers`) when no file of that
@@ -475,6 +500,8 @@ impl From<Low> for Args {
             }
             Low::Discover(f) => f.into_command(),
             Low::Report { dir, lang } => (Command::Report { dir }, Options { lang, ..Options::default() }),
+            Low::Completions { shell } => (Command::Completions(shell), Options::default()),
+            Low::Man { out } => (Command::Man { out }, Options::default()),
         };
         Args { command, options }
     }

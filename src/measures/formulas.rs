@@ -1,5 +1,6 @@
 //! The formulas of the measures as small pure functions, each unit-tested with hand-computed
-//! cases (domain-anchors §1.5 cases i–iii among them).
+//! cases among them (i) government the sole supplier, (ii) a social organisation supplying half
+//! of every flow, (iii) a symmetric relation.
 
 use crate::model::entities::{DIMENSIONS, SOURCES};
 
@@ -137,7 +138,7 @@ mod tests {
 
     #[test]
     fn case_i_government_sole_supplier() {
-        // domain-anchors §1.5 (i): D(v←g) = 1, D(g←v) = 0 → A = 1, M = 1, HHI = 1, N_eff = 1
+        // case (i): D(v←g) = 1, D(g←v) = 0 → A = 1, M = 1, HHI = 1, N_eff = 1
         let s = source_shares(&[5.0, 0.0, 0.0, 0.0, 0.0]);
         let shares = [s; 4];
         let d = dependence(&shares, &ONES, &QUARTERS, GOV);

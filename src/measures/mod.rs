@@ -1,4 +1,4 @@
-//! The three outcomes (domain-anchors §1.5, §2.1, §3.1), computed each step from step records
+//! The three outcomes (docs/ODD.md §7.9), computed each step from step records
 //! over a rolling window. Measures never know which driver model produced the records.
 //! A measure that is undefined at a step (nothing to divide by) is NaN: an empty cell in CSV
 //! and `null` in JSON.

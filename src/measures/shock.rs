@@ -1,4 +1,4 @@
-//! Shock measures around a scheduled event (DA §3.1; Bruneau et al. 2003; Cimellaro et al. 2010),
+//! Shock measures around a scheduled event (Bruneau et al. 2003; Cimellaro et al. 2010),
 //! computed from one replication's coverage series.
 
 /// Robustness, resilience loss, recovery time and persistence of coverage after an event.

@@ -12,7 +12,7 @@ pub enum State {
     Leader = 4,
 }
 
-/// Suppliers of resources to volunteer forces (domain-anchors §1.5: g, s, e, c, r).
+/// Suppliers of resources to volunteer forces (government, social organisations, enterprises, community fund, residents: docs/ODD.md §7.9).
 pub const SOURCES: usize = 5;
 pub const GOV: usize = 0;
 pub const SO: usize = 1;
@@ -54,7 +54,7 @@ impl Channel {
     }
 }
 
-/// Service categories (MODEL.md §1).
+/// Service categories (docs/ODD.md §2: the community platform's demand).
 pub const CATEGORIES: usize = 6;
 pub const EMERGENCY: usize = 5;
 pub const CATEGORY_NAMES: [&str; CATEGORIES] =

@@ -16,7 +16,7 @@ pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Monthly exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (domain-anchors §4 M4).
+/// Monthly exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (Chacón et al. 2007; docs/ODD.md §7.5).
 #[inline]
 pub fn exit_hazard(r: &crate::scenario::Retention, satisfaction: f64, commitment: f64, overload: f64) -> f64 {
     (r.base_hazard

@@ -9,7 +9,7 @@ use super::numbers::{digits, fixed, show, Est};
 use crate::lang::Lang;
 use crate::measures::M;
 
-/// The headline measures of the three outcomes (MODEL.md §3), in the report's order.
+/// The headline measures of the three outcomes (docs/ODD.md §1, Purpose), in the report's order.
 pub const OUTCOMES: [(&str, [M; 3]); 3] = [
     ("report.outcome_dependency", [M::DependenceOnGovernment, M::Asymmetry, M::SoleDependence]),
     ("report.outcome_participation", [M::ActiveRate, M::Retention12m, M::CoproductionDepth]),

@@ -1,7 +1,7 @@
 //! The scenario file format. Every behavioural coefficient of the model is a field here with a
 //! default, a valid range, a unit and a one-line meaning; the step code reads nothing else.
-//! Sources in square brackets: seed files `[000]`..`[004]` (shared/seeds) and the literature
-//! named in docs/ODD.md.
+//! Sources in square brackets: the seed texts `[000]`..`[004]` and the literature, both
+//! listed in the references of docs/ODD.md.
 
 use super::events::Event;
 use super::params::{params, Check};
@@ -175,7 +175,7 @@ params! {
 }
 
 params! {
-    /// Demanded service hours by category, per 1,000 residents per month [MODEL.md §1].
+    /// Demanded service hours by category, per 1,000 residents per month (assumptions, docs/ODD.md §7.7).
     pub struct ServiceDemand {
         /// Elder care (为老服务).
         elder_care: f64 = 120.0, range(0.0, 100_000.0), unit("hours/month per 1,000 residents");
@@ -208,7 +208,8 @@ params! {
 }
 
 params! {
-    /// Behavioural rules (domain-anchors §4: M1 threshold/influence, M3 crowding, M4 retention).
+    /// Behavioural rules (M1 threshold/influence, Granovetter 1978; M3 crowding, Frey & Jegen 2001;
+    /// M4 retention, Chacón et al. 2007).
     pub struct Behaviour {
         /// Whether an asked resident says yes.
         acceptance: Acceptance = Acceptance::default();
@@ -259,7 +260,7 @@ params! {
 params! {
     /// Acceptance of an ask: logit p = intercept + channel bonus + motivation·(m−0.5)
     /// + trust·(trust−0.5) + peer_influence·(share of ties active) + price_effect·reward·(1−m).
-    /// People volunteer mostly when asked (domain-anchors §4 M1; Granovetter 1978).
+    /// People volunteer mostly when asked (Granovetter 1978).
     pub struct Acceptance {
         /// Baseline log-odds of saying yes to an ask.
         intercept: f64 = -2.0, range(-20.0, 20.0), unit("logit");
@@ -338,7 +339,7 @@ params! {
 }
 
 params! {
-    /// Exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (domain-anchors §4 M4);
+    /// Exit hazard h = h0 · exp(−a_S·S − a_C·C) · (1 + b·overload) (Chacón et al. 2007);
     /// calibrated so annual retention of settled volunteers is 65–75% (CNCS 2010; Vecina et al. 2010).
     pub struct Retention {
         /// Base monthly exit hazard h0.
@@ -716,7 +717,7 @@ params! {
 }
 
 params! {
-    /// A purchase-of-services contract; project cycles are mostly one year (domain-anchors §3.2).
+    /// A purchase-of-services contract; project cycles are mostly one year (an assumption; [004]: project funding is unstable).
     pub struct Purchase {
         /// Name of the social organisation contracted (must exist in actors.social_organisations).
         social_organisation: String = String::new();
@@ -822,7 +823,7 @@ params! {
 }
 
 params! {
-    /// Settings of the measures (domain-anchors §1.5, §2.1, §3.1).
+    /// Settings of the measures (docs/ODD.md §7.9, §7.10).
     pub struct MeasureSettings {
         /// Rolling window W of the flow-based measures (source shares, funding, cost).
         window_months: u32 = 12, range(1, 120), unit("months");
@@ -844,13 +845,13 @@ params! {
         partner_delivery_weight: f64 = 0.5, range(0.0, 1.0), unit("share");
         /// Legitimacy weight of each source a team holds.
         legitimacy: LegitimacyWeights = LegitimacyWeights::default();
-        /// Months before an event whose mean coverage is the baseline Q_pre of the shock measures (DA §3.1).
+        /// Months before an event whose mean coverage is the baseline Q_pre of the shock measures (Bruneau et al. 2003).
         shock_baseline_months: u32 = 12, range(1, 120), unit("months");
         /// Horizon H after an event over which the shock measures are computed.
         shock_horizon_months: u32 = 36, range(1, 600), unit("months");
         /// Coverage counts as recovered at this share of Q_pre.
         recovery_threshold: f64 = 0.9, range(0.0, 1.0), unit("share of Q_pre");
-        /// Months coverage must stay recovered (DA §3.1: 8 weeks).
+        /// Months coverage must stay recovered (about 8 weeks; an assumption).
         recovery_hold_months: u32 = 2, range(1, 120), unit("months");
     }
 }

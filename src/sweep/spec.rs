@@ -212,7 +212,7 @@ pub enum Statistic {
     },
 }
 
-/// The shock measures of docs/ODD.md (DA §3.1).
+/// The shock measures of docs/ODD.md §7.10.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ShockMeasure {
