@@ -62,6 +62,7 @@ fn schema(which: Schema) -> Result<(), Error> {
         Schema::District => govsim::scenario::district::district_schema(),
         Schema::Scenario => govsim::scenario::schema(),
         Schema::Calibration => govsim::calibrate::schema(),
+        Schema::ScenarioMarkdown => return say(govsim::scenario::reference::scenario_markdown().trim_end()),
     };
     say(&serde_json::to_string_pretty(&schema).map_err(|e| Error::runtime(e.to_string()))?)
 }

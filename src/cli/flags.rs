@@ -41,6 +41,8 @@ pub struct Options {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Schema {
     Scenario,
+    /// The scenario format's parameter reference in Markdown (docs/parameters.md).
+    ScenarioMarkdown,
     Sweep,
     District,
     Calibration,
@@ -267,6 +269,9 @@ enum Low {
         /// Print the schema of calibration files instead (`govsim.calibration.schema.json`).
         #[arg(long)]
         calibration: bool,
+        /// Print the parameter reference of scenario files as Markdown instead of the JSON Schema: every parameter's path, default, range, unit and meaning, grouped by section of docs/ODD.md (docs/parameters.md is this output).
+        #[arg(long, conflicts_with_all = ["sweep", "district", "calibration"])]
+        markdown: bool,
     },
     /// Run a parameter sweep (all of it, or one shard of it) into DIR/blocks; unsharded, also merge.
     Sweep(SweepFlags),
@@ -453,11 +458,12 @@ impl From<Low> for Args {
             Low::Scenarios(ScenariosAction::Export { dir }) => {
                 (Command::Scenarios { export: Some(dir) }, Options::default())
             }
-            Low::Schema { sweep, district, calibration } => {
-                let which = match (sweep, district, calibration) {
-                    (true, _, _) => Schema::Sweep,
-                    (_, true, _) => Schema::District,
-                    (_, _, true) => Schema::Calibration,
+            Low::Schema { sweep, district, calibration, markdown } => {
+                let which = match (sweep, district, calibration, markdown) {
+                    (true, _, _, _) => Schema::Sweep,
+                    (_, true, _, _) => Schema::District,
+                    (_, _, true, _) => Schema::Calibration,
+                    (_, _, _, true) => Schema::ScenarioMarkdown,
                     _ => Schema::Scenario,
                 };
                 (Command::Schema(which), Options::default())

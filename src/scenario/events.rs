@@ -106,7 +106,7 @@ events! {
         /// organisation's name (its foundation grants), an enterprise's name (its donations) or
         /// "community_fund" (merchants, social enterprises, residents). factor 0 stops it.
         FundingChange = "funding_change" {
-            /// Month of the change.
+            /// Month of the change (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
             /// Who changes their funding.
             actor: String;
@@ -115,32 +115,44 @@ events! {
         }
         /// Every purchase-of-services programme with this social organisation ends (not renewed).
         ContractEnd = "contract_end" {
+            /// Month the contracts end (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Name of the social organisation (in actors.social_organisations) whose programmes end.
             social_organisation: String;
         }
         /// An enterprise starts engaging now (its horizon counts from here).
         EnterpriseEnter = "enterprise_enter" {
+            /// Month the enterprise enters (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Name of the enterprise (in actors.enterprises).
             enterprise: String;
         }
         /// An enterprise leaves now (its horizon ends early).
         EnterpriseLeave = "enterprise_leave" {
+            /// Month the enterprise leaves (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Name of the enterprise (in actors.enterprises).
             enterprise: String;
         }
         /// A social organisation starts working in the community now (the third party of [002]).
         SocialOrganisationEnter = "social_organisation_enter" {
+            /// Month the organisation enters (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Name of the social organisation (in actors.social_organisations).
             social_organisation: String;
         }
         /// A social organisation leaves with its money; its teams carry on only if led by a resident.
         SocialOrganisationLeave = "social_organisation_leave" {
+            /// Month the organisation leaves (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Name of the social organisation (in actors.social_organisations).
             social_organisation: String;
         }
         /// Demand of a category is multiplied for some months (an epidemic raises emergency demand [000]).
         DemandShock = "demand_shock" {
+            /// Month the shock starts (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Service category whose demand changes.
             category: Category;
             /// Multiplier of the category's demand.
             factor: f64, range(0.0, 1000.0), unit("1");
@@ -149,23 +161,29 @@ events! {
         }
         /// The points scheme (instruments.points) starts now.
         PointsStart = "points_start" {
+            /// Month the scheme starts (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
         }
         /// The points scheme stops now.
         PointsStop = "points_stop" {
+            /// Month the scheme stops (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
         }
         /// A mobilisation campaign (with instruments.mobilisation_campaigns' reach, call-out and cost).
         Campaign = "campaign" {
+            /// Month the campaign starts (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
+            /// Months the campaign lasts.
             duration_months: u32, range(1, 600), unit("months");
         }
         /// The deliberation council (instruments.deliberation_council) starts sitting now.
         CouncilStart = "council_start" {
+            /// Month the council starts (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
         }
         /// The coordination platform (instruments.coordination_platform) starts now.
         PlatformStart = "platform_start" {
+            /// Month the platform starts (0 = the first month of the run).
             month: u32, range(0, 6000), unit("month");
         }
     }

@@ -4,6 +4,7 @@ pub mod district;
 mod events;
 pub mod input;
 pub mod params;
+pub mod reference;
 mod types;
 mod validate;
 

@@ -68,6 +68,7 @@ params! {
         high: f64 = 0.0, range(-1e12, 1e12), unit("metric's unit");
         /// The source's own number, when it gives one (shown beside the interval).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(extend("x-unit" = "metric's unit"))]
         value: Option<f64> = None;
         /// Weight of the target in a calibration distance.
         weight: f64 = 1.0, range(0.0, 1000.0), unit("1");

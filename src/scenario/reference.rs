@@ -1,0 +1,476 @@
+//! The parameter reference (`govsim schema --markdown`, docs/parameters.md): every parameter of
+//! the scenario format with its path, default, range, unit and meaning, generated from the JSON
+//! Schema ([`super::schema`]) and grouped by the section of docs/ODD.md that describes it.
+//! The schema is walked as a user writes files: objects by field (`community.traits.skill_mean`),
+//! lists by item (`actors.social_organisations.N.name`), optional sections (`instruments.points`,
+//! absent = off) with a row of their own, and timeline events by type (`events.N.type`, then
+//! that type's fields).
+
+use serde_json::Value;
+
+/// One parameter, or one list or optional section, as the reference shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Where it sits in a scenario file; `N` stands for a list index.
+    pub path: String,
+    /// The default as written in a file (`absent` for an optional value that is off).
+    pub default: String,
+    /// The allowed values: `[lo, hi]`, a list of names, or the kind of value.
+    pub range: String,
+    /// The `x-unit` of a number; empty where the schema gives none.
+    pub unit: String,
+    /// The schema's description (one line); empty where the schema gives none.
+    pub meaning: String,
+    /// A single value (number, flag, text, name); not a list or an optional section.
+    pub leaf: bool,
+    /// A number (integer or real).
+    pub numeric: bool,
+}
+
+/// The sections of docs/ODD.md that describe scenario parameters: (number, heading).
+pub const SECTIONS: &[(&str, &str)] = &[
+    ("2", "Entities, state variables and scales"),
+    ("3", "Process overview and scheduling"),
+    ("5", "Initialisation"),
+    ("6", "Input data"),
+    ("7.1", "Institutions and money"),
+    ("7.2", "Asks and acceptance (M1)"),
+    ("7.3", "Activity and hours"),
+    ("7.4", "Learning"),
+    ("7.5", "Satisfaction, commitment, crowding, exit (M3, M4)"),
+    ("7.6", "States and leaders"),
+    ("7.7", "Service production and coverage"),
+    ("7.8", "Team life and government's needs"),
+    ("7.9", "Measures (`src/measures/`)"),
+    ("7.10", "Timeline events (`events`)"),
+    ("7.11", "Calibration and status"),
+];
+
+/// Which ODD section a path belongs to: the longest prefix (a whole path or a leading part of
+/// one, by fields) wins. Every parameter must fall under one (tested).
+pub const GROUPS: &[(&str, &str)] = &[
+    ("$schema", "6"),
+    ("extends", "6"),
+    ("name", "6"),
+    ("label", "6"),
+    ("description", "6"),
+    ("colour", "6"),
+    ("time", "2"),
+    ("community", "2"),
+    ("community.initial_core_volunteers", "5"),
+    ("community.traits", "5"),
+    ("community.demand", "7.7"),
+    ("community.need", "7.7"),
+    ("community.governance_task_hours_per_1000", "7.8"),
+    ("behaviour.acceptance", "7.2"),
+    ("behaviour.peers", "7.2"),
+    ("behaviour.recruitment", "7.2"),
+    ("behaviour.registration", "7.2"),
+    ("behaviour.activity", "7.3"),
+    ("behaviour.learning", "7.4"),
+    ("behaviour.satisfaction", "7.5"),
+    ("behaviour.crowding", "7.5"),
+    ("behaviour.retention", "7.5"),
+    // the trust rule has no subsection of its own in docs/ODD.md; §3 schedules it in the residents' phase
+    ("behaviour.trust", "3"),
+    ("behaviour.states", "7.6"),
+    ("behaviour.leadership", "7.6"),
+    ("behaviour.leadership.min_members", "7.8"),
+    ("behaviour.leadership.dissolve_after_months", "7.8"),
+    ("behaviour.production", "7.7"),
+    ("actors", "7.1"),
+    ("actors.government.founds_teams", "5"),
+    ("actors.government.staff_task_hours", "7.8"),
+    ("instruments", "7.1"),
+    ("instruments.mobilisation_campaigns", "7.2"),
+    ("instruments.points", "7.5"),
+    ("instruments.registration", "7.8"),
+    ("events", "7.10"),
+    ("measures", "7.9"),
+    ("measures.shock_baseline_months", "7.10"),
+    ("measures.shock_horizon_months", "7.10"),
+    ("measures.recovery_threshold", "7.10"),
+    ("measures.recovery_hold_months", "7.10"),
+    ("targets", "7.11"),
+];
+
+/// The ODD section number of a path, if any prefix of [`GROUPS`] covers it.
+pub fn section_of(path: &str) -> Option<&'static str> {
+    GROUPS
+        .iter()
+        .filter(|(prefix, _)| path == *prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, section)| *section)
+}
+
+/// Every row of a schema, in the order of its properties (nested sections after their parent's
+/// own fields would read oddly, so the walk is depth-first in property order).
+pub fn rows(schema: &Value) -> Vec<Row> {
+    let mut out = Vec::new();
+    walk_object(schema, schema, "", None, &mut out);
+    out
+}
+
+/// The Markdown reference of the scenario format: a header saying how it is made, then one
+/// table per ODD section.
+pub fn scenario_markdown() -> String {
+    markdown(&rows(super::cached_schema()))
+}
+
+/// The header line of the generated reference (docs/parameters.md starts with it).
+pub const HEADER: &str = "<!-- Generated by `govsim schema --markdown` from the scenario schema; do not edit. Regenerate: `govsim schema --markdown > docs/parameters.md` (or `GOVSIM_BLESS=1 cargo test --release --test parameters_doc`). -->";
+
+/// Render rows as the reference: one table per ODD section, in section order.
+pub fn markdown(rows: &[Row]) -> String {
+    let mut s = String::new();
+    s.push_str(HEADER);
+    s.push_str("\n\n# Scenario parameters\n\n");
+    s.push_str(
+        "Every field of a scenario file, with its default, its allowed range, its unit and its meaning, \
+         grouped by the section of the model description (docs/ODD.md) that says how it is used. \
+         `N` in a path is a list index (0, 1, …). A section marked *optional section* is off unless \
+         present; its fields' defaults apply once it is there. Ranges are inclusive. A default of \
+         *absent* means the field is left out unless given; — means the schema gives no default (an \
+         event must give every field of its type; `label` is empty unless given). \
+         The same information is in the JSON Schema (`govsim schema > govsim.schema.json`) that \
+         editors use; docs/scenarios.md shows how to write a scenario.\n",
+    );
+    for (number, title) in SECTIONS {
+        let in_section: Vec<&Row> = rows.iter().filter(|r| section_of(&r.path) == Some(*number)).collect();
+        if in_section.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n## §{number} {title}\n\n"));
+        s.push_str("| path | default | range | unit | meaning |\n|---|---|---|---|---|\n");
+        for r in in_section {
+            let unit = if r.unit.is_empty() { "—".to_string() } else { cell(&r.unit) };
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                r.path,
+                cell(&r.default),
+                cell(&r.range),
+                unit,
+                cell(&r.meaning)
+            ));
+        }
+    }
+    s
+}
+
+/// Text safe inside a Markdown table cell: one line, `|` escaped.
+fn cell(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line.replace('|', "\\|")
+}
+
+/// The definition a `$ref` names (`#/$defs/Name`), or the node itself.
+fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+        Some(name) => &root["$defs"][name],
+        None => node,
+    }
+}
+
+/// For an `anyOf: [X, null]` (an `Option` of a section or value): X.
+fn optional_inner(node: &Value) -> Option<&Value> {
+    let any = node.get("anyOf")?.as_array()?;
+    let mut not_null = any.iter().filter(|v| v.get("type").and_then(Value::as_str) != Some("null"));
+    let inner = not_null.next()?;
+    (any.len() == 2 && not_null.next().is_none()).then_some(inner)
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// The fields of an object definition; `defaults` is the object's default value where the
+/// parent gives one (it overrides the fields' own defaults: a team's autonomy defaults
+/// differ by who founds the team).
+fn walk_object(root: &Value, def: &Value, path: &str, defaults: Option<&Value>, out: &mut Vec<Row>) {
+    let Some(props) = def.get("properties").and_then(Value::as_object) else { return };
+    for (field, prop) in props {
+        let default = defaults.and_then(|d| d.get(field)).or_else(|| prop.get("default"));
+        walk(root, prop, &join(path, field), default, out);
+    }
+}
+
+/// One property: a row for a value, a list or an optional section, and the fields below it.
+fn walk(root: &Value, prop: &Value, path: &str, default: Option<&Value>, out: &mut Vec<Row>) {
+    let meaning = description(prop).or_else(|| description(resolve(root, prop))).unwrap_or_default();
+    if let Some(inner) = optional_inner(prop) {
+        let def = resolve(root, inner);
+        if def.get("properties").is_some() {
+            out.push(Row {
+                path: path.to_string(),
+                default: "absent".into(),
+                range: "optional section".into(),
+                unit: String::new(),
+                meaning,
+                leaf: false,
+                numeric: false,
+            });
+            walk_object(root, def, path, None, out);
+        } else {
+            out.push(leaf(root, prop, def, path, default, meaning));
+        }
+        return;
+    }
+    let def = resolve(root, prop);
+    if def.get("type").and_then(Value::as_str) == Some("array") {
+        let items = def.get("items").map(|i| resolve(root, i));
+        let most = def.get("maxItems").or_else(|| prop.get("maxItems")).and_then(Value::as_u64);
+        let range = match most {
+            Some(n) => format!("list, at most {n} items"),
+            None => "list".to_string(),
+        };
+        out.push(Row {
+            path: path.to_string(),
+            default: default.map_or("—".into(), show),
+            range,
+            unit: String::new(),
+            meaning,
+            leaf: false,
+            numeric: false,
+        });
+        let item_path = join(path, "N");
+        match items {
+            Some(item) if item.get("properties").is_some() => walk_object(root, item, &item_path, None, out),
+            Some(item) if item.get("oneOf").is_some() => walk_variants(root, item, &item_path, out),
+            Some(item) => out.push(leaf(root, item, item, &item_path, None, String::new())),
+            None => {}
+        }
+        return;
+    }
+    if def.get("properties").is_some() {
+        walk_object(root, def, path, default, out);
+        return;
+    }
+    out.push(leaf(root, prop, def, path, default, meaning));
+}
+
+/// A list of tagged objects (timeline events): for each type, a row naming it and its fields.
+fn walk_variants(root: &Value, def: &Value, path: &str, out: &mut Vec<Row>) {
+    let Some(variants) = def.get("oneOf").and_then(Value::as_array) else { return };
+    for v in variants {
+        let Some(props) = v.get("properties").and_then(Value::as_object) else { continue };
+        let kind = props.get("type").and_then(|t| t.get("const")).and_then(Value::as_str).unwrap_or("");
+        out.push(Row {
+            path: join(path, "type"),
+            default: "—".into(),
+            range: format!("`\"{kind}\"`"),
+            unit: String::new(),
+            meaning: description(v).unwrap_or_default(),
+            leaf: true,
+            numeric: false,
+        });
+        for (field, prop) in props.iter().filter(|(f, _)| *f != "type") {
+            let def = resolve(root, prop);
+            let meaning = description(prop).or_else(|| description(def)).unwrap_or_default();
+            let mut row = leaf(root, prop, def, &join(path, field), None, meaning);
+            if !row.meaning.is_empty() {
+                row.meaning = format!("`{kind}`: {}", row.meaning);
+            }
+            out.push(row);
+        }
+    }
+}
+
+/// The row of a single value; `prop` is the property (ranges, unit), `def` what it resolves to.
+fn leaf(root: &Value, prop: &Value, def: &Value, path: &str, default: Option<&Value>, meaning: String) -> Row {
+    let types = kinds(prop).into_iter().chain(kinds(def)).collect::<Vec<_>>();
+    let has = |t: &str| types.iter().any(|k| k == t);
+    let numeric = has("number") || has("integer");
+    let mut meaning = meaning;
+    let range = if let Some(values) = choices(root, def) {
+        let named: Vec<String> = values.iter().map(|(v, _)| format!("`\"{v}\"`")).collect();
+        let explained: Vec<String> =
+            values.iter().filter(|(_, d)| !d.is_empty()).map(|(v, d)| format!("`{v}`: {d}")).collect();
+        if !explained.is_empty() {
+            meaning = format!("{meaning} {}", explained.join("; "));
+        }
+        named.join(", ")
+    } else if numeric {
+        let bound = |k: &str| prop.get(k).or_else(|| def.get(k)).and_then(Value::as_f64);
+        let span = match (bound("minimum"), bound("maximum")) {
+            (Some(lo), Some(hi)) => format!("[{}, {}]", number(lo), number(hi)),
+            (Some(lo), None) => format!("≥ {}", number(lo)),
+            (None, Some(hi)) => format!("≤ {}", number(hi)),
+            (None, None) => "any number".to_string(),
+        };
+        if has("integer") {
+            format!("{span} integer")
+        } else {
+            span
+        }
+    } else if has("boolean") {
+        "true, false".to_string()
+    } else if has("string") {
+        let pattern = def.get("pattern").or_else(|| prop.get("pattern")).and_then(Value::as_str);
+        let most = prop.get("maxLength").or_else(|| def.get("maxLength")).and_then(Value::as_u64);
+        match (pattern, most) {
+            (Some(p), _) => format!("text matching `{p}`"),
+            (None, Some(n)) => format!("text, at most {n} characters"),
+            (None, None) => "text".to_string(),
+        }
+    } else {
+        String::new()
+    };
+    let unit = prop.get("x-unit").or_else(|| def.get("x-unit")).and_then(Value::as_str).unwrap_or("");
+    let optional = optional_inner(prop).is_some()
+        || prop.get("type").is_some_and(|t| t.as_array().is_some_and(|ts| ts.contains(&Value::from("null"))));
+    let default = match default {
+        Some(d) => show(d),
+        None if optional => "absent".into(),
+        None => "—".into(),
+    };
+    Row {
+        path: path.to_string(),
+        default,
+        range,
+        unit: unit.to_string(),
+        meaning: meaning.trim().to_string(),
+        leaf: true,
+        numeric,
+    }
+}
+
+/// The JSON types a node allows (`type` as a string or a list), without `null`.
+fn kinds(node: &Value) -> Vec<String> {
+    match node.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .filter(|t| t != "null")
+    .collect()
+}
+
+/// The allowed names of an enumeration (`enum`, or `oneOf` of `const`s), with their meanings.
+fn choices(root: &Value, def: &Value) -> Option<Vec<(String, String)>> {
+    let def = resolve(root, def);
+    if let Some(values) = def.get("enum").and_then(Value::as_array) {
+        return Some(values.iter().filter_map(Value::as_str).map(|v| (v.to_string(), String::new())).collect());
+    }
+    let variants = def.get("oneOf")?.as_array()?;
+    variants
+        .iter()
+        .map(|v| {
+            let name = v.get("const")?.as_str()?.to_string();
+            Some((name, description(v).unwrap_or_default()))
+        })
+        .collect()
+}
+
+fn description(node: &Value) -> Option<String> {
+    let d = node.get("description")?.as_str()?;
+    Some(d.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A default as it would be written in a file.
+fn show(value: &Value) -> String {
+    match value {
+        Value::Null => "absent".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.as_f64().map_or(n.to_string(), number),
+        Value::String(s) => format!("`\"{s}\"`"),
+        Value::Array(a) if a.is_empty() => "`[]`".into(),
+        other => format!("`{other}`"),
+    }
+}
+
+/// A number, short: `0.35`, `6000`, `1e9`.
+fn number(x: f64) -> String {
+    if x != 0.0 && x.abs() >= 1e6 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Row> {
+        rows(&super::super::schema())
+    }
+
+    #[test]
+    fn every_parameter_falls_in_an_odd_section() {
+        let rows = all();
+        assert!(rows.len() > 200, "only {} rows", rows.len());
+        let lost: Vec<&str> = rows.iter().filter(|r| section_of(&r.path).is_none()).map(|r| r.path.as_str()).collect();
+        assert!(lost.is_empty(), "parameters in no ODD section (add a prefix to GROUPS): {lost:?}");
+        for (_, section) in GROUPS {
+            assert!(SECTIONS.iter().any(|(n, _)| n == section), "GROUPS names §{section}, which SECTIONS lacks");
+        }
+    }
+
+    #[test]
+    fn every_group_prefix_names_parameters() {
+        let rows = all();
+        for (prefix, _) in GROUPS {
+            let used = rows.iter().any(|r| {
+                section_of(&r.path).is_some() && (r.path == *prefix || r.path.starts_with(&format!("{prefix}.")))
+            });
+            assert!(used, "GROUPS prefix `{prefix}` matches no parameter (renamed?)");
+        }
+    }
+
+    #[test]
+    fn every_leaf_has_a_meaning_and_every_number_a_unit() {
+        let rows = all();
+        let no_meaning: Vec<&str> = rows.iter().filter(|r| r.meaning.is_empty()).map(|r| r.path.as_str()).collect();
+        assert!(no_meaning.is_empty(), "no meaning in the schema: {no_meaning:?}");
+        let no_unit: Vec<&str> =
+            rows.iter().filter(|r| r.numeric && r.unit.is_empty()).map(|r| r.path.as_str()).collect();
+        assert!(no_unit.is_empty(), "numbers without a unit in the schema: {no_unit:?}");
+        let no_range: Vec<&str> = rows.iter().filter(|r| r.range.is_empty()).map(|r| r.path.as_str()).collect();
+        assert!(no_range.is_empty(), "no range: {no_range:?}");
+    }
+
+    #[test]
+    fn sections_are_headings_of_the_odd() {
+        let odd = include_str!("../../docs/ODD.md");
+        for (number, title) in SECTIONS {
+            let level = if number.contains('.') { "###" } else { "##" };
+            let dot = if number.contains('.') { "" } else { "." };
+            let heading = format!("\n{level} {number}{dot} {title}");
+            assert!(odd.contains(&heading), "docs/ODD.md has no heading `{}`", heading.trim());
+        }
+    }
+
+    #[test]
+    fn rows_carry_the_schema_values() {
+        let rows = all();
+        let find = |p: &str| rows.iter().find(|r| r.path == p).unwrap_or_else(|| panic!("no row {p}"));
+        let r = find("behaviour.retention.base_hazard");
+        assert_eq!((r.default.as_str(), r.range.as_str(), r.unit.as_str()), ("0.25", "[0, 1]", "1/month"));
+        assert_eq!(section_of(&r.path), Some("7.5"));
+        // list items by index; defaults of a team's autonomy depend on who founds it
+        let r = find("actors.social_organisations.N.wage_per_worker");
+        assert_eq!((r.default.as_str(), r.range.as_str()), ("6000", "[0, 1e7]"));
+        assert_eq!(find("behaviour.leadership.team_autonomy.design").default, "true");
+        assert_eq!(find("actors.government.team_autonomy.design").default, "false");
+        assert_eq!(find("time.years").range, "[1, 50] integer");
+        assert_eq!(find("instruments.points").range, "optional section");
+        assert!(find("instruments.points.funder").range.contains("`\"community_fund\"`"));
+        assert!(rows.iter().any(|r| r.path == "events.N.type" && r.range == "`\"demand_shock\"`"));
+        assert!(find("events.N.category").range.contains("`\"emergency\"`"));
+        assert_eq!(section_of("behaviour.leadership.min_members"), Some("7.8"));
+        assert_eq!(section_of("behaviour.leadership.min_skill"), Some("7.6"));
+        // a prefix matches whole fields only
+        assert_eq!(section_of("namex"), None);
+        let md = markdown(&rows);
+        assert!(md.starts_with(HEADER));
+        assert!(md.contains("\n## §7.2 Asks and acceptance (M1)\n"));
+        assert!(md.contains(
+            "| `behaviour.retention.base_hazard` | 0.25 | [0, 1] | 1/month | Base monthly exit hazard h0. |"
+        ));
+    }
+}
