@@ -5,7 +5,7 @@ use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
 use super::rng::{fill_uniforms, uniform, Purpose, Streams, Uniforms, DRAWS_PER_AGENT};
 use super::teams::{coverage, material_factor, openings, revealed_next, usefulness};
-use super::world::need_per_1000;
+use super::world::{need_per_1000, step_probability};
 use crate::scenario::{Recruitment, Retention, Scenario};
 
 fn close(a: f64, b: f64) -> bool {
@@ -188,4 +188,22 @@ fn elder_care_need_grows_with_ageing() {
     s.community.need.elder_care_growth = 0.0;
     s.community.need.latent_multiple = 1.0;
     assert_eq!(need_per_1000(&s, 60)[0], d.elder_care);
+}
+
+/// A one-month step skips the power but gives the same bits as the power form it replaced
+/// (results stay byte-identical); longer steps compound: 1 − (1 − 0.1)³ = 0.271.
+#[test]
+fn step_probability_skips_the_power_for_one_month_bit_for_bit() {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..100_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let p = (x >> 11) as f64 / (1u64 << 53) as f64;
+        let power_form = 1.0 - (1.0 - p).powf(std::hint::black_box(1.0));
+        assert_eq!(step_probability(p, 1.0).to_bits(), power_form.to_bits(), "p = {p:e}");
+    }
+    assert_eq!(step_probability(1.5, 1.0), 1.0);
+    assert_eq!(step_probability(-0.5, 1.0), 0.0);
+    assert!(close(step_probability(0.1, 3.0), 0.271));
 }
