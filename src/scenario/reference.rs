@@ -44,6 +44,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("7.9", "Measures (`src/measures/`)"),
     ("7.10", "Timeline events (`events`)"),
     ("7.11", "Calibration and status"),
+    ("7.13", "Trust (`behaviour.trust`, `src/model/residents.rs`)"),
 ];
 
 /// Which ODD section a path belongs to: the longest prefix (a whole path or a leading part of
@@ -71,8 +72,7 @@ pub const GROUPS: &[(&str, &str)] = &[
     ("behaviour.satisfaction", "7.5"),
     ("behaviour.crowding", "7.5"),
     ("behaviour.retention", "7.5"),
-    // the trust rule has no subsection of its own in docs/ODD.md; §3 schedules it in the residents' phase
-    ("behaviour.trust", "3"),
+    ("behaviour.trust", "7.13"),
     ("behaviour.states", "7.6"),
     ("behaviour.leadership", "7.6"),
     ("behaviour.leadership.min_members", "7.8"),
