@@ -67,7 +67,10 @@ static SAID: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 fn say_once(key: String, message: impl FnOnce() -> String) {
     let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
     // a file in a folder already announced is not announced again
-    let covered = said.iter().any(|k| k.starts_with("folder:") && key.starts_with(&format!("file:{}/", &k[7..])));
+    let covered = said
+        .iter()
+        .filter_map(|k| k.strip_prefix("folder:"))
+        .any(|folder| key.strip_prefix("file:").is_some_and(|file| file.starts_with(&format!("{folder}/"))));
     if !covered && said.insert(key) {
         eprintln!("govsim: {}", message());
     }
@@ -80,7 +83,7 @@ pub fn note_folder(path: &Path, count: usize) {
         format!(
             "{}: no such folder here; using the {count} built-in files of govsim {} (`govsim scenarios list`; `govsim scenarios export DIR` writes them out to edit)",
             path.display(),
-            env!("CARGO_PKG_VERSION")
+            crate::version::VERSION
         )
     });
 }
@@ -88,7 +91,7 @@ pub fn note_folder(path: &Path, count: usize) {
 /// Say that the file `name` (as `..` in its path resolves) is not on disk and its built-in copy is used.
 pub fn note_used(name: &str) {
     say_once(format!("file:{name}"), || {
-        format!("{name}: no such file here; using the copy built into govsim {}", env!("CARGO_PKG_VERSION"))
+        format!("{name}: no such file here; using the copy built into govsim {}", crate::version::VERSION)
     });
 }
 
@@ -100,7 +103,7 @@ pub fn note_disk_copy(path: &Path, bytes: &[u8]) {
             format!(
                 "{}: using the file on disk, which differs from the copy built into govsim {}",
                 path.display(),
-                env!("CARGO_PKG_VERSION")
+                crate::version::VERSION
             )
         });
     }

@@ -57,14 +57,21 @@ pub fn run(args: Args) -> Result<(), Error> {
 }
 
 fn schema(which: Schema) -> Result<(), Error> {
-    let schema = match which {
+    if which == Schema::ScenarioMarkdown {
+        return say(govsim::scenario::reference::scenario_markdown().trim_end());
+    }
+    say(&serde_json::to_string_pretty(&schema_json(which)).map_err(|e| Error::runtime(e.to_string()))?)
+}
+
+/// The JSON Schema of a file format, as `govsim schema` prints it and `govsim scenarios export`
+/// writes it (the Markdown reference is made from the scenario schema).
+fn schema_json(which: Schema) -> serde_json::Value {
+    match which {
         Schema::Sweep => govsim::sweep::schema(),
         Schema::District => govsim::scenario::district::district_schema(),
-        Schema::Scenario => govsim::scenario::schema(),
+        Schema::Scenario | Schema::ScenarioMarkdown => govsim::scenario::schema(),
         Schema::Calibration => govsim::calibrate::schema(),
-        Schema::ScenarioMarkdown => return say(govsim::scenario::reference::scenario_markdown().trim_end()),
-    };
-    say(&serde_json::to_string_pretty(&schema).map_err(|e| Error::runtime(e.to_string()))?)
+    }
 }
 
 /// `govsim validate`: `FILE: ok` for each good file ([`govsim::load::check`]), every problem

@@ -184,28 +184,25 @@ fn the_worked_examples_print_comparison_md() {
         .success();
     let md = fs::read_to_string(out.join("comparison.md")).unwrap();
 
+    // each example: (name, its interpreter or why not, its block, how it sets the metric, file extension)
+    let python = python.map_err(|why| format!("skipped the pandas example: {why}"));
+    let r = r.ok_or_else(|| "skipped the R example: Rscript is not installed".to_string());
+    let examples = [("pandas", python, &pandas_block, "metric = ", "py"), ("R", r, &r_block, "metric <- ", "R")];
     let mut ran = Vec::new();
-    match &python {
-        Ok(python) => {
-            for m in METRICS {
-                let script = dir.path().join(format!("{m}.py"));
-                fs::write(&script, with_metric(&pandas_block, "metric = ", m)).unwrap();
-                assert_eq!(run_example(python, dir.path(), &script), printed_cells(&md, m), "pandas, {m}");
+    for (name, program, block, prefix, ext) in examples {
+        let program = match program {
+            Ok(p) => p,
+            Err(why) => {
+                println!("{why}");
+                continue;
             }
-            ran.push("pandas");
+        };
+        for m in METRICS {
+            let script = dir.path().join(format!("{m}.{ext}"));
+            fs::write(&script, with_metric(block, prefix, m)).unwrap();
+            assert_eq!(run_example(&program, dir.path(), &script), printed_cells(&md, m), "{name}, {m}");
         }
-        Err(why) => println!("skipped the pandas example: {why}"),
-    }
-    match &r {
-        Some(r) => {
-            for m in METRICS {
-                let script = dir.path().join(format!("{m}.R"));
-                fs::write(&script, with_metric(&r_block, "metric <- ", m)).unwrap();
-                assert_eq!(run_example(r, dir.path(), &script), printed_cells(&md, m), "R, {m}");
-            }
-            ran.push("R");
-        }
-        None => println!("skipped the R example: Rscript is not installed"),
+        ran.push(name);
     }
     println!("{} reproduced comparison.md for {METRICS:?}", ran.join(" and "));
 }

@@ -8,20 +8,12 @@ use common::cli::{govsim, stderr};
 use common::repo;
 use std::path::Path;
 
-/// Every file under `dir`, as paths relative to it, sorted.
+/// Every file under `dir`, as `/`-separated paths relative to it, sorted.
 fn files_under(dir: &Path) -> Vec<String> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
+    let mut out: Vec<String> = common::files::files_under(dir)
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
     out.sort();
     out
 }

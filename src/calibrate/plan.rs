@@ -354,7 +354,7 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
     }
     let resolved = Resolved {
         format: FORMAT.into(),
-        govsim_version: env!("CARGO_PKG_VERSION").into(),
+        govsim_version: crate::version::VERSION.into(),
         name: spec.name.clone(),
         description: spec.description.clone(),
         calibration: spec.clone(),

@@ -1,5 +1,6 @@
 //! `govsim scenarios list|export`: the study material built into the binary ([`govsim::builtin`]).
 
+use super::flags::Schema;
 use super::say;
 use govsim::builtin::{self, OnDisk};
 use govsim::scenario::input::FileKind;
@@ -30,7 +31,7 @@ pub fn list() -> Result<(), Error> {
     say(&format!(
         "{} files built into govsim {}. Any command reads them by these paths when no such file is on disk here; a file on disk wins. `govsim scenarios export DIR` writes them out to edit.",
         files.len(),
-        env!("CARGO_PKG_VERSION")
+        govsim::version::VERSION
     ))
 }
 
@@ -52,16 +53,13 @@ fn shorten(text: &str, columns: usize) -> String {
     out + "…"
 }
 
-/// The JSON Schemas the built-in files name in `$schema` (relative to the export folder), as
-/// `govsim schema` prints them.
-fn schemas() -> [(&'static str, serde_json::Value); 4] {
-    [
-        ("govsim.schema.json", govsim::scenario::schema()),
-        ("govsim.sweep.schema.json", govsim::sweep::schema()),
-        ("govsim.district.schema.json", govsim::scenario::district::district_schema()),
-        ("govsim.calibration.schema.json", govsim::calibrate::schema()),
-    ]
-}
+/// The JSON Schemas the built-in files name in `$schema` (relative to the export folder).
+const SCHEMAS: [(&str, Schema); 4] = [
+    ("govsim.schema.json", Schema::Scenario),
+    ("govsim.sweep.schema.json", Schema::Sweep),
+    ("govsim.district.schema.json", Schema::District),
+    ("govsim.calibration.schema.json", Schema::Calibration),
+];
 
 /// Write every built-in file under `dir`, with the schemas. `dir` must be absent or an empty
 /// folder: nothing of the user's is overwritten. The files are written into a new folder beside
@@ -94,7 +92,7 @@ pub fn export(dir: &Path) -> Result<(), Error> {
         .map_err(|e| Error::runtime(format!("{}: cannot export: {e}; nothing was left there", dir.display())))?;
     say(&format!(
         "wrote {n} built-in files and {} JSON Schemas to {}: scenarios/, sweeps/, calibrations/. Edit them and run from there, e.g. `cd {} && govsim compare scenarios/drivers`.",
-        schemas().len(),
+        SCHEMAS.len(),
         dir.display(),
         dir.display()
     ))
@@ -110,8 +108,9 @@ fn fill(tmp: &Path) -> std::io::Result<usize> {
         }
         std::fs::write(path, text)?;
     }
-    for (name, schema) in schemas() {
-        std::fs::write(tmp.join(name), serde_json::to_string_pretty(&schema).map_err(std::io::Error::other)? + "\n")?;
+    for (name, which) in SCHEMAS {
+        let text = serde_json::to_string_pretty(&super::schema_json(which)).map_err(std::io::Error::other)?;
+        std::fs::write(tmp.join(name), text + "\n")?;
     }
     Ok(builtin::FILES.len())
 }

@@ -370,7 +370,7 @@ pub fn datapackage(dir: &Path, command: &str) -> io::Result<Option<Value>> {
         "profile": "tabular-data-package",
         "name": format!("govsim-{command}"),
         "description": format!("Results of `govsim {command}`: every CSV file of this folder with its columns' types, units and meanings (Frictionless Table Schema; empty cells are undefined values). Metrics are defined in docs/ODD.md §7.9."),
-        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "govsim_version": crate::version::VERSION,
         "resources": resources,
     })))
 }

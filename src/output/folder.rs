@@ -816,7 +816,7 @@ enum Contents<'a> {
 fn write_marker(dir: &Path, command: &str, contents: Contents) -> io::Result<()> {
     let mut v = json!({
         "written_by": "govsim",
-        "govsim_version": env!("CARGO_PKG_VERSION"),
+        "govsim_version": crate::version::VERSION,
         "command": command,
     });
     match contents {

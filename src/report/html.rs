@@ -136,7 +136,7 @@ impl Page {
             out,
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"govsim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{}</h1><p class=\"lead\">{}</p></header>\n",
             if lang == Lang::Zh { "zh-CN" } else { "en" },
-            env!("CARGO_PKG_VERSION"),
+            crate::version::VERSION,
             esc(title),
             esc(title),
             esc(subtitle)

@@ -84,7 +84,7 @@ pub fn build(dir: &Path, lang: Lang) -> Result<String, Error> {
         ),
         None => lang.fill(
             "report.stamp",
-            &[("version", &env!("CARGO_PKG_VERSION")), ("commit", &short(provenance::COMMIT)), ("date", &"–")],
+            &[("version", &crate::version::VERSION), ("commit", &short(provenance::COMMIT)), ("date", &"–")],
         ),
     };
     Ok(page.finish(&title, &format!("{subtitle} · {stamp}")))

@@ -48,7 +48,7 @@ impl Provenance {
     /// The provenance of `command` started at `start` (see [`Started`]) reading `files`.
     pub fn new(command: &str, start: &Started, threads: usize, files: &[PathBuf]) -> Provenance {
         Provenance {
-            govsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            govsim_version: crate::version::VERSION.to_string(),
             commit: COMMIT.to_string(),
             modified: crate::version::MODIFIED,
             command: command.to_string(),

@@ -305,7 +305,7 @@ pub fn prepare(file: &Path, max_runs: u64) -> Result<Plan, Error> {
     let block_size = spec.block_size.max(1);
     let resolved = Resolved {
         format: FORMAT.into(),
-        govsim_version: env!("CARGO_PKG_VERSION").into(),
+        govsim_version: crate::version::VERSION.into(),
         name: spec.name.clone(),
         description: spec.description.clone(),
         sweep: spec.clone(),

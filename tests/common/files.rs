@@ -43,8 +43,8 @@ pub fn with_absolute_scenarios(file: &str, list: &str, field: Option<&str>) -> V
     v
 }
 
-/// Every `.json` file below `dir` (in subfolders too), sorted.
-pub fn json_files_under(dir: &Path) -> Vec<PathBuf> {
+/// Every file below `dir` (in subfolders too), sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -52,13 +52,18 @@ pub fn json_files_under(dir: &Path) -> Vec<PathBuf> {
             let p = entry.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
+            } else {
                 files.push(p);
             }
         }
     }
     files.sort();
     files
+}
+
+/// Every `.json` file below `dir` (in subfolders too), sorted.
+pub fn json_files_under(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")).collect()
 }
 
 /// Names in `dir` that start with a dot (temporary files and folders, markers), sorted.
