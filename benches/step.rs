@@ -53,3 +53,20 @@ fn replication_10k_10y(bencher: Bencher) {
         .counter(divan::counter::ItemsCount::new(10_000u32 * 120))
         .bench(|| black_box(run_replication(&s, 1, 0).rows.len()));
 }
+
+/// One step of a single community of 1,000,000 residents on 1 and 2 threads: chunks of
+/// residents step in parallel (results are the same on any number of threads).
+#[divan::bench(args = [1, 2], sample_count = 10)]
+fn step_1m_threads(bencher: Bencher, threads: usize) {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let s = multi_actor(1_000_000);
+    let mut w = World::new(&s, 1, 0);
+    pool.install(|| {
+        for _ in 0..24 {
+            w.step();
+        }
+    });
+    bencher.counter(divan::counter::ItemsCount::new(1_000_000u32)).bench_local(|| {
+        pool.install(|| black_box(w.step().coverage));
+    });
+}

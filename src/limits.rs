@@ -67,6 +67,9 @@ const AGENT_BYTES: u64 = 48;
 /// (measured: 64 ties of each kind add 192 bytes per resident).
 const LOCAL_TIE_BYTES: u64 = 2;
 const LONG_TIE_BYTES: u64 = 4;
+/// Scratch of the residents pass per agent of a batch of chunks, at most: a deed (32 bytes) if
+/// the agent volunteers, and its index in the lists of askers and of leaders (4 + 4).
+const SCRATCH_BYTES: u64 = 40;
 /// One step's row of measures kept for every replication until the results are written.
 const ROW_BYTES: u64 = N_METRICS as u64 * 8;
 /// One step's team and member counts of one organisation row (two u32), kept with the rows.
@@ -91,7 +94,9 @@ pub fn world_bytes(s: &Scenario) -> u64 {
     let employees: u64 = s.actors.enterprises.iter().map(|e| e.employees as u64).sum();
     let c = &s.community;
     let per_agent = AGENT_BYTES + c.local_ties as u64 * LOCAL_TIE_BYTES + c.long_range_ties as u64 * LONG_TIE_BYTES;
-    (c.residents as u64 + employees) * per_agent
+    let agents = c.residents as u64 + employees;
+    let batch = (crate::model::residents::BATCH * crate::model::rng::CHUNK) as u64;
+    agents * per_agent + agents.min(batch) * SCRATCH_BYTES
 }
 
 fn steps(s: &Scenario) -> u64 {
@@ -298,8 +303,9 @@ mod tests {
     #[test]
     fn world_bytes_follow_the_measured_sizes() {
         // 1 M residents with the default 6 local and 2 long-range ties: 48 + 12 + 8 = 68 bytes
-        // each (measured peak: 67 MiB for the whole process)
-        assert_eq!(world_bytes(&scenario(1_000_000, 1)), 68_000_000);
+        // each, plus 40 bytes of scratch for each of the 131,072 agents of a batch (measured
+        // peak: 71 MiB for the whole process)
+        assert_eq!(world_bytes(&scenario(1_000_000, 1)), 68_000_000 + 131_072 * 40);
     }
 
     #[test]

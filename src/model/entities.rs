@@ -86,8 +86,8 @@ pub fn autonomy_bits(a: &crate::scenario::Autonomy) -> u8 {
         | ((a.assessment as u8) * PHASE_ASSESSMENT)
 }
 
-/// Declares [`Agents`]: its per-agent columns are listed once, and reserving room and
-/// counting bytes go over all of them.
+/// Declares [`Agents`]: its per-agent columns are listed once, and reserving room, counting
+/// bytes and borrowing chunks for the residents pass go over all of them.
 macro_rules! agent_columns {
     ($( $(#[doc = $doc:literal])* $field:ident: $ty:ty, )*) => {
         /// Residents and brought-in volunteers as a structure of arrays. Index < `residents` are
@@ -98,18 +98,64 @@ macro_rules! agent_columns {
             /// Residents per building: resident i lives in building i / per_building (residents are
             /// placed in index order, so the building needs no storage).
             pub per_building: usize,
+            /// Bit b set = active b steps ago (bit 0 = this step). Not among the columns below:
+            /// the residents pass reads ties' history while each chunk writes its own columns.
+            pub history: Vec<u32>,
             $( $(#[doc = $doc])* pub $field: Vec<$ty>, )*
         }
 
         impl Agents {
             /// Make room for exactly `n` agents in every column.
             pub fn reserve_exact(&mut self, n: usize) {
+                self.history.reserve_exact(n);
                 $( self.$field.reserve_exact(n); )*
             }
 
             /// Bytes held by the columns, from their capacities.
             pub fn bytes(&self) -> usize {
-                0 $( + self.$field.capacity() * std::mem::size_of::<$ty>() )*
+                self.history.capacity() * std::mem::size_of::<u32>()
+                    $( + self.$field.capacity() * std::mem::size_of::<$ty>() )*
+            }
+
+            /// Every column but history, to write, and history, to read.
+            pub fn columns_mut(&mut self) -> (AgentsMut<'_>, &[u32]) {
+                (AgentsMut { offset: 0, $( $field: &mut self.$field, )* }, &self.history)
+            }
+        }
+
+        /// The columns (all but history) of agents `offset..offset + len`, borrowed to write:
+        /// one chunk of the residents pass. Agent i is at `i - offset`.
+        pub struct AgentsMut<'a> {
+            pub offset: usize,
+            $( pub $field: &'a mut [$ty], )*
+        }
+
+        impl<'a> AgentsMut<'a> {
+            /// The first `mid` agents and the rest.
+            pub fn split_at(self, mid: usize) -> (AgentsMut<'a>, AgentsMut<'a>) {
+                $( let $field = self.$field.split_at_mut(mid); )*
+                (
+                    AgentsMut { offset: self.offset, $( $field: $field.0, )* },
+                    AgentsMut { offset: self.offset + mid, $( $field: $field.1, )* },
+                )
+            }
+        }
+
+        /// A copy of one agent's columns (all but history), to try out its step without
+        /// changing the agent.
+        #[derive(Clone, Copy, Debug)]
+        pub struct AgentCopy {
+            $( $field: [$ty; 1], )*
+        }
+
+        impl AgentCopy {
+            pub fn of(a: &Agents, i: usize) -> AgentCopy {
+                AgentCopy { $( $field: [a.$field[i]], )* }
+            }
+
+            /// The copy as agent i.
+            pub fn view(&mut self, i: usize) -> AgentsMut<'_> {
+                AgentsMut { offset: i, $( $field: &mut self.$field, )* }
             }
         }
     };
@@ -129,12 +175,19 @@ agent_columns! {
     state: State,
     channel: Channel,
     team: u16,
-    /// Bit b set = active b steps ago (bit 0 = this step).
-    history: u32,
     /// Steps enrolled in the current spell.
     tenure: u16,
     /// Registered on a volunteer platform (kept after the volunteer stops).
     registered: bool,
+}
+
+impl AgentsMut<'_> {
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.state.is_empty()
+    }
 }
 
 impl Agents {

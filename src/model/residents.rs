@@ -7,8 +7,9 @@
 
 use super::entities::*;
 use super::institutions::so_link;
-use super::rng::{Purpose, Uniforms, CHUNK};
-use super::world::{step_probability, World};
+use super::population::Network;
+use super::rng::{agent_uniforms, Purpose, Streams, Uniforms, CHUNK};
+use super::world::{per_step, step_probability, RecruitTargets, World};
 
 /// Log-odds to probability.
 #[inline]
@@ -73,6 +74,127 @@ struct Ask {
     trust: f32,
 }
 
+/// What an enrolled volunteer's step adds to the step's totals. Chunks of residents step in
+/// parallel and keep their deeds; the totals are then added up in index order, so every sum
+/// is the same on any number of threads (floating-point addition is not associative).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Deed {
+    i: u32,
+    team: u16,
+    /// Source of the hours (the volunteer's channel).
+    source: u8,
+    flags: u8,
+    /// Skill after this step's learning.
+    skill: f32,
+    /// Share of co-production phases taken part in, in quarters (exact: 1 to 4).
+    voice_quarters: u8,
+    hours: f64,
+    assigned: f64,
+}
+
+impl Deed {
+    fn voice(&self) -> f64 {
+        self.voice_quarters as f64 / 4.0
+    }
+}
+
+// the deeds of a batch are scratch memory: keep them small
+const _: () = assert!(std::mem::size_of::<Deed>() == 32);
+
+const SERVED: u8 = 1;
+const TRAINED_SO: u8 = 2;
+const TRAINED_GOV: u8 = 4;
+/// Learned from the team's leader (peer knowledge).
+const FROM_LEADER: u8 = 8;
+const STAYED: u8 = 16;
+/// Stepped up as a leader candidate.
+const CANDIDATE: u8 = 32;
+/// A leader who left or stepped down: the team has no leader for the rest of the step.
+const VACATED: u8 = 64;
+
+/// Chunks stepped before their deeds are added up: bounds the deeds kept at once.
+pub const BATCH: usize = 32;
+
+/// What every chunk of the residents pass reads: the world as it was before the pass, and the
+/// step's rates, computed once rather than per resident.
+pub(crate) struct Pass<'w> {
+    s: &'w crate::scenario::Scenario,
+    k: f64,
+    step: u32,
+    streams: &'w Streams,
+    teams: &'w [Team],
+    so: &'w [SoState],
+    ent: &'w [EntState],
+    targets: &'w RecruitTargets,
+    net: &'w Network,
+    /// Activity histories, shifted for this step (bit 1 = active last step).
+    history: &'w [u32],
+    peer_ask: &'w [u16],
+    building_share_prev: &'w [f32],
+    coverage_cat_prev: [f64; CATEGORIES],
+    reward: f32,
+    recognition: f32,
+    council: bool,
+    non_volunteers: u32,
+    residents: usize,
+    per_building: usize,
+    /// Per team: index of the leader who leaves or steps down this step (NOBODY if none);
+    /// members after that index find the team without a leader, as in a pass in index order.
+    vacated: &'w [u32],
+    /// This step's campaign reach (None: no campaign asks this step).
+    campaign_reach: Option<f64>,
+    /// Outreach asks of this step by social organisation and by enterprise.
+    so_asks: &'w [f64],
+    ent_asks: &'w [f64],
+    trust_rate: f64,
+    trust_target_government: f64,
+}
+
+/// A [`Pass`] over world `$w`'s fields, with activity histories `$history` of agents whose
+/// first `$residents` are residents, `$per_building` to a building: written as a macro so that
+/// it borrows fields, leaving the agents' other columns free to be written.
+macro_rules! pass {
+    ($w:ident, $history:expr, $residents:expr, $per_building:expr) => {{
+        let s = &$w.scenario;
+        let tr = &s.behaviour.trust;
+        let council = $w.cal.council as u8 as f64;
+        let campaign_reach = match &s.instruments.mobilisation_campaigns {
+            Some(c) if $w.cal.campaign && !$w.targets.government.is_empty() => Some(per_step(c.reach, $w.k)),
+            _ => None,
+        };
+        Pass {
+            s,
+            k: $w.k,
+            step: $w.step,
+            streams: &$w.streams,
+            teams: &$w.teams,
+            so: &$w.so,
+            ent: &$w.ent,
+            targets: &$w.targets,
+            net: &$w.net,
+            history: $history,
+            peer_ask: &$w.peer_ask,
+            building_share_prev: &$w.building_share_prev,
+            coverage_cat_prev: $w.coverage_cat_prev,
+            reward: $w.reward,
+            recognition: $w.recognition,
+            council: $w.cal.council,
+            non_volunteers: $w.non_volunteers,
+            residents: $residents,
+            per_building: $per_building,
+            vacated: &$w.vacated,
+            campaign_reach,
+            so_asks: &$w.so_asks,
+            ent_asks: &$w.ent_asks,
+            trust_rate: per_step(tr.adapt_rate, $w.k),
+            trust_target_government: (tr.government_base
+                + tr.government_coverage * $w.coverage_prev
+                + tr.government_voice * council)
+                .min(1.0),
+        }
+    }};
+}
+
 impl World {
     pub(crate) fn residents(&mut self) {
         let n = self.agents.len();
@@ -86,48 +208,308 @@ impl World {
             t.effective_hours = 0.0;
         }
         self.candidates.clear();
-        for c in 0..chunks {
-            let mut rng = self.streams.stream(Purpose::Residents, self.step, c as u32);
-            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                let u = Uniforms::draw(&mut rng);
-                self.resident(i, &u);
+        self.outreach_asks();
+        self.find_vacancies();
+        let parallel = rayon::current_num_threads() > 1;
+        for first in (0..chunks).step_by(BATCH) {
+            let last = (first + BATCH).min(chunks);
+            {
+                let agents_end = (last * CHUNK).min(n);
+                let (residents, per_building) = (self.agents.residents, self.agents.per_building);
+                let (cols, history) = self.agents.columns_mut();
+                let pass = pass!(self, history, residents, per_building);
+                let (_, cols) = cols.split_at(first * CHUNK);
+                let (cols, _) = cols.split_at(agents_end - first * CHUNK);
+                pass.chunks(cols, &mut self.deeds[..last - first], first, parallel);
             }
+            self.add_up(last - first);
         }
         self.finish_residents();
     }
 
-    /// One resident's step.
-    #[inline]
-    fn resident(&mut self, i: usize, u: &Uniforms) {
-        let b = &self.scenario.behaviour;
-        let a = &mut self.agents;
-        let is_resident = i < a.residents;
+    /// This step's outreach asks by social organisation and by enterprise (ODD §7.2).
+    fn outreach_asks(&mut self) {
+        let actors = &self.scenario.actors;
+        for (o, asks) in self.so_asks.iter_mut().enumerate() {
+            *asks = self.so[o].workers as f64
+                * actors.social_organisations[o].outreach_per_worker
+                * self.k
+                * self.targets.social_organisation_open[o];
+        }
+        for (e, asks) in self.ent_asks.iter_mut().enumerate() {
+            *asks = actors.enterprises[e].resident_outreach_per_month * self.k * self.targets.enterprise_open[e];
+        }
+    }
+
+    /// Which teams lose their leader during the pass, and at which index: each leader's step
+    /// is tried out on a copy first, so that chunks can step in parallel and still give members
+    /// after a departing leader a team without one, as a pass in index order does.
+    fn find_vacancies(&mut self) {
+        self.vacated.clear();
+        self.vacated.resize(self.teams.len(), NOBODY);
+        self.vacates.clear();
+        {
+            let pass = pass!(self, &self.agents.history, self.agents.residents, self.agents.per_building);
+            for &i in &self.leaders {
+                let i = i as usize;
+                let mut copy = AgentCopy::of(&self.agents, i);
+                self.probe.clear();
+                pass.resident(&mut copy.view(i), &mut self.probe, i, &agent_uniforms(&self.streams, self.step, i));
+                if let Some(d) = self.probe.first().filter(|d| d.flags & VACATED != 0) {
+                    self.vacates.push((d.team, i as u32));
+                }
+            }
+        }
+        // leaders come in index order: the first to leave a team is where it loses its leader
+        for &(t, i) in &self.vacates {
+            let v = &mut self.vacated[t as usize];
+            if *v == NOBODY {
+                *v = i;
+            }
+        }
+    }
+
+    /// Add the deeds of the first `chunks` chunk buffers to the step's totals, in index order.
+    fn add_up(&mut self, chunks: usize) {
+        let l = &self.scenario.behaviour.learning;
+        let (session_hours, peer_hours) = (l.session_hours, l.peer_hours);
+        let skill_floor = self.scenario.behaviour.production.skill_floor;
+        let k = self.k;
+        let residents = self.agents.residents;
+        let r = &mut self.record;
+        for d in self.deeds[..chunks].iter().flatten() {
+            let (i, t) = (d.i as usize, d.team as usize);
+            let knowledge = &mut r.flows[KNOWLEDGE];
+            if d.flags & TRAINED_SO != 0 {
+                knowledge[SO] += session_hours;
+            } else if d.flags & TRAINED_GOV != 0 {
+                knowledge[GOV] += session_hours;
+            }
+            if d.flags & FROM_LEADER != 0 {
+                knowledge[SELF] += peer_hours * k;
+            }
+            if d.flags & SERVED != 0 {
+                let tm = &mut self.teams[t];
+                tm.active += 1;
+                tm.hours += d.hours;
+                tm.assigned_hours += d.assigned;
+                tm.effective_hours += d.hours * (skill_floor + (1.0 - skill_floor) * d.skill as f64);
+                r.flows[HUMAN][d.source as usize] += d.hours;
+                r.volunteer_hours += d.hours;
+                r.active_volunteers += 1;
+                r.phase_share_sum += d.voice();
+                r.active_skill_sum += d.skill as f64;
+                r.governance_by_volunteers += d.assigned;
+                if i < residents {
+                    r.resident_hours += d.hours;
+                    self.building_active[self.agents.building(i)] += 1;
+                }
+                self.agents.history[i] |= 1;
+            }
+            if d.flags & VACATED != 0 {
+                self.teams[t].leader = NOBODY;
+            }
+            if d.flags & STAYED != 0 {
+                self.teams[t].members += 1;
+            }
+            if d.flags & CANDIDATE != 0 && self.candidates.len() < self.candidates.capacity() {
+                self.candidates.push(i as u32);
+            }
+        }
+    }
+    /// Counts over residents that the measures need, and last step's building activity. The
+    /// counts are integers, added up over blocks of whole buildings in parallel; the trust
+    /// sums run in index order beside them, so all are the same on any number of threads.
+    fn finish_residents(&mut self) {
+        use rayon::prelude::*;
+        let ms = &self.scenario.measures;
+        let time = &self.scenario.time;
+        // the activity history holds 32 steps
+        let window = time.steps_in(ms.active_window_months).clamp(1, 32);
+        let year = time.steps_per_year().clamp(1, 32);
+        let window_mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
+        let year_mask = if year >= 32 { u32::MAX } else { (1u32 << year) - 1 };
+        let prior_year_mask = if 2 * year >= 32 { !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
+        let masks = ActivityMasks { window: window_mask, year: year_mask, prior_year: prior_year_mask };
+        let regular_min = time.steps_in(ms.regular_min_months).max(1);
+        let a = &self.agents;
+        // residents live in buildings in index order: a building is a run of indices, and a
+        // block of whole buildings is a run too
+        let per = a.per_building.max(1);
+        let block = per * CHUNK.div_ceil(per);
+        let counts = || {
+            (0..a.residents.div_ceil(block))
+                .into_par_iter()
+                .map(|b| resident_counts(a, b * block..((b + 1) * block).min(a.residents), masks, regular_min))
+                .reduce(ResidentCounts::default, ResidentCounts::add)
+        };
+        // the trust sums run in index order, alongside the counts
+        let trust_sums = || {
+            let (mut g, mut n) = (0.0, 0.0);
+            for (tg, tn) in a.trust_government[..a.residents].iter().zip(&a.trust_neighbours[..a.residents]) {
+                g += *tg as f64;
+                n += *tn as f64;
+            }
+            (g, n)
+        };
+        let ((g, n), c) = rayon::join(trust_sums, counts);
+        let r = &mut self.record;
+        // the record's sums start at zero each step, so adding the totals adds them in order
+        r.trust_government_sum += g;
+        r.trust_neighbours_sum += n;
+        r.active_in_window += c.active_in_window;
+        r.regular += c.regular;
+        r.core += c.core;
+        r.buildings_with_core += c.buildings_with_core;
+        r.leaders += c.leaders;
+        r.retention_base += c.retention_base;
+        r.retained += c.retained;
+        r.registered += c.registered;
+        r.registered_active += c.registered_active;
+        r.buildings = self.building_size.len() as u32;
+        r.residents = a.residents as u32;
+        r.enrolled = c.enrolled;
+        self.non_volunteers = (a.residents as u32).saturating_sub(c.enrolled);
+        self.active_rate_prev = r.active_in_window as f64 / a.residents.max(1) as f64;
+        for (s, (&act, &size)) in
+            self.building_share_prev.iter_mut().zip(self.building_active.iter().zip(&self.building_size))
+        {
+            *s = if size > 0 { act as f32 / size as f32 } else { 0.0 };
+        }
+    }
+}
+
+/// Which bits of an activity history make the active window, the last year and the year before.
+#[derive(Clone, Copy)]
+struct ActivityMasks {
+    window: u32,
+    year: u32,
+    prior_year: u32,
+}
+
+/// Integer counts over residents for the measures (order-free, so added up in any order).
+#[derive(Clone, Copy, Default)]
+struct ResidentCounts {
+    active_in_window: u32,
+    regular: u32,
+    core: u32,
+    buildings_with_core: u32,
+    leaders: u32,
+    enrolled: u32,
+    retention_base: u32,
+    retained: u32,
+    registered: u32,
+    registered_active: u32,
+}
+
+impl ResidentCounts {
+    fn add(self, o: ResidentCounts) -> ResidentCounts {
+        ResidentCounts {
+            active_in_window: self.active_in_window + o.active_in_window,
+            regular: self.regular + o.regular,
+            core: self.core + o.core,
+            buildings_with_core: self.buildings_with_core + o.buildings_with_core,
+            leaders: self.leaders + o.leaders,
+            enrolled: self.enrolled + o.enrolled,
+            retention_base: self.retention_base + o.retention_base,
+            retained: self.retained + o.retained,
+            registered: self.registered + o.registered,
+            registered_active: self.registered_active + o.registered_active,
+        }
+    }
+}
+
+/// Counts over residents `range`, which starts at a building's first resident and holds whole
+/// buildings.
+fn resident_counts(a: &Agents, range: std::ops::Range<usize>, m: ActivityMasks, regular_min: u32) -> ResidentCounts {
+    let mut c = ResidentCounts::default();
+    let per = a.per_building.max(1);
+    for building in range.clone().step_by(per) {
+        let mut has_core = false;
+        for i in building..(building + per).min(range.end) {
+            let h = a.history[i];
+            c.active_in_window += (h & m.window != 0) as u32;
+            c.regular += ((h & m.year).count_ones() >= regular_min) as u32;
+            let st = a.state[i];
+            c.core += (st >= State::Core) as u32;
+            has_core |= st >= State::Core;
+            c.leaders += (st == State::Leader) as u32;
+            c.enrolled += (st != State::Inactive) as u32;
+            if h & m.prior_year != 0 {
+                c.retention_base += 1;
+                c.retained += (h & m.year != 0) as u32;
+            }
+            if a.registered[i] {
+                c.registered += 1;
+                c.registered_active += (h & m.window != 0) as u32;
+            }
+        }
+        c.buildings_with_core += has_core as u32;
+    }
+    c
+}
+
+impl Pass<'_> {
+    /// Step chunks `first..` (one per deeds buffer) of `cols`, halving the work between
+    /// threads when `parallel`; each chunk draws from its own stream, so the split is free.
+    fn chunks(&self, cols: AgentsMut, deeds: &mut [Vec<Deed>], first: usize, parallel: bool) {
+        if deeds.len() > 1 {
+            let mid = deeds.len() / 2;
+            let (a, b) = cols.split_at(mid * CHUNK);
+            let (da, db) = deeds.split_at_mut(mid);
+            if parallel {
+                rayon::join(|| self.chunks(a, da, first, parallel), || self.chunks(b, db, first + mid, parallel));
+            } else {
+                self.chunks(a, da, first, parallel);
+                self.chunks(b, db, first + mid, parallel);
+            }
+        } else {
+            self.chunk(cols, &mut deeds[0], first);
+        }
+    }
+
+    /// Step chunk `c`, the agents of `cols`, keeping its deeds in `out`.
+    fn chunk(&self, mut cols: AgentsMut, out: &mut Vec<Deed>, c: usize) {
+        out.clear();
+        let mut rng = self.streams.stream(Purpose::Residents, self.step, c as u32);
+        for i in cols.offset..cols.offset + cols.len() {
+            let u = Uniforms::draw(&mut rng);
+            self.resident(&mut cols, out, i, &u);
+        }
+    }
+
+    /// One resident's step. Writes only resident i's columns; what it adds to the step's
+    /// totals goes to `out`.
+    #[inline(always)]
+    fn resident(&self, a: &mut AgentsMut, out: &mut Vec<Deed>, i: usize, u: &Uniforms) {
+        let b = &self.s.behaviour;
+        let j = i - a.offset;
+        let is_resident = i < self.residents;
         // --- membership changes forced by teams or sponsors ---
-        let mut team = a.team[i];
+        let mut team = a.team[j];
         if team != NO_TEAM {
             let t = &self.teams[team as usize];
-            let employer_left = a.origin[i] > 0 && !self.ent[(a.origin[i] - 1) as usize].engaged;
+            let employer_left = a.origin[j] > 0 && !self.ent[(a.origin[j] - 1) as usize].engaged;
             if !t.alive || employer_left {
                 let successor = t.split_to;
                 if !t.alive && successor != NO_TEAM && self.teams[successor as usize].alive && !employer_left {
                     team = successor;
                 } else {
-                    leave(a, i);
+                    leave(a, j);
                     team = NO_TEAM;
                 }
             } else if t.split_to != NO_TEAM
-                && a.state[i] != State::Leader
+                && a.state[j] != State::Leader
                 && (u.reach_or_split as f64) < b.leadership.split_share
             {
                 team = t.split_to;
             }
-            a.team[i] = team;
+            a.team[j] = team;
         }
         // --- asks and acceptance ---
         if team == NO_TEAM {
-            if let Some(ask) = self.best_ask(i, u) {
-                let a = &mut self.agents;
-                let m = a.motivation[i] as f64;
+            if let Some(ask) = self.best_ask(a, i, u) {
+                let m = a.motivation[j] as f64;
                 let logit = b.acceptance.intercept
                     + ask.bonus
                     + b.acceptance.motivation * (m - 0.5)
@@ -144,74 +526,65 @@ impl World {
                         Channel::Enterprise => reg.enterprise,
                         Channel::Residents => reg.peer,
                     };
-                    let a = &mut self.agents;
-                    a.registered[i] |= (u.accept as f64) < p * share;
-                    a.team[i] = ask.team;
-                    a.state[i] = State::Occasional;
-                    a.channel[i] = ask.channel;
-                    a.commitment[i] = 0.0;
-                    a.satisfaction[i] = 0.5;
-                    a.tenure[i] = 0;
+                    a.registered[j] |= (u.accept as f64) < p * share;
+                    a.team[j] = ask.team;
+                    a.state[j] = State::Occasional;
+                    a.channel[j] = ask.channel;
+                    a.commitment[j] = 0.0;
+                    a.satisfaction[j] = 0.5;
+                    a.tenure[j] = 0;
                     team = ask.team;
                 }
             }
         }
         if team == NO_TEAM {
             if is_resident {
-                self.update_trust(i, false);
+                self.update_trust(a, i);
             }
             return;
         }
-        self.volunteer(i, team as usize, u);
+        self.volunteer(a, out, i, team as usize, u);
     }
 
     /// The ask with the highest bonus among those that reached resident i this step, if any.
-    fn best_ask(&self, i: usize, u: &Uniforms) -> Option<Ask> {
-        let acc = &self.scenario.behaviour.acceptance;
-        let a = &self.agents;
+    fn best_ask(&self, a: &AgentsMut, i: usize, u: &Uniforms) -> Option<Ask> {
+        let acc = &self.s.behaviour.acceptance;
+        let j = i - a.offset;
         let mut best: Option<Ask> = None;
         // an ask to join `team` on `channel`: the channel's bonus, and trust in whoever asks
         let mut consider = |team: u16, channel: Channel| {
             let (bonus, trust) = match channel {
-                Channel::Government => (acc.government_campaign_bonus, a.trust_government[i]),
-                Channel::SocialOrganisation => (acc.social_organisation_bonus, a.trust_neighbours[i]),
-                Channel::Enterprise => (acc.enterprise_bonus, a.trust_neighbours[i]),
-                Channel::Residents => (acc.peer_bonus, a.trust_neighbours[i]),
+                Channel::Government => (acc.government_campaign_bonus, a.trust_government[j]),
+                Channel::SocialOrganisation => (acc.social_organisation_bonus, a.trust_neighbours[j]),
+                Channel::Enterprise => (acc.enterprise_bonus, a.trust_neighbours[j]),
+                Channel::Residents => (acc.peer_bonus, a.trust_neighbours[j]),
             };
             if best.is_none_or(|b| bonus > b.bonus) {
                 best = Some(Ask { team, channel, bonus, trust });
             }
         };
-        if a.origin[i] > 0 {
+        if a.origin[j] > 0 {
             // brought-in volunteers are asked only by their employer's programme
-            let e = (a.origin[i] - 1) as usize;
+            let e = (a.origin[j] - 1) as usize;
             let targets = &self.targets.enterprise[e];
-            let share = self.scenario.actors.enterprises[e].employee_ask_share;
+            let share = self.s.actors.enterprises[e].employee_ask_share;
             if self.ent[e].engaged && !targets.is_empty() {
                 let team = targets[pick(u.pick, targets.len())];
-                if (u.reach_or_split as f64) < self.per_step(share) * self.openings(team) {
+                if (u.reach_or_split as f64) < per_step(share, self.k) * self.openings(team) {
                     consider(team, Channel::Enterprise);
                 }
             }
             return best;
         }
-        if let Some(c) = &self.scenario.instruments.mobilisation_campaigns {
+        if let Some(reach) = self.campaign_reach {
             let targets = &self.targets.government;
-            if self.cal.campaign && !targets.is_empty() {
-                let team = targets[pick(u.pick, targets.len())];
-                if (u.reach_or_split as f64) < self.per_step(c.reach) * self.openings(team) {
-                    consider(team, Channel::Government);
-                }
+            let team = targets[pick(u.pick, targets.len())];
+            if (u.reach_or_split as f64) < reach * self.openings(team) {
+                consider(team, Channel::Government);
             }
         }
         // social-worker outreach: asks spread over non-volunteers; u.pick picks organisation and team
-        let so_asks = (0..self.so.len()).map(|o| {
-            self.so[o].workers as f64
-                * self.scenario.actors.social_organisations[o].outreach_per_worker
-                * self.k
-                * self.targets.social_organisation_open[o]
-        });
-        if let Some((o, at)) = outreach(u.pick, self.non_volunteers, so_asks) {
+        if let Some((o, at)) = outreach(u.pick, self.non_volunteers, self.so_asks.iter().copied()) {
             let targets = &self.targets.social_organisation[o];
             if !targets.is_empty() {
                 consider(targets[pick(at, targets.len())], Channel::SocialOrganisation);
@@ -219,10 +592,7 @@ impl World {
         }
         // enterprise community programmes reach residents too (community centre, store events),
         // while the enterprise is engaged
-        let ent_asks = (0..self.ent.len()).map(|e| {
-            self.scenario.actors.enterprises[e].resident_outreach_per_month * self.k * self.targets.enterprise_open[e]
-        });
-        if let Some((e, at)) = outreach(u.pick, self.non_volunteers, ent_asks) {
+        if let Some((e, at)) = outreach(u.pick, self.non_volunteers, self.ent_asks.iter().copied()) {
             let targets = &self.targets.enterprise[e];
             if self.ent[e].engaged && !targets.is_empty() {
                 consider(targets[pick(at, targets.len())], Channel::Enterprise);
@@ -237,19 +607,19 @@ impl World {
 
     /// Openings for recruits in team t's category (organisations recruit for the work they have).
     #[inline]
-    pub(crate) fn openings(&self, t: u16) -> f64 {
+    fn openings(&self, t: u16) -> f64 {
         let cov = self.coverage_cat_prev[self.teams[t as usize].category];
-        super::teams::openings(cov, &self.scenario.behaviour.recruitment)
+        super::teams::openings(cov, &self.s.behaviour.recruitment)
     }
 
     /// Share of resident i's ties who were active last step (bit 1 after the history shift).
     fn ties_active_share(&self, i: usize) -> f64 {
         let d = self.net.degree;
-        if d == 0 || i >= self.agents.residents {
+        if d == 0 || i >= self.residents {
             return 0.0;
         }
-        let net = &self.net;
-        let h = &self.agents.history;
+        let net = self.net;
+        let h = self.history;
         let start = (i / net.courtyard) * net.courtyard;
         let long = d - net.local;
         let local = net.local_ties[i * net.local..(i + 1) * net.local].iter().map(|&o| start + o as usize);
@@ -260,51 +630,58 @@ impl World {
 
     /// An enrolled volunteer's step: serve or not (and if so learn, weigh the experience and
     /// book the hours), then leave or stay, and if staying move between states.
-    fn volunteer(&mut self, i: usize, t: usize, u: &Uniforms) {
-        let state = self.agents.state[i];
+    fn volunteer(&self, a: &mut AgentsMut, out: &mut Vec<Deed>, i: usize, t: usize, u: &Uniforms) {
+        let j = i - a.offset;
+        let state = a.state[j];
         let is_leader = state == State::Leader;
-        let overload = match self.service(i, t, state, u) {
+        let mut deed = Deed { i: i as u32, team: t as u16, source: a.channel[j].source() as u8, ..Deed::default() };
+        let overload = match self.service(a, j, t, state, u) {
             Some(service) => {
-                let trained = self.learn(i, t, is_leader, u);
-                let voice = self.experience(i, t, is_leader, trained, &service);
-                self.book(i, t, &service, voice);
+                self.learn(a, &mut deed, t, is_leader, u);
+                let voice = self.experience(a, j, t, is_leader, deed.flags & (TRAINED_SO | TRAINED_GOV) != 0, &service);
+                deed.flags |= SERVED;
+                deed.hours = service.hours;
+                deed.assigned = service.assigned;
+                deed.voice_quarters = (voice * 4.0) as u8;
+                deed.skill = a.skill[j];
                 service.overload
             }
             None => {
-                let decay = self.scenario.behaviour.satisfaction.commitment_decay;
-                let c0 = self.agents.commitment[i] as f64;
-                self.agents.commitment[i] = (c0 * (1.0 - step_probability(decay, self.k))).max(0.0) as f32;
+                let decay = self.s.behaviour.satisfaction.commitment_decay;
+                let c0 = a.commitment[j] as f64;
+                a.commitment[j] = (c0 * (1.0 - step_probability(decay, self.k))).max(0.0) as f32;
                 0.0
             }
         };
         // exit: "voting with feet" [000]
-        let a = &self.agents;
-        let h =
-            exit_hazard(&self.scenario.behaviour.retention, a.satisfaction[i] as f64, a.commitment[i] as f64, overload);
+        let h = exit_hazard(&self.s.behaviour.retention, a.satisfaction[j] as f64, a.commitment[j] as f64, overload);
         if (u.exit as f64) < step_probability(h, self.k) {
             if is_leader {
-                self.teams[t].leader = NOBODY;
+                deed.flags |= VACATED;
             }
-            leave(&mut self.agents, i);
+            leave(a, j);
         } else {
-            self.stay(i, t, state, u);
+            self.stay(a, &mut deed, t, state, u);
         }
-        if i < self.agents.residents {
-            self.update_trust(i, true);
+        if i < self.residents {
+            self.update_trust(a, i);
+        }
+        if deed.flags != 0 {
+            out.push(deed);
         }
     }
 
-    /// Whether volunteer i serves this step (on their own account or called out by team t),
+    /// Whether volunteer j serves this step (on their own account or called out by team t),
     /// and if so for how many hours, how many of them assigned by government, and the overload
     /// and control that brings; `None` for an inactive step.
     #[inline]
-    fn service(&self, i: usize, t: usize, state: State, u: &Uniforms) -> Option<Service> {
-        let act = &self.scenario.behaviour.activity;
+    fn service(&self, a: &AgentsMut, j: usize, t: usize, state: State, u: &Uniforms) -> Option<Service> {
+        let act = &self.s.behaviour.activity;
         let team = &self.teams[t];
         let k = self.k;
-        let m = self.agents.motivation[i] as f64;
+        let m = a.motivation[j] as f64;
         let x = self.reward as f64;
-        let budget = self.agents.time_budget[i] as f64 * k;
+        let budget = a.time_budget[j] as f64 * k;
         let (base, share) = match state {
             State::Occasional => (act.occasional, act.hours_share_occasional),
             State::Regular => (act.regular, act.hours_share_regular),
@@ -341,47 +718,55 @@ impl World {
     }
 
     /// Training sessions (social organisation first, then government), learning by doing and
-    /// from the team's leader; returns whether volunteer i was trained.
+    /// from the team's leader; the deed records the training and the knowledge flows.
     #[inline]
-    fn learn(&mut self, i: usize, t: usize, is_leader: bool, u: &Uniforms) -> bool {
-        let l = &self.scenario.behaviour.learning;
+    fn learn(&self, a: &mut AgentsMut, deed: &mut Deed, t: usize, is_leader: bool, u: &Uniforms) {
+        let l = &self.s.behaviour.learning;
         let team = &self.teams[t];
         let k = self.k;
-        let knowledge = &mut self.record.flows[KNOWLEDGE];
+        let j = deed.i as usize - a.offset;
         let trains = u.training as f64;
         let (so_p, gov_p) = (team.train_so as f64, team.train_gov as f64);
         let mut trained = false;
         if trains < so_p {
             trained = true;
-            knowledge[SO] += l.session_hours;
+            deed.flags |= TRAINED_SO;
         } else if trains < so_p + gov_p {
             trained = true;
-            knowledge[GOV] += l.session_hours;
+            deed.flags |= TRAINED_GOV;
         }
-        let mut skill = self.agents.skill[i] as f64;
+        let mut skill = a.skill[j] as f64;
         if trained {
             skill += l.training_gain * (1.0 - skill);
         }
         skill += step_probability(l.by_doing, k) * (1.0 - skill);
-        if team.leader != NOBODY && !is_leader {
+        // the leader as it stands at this resident's turn in index order
+        let has_leader = team.leader != NOBODY && deed.i < self.vacated[t];
+        if has_leader && !is_leader {
             let gap = team.leader_skill as f64 - skill;
             if gap > 0.0 {
                 skill += step_probability(l.from_leader, k) * gap;
             }
-            knowledge[SELF] += l.peer_hours * k;
+            deed.flags |= FROM_LEADER;
         }
-        self.agents.skill[i] = skill.clamp(0.0, 1.0) as f32;
-        trained
+        a.skill[j] = skill.clamp(0.0, 1.0) as f32;
     }
 
     /// Experience → satisfaction → commitment (Chacón et al. 2007), and motivation crowding
-    /// (Frey & Jegen 2001); returns volunteer i's share of co-production phases (voice).
+    /// (Frey & Jegen 2001); returns volunteer j's share of co-production phases (voice).
     #[inline]
-    fn experience(&mut self, i: usize, t: usize, is_leader: bool, trained: bool, service: &Service) -> f64 {
-        let b = &self.scenario.behaviour;
+    fn experience(
+        &self,
+        a: &mut AgentsMut,
+        j: usize,
+        t: usize,
+        is_leader: bool,
+        trained: bool,
+        service: &Service,
+    ) -> f64 {
+        let b = &self.s.behaviour;
         let team = &self.teams[t];
         let k = self.k;
-        let a = &mut self.agents;
         let sat = &b.satisfaction;
         let voice = phase_share(team.phases, is_leader);
         let experience = sat.baseline
@@ -391,74 +776,49 @@ impl World {
             + sat.training * trained as u8 as f64
             - sat.overload * service.overload
             - sat.control * service.control;
-        let s0 = a.satisfaction[i] as f64;
+        let s0 = a.satisfaction[j] as f64;
         let s1 = s0 + step_probability(sat.adapt_rate, k) * (experience.clamp(0.0, 1.0) - s0);
-        a.satisfaction[i] = s1.clamp(0.0, 1.0) as f32;
-        let c0 = a.commitment[i] as f64;
-        a.commitment[i] = (c0 + step_probability(sat.commitment_growth, k) * (s1 - c0)).clamp(0.0, 1.0) as f32;
+        a.satisfaction[j] = s1.clamp(0.0, 1.0) as f32;
+        let c0 = a.commitment[j] as f64;
+        a.commitment[j] = (c0 + step_probability(sat.commitment_growth, k) * (s1 - c0)).clamp(0.0, 1.0) as f32;
         let cr = &b.crowding;
-        let (m, x) = (a.motivation[i] as f64, self.reward as f64);
+        let (m, x) = (a.motivation[j] as f64, self.reward as f64);
         let dm = (cr.recognition * self.recognition as f64 * (1.0 - m)
             - cr.reward * x * m
             - cr.control * service.control * m)
             * k;
-        a.motivation[i] = (m + dm).clamp(0.0, 1.0) as f32;
+        a.motivation[j] = (m + dm).clamp(0.0, 1.0) as f32;
         voice
     }
 
-    /// Book volunteer i's service: team t's hours, the step record, building activity, history.
-    #[inline]
-    fn book(&mut self, i: usize, t: usize, service: &Service, voice: f64) {
-        let p = &self.scenario.behaviour.production;
-        let a = &mut self.agents;
-        let Service { hours, assigned, .. } = *service;
-        let effective = hours * (p.skill_floor + (1.0 - p.skill_floor) * a.skill[i] as f64);
-        let tm = &mut self.teams[t];
-        tm.active += 1;
-        tm.hours += hours;
-        tm.assigned_hours += assigned;
-        tm.effective_hours += effective;
-        let r = &mut self.record;
-        r.flows[HUMAN][a.channel[i].source()] += hours;
-        r.volunteer_hours += hours;
-        r.active_volunteers += 1;
-        r.phase_share_sum += voice;
-        r.active_skill_sum += a.skill[i] as f64;
-        r.governance_by_volunteers += assigned;
-        if i < a.residents {
-            r.resident_hours += hours;
-            self.building_active[a.building(i)] += 1;
-        }
-        a.history[i] |= 1;
-    }
-
-    /// Volunteer i stays in team t: states follow commitment (with hysteresis), and a core
+    /// The volunteer stays in team t: states follow commitment (with hysteresis), and a core
     /// resident may step up as a leader candidate.
     #[inline]
-    fn stay(&mut self, i: usize, t: usize, state: State, u: &Uniforms) {
-        let b = &self.scenario.behaviour;
-        let a = &mut self.agents;
-        self.teams[t].members += 1;
-        a.tenure[i] = a.tenure[i].saturating_add(1);
-        let skill = a.skill[i] as f64;
-        let new_state = next_state(&b.states, state, a.commitment[i] as f64, skill);
+    fn stay(&self, a: &mut AgentsMut, deed: &mut Deed, t: usize, state: State, u: &Uniforms) {
+        let b = &self.s.behaviour;
+        let i = deed.i as usize;
+        let j = i - a.offset;
+        deed.flags |= STAYED;
+        a.tenure[j] = a.tenure[j].saturating_add(1);
+        let skill = a.skill[j] as f64;
+        let new_state = next_state(&b.states, state, a.commitment[j] as f64, skill);
         if state == State::Leader && new_state != State::Leader {
-            self.teams[t].leader = NOBODY;
+            deed.flags |= VACATED;
         }
-        a.state[i] = new_state;
+        a.state[j] = new_state;
         // leaders emerge from core residents (brought-in staff do not lead community teams)
-        if new_state == State::Core && i < a.residents && skill >= b.leadership.min_skill {
-            self.leader_candidacy(i, t, u);
+        if new_state == State::Core && i < self.residents && skill >= b.leadership.min_skill {
+            self.leader_candidacy(deed, t, u);
         }
     }
 
-    /// Core resident i of team t steps up as a leader candidate with the emergence rate,
+    /// A core resident of team t steps up as a leader candidate with the emergence rate,
     /// raised by a sitting council and by an active social organisation's leader discovery.
     #[inline]
-    fn leader_candidacy(&mut self, i: usize, t: usize, u: &Uniforms) {
-        let s = &self.scenario;
+    fn leader_candidacy(&self, deed: &mut Deed, t: usize, u: &Uniforms) {
+        let s = self.s;
         let mut boost = 1.0;
-        if self.cal.council {
+        if self.council {
             boost *= s.instruments.deliberation_council.as_ref().map_or(1.0, |c| c.leader_boost);
         }
         if let Some(o) = so_link(&self.teams[t]) {
@@ -466,92 +826,34 @@ impl World {
                 boost *= s.actors.social_organisations[o as usize].leader_discovery;
             }
         }
-        if (u.leader as f64) < step_probability(s.behaviour.leadership.emergence_rate * boost, self.k)
-            && self.candidates.len() < self.candidates.capacity()
-        {
-            self.candidates.push(i as u32);
+        if (u.leader as f64) < step_probability(s.behaviour.leadership.emergence_rate * boost, self.k) {
+            deed.flags |= CANDIDATE;
         }
     }
 
     /// Trust moves toward targets set by service coverage, voice and neighbours' activity.
     #[inline]
-    fn update_trust(&mut self, i: usize, _enrolled: bool) {
-        let tr = &self.scenario.behaviour.trust;
-        let rate = self.per_step(tr.adapt_rate);
-        let council = self.cal.council as u8 as f64;
-        let a = &mut self.agents;
-        let target_g =
-            (tr.government_base + tr.government_coverage * self.coverage_prev + tr.government_voice * council).min(1.0);
-        let share = self.building_share_prev[a.building(i)] as f64;
+    fn update_trust(&self, a: &mut AgentsMut, i: usize) {
+        let tr = &self.s.behaviour.trust;
+        let j = i - a.offset;
+        let council = self.council as u8 as f64;
+        let share = self.building_share_prev[i / self.per_building.max(1)] as f64;
         let target_n =
             (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
-        let g = a.trust_government[i] as f64;
-        let nb = a.trust_neighbours[i] as f64;
-        a.trust_government[i] = (g + rate * (target_g - g)) as f32;
-        a.trust_neighbours[i] = (nb + rate * (target_n - nb)) as f32;
-    }
-
-    /// Counts over residents that the measures need, and last step's building activity.
-    fn finish_residents(&mut self) {
-        let ms = &self.scenario.measures;
-        let time = &self.scenario.time;
-        // the activity history holds 32 steps
-        let window = time.steps_in(ms.active_window_months).clamp(1, 32);
-        let year = time.steps_per_year().clamp(1, 32);
-        let window_mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
-        let year_mask = if year >= 32 { u32::MAX } else { (1u32 << year) - 1 };
-        let prior_year_mask = if 2 * year >= 32 { !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
-        let regular_min = time.steps_in(ms.regular_min_months).max(1);
-        let a = &self.agents;
-        let r = &mut self.record;
-        let mut enrolled_residents = 0u32;
-        // residents live in buildings in index order: a building is a run of indices
-        let (mut building, mut building_has_core) = (0usize, false);
-        for i in 0..a.residents {
-            let h = a.history[i];
-            r.active_in_window += (h & window_mask != 0) as u32;
-            r.regular += ((h & year_mask).count_ones() >= regular_min) as u32;
-            let st = a.state[i];
-            r.core += (st >= State::Core) as u32;
-            if a.building(i) != building {
-                r.buildings_with_core += building_has_core as u32;
-                (building, building_has_core) = (a.building(i), false);
-            }
-            building_has_core |= st >= State::Core;
-            r.leaders += (st == State::Leader) as u32;
-            enrolled_residents += (st != State::Inactive) as u32;
-            if h & prior_year_mask != 0 {
-                r.retention_base += 1;
-                r.retained += (h & year_mask != 0) as u32;
-            }
-            if a.registered[i] {
-                r.registered += 1;
-                r.registered_active += (h & window_mask != 0) as u32;
-            }
-            r.trust_government_sum += a.trust_government[i] as f64;
-            r.trust_neighbours_sum += a.trust_neighbours[i] as f64;
-        }
-        r.buildings_with_core += building_has_core as u32;
-        r.buildings = self.building_size.len() as u32;
-        r.residents = a.residents as u32;
-        r.enrolled = enrolled_residents;
-        self.non_volunteers = (a.residents as u32).saturating_sub(enrolled_residents);
-        self.active_rate_prev = r.active_in_window as f64 / a.residents.max(1) as f64;
-        for (s, (&act, &size)) in
-            self.building_share_prev.iter_mut().zip(self.building_active.iter().zip(&self.building_size))
-        {
-            *s = if size > 0 { act as f32 / size as f32 } else { 0.0 };
-        }
+        let g = a.trust_government[j] as f64;
+        let nb = a.trust_neighbours[j] as f64;
+        a.trust_government[j] = (g + self.trust_rate * (self.trust_target_government - g)) as f32;
+        a.trust_neighbours[j] = (nb + self.trust_rate * (target_n - nb)) as f32;
     }
 }
 
-/// Resident i leaves volunteering: back to inactive, commitment lost.
+/// Agent j of a chunk leaves volunteering: back to inactive, commitment lost.
 #[inline]
-fn leave(a: &mut Agents, i: usize) {
-    a.team[i] = NO_TEAM;
-    a.state[i] = State::Inactive;
-    a.commitment[i] = 0.0;
-    a.tenure[i] = 0;
+fn leave(a: &mut AgentsMut, j: usize) {
+    a.team[j] = NO_TEAM;
+    a.state[j] = State::Inactive;
+    a.commitment[j] = 0.0;
+    a.tenure[j] = 0;
 }
 
 /// Which source's outreach reaches a non-volunteer, if any: the sources' asks of this step (in

@@ -61,13 +61,22 @@ pub struct Uniforms {
 
 impl Uniforms {
     /// The next agent's uniforms from its chunk's stream.
-    #[inline]
+    #[inline(always)]
     pub fn draw(rng: &mut ChaCha8Rng) -> Uniforms {
         let mut u = [0.0f32; DRAWS_PER_AGENT];
         fill_uniforms(rng, &mut u);
         let [reach_or_split, pick, accept, serve, callout, training, exit, leader] = u;
         Uniforms { reach_or_split, pick, accept, serve, callout, training, exit, leader }
     }
+}
+
+/// Agent i's uniforms of step `step`, read straight from their place in its chunk's stream:
+/// the same numbers the agent draws in the pass.
+pub fn agent_uniforms(streams: &Streams, step: u32, i: usize) -> Uniforms {
+    let mut rng = streams.stream(Purpose::Residents, step, (i / CHUNK) as u32);
+    // each agent takes DRAWS_PER_AGENT 32-bit words (two uniforms per 64-bit draw)
+    rng.set_word_pos(((i % CHUNK) * DRAWS_PER_AGENT) as u128);
+    Uniforms::draw(&mut rng)
 }
 
 #[derive(Clone)]
@@ -95,7 +104,7 @@ impl Streams {
 }
 
 /// Fill `out` with uniforms in [0,1) at 24-bit resolution, two per 64-bit draw.
-#[inline]
+#[inline(always)]
 pub fn fill_uniforms(rng: &mut ChaCha8Rng, out: &mut [f32; DRAWS_PER_AGENT]) {
     const SCALE: f32 = 1.0 / (1u32 << 24) as f32;
     for pair in out.chunks_exact_mut(2) {

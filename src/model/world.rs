@@ -17,7 +17,8 @@ use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
 use super::organisations::Organisations;
 use super::population::{self, Network};
-use super::rng::Streams;
+use super::residents::{Deed, BATCH};
+use super::rng::{Streams, CHUNK};
 use crate::scenario::Scenario;
 
 /// Which instruments are on in this step.
@@ -39,6 +40,15 @@ pub struct RecruitTargets {
     /// Per social organisation and enterprise: mean openings over its teams (scales its outreach).
     pub social_organisation_open: Vec<f64>,
     pub enterprise_open: Vec<f64>,
+}
+
+/// Agents of one chunk found by the scan at the start of a step.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ChunkLists {
+    /// Residents active last step and in a team: they may ask a tie.
+    askers: Vec<u32>,
+    /// Agents in the state of leader.
+    leaders: Vec<u32>,
 }
 
 /// Points of the points scheme since the start of the run.
@@ -87,6 +97,21 @@ pub struct World {
     pub(crate) peer_ask: Vec<u16>,
     /// Residents stepping up as leaders this step, in index order.
     pub(crate) candidates: Vec<u32>,
+    /// Per chunk of a batch of the residents pass: what its volunteers add to the step's totals.
+    pub(crate) deeds: Vec<Vec<Deed>>,
+    /// Per chunk of a batch: who asks a tie this step, and who leads a team.
+    pub(crate) lists: Vec<ChunkLists>,
+    /// Agents in the state of leader at the start of the step, in index order.
+    pub(crate) leaders: Vec<u32>,
+    /// Scratch for trying out a leader's step.
+    pub(crate) probe: Vec<Deed>,
+    /// Per team: index of the leader who leaves or steps down this step (NOBODY if none).
+    pub(crate) vacated: Vec<u32>,
+    /// Scratch: (team, index) of leaders leaving this step, in index order.
+    pub(crate) vacates: Vec<(u16, u32)>,
+    /// Outreach asks of this step by social organisation and by enterprise.
+    pub(crate) so_asks: Vec<f64>,
+    pub(crate) ent_asks: Vec<f64>,
     pub(crate) targets: RecruitTargets,
     /// Residents not enrolled at the end of the last step (for outreach probabilities).
     pub(crate) non_volunteers: u32,
@@ -157,6 +182,14 @@ impl World {
             building_size,
             peer_ask: vec![NO_TEAM; n_agents],
             candidates: Vec::with_capacity(MAX_CANDIDATES),
+            deeds: vec![Vec::new(); n_agents.div_ceil(CHUNK).clamp(1, BATCH)],
+            probe: Vec::with_capacity(1),
+            lists: vec![ChunkLists::default(); n_agents.div_ceil(CHUNK).clamp(1, BATCH)],
+            leaders: Vec::new(),
+            vacated: Vec::with_capacity(max_teams),
+            vacates: Vec::new(),
+            so_asks: vec![0.0; n_so],
+            ent_asks: vec![0.0; n_ent],
             targets: RecruitTargets {
                 government: Vec::with_capacity(max_teams),
                 social_organisation: vec![Vec::with_capacity(max_teams); n_so],
@@ -254,6 +287,17 @@ impl World {
             + bytes(&self.building_size)
     }
 
+    /// Bytes of the residents pass's scratch (deeds, and the lists of askers and leaders):
+    /// it grows with a batch of `BATCH` chunks at most, not with the community.
+    pub fn scratch_bytes(&self) -> usize {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        self.deeds.iter().map(bytes).sum::<usize>()
+            + self.lists.iter().map(|l| bytes(&l.askers) + bytes(&l.leaders)).sum::<usize>()
+            + bytes(&self.leaders)
+    }
+
     /// Money held in all stocks (social organisations, teams, community fund).
     pub fn money_in_stocks(&self) -> f64 {
         let so: f64 = self.so.iter().map(|s| s.funds.iter().sum::<f64>()).sum();
@@ -264,11 +308,7 @@ impl World {
     /// Convert a monthly probability to this step's length: 1 − (1 − p)^k.
     #[inline]
     pub(crate) fn per_step(&self, p: f64) -> f64 {
-        if self.k == 1.0 {
-            p.clamp(0.0, 1.0)
-        } else {
-            1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(self.k)
-        }
+        per_step(p, self.k)
     }
 
     /// Category with the lowest coverage last step among those with demand (new teams go there).
@@ -335,38 +375,65 @@ impl World {
         }
     }
 
-    /// Start of step: advance activity histories and let active volunteers ask a tie.
+    /// Start of step: advance activity histories and let active volunteers ask a tie. Chunks
+    /// are scanned in parallel for those who ask (and for leaders, whose steps the residents
+    /// pass tries out first); the asks then draw from the step's one stream in index order.
     fn start_of_step(&mut self) {
         use super::rng::{uniform, Purpose};
+        use rayon::prelude::*;
         let peers = &self.scenario.behaviour.peers;
         let base = self.per_step(peers.ask_rate);
         let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
         let need_sensitivity = peers.need_sensitivity;
         self.peer_ask.fill(NO_TEAM);
+        self.leaders.clear();
         let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
-        let a = &mut self.agents;
+        self.agents.history.par_chunks_mut(CHUNK).for_each(|h| h.iter_mut().for_each(|h| *h <<= 1));
+        let n = self.agents.len();
+        let chunks = n.div_ceil(CHUNK);
         let degree = self.net.degree;
-        for i in 0..a.len() {
-            let was_active = a.history[i] & 1 == 1;
-            a.history[i] <<= 1;
-            if !was_active || i >= a.residents || degree == 0 {
-                continue;
-            }
-            let team = a.team[i];
-            if team == NO_TEAM {
-                continue;
-            }
-            // people recruit when there is work to do: a covered need damps asking
-            let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
-            let p = if a.state[i] >= State::Core { core } else { base } * need;
-            if uniform(&mut rng) < p {
-                let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
-                if a.team[j as usize] == NO_TEAM {
-                    self.peer_ask[j as usize] = team;
+        for first in (0..chunks).step_by(BATCH) {
+            let last = (first + BATCH).min(chunks);
+            let a = &self.agents;
+            self.lists[..last - first].par_iter_mut().enumerate().for_each(|(c, lists)| {
+                lists.askers.clear();
+                lists.leaders.clear();
+                let c = first + c;
+                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                    if a.state[i] == State::Leader {
+                        lists.leaders.push(i as u32);
+                    }
+                    // bit 1 after the shift: active last step
+                    if degree > 0 && i < a.residents && a.history[i] & 2 != 0 && a.team[i] != NO_TEAM {
+                        lists.askers.push(i as u32);
+                    }
+                }
+            });
+            for lists in &self.lists[..last - first] {
+                self.leaders.extend_from_slice(&lists.leaders);
+                for &i in &lists.askers {
+                    let i = i as usize;
+                    let team = a.team[i];
+                    // people recruit when there is work to do: a covered need damps asking
+                    let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
+                    let p = if a.state[i] >= State::Core { core } else { base } * need;
+                    if uniform(&mut rng) < p {
+                        let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
+                        if a.team[j as usize] == NO_TEAM {
+                            self.peer_ask[j as usize] = team;
+                        }
+                    }
                 }
             }
         }
         self.cell_asks();
+    }
+
+    /// Openings for recruits in team t's category (organisations recruit for the work they have).
+    #[inline]
+    pub(crate) fn openings(&self, t: u16) -> f64 {
+        let cov = self.coverage_cat_prev[self.teams[t as usize].category];
+        super::teams::openings(cov, &self.scenario.behaviour.recruitment)
     }
 
     /// Active members of building cells ask a neighbour in their building (a resident drawn
@@ -399,6 +466,16 @@ impl World {
                 }
             }
         }
+    }
+}
+
+/// A monthly probability over a step of `k` months, 1 − (1 − p)^k, with p clamped to [0, 1];
+/// exactly p for one-month steps.
+pub(crate) fn per_step(p: f64, k: f64) -> f64 {
+    if k == 1.0 {
+        p.clamp(0.0, 1.0)
+    } else {
+        1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k)
     }
 }
 
