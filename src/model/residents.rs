@@ -4,12 +4,20 @@
 //! the stream of its chunk, so resident i sees the same numbers at step t in every driver
 //! model (common random numbers) and on any number of threads. The uniforms' uses are the
 //! named slots of [`Uniforms`].
+//!
+//! The pass means one pass over the agents in index order, and runs in parallel: chunks step
+//! on disjoint slices of the agent columns ([`AgentsMut`]), each agent writing only its own
+//! state and keeping what it adds to team and step totals as a [`Deed`]; the deeds are then
+//! added up in index order ([`World::add_up`]), so every sum is the same on any number of
+//! threads. The one thing a resident's step changes for those after it is its team's leader:
+//! each sitting leader's step is tried out first ([`World::find_vacancies`]), so members after
+//! a departing leader in index order find the team without one.
 
 use super::entities::*;
 use super::institutions::so_link;
 use super::population::Network;
 use super::rng::{agent_uniforms, Purpose, Streams, Uniforms, CHUNK};
-use super::world::{per_step, step_probability, RecruitTargets, World};
+use super::world::{per_step, step_probability, team_openings, RecruitTargets, World};
 
 /// Log-odds to probability.
 #[inline]
@@ -140,7 +148,7 @@ pub(crate) struct Pass<'w> {
     per_building: usize,
     /// Per team: index of the leader who leaves or steps down this step (NOBODY if none);
     /// members after that index find the team without a leader, as in a pass in index order.
-    vacated: &'w [u32],
+    leader_lost_at: &'w [u32],
     /// This step's campaign reach (None: no campaign asks this step).
     campaign_reach: Option<f64>,
     /// Outreach asks of this step by social organisation and by enterprise.
@@ -182,7 +190,7 @@ macro_rules! pass {
             non_volunteers: $w.non_volunteers,
             residents: $residents,
             per_building: $per_building,
-            vacated: &$w.vacated,
+            leader_lost_at: &$w.leader_lost_at,
             campaign_reach,
             so_asks: &$w.so_asks,
             ent_asks: &$w.ent_asks,
@@ -211,6 +219,7 @@ impl World {
         self.outreach_asks();
         self.find_vacancies();
         let parallel = rayon::current_num_threads() > 1;
+        let mut foreseen = 0;
         for first in (0..chunks).step_by(BATCH) {
             let last = (first + BATCH).min(chunks);
             {
@@ -222,8 +231,11 @@ impl World {
                 let (cols, _) = cols.split_at(agents_end - first * CHUNK);
                 pass.chunks(cols, &mut self.deeds[..last - first], first, parallel);
             }
-            self.add_up(last - first);
+            foreseen += self.add_up(last - first);
         }
+        // and every loss foreseen happened
+        let losses = self.leader_lost_at.iter().filter(|&&i| i != NOBODY).count();
+        assert_eq!(foreseen, losses, "teams foreseen to lose their leader did not");
         self.finish_residents();
     }
 
@@ -243,26 +255,27 @@ impl World {
 
     /// Which teams lose their leader during the pass, and at which index: each leader's step
     /// is tried out on a copy first, so that chunks can step in parallel and still give members
-    /// after a departing leader a team without one, as a pass in index order does.
+    /// after a departing leader a team without one, as a pass in index order does. The sitting
+    /// leaders are those the scan at the start of this step found (`start_of_step`).
     fn find_vacancies(&mut self) {
-        self.vacated.clear();
-        self.vacated.resize(self.teams.len(), NOBODY);
-        self.vacates.clear();
+        self.leader_lost_at.clear();
+        self.leader_lost_at.resize(self.teams.len(), NOBODY);
+        self.departing_leaders.clear();
         {
             let pass = pass!(self, &self.agents.history, self.agents.residents, self.agents.per_building);
-            for &i in &self.leaders {
+            for &i in &self.sitting_leaders {
                 let i = i as usize;
                 let mut copy = AgentCopy::of(&self.agents, i);
                 self.probe.clear();
                 pass.resident(&mut copy.view(i), &mut self.probe, i, &agent_uniforms(&self.streams, self.step, i));
                 if let Some(d) = self.probe.first().filter(|d| d.flags & VACATED != 0) {
-                    self.vacates.push((d.team, i as u32));
+                    self.departing_leaders.push((d.team, i as u32));
                 }
             }
         }
         // leaders come in index order: the first to leave a team is where it loses its leader
-        for &(t, i) in &self.vacates {
-            let v = &mut self.vacated[t as usize];
+        for &(t, i) in &self.departing_leaders {
+            let v = &mut self.leader_lost_at[t as usize];
             if *v == NOBODY {
                 *v = i;
             }
@@ -270,7 +283,9 @@ impl World {
     }
 
     /// Add the deeds of the first `chunks` chunk buffers to the step's totals, in index order.
-    fn add_up(&mut self, chunks: usize) {
+    /// Returns how many teams lost their leader where [`World::find_vacancies`] foresaw it.
+    fn add_up(&mut self, chunks: usize) -> usize {
+        let mut foreseen = 0;
         let l = &self.scenario.behaviour.learning;
         let (session_hours, peer_hours) = (l.session_hours, l.peer_hours);
         let skill_floor = self.scenario.behaviour.production.skill_floor;
@@ -307,6 +322,10 @@ impl World {
                 self.agents.history[i] |= 1;
             }
             if d.flags & VACATED != 0 {
+                // the tried-out step must have found this loss, at this index or before it
+                let at = self.leader_lost_at[t];
+                assert!(d.i >= at, "team {t} lost its leader at {}, not foreseen (foreseen at {at})", d.i);
+                foreseen += (d.i == at) as usize;
                 self.teams[t].leader = NOBODY;
             }
             if d.flags & STAYED != 0 {
@@ -316,6 +335,7 @@ impl World {
                 self.candidates.push(i as u32);
             }
         }
+        foreseen
     }
     /// Counts over residents that the measures need, and last step's building activity. The
     /// counts are integers, added up over blocks of whole buildings in parallel; the trust
@@ -608,8 +628,7 @@ impl Pass<'_> {
     /// Openings for recruits in team t's category (organisations recruit for the work they have).
     #[inline]
     fn openings(&self, t: u16) -> f64 {
-        let cov = self.coverage_cat_prev[self.teams[t as usize].category];
-        super::teams::openings(cov, &self.s.behaviour.recruitment)
+        team_openings(self.teams, &self.coverage_cat_prev, &self.s.behaviour.recruitment, t)
     }
 
     /// Share of resident i's ties who were active last step (bit 1 after the history shift).
@@ -741,7 +760,7 @@ impl Pass<'_> {
         }
         skill += step_probability(l.by_doing, k) * (1.0 - skill);
         // the leader as it stands at this resident's turn in index order
-        let has_leader = team.leader != NOBODY && deed.i < self.vacated[t];
+        let has_leader = team.leader != NOBODY && deed.i < self.leader_lost_at[t];
         if has_leader && !is_leader {
             let gap = team.leader_skill as f64 - skill;
             if gap > 0.0 {

@@ -44,7 +44,7 @@ pub struct RecruitTargets {
 
 /// Agents of one chunk found by the scan at the start of a step.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ChunkLists {
+pub(crate) struct ChunkScan {
     /// Residents active last step and in a team: they may ask a tie.
     askers: Vec<u32>,
     /// Agents in the state of leader.
@@ -100,15 +100,15 @@ pub struct World {
     /// Per chunk of a batch of the residents pass: what its volunteers add to the step's totals.
     pub(crate) deeds: Vec<Vec<Deed>>,
     /// Per chunk of a batch: who asks a tie this step, and who leads a team.
-    pub(crate) lists: Vec<ChunkLists>,
+    pub(crate) scans: Vec<ChunkScan>,
     /// Agents in the state of leader at the start of the step, in index order.
-    pub(crate) leaders: Vec<u32>,
+    pub(crate) sitting_leaders: Vec<u32>,
     /// Scratch for trying out a leader's step.
     pub(crate) probe: Vec<Deed>,
     /// Per team: index of the leader who leaves or steps down this step (NOBODY if none).
-    pub(crate) vacated: Vec<u32>,
+    pub(crate) leader_lost_at: Vec<u32>,
     /// Scratch: (team, index) of leaders leaving this step, in index order.
-    pub(crate) vacates: Vec<(u16, u32)>,
+    pub(crate) departing_leaders: Vec<(u16, u32)>,
     /// Outreach asks of this step by social organisation and by enterprise.
     pub(crate) so_asks: Vec<f64>,
     pub(crate) ent_asks: Vec<f64>,
@@ -155,6 +155,10 @@ impl World {
         let fund = s.actors.community_fund.as_ref().map_or(0.0, |f| f.initial_balance);
         initial += fund;
         let n_agents = agents.len();
+        // the residents pass's scratch, one slot per chunk of a batch, with room for every agent
+        // of the chunks it takes: reserved once, so the step loop does not allocate
+        let slots = n_agents.div_ceil(CHUNK).clamp(1, BATCH);
+        let slot = |k: usize| if n_agents > BATCH * CHUNK { CHUNK } else { CHUNK.min(n_agents - k * CHUNK) };
         let mut w = World {
             k,
             steps,
@@ -182,12 +186,14 @@ impl World {
             building_size,
             peer_ask: vec![NO_TEAM; n_agents],
             candidates: Vec::with_capacity(MAX_CANDIDATES),
-            deeds: vec![Vec::new(); n_agents.div_ceil(CHUNK).clamp(1, BATCH)],
+            deeds: (0..slots).map(|k| Vec::with_capacity(slot(k))).collect(),
             probe: Vec::with_capacity(1),
-            lists: vec![ChunkLists::default(); n_agents.div_ceil(CHUNK).clamp(1, BATCH)],
-            leaders: Vec::new(),
-            vacated: Vec::with_capacity(max_teams),
-            vacates: Vec::new(),
+            scans: (0..slots)
+                .map(|k| ChunkScan { askers: Vec::with_capacity(slot(k)), leaders: Vec::with_capacity(slot(k)) })
+                .collect(),
+            sitting_leaders: Vec::with_capacity(max_teams),
+            leader_lost_at: Vec::with_capacity(max_teams),
+            departing_leaders: Vec::with_capacity(max_teams),
             so_asks: vec![0.0; n_so],
             ent_asks: vec![0.0; n_ent],
             targets: RecruitTargets {
@@ -294,8 +300,8 @@ impl World {
             v.capacity() * std::mem::size_of::<T>()
         }
         self.deeds.iter().map(bytes).sum::<usize>()
-            + self.lists.iter().map(|l| bytes(&l.askers) + bytes(&l.leaders)).sum::<usize>()
-            + bytes(&self.leaders)
+            + self.scans.iter().map(|l| bytes(&l.askers) + bytes(&l.leaders)).sum::<usize>()
+            + bytes(&self.sitting_leaders)
     }
 
     /// Money held in all stocks (social organisations, teams, community fund).
@@ -386,7 +392,7 @@ impl World {
         let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
         let need_sensitivity = peers.need_sensitivity;
         self.peer_ask.fill(NO_TEAM);
-        self.leaders.clear();
+        self.sitting_leaders.clear();
         let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
         self.agents.history.par_chunks_mut(CHUNK).for_each(|h| h.iter_mut().for_each(|h| *h <<= 1));
         let n = self.agents.len();
@@ -395,23 +401,23 @@ impl World {
         for first in (0..chunks).step_by(BATCH) {
             let last = (first + BATCH).min(chunks);
             let a = &self.agents;
-            self.lists[..last - first].par_iter_mut().enumerate().for_each(|(c, lists)| {
-                lists.askers.clear();
-                lists.leaders.clear();
+            self.scans[..last - first].par_iter_mut().enumerate().for_each(|(c, scan)| {
+                scan.askers.clear();
+                scan.leaders.clear();
                 let c = first + c;
                 for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                     if a.state[i] == State::Leader {
-                        lists.leaders.push(i as u32);
+                        scan.leaders.push(i as u32);
                     }
                     // bit 1 after the shift: active last step
                     if degree > 0 && i < a.residents && a.history[i] & 2 != 0 && a.team[i] != NO_TEAM {
-                        lists.askers.push(i as u32);
+                        scan.askers.push(i as u32);
                     }
                 }
             });
-            for lists in &self.lists[..last - first] {
-                self.leaders.extend_from_slice(&lists.leaders);
-                for &i in &lists.askers {
+            for scan in &self.scans[..last - first] {
+                self.sitting_leaders.extend_from_slice(&scan.leaders);
+                for &i in &scan.askers {
                     let i = i as usize;
                     let team = a.team[i];
                     // people recruit when there is work to do: a covered need damps asking
@@ -432,8 +438,7 @@ impl World {
     /// Openings for recruits in team t's category (organisations recruit for the work they have).
     #[inline]
     pub(crate) fn openings(&self, t: u16) -> f64 {
-        let cov = self.coverage_cat_prev[self.teams[t as usize].category];
-        super::teams::openings(cov, &self.scenario.behaviour.recruitment)
+        team_openings(&self.teams, &self.coverage_cat_prev, &self.scenario.behaviour.recruitment, t)
     }
 
     /// Active members of building cells ask a neighbour in their building (a resident drawn
@@ -467,6 +472,17 @@ impl World {
             }
         }
     }
+}
+
+/// Openings for recruits in team t's category, from last step's coverage of it.
+#[inline]
+pub(crate) fn team_openings(
+    teams: &[Team],
+    coverage_cat_prev: &[f64; CATEGORIES],
+    r: &crate::scenario::Recruitment,
+    t: u16,
+) -> f64 {
+    super::teams::openings(coverage_cat_prev[teams[t as usize].category], r)
 }
 
 /// A monthly probability over a step of `k` months, 1 − (1 − p)^k, with p clamped to [0, 1];
