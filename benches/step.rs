@@ -1,5 +1,6 @@
 //! Benchmarks (divan): one model step at 1k–1M residents with all mechanisms on (the multi-actor
-//! driver model), the measures' cost per step, and one whole replication of the default community.
+//! driver model), the measures' cost per step, one whole replication of the default community, and
+//! one step of a million residents on 1 and 2 threads.
 //! Run with `cargo bench`; see docs/performance.md for results on the reference machine.
 
 use divan::{black_box, Bencher};
@@ -19,16 +20,24 @@ fn multi_actor(residents: u32) -> Scenario {
     s
 }
 
-/// One step of a world that has already run two years (participation established).
+/// A pool of `n` worker threads: the model's chunks run on the pool they are called from.
+fn pool(n: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap()
+}
+
+/// One step on one thread of a world that has already run two years (participation established).
 #[divan::bench(args = [1_000, 10_000, 100_000, 1_000_000], sample_count = 10)]
 fn step(bencher: Bencher, residents: u32) {
+    let one = pool(1);
     let s = multi_actor(residents);
     let mut w = World::new(&s, 1, 0);
-    for _ in 0..24 {
-        w.step();
-    }
+    one.install(|| {
+        for _ in 0..24 {
+            w.step();
+        }
+    });
     bencher.counter(divan::counter::ItemsCount::new(residents)).bench_local(|| {
-        black_box(w.step().coverage);
+        one.install(|| black_box(w.step().coverage));
     });
 }
 
@@ -45,20 +54,22 @@ fn measures(bencher: Bencher) {
     bencher.bench_local(|| black_box(t.observe(&record)));
 }
 
-/// One whole replication: 10,000 residents, 10 years, monthly steps, with initialisation.
+/// One whole replication on one thread: 10,000 residents, 10 years, monthly steps, with
+/// initialisation.
 #[divan::bench(sample_count = 10)]
 fn replication_10k_10y(bencher: Bencher) {
+    let one = pool(1);
     let s = multi_actor(10_000);
     bencher
         .counter(divan::counter::ItemsCount::new(10_000u32 * 120))
-        .bench(|| black_box(run_replication(&s, 1, 0).rows.len()));
+        .bench_local(|| one.install(|| black_box(run_replication(&s, 1, 0).rows.len())));
 }
 
 /// One step of a single community of 1,000,000 residents on 1 and 2 threads: chunks of
 /// residents step in parallel (results are the same on any number of threads).
 #[divan::bench(args = [1, 2], sample_count = 10)]
 fn step_1m_threads(bencher: Bencher, threads: usize) {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = pool(threads);
     let s = multi_actor(1_000_000);
     let mut w = World::new(&s, 1, 0);
     pool.install(|| {

@@ -68,7 +68,8 @@ const AGENT_BYTES: u64 = 48;
 const LOCAL_TIE_BYTES: u64 = 2;
 const LONG_TIE_BYTES: u64 = 4;
 /// Scratch of the residents pass per agent of a batch of chunks, at most: a deed (32 bytes) if
-/// the agent volunteers, and its index in the lists of askers and of leaders (4 + 4).
+/// the agent volunteers, and its index in the lists of askers and of leaders (4 + 4). A world
+/// borrows it only while it steps (src/model/scratch.rs); counted per world, to be safe.
 const SCRATCH_BYTES: u64 = 40;
 /// One step's row of measures kept for every replication until the results are written.
 const ROW_BYTES: u64 = N_METRICS as u64 * 8;

@@ -8,6 +8,7 @@ pub mod organisations;
 pub mod population;
 pub mod residents;
 pub mod rng;
+mod scratch;
 pub mod teams;
 pub mod world;
 

@@ -86,7 +86,7 @@ struct Ask {
 /// parallel and keep their deeds; the totals are then added up in index order, so every sum
 /// is the same on any number of threads (floating-point addition is not associative).
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Deed {
+pub struct Deed {
     i: u32,
     team: u16,
     /// Source of the hours (the volunteer's channel).
@@ -229,7 +229,7 @@ impl World {
                 let pass = pass!(self, history, residents, per_building);
                 let (_, cols) = cols.split_at(first * CHUNK);
                 let (cols, _) = cols.split_at(agents_end - first * CHUNK);
-                pass.chunks(cols, &mut self.deeds[..last - first], first, parallel);
+                pass.chunks(cols, &mut self.scratch.deeds[..last - first], first, parallel);
             }
             foreseen += self.add_up(last - first);
         }
@@ -292,7 +292,7 @@ impl World {
         let k = self.k;
         let residents = self.agents.residents;
         let r = &mut self.record;
-        for d in self.deeds[..chunks].iter().flatten() {
+        for d in self.scratch.deeds[..chunks].iter().flatten() {
             let (i, t) = (d.i as usize, d.team as usize);
             let knowledge = &mut r.flows[KNOWLEDGE];
             if d.flags & TRAINED_SO != 0 {

@@ -19,6 +19,7 @@ use super::organisations::Organisations;
 use super::population::{self, Network};
 use super::residents::{Deed, BATCH};
 use super::rng::{Streams, CHUNK};
+use super::scratch::Scratch;
 use crate::scenario::Scenario;
 
 /// Which instruments are on in this step.
@@ -40,15 +41,6 @@ pub struct RecruitTargets {
     /// Per social organisation and enterprise: mean openings over its teams (scales its outreach).
     pub social_organisation_open: Vec<f64>,
     pub enterprise_open: Vec<f64>,
-}
-
-/// Agents of one chunk found by the scan at the start of a step.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct ChunkScan {
-    /// Residents active last step and in a team: they may ask a tie.
-    askers: Vec<u32>,
-    /// Agents in the state of leader.
-    leaders: Vec<u32>,
 }
 
 /// Points of the points scheme since the start of the run.
@@ -97,10 +89,8 @@ pub struct World {
     pub(crate) peer_ask: Vec<u16>,
     /// Residents stepping up as leaders this step, in index order.
     pub(crate) candidates: Vec<u32>,
-    /// Per chunk of a batch of the residents pass: what its volunteers add to the step's totals.
-    pub(crate) deeds: Vec<Vec<Deed>>,
-    /// Per chunk of a batch: who asks a tie this step, and who leads a team.
-    pub(crate) scans: Vec<ChunkScan>,
+    /// The residents pass's scratch, borrowed from a pool while the world steps (empty between steps).
+    pub(crate) scratch: Scratch,
     /// Agents in the state of leader at the start of the step, in index order.
     pub(crate) sitting_leaders: Vec<u32>,
     /// Scratch for trying out a leader's step.
@@ -155,10 +145,6 @@ impl World {
         let fund = s.actors.community_fund.as_ref().map_or(0.0, |f| f.initial_balance);
         initial += fund;
         let n_agents = agents.len();
-        // the residents pass's scratch, one slot per chunk of a batch, with room for every agent
-        // of the chunks it takes: reserved once, so the step loop does not allocate
-        let slots = n_agents.div_ceil(CHUNK).clamp(1, BATCH);
-        let slot = |k: usize| if n_agents > BATCH * CHUNK { CHUNK } else { CHUNK.min(n_agents - k * CHUNK) };
         let mut w = World {
             k,
             steps,
@@ -186,11 +172,8 @@ impl World {
             building_size,
             peer_ask: vec![NO_TEAM; n_agents],
             candidates: Vec::with_capacity(MAX_CANDIDATES),
-            deeds: (0..slots).map(|k| Vec::with_capacity(slot(k))).collect(),
+            scratch: Scratch::default(),
             probe: Vec::with_capacity(1),
-            scans: (0..slots)
-                .map(|k| ChunkScan { askers: Vec::with_capacity(slot(k)), leaders: Vec::with_capacity(slot(k)) })
-                .collect(),
             sitting_leaders: Vec::with_capacity(max_teams),
             leader_lost_at: Vec::with_capacity(max_teams),
             departing_leaders: Vec::with_capacity(max_teams),
@@ -268,9 +251,11 @@ impl World {
     /// Simulate one step and return its record.
     pub fn step(&mut self) -> &StepRecord {
         self.record = StepRecord::default();
+        self.scratch = Scratch::take(self.agents.len());
         self.institutions();
         self.start_of_step();
         self.residents();
+        std::mem::take(&mut self.scratch).give();
         self.teams_pass();
         let final_year = self.step + self.scenario.time.steps_per_year() >= self.steps;
         self.orgs.count(&self.teams, &self.agents, final_year);
@@ -291,17 +276,6 @@ impl World {
             + bytes(&self.building_share_prev)
             + bytes(&self.building_active)
             + bytes(&self.building_size)
-    }
-
-    /// Bytes of the residents pass's scratch (deeds, and the lists of askers and leaders):
-    /// it grows with a batch of `BATCH` chunks at most, not with the community.
-    pub fn scratch_bytes(&self) -> usize {
-        fn bytes<T>(v: &Vec<T>) -> usize {
-            v.capacity() * std::mem::size_of::<T>()
-        }
-        self.deeds.iter().map(bytes).sum::<usize>()
-            + self.scans.iter().map(|l| bytes(&l.askers) + bytes(&l.leaders)).sum::<usize>()
-            + bytes(&self.sitting_leaders)
     }
 
     /// Money held in all stocks (social organisations, teams, community fund).
@@ -401,7 +375,7 @@ impl World {
         for first in (0..chunks).step_by(BATCH) {
             let last = (first + BATCH).min(chunks);
             let a = &self.agents;
-            self.scans[..last - first].par_iter_mut().enumerate().for_each(|(c, scan)| {
+            self.scratch.scans[..last - first].par_iter_mut().enumerate().for_each(|(c, scan)| {
                 scan.askers.clear();
                 scan.leaders.clear();
                 let c = first + c;
@@ -415,7 +389,7 @@ impl World {
                     }
                 }
             });
-            for scan in &self.scans[..last - first] {
+            for scan in &self.scratch.scans[..last - first] {
                 self.sitting_leaders.extend_from_slice(&scan.leaders);
                 for &i in &scan.askers {
                     let i = i as usize;

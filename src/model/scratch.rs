@@ -1,0 +1,58 @@
+//! The residents pass's scratch memory: per chunk of a batch, the deeds its volunteers leave and
+//! the lists the start-of-step scan finds. Only a world that is stepping needs it, so worlds
+//! borrow it from a pool for the length of a step and give it back: a district of a thousand
+//! communities stepping on two threads holds a few scratches, not a thousand, and after the
+//! first steps no step allocates.
+
+use super::residents::{Deed, BATCH};
+use super::rng::CHUNK;
+use std::sync::Mutex;
+
+/// Agents of one chunk found by the scan at the start of a step.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ChunkScan {
+    /// Residents active last step and in a team: they may ask a tie.
+    pub askers: Vec<u32>,
+    /// Agents in the state of leader.
+    pub leaders: Vec<u32>,
+}
+
+/// Per chunk slot of a batch: its deeds and its scan.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    pub deeds: Vec<Vec<Deed>>,
+    pub scans: Vec<ChunkScan>,
+}
+
+/// Scratches not in use, kept at the size of the largest batch they served.
+static POOL: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
+
+impl Scratch {
+    /// A scratch from the pool (or a new one) with a slot for each chunk of a batch of a world
+    /// of `agents`, and room in each slot for every agent of its chunks.
+    pub fn take(agents: usize) -> Scratch {
+        let mut s = POOL.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
+        let slots = agents.div_ceil(CHUNK).clamp(1, BATCH);
+        // a world of more than one batch fills every slot with a whole chunk at some point
+        let room = |k: usize| if agents > BATCH * CHUNK { CHUNK } else { CHUNK.min(agents - k * CHUNK) };
+        if s.deeds.len() < slots {
+            s.deeds.resize_with(slots, Vec::new);
+            s.scans.resize_with(slots, ChunkScan::default);
+        }
+        for k in 0..slots {
+            let scan = &mut s.scans[k];
+            for v in [&mut scan.askers, &mut scan.leaders] {
+                v.clear();
+                v.reserve(room(k));
+            }
+            s.deeds[k].clear();
+            s.deeds[k].reserve(room(k));
+        }
+        s
+    }
+
+    /// Give the scratch back to the pool.
+    pub fn give(self) {
+        POOL.lock().unwrap_or_else(|e| e.into_inner()).push(self);
+    }
+}
