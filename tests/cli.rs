@@ -85,6 +85,38 @@ fn output_is_identical_on_one_and_two_threads() {
 }
 
 #[test]
+fn timings_say_where_the_time_went_and_change_no_result() {
+    let dir = tempdir();
+    let file = small_scenario(dir.path(), "small");
+    let plain = dir.path().join("plain");
+    let timed = dir.path().join("timed");
+    run(&[&file], &plain, &["--reps", "3"]).success().stderr(predicate::str::contains("timings").not());
+    let out = run(&[&file], &timed, &["--reps", "3", "--timings"]).success().get_output().stderr.clone();
+    let err = String::from_utf8(out).unwrap();
+    let block = err.split_once("timings (seconds)\n").unwrap_or_else(|| panic!("no timings: {err}")).1;
+    let seconds = |label: &str| -> f64 {
+        let rest = block
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(label).filter(|r| r.starts_with(' ')))
+            .unwrap_or_else(|| panic!("no {label}: {err}"));
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    // every phase is reported, with a number of seconds
+    let (build, step, measures) = (seconds("build worlds"), seconds("step"), seconds("measures"));
+    assert!(build >= 0.0 && step >= 0.0 && measures >= 0.0, "{err}");
+    assert!(err.contains("million agent-steps/s per thread"), "{err}");
+    assert!(seconds("total") >= seconds("simulate"), "{err}");
+    assert!(seconds("write results") >= 0.0, "{err}");
+    for f in ["timeseries.csv", "summary.json"] {
+        assert_eq!(
+            fs::read(plain.join("small").join(f)).unwrap(),
+            fs::read(timed.join("small").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
 fn rerun_replaces_old_results() {
     let dir = tempdir();
     let file = small_scenario(dir.path(), "small");

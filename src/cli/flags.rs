@@ -35,6 +35,8 @@ pub struct Options {
     /// `--lang` of charts, tables and reports.
     pub lang: Lang,
     pub progress: ProgressMode,
+    /// `--timings`: print where the time went (stderr).
+    pub timings: bool,
 }
 
 /// What `govsim schema` prints.
@@ -189,6 +191,10 @@ struct SimFlags {
     font: FontFlag,
     #[command(flatten)]
     progress: ProgressFlag,
+    /// Print where the time went on stderr: building worlds, stepping and measures (CPU seconds
+    /// summed over threads, with agent-steps per second), and writing the results.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Options of the commands that replicate scenarios (run, compare).
@@ -425,7 +431,15 @@ fn threads_arg(text: &str) -> Result<usize, String> {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { seed: 1, reps: 30, threads: None, font: None, lang: Lang::En, progress: ProgressMode::Auto }
+        Options {
+            seed: 1,
+            reps: 30,
+            threads: None,
+            font: None,
+            lang: Lang::En,
+            progress: ProgressMode::Auto,
+            timings: false,
+        }
     }
 }
 
@@ -437,6 +451,7 @@ impl Options {
             font: sim.font.font,
             lang: sim.font.lang,
             progress: sim.progress.progress,
+            timings: sim.timings,
             ..Options::default()
         }
     }

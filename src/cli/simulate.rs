@@ -4,6 +4,7 @@ use super::flags::Options;
 use super::progress::Progress;
 use super::report;
 use super::{destination, mib, put, say, STOP};
+use govsim::experiment::clock::CLOCK;
 use govsim::experiment::{run_many_with, Replication};
 use govsim::output::folder::{Destination, Mode, Suggest};
 use govsim::output::{self, compare::Comparison};
@@ -26,10 +27,47 @@ fn prepare(files: &[PathBuf], o: &Options) -> Result<(Vec<Scenario>, ThreadPool)
     Ok((scenarios, pool))
 }
 
+/// How long a simulation took, for `--timings`.
+struct Simulated {
+    seconds: f64,
+    agent_steps: f64,
+    threads: usize,
+}
+
+/// `--timings`: where the command's time went, on stderr. CPU seconds are summed over threads.
+fn print_timings(o: &Options, started: &Started, sim: &Simulated, write_seconds: f64) {
+    if !o.timings {
+        return;
+    }
+    let p = CLOCK.seconds();
+    let per_thread = if p.steps > 0.0 { sim.agent_steps / p.steps / 1e6 } else { f64::NAN };
+    eprintln!(
+        "timings (seconds)\n  \
+         simulate        {:8.3} wall on {} thread(s), of which CPU time summed over threads:\n    \
+         build worlds  {:8.3}\n    \
+         step          {:8.3}  ({per_thread:.1} million agent-steps/s per thread)\n    \
+         measures      {:8.3}\n  \
+         write results {:8.3} wall (data, charts, report)\n  \
+         total         {:8.3} wall (with loading and checks)",
+        sim.seconds,
+        sim.threads,
+        p.init,
+        p.steps,
+        p.measures,
+        write_seconds,
+        started.instant.elapsed().as_secs_f64(),
+    );
+}
+
 /// `o.reps` replications of every scenario, with progress and a timing line on stderr.
-fn simulate(scenarios: &[Scenario], pool: &ThreadPool, o: &Options) -> Result<Vec<Vec<Replication>>, Error> {
+fn simulate(
+    scenarios: &[Scenario],
+    pool: &ThreadPool,
+    o: &Options,
+) -> Result<(Vec<Vec<Replication>>, Simulated), Error> {
     let total = scenarios.len() as u64 * o.reps as u64;
     let progress = Progress::new(total, o.progress);
+    CLOCK.reset();
     let start = std::time::Instant::now();
     let results = pool.install(|| run_many_with(scenarios, o.seed, o.reps, &|| progress.tick(), &STOP));
     progress.finish();
@@ -52,7 +90,7 @@ fn simulate(scenarios: &[Scenario], pool: &ThreadPool, o: &Options) -> Result<Ve
         pool.current_num_threads(),
         mib(limits::peak_memory())
     );
-    Ok(results)
+    Ok((results, Simulated { seconds: secs, agent_steps, threads: pool.current_num_threads() }))
 }
 
 pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
@@ -64,7 +102,8 @@ pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
             destination(Destination::within(out, &s.name, "run", Mode::Replace, Suggest::Parent(out.to_path_buf())))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let results = simulate(&scenarios, &pool, o)?;
+    let (results, sim) = simulate(&scenarios, &pool, o)?;
+    let writing = std::time::Instant::now();
     for (((s, file), reps_done), dest) in scenarios.iter().zip(files).zip(&results).zip(&dests) {
         let info = output::RunInfo { seed: o.seed, replications: o.reps, source_file: Some(file.clone()) };
         let what = format!("the results of {}", s.name);
@@ -82,6 +121,7 @@ pub fn run(files: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
         })?;
         say(&format!("{}: {} replications → {}", s.name, o.reps, dir.display()))?;
     }
+    print_timings(o, &started, &sim, writing.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -92,7 +132,8 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
     let files = load::expand(paths)?;
     let (scenarios, pool) = prepare(&files, o)?;
     let dest = destination(Destination::new(out, "cases", Mode::Replace))?;
-    let results = simulate(&scenarios, &pool, o)?;
+    let (results, sim) = simulate(&scenarios, &pool, o)?;
+    let writing = std::time::Instant::now();
     let checked: Vec<_> =
         scenarios.iter().zip(&results).flat_map(|(s, reps)| govsim::experiment::targets::check(s, reps)).collect();
     let table = output::targets::targets_markdown(&checked);
@@ -111,6 +152,7 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
         let prov = report::provenance("cases", &started, pool.current_num_threads(), &files, o.seed, Some(o.reps));
         report::finish(tmp, &prov)
     })?;
+    print_timings(o, &started, &sim, writing.elapsed().as_secs_f64());
     if checked.is_empty() {
         return say(&format!(
             "none of these cases carries targets (a case file's `targets`, docs/cases.md); results → {}",
@@ -134,13 +176,15 @@ pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> 
     }
     let (scenarios, pool) = prepare(&files, o)?;
     let dest = destination(Destination::new(out, "compare", Mode::Replace))?;
-    let results = simulate(&scenarios, &pool, o)?;
+    let (results, sim) = simulate(&scenarios, &pool, o)?;
+    let writing = std::time::Instant::now();
     let comparison = Comparison::new(&scenarios, &results, o.seed, o.reps);
     let threads = pool.current_num_threads();
     put(&dest, "the comparison", |tmp| {
         output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)?;
         report::finish(tmp, &report::provenance("compare", &started, threads, &files, o.seed, Some(o.reps)))
     })?;
+    print_timings(o, &started, &sim, writing.elapsed().as_secs_f64());
     say(&output::compare::terminal_table(&comparison))?;
     say(&format!(
         "files in {}: report.html, comparison.csv, comparison.json, comparison.md, timeseries_long.csv, datapackage.json, timeseries.png/.svg, dependency.png/.svg, final_state.png/.svg, and one folder per model",
@@ -182,6 +226,7 @@ pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Erro
         pool.current_num_threads()
     );
     let progress = Progress::counting(steps as u64, o.progress, "steps");
+    CLOCK.reset();
     let start = std::time::Instant::now();
     let run = pool.install(|| govsim::experiment::district::run_district(&plan, o.seed, &STOP, &|_| progress.tick()));
     progress.finish();
@@ -202,10 +247,13 @@ pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Erro
         mib(info.peak_memory_bytes)
     );
     let prov = report::provenance("district", &started, info.threads, &[file.to_path_buf()], o.seed, None);
+    let writing = std::time::Instant::now();
     put(&dest, "the district results", |tmp| {
         output::district::write_district_files(tmp, &plan, &run, &info)?;
         report::finish(tmp, &prov)
     })?;
+    let sim = Simulated { seconds, agent_steps: run.resident_steps as f64, threads: info.threads };
+    print_timings(o, &started, &sim, writing.elapsed().as_secs_f64());
     say(&format!(
         "{}: files in {}: report.html, timeseries.csv, communities.csv, summary.json, timeseries.png/.svg, final_state.png/.svg",
         plan.district.name,

@@ -63,8 +63,17 @@ pub fn run_district(
     on_step: &(dyn Fn(u32) + Sync),
 ) -> Option<DistrictRun> {
     let n = plan.communities.len();
-    let mut worlds: Vec<World> =
-        plan.communities.par_iter().enumerate().map(|(c, (s, _))| World::new(s, community_seed(seed, c), 0)).collect();
+    let mut worlds: Vec<World> = plan
+        .communities
+        .par_iter()
+        .enumerate()
+        .map(|(c, (s, _))| {
+            let built = std::time::Instant::now();
+            let w = World::new(s, community_seed(seed, c), 0);
+            super::clock::CLOCK.add_init(built);
+            w
+        })
+        .collect();
     let mut trackers: Vec<Tracker> =
         worlds.iter().map(|w| Tracker::new(&w.scenario.measures, w.months_per_step())).collect();
     let steps = worlds.first().map_or(0, |w| w.steps());
@@ -74,6 +83,7 @@ pub fn run_district(
     let mut coverage = vec![0.0; n];
     let mut factors = vec![1.0; n];
     let mut received = vec![0.0; n];
+    let mut timers: Vec<super::clock::StepTimer> = (0..n).map(|_| Default::default()).collect();
     for step in 0..steps {
         if stop.load(Ordering::Relaxed) {
             return None;
@@ -87,10 +97,14 @@ pub fn run_district(
             w.timeline.district_budget = f;
             *got += f;
         }
-        worlds.par_iter_mut().zip(trackers.par_iter_mut()).zip(rows.par_iter_mut()).for_each(|((w, t), r)| {
-            let record = w.step();
-            r.push(t.observe(record));
-        });
+        worlds
+            .par_iter_mut()
+            .zip(trackers.par_iter_mut())
+            .zip(rows.par_iter_mut())
+            .zip(timers.par_iter_mut())
+            .for_each(|(((w, t), r), timer)| {
+                r.push(timer.time(|| w.step(), |record| t.observe(record)));
+            });
         on_step(step);
     }
     let mut groups: Vec<Vec<Replication>> = plan.groups.iter().map(|_| Vec::new()).collect();
@@ -106,6 +120,7 @@ pub fn run_district(
             organisations: w.orgs.totals(),
         });
     }
+    timers.iter().for_each(super::clock::StepTimer::add_to_clock);
     let budget_received = received.iter().map(|s| s / steps.max(1) as f64).collect();
     Some(DistrictRun { groups, budget_received, money_residual, resident_steps: plan.residents() * steps as u64 })
 }

@@ -1,6 +1,7 @@
 //! Experiments: many replications of a scenario in parallel (rayon), each with its own random
 //! streams derived from (seed, replication), and summary statistics across replications.
 
+pub mod clock;
 pub mod compare;
 pub mod district;
 pub mod stats;
@@ -53,16 +54,19 @@ pub fn run_replication(s: &Scenario, seed: u64, replicate: u32) -> Replication {
 
 /// Run one replication, checking `stop` at every step; `None` if it was stopped.
 pub fn run_replication_until(s: &Scenario, seed: u64, replicate: u32, stop: &AtomicBool) -> Option<Replication> {
+    let built = std::time::Instant::now();
     let mut world = World::new(s, seed, replicate);
     let mut tracker = Tracker::new(&s.measures, world.months_per_step());
     let mut rows = Vec::with_capacity(world.steps() as usize);
+    clock::CLOCK.add_init(built);
+    let mut timer = clock::StepTimer::default();
     for _ in 0..world.steps() {
         if stop.load(Ordering::Relaxed) {
             return None;
         }
-        let record = world.step();
-        rows.push(tracker.observe(record));
+        rows.push(timer.time(|| world.step(), |record| tracker.observe(record)));
     }
+    timer.add_to_clock();
     let a = &world.audit;
     let money_residual = (world.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs();
     Some(Replication { replicate, rows, money_residual, organisations: world.orgs.totals() })
