@@ -11,7 +11,10 @@
 # points.csv byte for byte. Then resume: delete every other block file, submit the same array
 # again, check the kept blocks were not rewritten, merge and compare again. Then a calibration
 # (tests/calibrations/tiny.json) as three chained arrays of scripts/calibrate.sbatch, compared
-# with the unsharded calibration. Exit 0 only if all of it holds.
+# with the unsharded calibration. Then a region (tests/regions/small.json: 3 districts) as an
+# array of scripts/region.sbatch, merged and compared with the unsharded region: the region-wide
+# and every district's tables must be identical, and the time and peak memory of each task's
+# districts are printed. Exit 0 only if all of it holds.
 #
 # Cluster: if `sinfo` already answers, the existing cluster is used (nothing is installed,
 # started or stopped; the work folder is then under target/ so compute nodes can see it if the
@@ -28,6 +31,8 @@
 #
 # Environment: SLURM_TEST_TASKS (array size, default 4), SLURM_TEST_TIMEOUT (seconds to wait
 # for the job, default 600), SLURM_TEST_SWEEP (default tests/sweeps/small.json),
+# SLURM_TEST_REGION (default tests/regions/small.json), SLURM_TEST_ONLY=region (skip the sweep
+# and the calibration: e.g. to measure scenarios/scale/province-100m.json as an array),
 # SLURM_TEST_CLUSTER=auto|own|existing (default auto), SLURM_TEST_KEEP=1 (keep the work folder).
 # Exit codes: 0 identical / self-test passed, 1 failure or mismatch, 2 usage or environment
 # problem (not root, no apt, missing binary), 124 timeout, 130 Ctrl-C, 143 SIGTERM.
@@ -58,6 +63,8 @@ for arg in "$@"; do
 done
 
 TASKS=${SLURM_TEST_TASKS:-4}
+ONLY=${SLURM_TEST_ONLY:-all}
+[[ $ONLY =~ ^(all|region)$ ]] || die 2 "SLURM_TEST_ONLY must be all or region"
 TIMEOUT=${SLURM_TEST_TIMEOUT:-600}
 CLUSTER=${SLURM_TEST_CLUSTER:-auto}
 [[ $TASKS =~ ^[1-9][0-9]*$ ]] || die 2 "SLURM_TEST_TASKS must be a positive integer"
@@ -73,6 +80,8 @@ if [[ $MODE = govsim ]]; then
   SWEEP=${SLURM_TEST_SWEEP:-$REPO/tests/sweeps/small.json}
   SWEEP=$(abspath "$SWEEP")
   [[ -f $SWEEP ]] || die 2 "no sweep file at $SWEEP"
+  REGION=$(abspath "${SLURM_TEST_REGION:-$REPO/tests/regions/small.json}")
+  [[ -f $REGION ]] || die 2 "no region file at $REGION"
 fi
 
 # ---------------------------------------------------------------- state for cleanup
@@ -401,12 +410,14 @@ compare_with_reference() {  # compare_with_reference WHAT
   done
 }
 
-submit_array "array job"
+[[ $MODE = govsim && $ONLY = region ]] || submit_array "array job"
 
 # ---------------------------------------------------------------- checks
 PHASE=check
 t0=$SECONDS
-if [[ $MODE = selftest ]]; then
+if [[ $MODE = govsim && $ONLY = region ]]; then
+  log "SLURM_TEST_ONLY=region: the sweep and the calibration are skipped"
+elif [[ $MODE = selftest ]]; then
   seen=()
   for ((k = 0; k < TASKS; k++)); do
     f=$ST/task-$k
@@ -479,6 +490,45 @@ else
     cmp "$CAL_OUT/$f" "$CAL_REF/$f" || die 1 "$f differs between the $TASKS-task calibration arrays and the unsharded calibration"
   done
   log "calibration: posterior.csv and the other results identical: $TASKS-task arrays = unsharded"
+fi
+if [[ $MODE = govsim ]]; then
+  # A region as one array of scripts/region.sbatch (district k on task k mod N), merged: the
+  # region-wide tables and every district's own tables must equal the unsharded region's.
+  PHASE="region"
+  REG_OUT=$WORK/region-sharded
+  REG_REF=$WORK/region-unsharded
+  T[check]=$((${T[check]:-0} + SECONDS - t0))
+  submit_array "region array" "$REPO/scripts/region.sbatch" "$REGION" "$REG_OUT"
+  t0=$SECONDS
+  PHASE="region check"
+  "$GOVSIM" merge "$REG_OUT" || die 1 "govsim merge failed on the sharded region"
+  "$GOVSIM" region "$REGION" --out "$REG_REF" --progress off >"$WORK/region-unsharded.log" 2>&1 || { tail -n 20 "$WORK/region-unsharded.log" >&2; die 1 "the unsharded govsim region failed"; }
+  n=0
+  for f in timeseries.csv districts.csv region.json; do
+    cmp "$REG_OUT/$f" "$REG_REF/$f" || die 1 "$f differs between the $TASKS-task region array and the unsharded region"
+  done
+  for d in "$REG_REF"/districts/*/; do
+    d=${d%/}
+    for f in timeseries.csv communities.csv; do
+      cmp "$REG_OUT/districts/${d##*/}/$f" "$d/$f" || die 1 "districts/${d##*/}/$f differs between the region array and the unsharded region"
+    done
+    n=$((n + 1))
+  done
+  ((n > 0)) || die 1 "the unsharded region wrote no district folders"
+  log "region: timeseries.csv, districts.csv and the $n districts' tables identical: $TASKS-task array = unsharded"
+  # per task: its districts' wall seconds and the task's peak memory (from the blocks)
+  python3 - "$REG_OUT/summary.json" >&2 <<'PY' || true
+import json, sys
+s = json.load(open(sys.argv[1]))
+tasks = {}
+for d in s["performance"]["districts"]:
+    p = d["performance"]
+    t = tasks.setdefault(p.get("shard", "?"), [0, 0.0, 0])
+    t[0] += 1; t[1] += p.get("wall_seconds", 0.0); t[2] = max(t[2], p.get("peak_memory_bytes") or 0)
+print(f"[slurm-test] region {s['region']}: {s['districts']} districts, {s['residents']:,} residents")
+for shard, (n, sec, mem) in sorted(tasks.items()):
+    print(f"[slurm-test]   {shard}: {n} district(s), {sec:.1f} s, peak memory {mem / 2**20:.0f} MiB")
+PY
 fi
 T[check]=$((${T[check]:-0} + SECONDS - t0))
 PHASE=finished

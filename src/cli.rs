@@ -5,6 +5,7 @@
 mod calibrate;
 pub mod flags;
 mod progress;
+mod region;
 mod report;
 mod scenarios;
 mod shell;
@@ -41,10 +42,12 @@ pub fn run(args: Args) -> Result<(), Error> {
         Command::Run { files, out } => simulate::run(&files, &out, o),
         Command::Cases { paths, out } => simulate::cases(&paths, &out, o),
         Command::District { file, out } => simulate::district(&file, out.as_deref(), o),
+        Command::Region(r) => region::region(&r, o),
         Command::Validate { files } => validate(&files),
         Command::Schema(which) => schema(which),
         Command::Sweep(s) => sweep::sweep(&s, o),
         Command::Calibrate(c) => calibrate::calibrate(&c, o),
+        Command::Merge { dir } if dir.join(govsim::region::RESOLVED).is_file() => region::merge(&dir, o),
         Command::Merge { dir } => sweep::merge(&dir),
         Command::Analyze { dir, top } => sweep::analyze(&dir, top, o),
         Command::Discover(d) => sweep::discover(&d, o),
@@ -69,6 +72,7 @@ fn schema_json(which: Schema) -> serde_json::Value {
     match which {
         Schema::Sweep => govsim::sweep::schema(),
         Schema::District => govsim::scenario::district::district_schema(),
+        Schema::Region => govsim::scenario::region::region_schema(),
         Schema::Scenario | Schema::ScenarioMarkdown => govsim::scenario::schema(),
         Schema::Calibration => govsim::calibrate::schema(),
     }

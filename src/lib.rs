@@ -13,6 +13,7 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod output;
+pub mod region;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;

@@ -178,6 +178,16 @@ pub fn check(file: &Path) -> Result<String, String> {
         FileKind::District => scenario::district::load_district(file)
             .map(|p| format!(" (district: {} communities, {} residents)", p.communities.len(), p.residents()))
             .map_err(|e| e.to_string()),
+        FileKind::Region => scenario::region::load_region(file)
+            .map(|p| {
+                format!(
+                    " (region: {} districts, {} communities, {} residents)",
+                    p.districts.len(),
+                    p.communities(),
+                    p.residents()
+                )
+            })
+            .map_err(|e| e.to_string()),
         FileKind::Sweep => crate::sweep::prepare(file, crate::sweep::limits::DEFAULT_MAX_RUNS)
             .map(|p| format!(" (sweep: {} runs in {} block(s))", p.resolved.total_runs, p.resolved.blocks))
             .map_err(|e| e.to_string()),

@@ -151,6 +151,7 @@ fn scenarios_export_writes_the_files_and_schemas_and_never_overwrites() {
         "govsim.schema.json",
         "govsim.sweep.schema.json",
         "govsim.district.schema.json",
+        "govsim.region.schema.json",
         "govsim.calibration.schema.json",
     ] {
         assert_eq!(std::fs::read(dir.join(schema)).unwrap(), std::fs::read(repo(schema)).unwrap(), "{schema}");

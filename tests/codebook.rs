@@ -243,6 +243,26 @@ fn district_folder_describes_its_csv_files() {
     assert_eq!(got, BTreeSet::from(["communities.csv".to_string(), "timeseries.csv".to_string()]));
 }
 
+#[test]
+fn region_folder_describes_its_merged_csv_files() {
+    // the districts' own folders carry their own codebooks; the blocks are not CSV
+    let dir = tempdir();
+    let out = dir.path().join("region");
+    govsim()
+        .args(["region", "--progress", "off", "--out"])
+        .arg(&out)
+        .arg(repo("tests/regions/small.json"))
+        .assert()
+        .success();
+    let got = check_codebook(&out);
+    assert_eq!(got, BTreeSet::from(["districts.csv".to_string(), "timeseries.csv".to_string()]));
+    let district = out.join("districts/000002-small-county");
+    assert_eq!(
+        check_codebook(&district),
+        BTreeSet::from(["communities.csv".to_string(), "timeseries.csv".to_string()])
+    );
+}
+
 /// A small Morris sweep of one small driver model (exit hazard and an inert factor).
 fn small_sweep(dir: &Path) -> PathBuf {
     let text = json!({

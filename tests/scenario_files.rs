@@ -88,12 +88,16 @@ fn the_shipped_schema_file_is_up_to_date() {
 fn every_shipped_scenario_loads() {
     let mut n = 0;
     for p in json_files_under(Path::new("scenarios")) {
-        if p.starts_with("scenarios/scale")
-            && p.file_name().is_some_and(|f| f.to_string_lossy().starts_with("district-"))
-        {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let kind = scenario::input::kind_of(&serde_json::from_str(&text).unwrap());
+        if kind == scenario::input::FileKind::District {
             // district files: groups of community scenarios (tests/district.rs)
             let d = scenario::district::load_district(&p).unwrap_or_else(|e| panic!("{e}"));
             assert!(!d.district.description.is_empty(), "{} has no description", p.display());
+        } else if kind == scenario::input::FileKind::Region {
+            // region files: groups of district files (tests/region.rs)
+            let r = scenario::region::load_region(&p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!r.region.description.is_empty(), "{} has no description", p.display());
         } else {
             let s = common::load(&p);
             assert!(!s.description.is_empty(), "{} has no description", p.display());

@@ -47,6 +47,7 @@ pub enum Schema {
     ScenarioMarkdown,
     Sweep,
     District,
+    Region,
     Calibration,
 }
 
@@ -60,6 +61,17 @@ pub struct Sweep {
     pub shard_from_env: bool,
     pub dry_run: bool,
     pub max_runs: u64,
+}
+
+/// `govsim region`'s own arguments.
+#[derive(Clone, Debug)]
+pub struct Region {
+    pub file: PathBuf,
+    pub out: Option<PathBuf>,
+    pub shard_index: Option<u64>,
+    pub shard_count: Option<u64>,
+    pub shard_from_env: bool,
+    pub dry_run: bool,
 }
 
 /// `govsim calibrate`'s own arguments.
@@ -92,6 +104,7 @@ pub enum Command {
         file: PathBuf,
         out: Option<PathBuf>,
     },
+    Region(Region),
     Validate {
         files: Vec<PathBuf>,
     },
@@ -257,6 +270,12 @@ enum Low {
         #[command(flatten)]
         sim: SimFlags,
     },
+    /// Run a region (a province or city): its districts, each exactly as `govsim district` runs
+    /// it with its own seed, one after another on all threads; as a batch array, each task runs
+    /// its shard of the districts. Writes DIR/districts/<k>-<name>/ (each district's results) and
+    /// DIR/blocks/; unsharded, also merges (`govsim merge DIR`: region-wide timeseries.csv,
+    /// districts.csv, summary.json, charts).
+    Region(RegionFlags),
     /// Check scenario, district and sweep files without running them (districts with their
     /// scenarios, sweeps as `sweep --dry-run`); reports every problem of every file.
     Validate {
@@ -267,16 +286,19 @@ enum Low {
     /// Print the JSON Schema of scenario files (for editors: `"$schema": "govsim.schema.json"`).
     Schema {
         /// Print the schema of sweep files instead (`govsim.sweep.schema.json`).
-        #[arg(long, conflicts_with_all = ["district", "calibration"])]
+        #[arg(long, conflicts_with_all = ["district", "region", "calibration"])]
         sweep: bool,
         /// Print the schema of district files instead (`govsim.district.schema.json`).
-        #[arg(long, conflicts_with = "calibration")]
+        #[arg(long, conflicts_with_all = ["calibration", "region"])]
         district: bool,
+        /// Print the schema of region files instead (`govsim.region.schema.json`).
+        #[arg(long, conflicts_with = "calibration")]
+        region: bool,
         /// Print the schema of calibration files instead (`govsim.calibration.schema.json`).
         #[arg(long)]
         calibration: bool,
         /// Print the parameter reference of scenario files as Markdown instead of the JSON Schema: every parameter's path, default, range, unit and meaning, grouped by section of docs/ODD.md (docs/parameters.md is this output).
-        #[arg(long, conflicts_with_all = ["sweep", "district", "calibration"])]
+        #[arg(long, conflicts_with_all = ["sweep", "district", "region", "calibration"])]
         markdown: bool,
     },
     /// Run a parameter sweep (all of it, or one shard of it) into DIR/blocks; unsharded, also merge.
@@ -285,10 +307,14 @@ enum Low {
     /// DIR/generations (sharded and resumable like sweeps), then posterior.csv, parameters.csv,
     /// predictive.csv, calibrated/<case>.json, calibration.md and charts.
     Calibrate(CalibrateFlags),
-    /// Check that every run of a sweep is in DIR/blocks and write DIR/runs.csv, points.csv, manifest.json.
+    /// Check that every run of a sweep is in DIR/blocks and write DIR/runs.csv, points.csv,
+    /// manifest.json; or, for a region's folder, that every district is, and write the
+    /// region-wide timeseries.csv, districts.csv, summary.json, charts and manifest.json.
     Merge {
-        /// The sweep's output folder.
+        /// The sweep's or region's output folder.
         dir: PathBuf,
+        #[command(flatten)]
+        font: FontFlag,
     },
     /// Sensitivity of a merged sweep: Morris μ*/σ, Sobol' S1/ST (bootstrap 95% CIs) or
     /// correlations, per scenario and output; writes DIR/analysis/ (CSV, JSON, charts).
@@ -377,6 +403,37 @@ struct SweepFlags {
     /// Refuse a sweep of more runs than this (scenarios × design points × replications), before building anything.
     #[arg(long, default_value_t = govsim::sweep::limits::DEFAULT_MAX_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
     max_runs: u64,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(mut_arg("threads", |a| a.help("Worker threads, 0 to 1024 (0: all cores); absent: SLURM_CPUS_PER_TASK if set (1 to 1024), else all cores. Results do not depend on it")))]
+struct RegionFlags {
+    /// The region file (JSON; `govsim schema --region` describes it), e.g. scenarios/scale/province-100m.json.
+    file: PathBuf,
+    /// Output folder (default: output/regions/<region name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    threads: ThreadsFlag,
+    #[command(flatten)]
+    progress: ProgressFlag,
+    #[command(flatten)]
+    font: FontFlag,
+    /// Run only shard I (0-based) of --shard-count N: the districts k with k mod N = I. Does not merge.
+    #[arg(long, requires = "shard_count", conflicts_with = "shard_from_env")]
+    shard_index: Option<u64>,
+    /// Number of shards (with --shard-index, or with --shard-from-env where the scheduler does not export it).
+    #[arg(long)]
+    shard_count: Option<u64>,
+    /// Take the shard from a batch array's variables: Slurm, Kubernetes Indexed Job, AWS Batch, PBS Pro, Torque, SGE.
+    #[arg(long)]
+    shard_from_env: bool,
+    /// Check the region and print its districts, size and memory per task without running or writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print where the time went on stderr (as for `govsim district`), summed over this task's districts.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -473,12 +530,13 @@ impl From<Low> for Args {
             Low::Scenarios(ScenariosAction::Export { dir }) => {
                 (Command::Scenarios { export: Some(dir) }, Options::default())
             }
-            Low::Schema { sweep, district, calibration, markdown } => {
-                let which = match (sweep, district, calibration, markdown) {
-                    (true, _, _, _) => Schema::Sweep,
-                    (_, true, _, _) => Schema::District,
-                    (_, _, true, _) => Schema::Calibration,
-                    (_, _, _, true) => Schema::ScenarioMarkdown,
+            Low::Schema { sweep, district, region, calibration, markdown } => {
+                let which = match (sweep, district, region, calibration, markdown) {
+                    (true, ..) => Schema::Sweep,
+                    (_, true, ..) => Schema::District,
+                    (_, _, true, ..) => Schema::Region,
+                    (.., true, _) => Schema::Calibration,
+                    (.., true) => Schema::ScenarioMarkdown,
                     _ => Schema::Scenario,
                 };
                 (Command::Schema(which), Options::default())
@@ -515,7 +573,28 @@ impl From<Low> for Args {
                 };
                 (Command::Calibrate(c), options)
             }
-            Low::Merge { dir } => (Command::Merge { dir }, Options::default()),
+            Low::Merge { dir, font } => {
+                (Command::Merge { dir }, Options { font: font.font, lang: font.lang, ..Options::default() })
+            }
+            Low::Region(f) => {
+                let options = Options {
+                    threads: f.threads.threads,
+                    progress: f.progress.progress,
+                    font: f.font.font,
+                    lang: f.font.lang,
+                    timings: f.timings,
+                    ..Options::default()
+                };
+                let region = Region {
+                    file: f.file,
+                    out: f.out,
+                    shard_index: f.shard_index,
+                    shard_count: f.shard_count,
+                    shard_from_env: f.shard_from_env,
+                    dry_run: f.dry_run,
+                };
+                (Command::Region(region), options)
+            }
             Low::Analyze { dir, top, font } => {
                 (Command::Analyze { dir, top }, Options { font: font.font, lang: font.lang, ..Options::default() })
             }

@@ -17,6 +17,7 @@ pub fn list() -> Result<(), Error> {
         let kind = match f.kind {
             FileKind::Scenario => "scenario",
             FileKind::District => "district",
+            FileKind::Region => "region",
             FileKind::Sweep => "sweep",
             FileKind::Calibration => "calibration",
         };
@@ -54,10 +55,11 @@ fn shorten(text: &str, columns: usize) -> String {
 }
 
 /// The JSON Schemas the built-in files name in `$schema` (relative to the export folder).
-const SCHEMAS: [(&str, Schema); 4] = [
+const SCHEMAS: [(&str, Schema); 5] = [
     ("govsim.schema.json", Schema::Scenario),
     ("govsim.sweep.schema.json", Schema::Sweep),
     ("govsim.district.schema.json", Schema::District),
+    ("govsim.region.schema.json", Schema::Region),
     ("govsim.calibration.schema.json", Schema::Calibration),
 ];
 

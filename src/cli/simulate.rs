@@ -28,14 +28,14 @@ fn prepare(files: &[PathBuf], o: &Options) -> Result<(Vec<Scenario>, ThreadPool)
 }
 
 /// How long a simulation took, for `--timings`.
-struct Simulated {
-    seconds: f64,
-    agent_steps: f64,
-    threads: usize,
+pub(super) struct Simulated {
+    pub seconds: f64,
+    pub agent_steps: f64,
+    pub threads: usize,
 }
 
 /// `--timings`: where the command's time went, on stderr. CPU seconds are summed over threads.
-fn print_timings(o: &Options, started: &Started, sim: &Simulated, write_seconds: f64) {
+pub(super) fn print_timings(o: &Options, started: &Started, sim: &Simulated, write_seconds: f64) {
     if !o.timings {
         return;
     }
@@ -248,10 +248,7 @@ pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Erro
     );
     let prov = report::provenance("district", &started, info.threads, &[file.to_path_buf()], o.seed, None);
     let writing = std::time::Instant::now();
-    put(&dest, "the district results", |tmp| {
-        output::district::write_district_files(tmp, &plan, &run, &info)?;
-        report::finish(tmp, &prov)
-    })?;
+    put(&dest, "the district results", |tmp| district_files(tmp, &plan, &run, &info, &prov))?;
     let sim = Simulated { seconds, agent_steps: run.resident_steps as f64, threads: info.threads };
     print_timings(o, &started, &sim, writing.elapsed().as_secs_f64());
     say(&format!(
@@ -259,4 +256,17 @@ pub fn district(file: &Path, out: Option<&Path>, o: &Options) -> Result<(), Erro
         plan.district.name,
         out.display()
     ))
+}
+
+/// A district's results, written into `tmp` (a folder being filled): its tables and charts,
+/// provenance.json and report.html. `govsim district` and each district of `govsim region`.
+pub(super) fn district_files(
+    tmp: &Path,
+    plan: &govsim::scenario::district::DistrictPlan,
+    run: &govsim::experiment::district::DistrictRun,
+    info: &output::district::DistrictInfo,
+    prov: &govsim::report::provenance::Provenance,
+) -> std::io::Result<()> {
+    output::district::write_district_files(tmp, plan, run, info)?;
+    report::finish(tmp, prov)
 }

@@ -121,13 +121,20 @@ pub const COLUMNS: &[Column] = &[
     c("targets.csv", "within", B, "", "whether the model's mean lies within the target interval"),
     c("targets.csv", "off", N, "unit of the measure", "distance of the model's mean from the target interval (0 when within)"),
     // district: timeseries.csv and communities.csv
-    c("timeseries.csv", "group", S, "", "group of communities, or `district` for all communities"),
+    c("timeseries.csv", "group", S, "", "group of communities, or `district` (`region`) for all communities of the district (region)"),
     c("timeseries.csv", "communities", I, "communities", "communities in the group (each metric is their mean)"),
     c("communities.csv", "community", I, "", "community number (0-based, in district file order)"),
     c("communities.csv", "group", S, "", "the community's group"),
     c("communities.csv", "residents", I, "persons", "residents of the community"),
     c("communities.csv", "district_enterprises", I, "enterprises", "district enterprises that reach the community"),
     c("communities.csv", "budget_received_share", N, "share", "share of its requested budget the community was paid, on average"),
+    // region: districts.csv (timeseries.csv as a district's)
+    c("districts.csv", "district", I, "", "district number (0-based, in region file order)"),
+    c("districts.csv", "name", S, "", "the district's name (its district file's name, numbered when the file is used more than once)"),
+    c("districts.csv", "file", S, "", "the district file, as the region file names it"),
+    c("districts.csv", "seed", S, "", "the district's seed (written as text: it may exceed what a double holds exactly)"),
+    c("districts.csv", "communities", I, "communities", "communities of the district"),
+    c("districts.csv", "residents", I, "persons", "residents of the district"),
     // sweeps: runs.csv and points.csv
     c("runs.csv", "run", I, "", "run number (0-based), in the order of the sweep's design"),
     c("runs.csv", "point", I, "", "design point (0-based)"),
@@ -205,12 +212,13 @@ pub const COLUMNS: &[Column] = &[
 
 /// What each CSV file is (by file name), for the resource's description.
 pub const FILES: &[(&str, &str)] = &[
-    ("timeseries.csv", "time series: one row per (replicate, step) — or per (group, step) in a district — and one column per metric"),
+    ("timeseries.csv", "time series: one row per (replicate, step) — or per (group, step) in a district or region — and one column per metric"),
     ("timeseries_long.csv", "the time series of all models in long format: one row per (scenario, replicate, month, metric)"),
     ("comparison.csv", "estimates per model and metric across replications (kind model) and paired differences between models with Vargha–Delaney A (kind pair)"),
     ("organisations.csv", "one row per organisation: teams, volunteers and money, mean across replications with 95% t-intervals"),
     ("targets.csv", "each case's targets against the model"),
     ("communities.csv", "one row per community of the district: its group, size, budget received and every metric's final-year mean"),
+    ("districts.csv", "one row per district of the region: its file, seed, size and every metric's final-year mean over its communities"),
     ("runs.csv", "one row per run of the sweep: its design point, replicate, factor values and outputs"),
     ("points.csv", "one row per scenario × design point: factor values and each output's mean over replications"),
     ("sensitivity.csv", "sensitivity indices: one row per (scenario, output, factor, index) with bootstrap 95% interval"),
@@ -231,7 +239,11 @@ fn describe(file: &str, column: &str) -> Option<(Type, String, String, bool)> {
     }
     let metric = |id: &str| METRICS.iter().find(|m| m.id == id);
     if let Some(m) = metric(column) {
-        let what = if file == "communities.csv" { "final-year mean of the community: " } else { "" };
+        let what = match file {
+            "communities.csv" => "final-year mean of the community: ",
+            "districts.csv" => "mean over the district's communities of their final-year means: ",
+            _ => "",
+        };
         return Some((Type::Number, m.unit.into(), format!("{what}{} — {}", m.title, m.meaning), false));
     }
     // a sweep output `metric.statistic`

@@ -145,7 +145,7 @@ impl Destination {
         };
         if marker.get("files").is_none() {
             return Err(input(format!(
-                "is a folder govsim writes in place (a sweep or a calibration), not a finished results folder; {purpose} needs one written whole (compare, run, cases, district, analyze)"
+                "is a folder govsim writes in place (a sweep, a calibration or a region), not a finished results folder; {purpose} needs one written whole (compare, run, cases, district, analyze)"
             )));
         }
         let command = match marker.get("command").and_then(Value::as_str).unwrap_or("") {

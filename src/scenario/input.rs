@@ -723,18 +723,20 @@ pub fn did_you_mean(word: &str, names: &[&str]) -> String {
         .map_or(String::new(), |(_, n)| format!(" (did you mean {}?)", quote(n)))
 }
 
-/// The four kinds of input file.
+/// The five kinds of input file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Scenario,
     District,
+    Region,
     Sweep,
     Calibration,
 }
 
 /// Which kind of file an object is: by its `$schema` (`govsim.schema.json`,
-/// `govsim.district.schema.json`, `govsim.sweep.schema.json`, `govsim.calibration.schema.json`),
-/// else by its shape (`communities` ⇒ district, `parameters` and `method` ⇒ calibration,
+/// `govsim.district.schema.json`, `govsim.region.schema.json`, `govsim.sweep.schema.json`,
+/// `govsim.calibration.schema.json`), else by its shape (`communities` ⇒ district, `districts`
+/// ⇒ region, `parameters` and `method` ⇒ calibration,
 /// `factors` or `design` ⇒ sweep, anything else a scenario).
 pub fn kind_of(object: &Map<String, Value>) -> FileKind {
     indicated_kind(object).map_or(FileKind::Scenario, |(kind, _)| kind)
@@ -745,6 +747,7 @@ fn indicated_kind(object: &Map<String, Value>) -> Option<(FileKind, String)> {
     let schema = object.get("$schema").and_then(Value::as_str);
     let by_schema = match schema.map(|s| s.rsplit(['/', '\\']).next().unwrap_or(s)) {
         Some("govsim.district.schema.json") => Some(FileKind::District),
+        Some("govsim.region.schema.json") => Some(FileKind::Region),
         Some("govsim.sweep.schema.json") => Some(FileKind::Sweep),
         Some("govsim.calibration.schema.json") => Some(FileKind::Calibration),
         Some("govsim.schema.json") => Some(FileKind::Scenario),
@@ -756,6 +759,8 @@ fn indicated_kind(object: &Map<String, Value>) -> Option<(FileKind, String)> {
     let has = |k: &str| object.contains_key(k);
     if has("communities") {
         Some((FileKind::District, "it has \"communities\"".into()))
+    } else if has("districts") {
+        Some((FileKind::Region, "it has \"districts\"".into()))
     } else if has("parameters") && has("method") {
         Some((FileKind::Calibration, "it has \"parameters\" and \"method\"".into()))
     } else if has("factors") || has("design") {
@@ -770,6 +775,7 @@ impl FileKind {
         match self {
             FileKind::Scenario => "a scenario file",
             FileKind::District => "a district file",
+            FileKind::Region => "a region file",
             FileKind::Sweep => "a sweep file",
             FileKind::Calibration => "a calibration file",
         }
@@ -778,6 +784,7 @@ impl FileKind {
         match self {
             FileKind::Scenario => "govsim run",
             FileKind::District => "govsim district",
+            FileKind::Region => "govsim region",
             FileKind::Sweep => "govsim sweep",
             FileKind::Calibration => "govsim calibrate",
         }
@@ -792,7 +799,7 @@ pub fn expect_kind(object: &Map<String, Value>, file: &Path, expected: FileKind)
             file: file.to_path_buf(),
             path: String::new(),
             message: format!(
-                "this is {} ({why}), not {}; use it with `{}` (`govsim validate` checks all three kinds)",
+                "this is {} ({why}), not {}; use it with `{}` (`govsim validate` checks every kind)",
                 kind.noun(),
                 expected.noun(),
                 kind.command()
@@ -919,6 +926,8 @@ mod tests {
         assert_eq!(kind_of(&obj(json!({"$schema": "govsim.district.schema.json"}))), FileKind::District);
         assert_eq!(kind_of(&obj(json!({"$schema": "govsim.schema.json", "factors": []}))), FileKind::Scenario);
         assert_eq!(kind_of(&obj(json!({"communities": []}))), FileKind::District);
+        assert_eq!(kind_of(&obj(json!({"districts": []}))), FileKind::Region);
+        assert_eq!(kind_of(&obj(json!({"$schema": "x/govsim.region.schema.json"}))), FileKind::Region);
         assert_eq!(kind_of(&obj(json!({"design": {}}))), FileKind::Sweep);
         assert_eq!(kind_of(&obj(json!({}))), FileKind::Scenario);
     }

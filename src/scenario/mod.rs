@@ -5,6 +5,7 @@ mod events;
 pub mod input;
 pub mod params;
 pub mod reference;
+pub mod region;
 mod types;
 mod validate;
 

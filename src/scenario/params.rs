@@ -34,6 +34,7 @@ impl Check for f64 {
     }
 }
 impl Check for u32 {}
+impl Check for u64 {}
 impl Check for bool {}
 impl Check for String {}
 impl Check for serde_json::Map<String, serde_json::Value> {}

@@ -12,13 +12,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Write `DIR/sweep.json`, or check that the one there is this sweep. Refuses (bad input) to mix
-/// results of a different sweep — or of the same sweep file with changed scenarios or version.
-pub fn write_or_check_sweep_json(dir: &Path, r: &Resolved) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(r).map_err(|e| Error::runtime(e.to_string()))? + "\n";
-    write_or_check(dir, "sweep.json", &text, "sweep")
-}
-
 /// Write `DIR/<file>` holding `text` (the resolved form of a sweep or calibration), or check
 /// that the one there is the same. Refuses (bad input) to mix results of a different `what`.
 pub fn write_or_check(dir: &Path, file: &str, text: &str, what: &str) -> Result<(), Error> {
@@ -37,8 +30,8 @@ pub fn write_or_check(dir: &Path, file: &str, text: &str, what: &str) -> Result<
                 serde_json::from_str::<serde_json::Value>(text),
             ) {
                 (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) => {
-                    let mut keys: Vec<&String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
-                    keys.dedup();
+                    let keys: std::collections::BTreeSet<&String> =
+                        a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
                     keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
                 }
                 _ => format!("it is not a readable {file}"),
@@ -74,12 +67,29 @@ pub struct Opened {
 ///
 /// [`Mode::InPlace`]: crate::output::folder::Mode::InPlace
 pub fn open(r: &Resolved, dest: &Destination, blocks: &[u64], stop: &AtomicBool) -> Result<Opened, Error> {
-    let out = dest.shown();
-    write_or_check_sweep_json(out, r)?;
-    dest.write(stop, |_| Ok(())).map_err(|e| Error::runtime(format!("cannot write into {}: {e}", out.display())))?;
-    let notes = blocks::remove_stale_temporaries(out);
-    let (todo, skipped, warnings) = pending(r, out, blocks);
+    let text = serde_json::to_string_pretty(r).map_err(|e| Error::runtime(e.to_string()))? + "\n";
+    let notes = open_in_place(dest, "sweep.json", &text, "sweep", stop)?;
+    let (todo, skipped, warnings) = pending(r, dest.shown(), blocks);
     Ok(Opened { todo, skipped, notes, warnings })
+}
+
+/// Start work in a shared output folder `dest` (in [`Mode::InPlace`]) whose shards must all be
+/// doing the same `what`: write `DIR/<file>` holding `text` or check that the one there is the
+/// same (first: a folder holding other work is refused before govsim marks it), mark the folder
+/// as govsim's, and remove stale temporaries of killed processes (what was removed is returned).
+///
+/// [`Mode::InPlace`]: crate::output::folder::Mode::InPlace
+pub fn open_in_place(
+    dest: &Destination,
+    file: &str,
+    text: &str,
+    what: &str,
+    stop: &AtomicBool,
+) -> Result<Vec<String>, Error> {
+    let out = dest.shown();
+    write_or_check(out, file, text, what)?;
+    dest.write(stop, |_| Ok(())).map_err(|e| Error::runtime(format!("cannot write into {}: {e}", out.display())))?;
+    Ok(blocks::remove_stale_temporaries(out))
 }
 
 /// Split `blocks` into those still to run and those already complete on disk. A block whose
@@ -212,7 +222,7 @@ pub fn run_blocks(
 }
 
 /// This machine's name, for the sidecars (empty if unknown).
-pub(crate) fn host() -> String {
+pub fn host() -> String {
     std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
