@@ -366,6 +366,8 @@ fn a_file_of_another_kind_is_named_as_such() {
     refused_quickly(&["run", "tests/sweeps/small.json", "--out", o], "this is a sweep file (its \"$schema\" is \"../../govsim.sweep.schema.json\"), not a scenario file; use it with `govsim sweep`");
     refused_quickly(&["district", "scenarios/drivers/volunteer-led.json", "--out", o], "this is a scenario file");
     refused_quickly(&["sweep", "scenarios/scale/district-demo.json", "--out", o], "this is a district file");
+    refused_quickly(&["district", "scenarios/scale/province-100m.json", "--out", o], "this is a region file");
+    refused_quickly(&["region", "scenarios/scale/district-demo.json", "--out", o], "this is a district file");
     assert!(!dir.path().join("out").exists());
 }
 
@@ -380,7 +382,11 @@ fn validate_accepts_every_shipped_scenario_district_and_sweep() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout.matches(": ok").count(), files.len(), "{stdout}");
-    assert_eq!(stdout.matches("(district:").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("(district:").count(), 2 + 3, "{stdout}");
+    assert_eq!(stdout.matches("(region:").count(), 1, "{stdout}");
+    assert!(stdout.contains(
+        "scenarios/scale/province-100m.json: ok (region: 90 districts, 14900 communities, 100000000 residents)"
+    ));
     assert_eq!(stdout.matches("(sweep:").count(), 5, "{stdout}");
     assert!(stdout.contains("scenarios/scale/district-10m.json: ok (district: 1100 communities, 10000000 residents)"));
     assert!(stdout.contains("sweeps/morris-screening.json: ok (sweep: 6000 runs in 375 block(s))"));
