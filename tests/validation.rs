@@ -9,7 +9,10 @@ use govsim::experiment::{coverage_shock, run_many, Replication};
 use govsim::measures::Shock;
 use govsim::scenario::Scenario;
 
-const REPS: u32 = 12;
+/// Replications per arm. The points effect on regular volunteering is about 0.003 of residents
+/// with a paired SD of about 0.006: 12 replications gave an interval of ±0.004 around it, 48 give
+/// ±0.002 (docs/validation.md).
+const REPS: u32 = 48;
 
 /// A shipped experiment's scenario, by its path below scenarios/experiments.
 fn load(experiment: &str) -> Scenario {
@@ -162,7 +165,7 @@ fn driver_index(name: &str) -> usize {
 
 /// Pattern 3, "holds up best when support stops" [001], measured as a paired effect: coverage
 /// over months 60–96 with all outside support withdrawn in month 60 minus the same scenario
-/// with it kept (common random numbers, 12 replications), in every driver, with the same
+/// with it kept (common random numbers, 48 replications), in every driver, with the same
 /// 20,000 yuan a month project on top of its own support.
 ///
 /// Mechanism. The project's social workers recruit where need is unmet, train, discover leaders
@@ -378,8 +381,9 @@ fn p7_the_agency_is_the_strongest_element_and_the_platform_the_weakest() {
 /// early months; each element so moved on its own raises whole-run coverage (the council's
 /// leader boost most), and together less than the sum (no complementarity needed). Seed 003's
 /// claim does not hold at equal resources: over the run all five together cover more, meet
-/// more need and mobilise more; in the final year the staged plan is ahead on none of the
-/// three. The same holds with every contract renewed for sure, so it does not rest on which
+/// more need and mobilise more; in the final year the arms are within 0.02 of each other on
+/// coverage and need met (the staged plan slightly ahead on need met), and the staged plan
+/// mobilises fewer. The same holds with every contract renewed for sure, so it does not rest on which
 /// arm's contract happened to be renewed. Equal resources are checked from the outputs: point
 /// redemptions paid, and with sure renewal government's spending (contract, campaigns,
 /// council, platform, subsidies), each within 5% of the staged plan's.
@@ -391,8 +395,13 @@ fn p7_staged_is_not_better_than_all_five_at_once_with_equal_resources() {
     for metric in P7_MEASURES {
         let (_, _, hi) = p7_at(&d, metric, false);
         assert!(hi < 0.0, "staged is not behind all five at once on {metric} over the run: hi {hi:.4}");
-        let (_, lo, _) = p7_at(&d, metric, true);
-        assert!(lo < 0.0, "staged is ahead of all five at once on {metric} in the final year: lo {lo:.4}");
+        let (m, _, hi) = p7_at(&d, metric, true);
+        if metric == "active_rate" {
+            assert!(hi < 0.0, "staged mobilises no fewer than all five at once in the final year: hi {hi:.4}");
+        } else {
+            // the run's gap (about 0.05) has closed by the final year
+            assert!(m.abs() < 0.02, "staged and all five at once differ by {m:.4} on {metric} in the final year");
+        }
     }
     let s: Vec<Scenario> = experiment("staged-linkage", &names).iter().map(|p| load(p)).collect();
     let points = |i: usize| p7_points_paid(&s[i], &r[i]);

@@ -1,9 +1,11 @@
 //! The residents pass (ODD §7.2–7.6): asks answered, activity and hours, learning,
 //! satisfaction → commitment → retention, motivation crowding, state changes, leader
-//! emergence and trust. Each agent consumes exactly `DRAWS_PER_AGENT` uniforms per step from
-//! the stream of its chunk, so resident i sees the same numbers at step t in every driver
-//! model (common random numbers) and on any number of threads. The uniforms' uses are the
-//! named slots of [`Uniforms`].
+//! emergence and trust. An agent's uniforms of a step are a function of (seed, replication,
+//! step, agent) ([`agent_uniforms`]), so resident i sees the same numbers at step t in every
+//! driver model (common random numbers) and on any number of threads, and residents out of a
+//! team whom nobody asks are skipped (they only update their trust). Campaign and outreach asks
+//! are drawn per source and chunk ([`Pass::asks`]). The uniforms' uses are the named slots of
+//! [`Uniforms`].
 //!
 //! The pass means one pass over the agents in index order, and runs in parallel: chunks step
 //! on disjoint slices of the agent columns ([`AgentsMut`]), each agent writing only its own
@@ -16,7 +18,7 @@
 use super::entities::*;
 use super::institutions::so_link;
 use super::population::Network;
-use super::rng::{agent_uniforms, Purpose, Streams, Uniforms, CHUNK};
+use super::rng::{agent_uniforms, bernoulli_positions, uniform, Purpose, Streams, Uniforms, CHUNK};
 use super::world::{per_step, step_probability, team_openings, RecruitTargets, World};
 
 /// Log-odds to probability.
@@ -71,6 +73,17 @@ struct Service {
     overload: f64,
     /// Share of the hours assigned by government.
     control: f64,
+}
+
+/// An ask by a campaign or outreach that reaches the agent at position `at` of a chunk: drawn
+/// per source before the chunk steps ([`Pass::asks`]), so residents nobody asks draw nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Hit {
+    at: u16,
+    /// Sources in a fixed order (campaign, organisations, enterprises): ties go to the first.
+    source: u16,
+    team: u16,
+    channel: Channel,
 }
 
 /// Who asked a resident this step.
@@ -229,7 +242,9 @@ impl World {
                 let pass = pass!(self, history, residents, per_building);
                 let (_, cols) = cols.split_at(first * CHUNK);
                 let (cols, _) = cols.split_at(agents_end - first * CHUNK);
-                pass.chunks(cols, &mut self.scratch.deeds[..last - first], first, parallel);
+                let slots = last - first;
+                let (deeds, hits) = (&mut self.scratch.deeds[..slots], &mut self.scratch.hits[..slots]);
+                pass.chunks(cols, deeds, hits, first, parallel);
             }
             foreseen += self.add_up(last - first);
         }
@@ -267,7 +282,10 @@ impl World {
                 let i = i as usize;
                 let mut copy = AgentCopy::of(&self.agents, i);
                 self.probe.clear();
-                pass.resident(&mut copy.view(i), &mut self.probe, i, &agent_uniforms(&self.streams, self.step, i));
+                // no asks: a leader is in a team; if the team has gone, whether the leader is
+                // asked elsewhere changes nothing here (joining a new team vacates nothing)
+                let u = agent_uniforms(&self.streams, self.step, i);
+                pass.resident(&mut copy.view(i), &mut self.probe, i, &u, &[]);
                 if let Some(d) = self.probe.first().filter(|d| d.flags & VACATED != 0) {
                     self.departing_leaders.push((d.team, i as u32));
                 }
@@ -472,39 +490,111 @@ fn resident_counts(a: &Agents, range: std::ops::Range<usize>, m: ActivityMasks, 
 impl Pass<'_> {
     /// Step chunks `first..` (one per deeds buffer) of `cols`, halving the work between
     /// threads when `parallel`; each chunk draws from its own stream, so the split is free.
-    fn chunks(&self, cols: AgentsMut, deeds: &mut [Vec<Deed>], first: usize, parallel: bool) {
+    fn chunks(&self, cols: AgentsMut, deeds: &mut [Vec<Deed>], hits: &mut [Vec<Hit>], first: usize, parallel: bool) {
         if deeds.len() > 1 {
             let mid = deeds.len() / 2;
             let (a, b) = cols.split_at(mid * CHUNK);
             let (da, db) = deeds.split_at_mut(mid);
+            let (ha, hb) = hits.split_at_mut(mid);
             if parallel {
-                rayon::join(|| self.chunks(a, da, first, parallel), || self.chunks(b, db, first + mid, parallel));
+                rayon::join(
+                    || self.chunks(a, da, ha, first, parallel),
+                    || self.chunks(b, db, hb, first + mid, parallel),
+                );
             } else {
-                self.chunks(a, da, first, parallel);
-                self.chunks(b, db, first + mid, parallel);
+                self.chunks(a, da, ha, first, parallel);
+                self.chunks(b, db, hb, first + mid, parallel);
             }
         } else {
-            self.chunk(cols, &mut deeds[0], first);
+            self.chunk(cols, &mut deeds[0], &mut hits[0], first);
         }
     }
 
-    /// Step chunk `c`, the agents of `cols`, keeping its deeds in `out`.
-    fn chunk(&self, mut cols: AgentsMut, out: &mut Vec<Deed>, c: usize) {
+    /// Step chunk `c`, the agents of `cols`, keeping its deeds in `out`. Residents out of a
+    /// team whom nobody asks only update their trust and draw nothing; the others' uniforms are
+    /// a function of who they are and the step, so skipping changes no one's numbers.
+    fn chunk(&self, mut cols: AgentsMut, out: &mut Vec<Deed>, hits: &mut Vec<Hit>, c: usize) {
         out.clear();
-        let mut rng = self.streams.stream(Purpose::Residents, self.step, c as u32);
+        self.asks(c, cols.offset, cols.len(), hits);
+        let mut next = 0;
         for i in cols.offset..cols.offset + cols.len() {
-            let u = Uniforms::draw(&mut rng);
-            self.resident(&mut cols, out, i, &u);
+            let j = i - cols.offset;
+            let first = next;
+            while next < hits.len() && hits[next].at as usize == j {
+                next += 1;
+            }
+            let asked = &hits[first..next];
+            if cols.team[j] == NO_TEAM && cols.origin[j] == 0 && asked.is_empty() && self.peer_ask[i] == NO_TEAM {
+                continue;
+            }
+            let u = agent_uniforms(self.streams, self.step, i);
+            self.resident(&mut cols, out, i, &u, asked);
         }
+        // trust reads nothing a resident's step writes, and a step reads trust before it moves
+        self.update_trust(&mut cols);
+    }
+
+    /// The campaign and outreach asks that reach the `len` agents of chunk `c` (from agent
+    /// `offset`), sorted by position and then source (ODD §7.2). A campaign asks every
+    /// non-volunteer with its reach, into a team drawn uniformly and thinned by its openings.
+    /// Outreach reaches one list of residents: the organisations' asks of this step laid end to
+    /// end over the non-volunteers, and the enterprises' likewise, both from the start of the
+    /// list, so a resident reached by an enterprise's programme is one an organisation reaches
+    /// too when the organisations ask more. Residents on the list are drawn by geometric gaps
+    /// from the chunk's ask stream, so the cost follows the asks, not the residents; volunteers
+    /// and brought-in staff drawn here are not asked (they are not in the pool).
+    fn asks(&self, c: usize, offset: usize, len: usize, hits: &mut Vec<Hit>) {
+        hits.clear();
+        let len = len.min(self.residents.saturating_sub(offset));
+        if len == 0 || self.non_volunteers == 0 {
+            return;
+        }
+        let mut rng = self.streams.stream(Purpose::Asks, self.step, c as u32);
+        if let Some(reach) = self.campaign_reach {
+            let targets = &self.targets.government;
+            bernoulli_positions(&mut rng, reach, len, |rng, at| {
+                let team = targets[pick(uniform(rng), targets.len())];
+                if uniform(rng) < self.openings(team) {
+                    hits.push(Hit { at: at as u16, source: 0, team, channel: Channel::Government });
+                }
+            });
+        }
+        let n = self.non_volunteers as f64;
+        let (so, ent) = (self.so_asks.iter().sum::<f64>(), self.ent_asks.iter().sum::<f64>());
+        let reached = so.max(ent).min(n);
+        if reached <= 0.0 {
+            return;
+        }
+        let so_sources = self.so_asks.len() as u16;
+        bernoulli_positions(&mut rng, reached / n, len, |rng, at| {
+            // where on the list this resident is: uniform over the reached part
+            let x = uniform(rng) * reached;
+            if let Some((o, within)) = on_list(x, self.so_asks) {
+                let targets = &self.targets.social_organisation[o];
+                if !targets.is_empty() {
+                    let team = targets[pick(within, targets.len())];
+                    let source = 1 + o as u16;
+                    hits.push(Hit { at: at as u16, source, team, channel: Channel::SocialOrganisation });
+                }
+            }
+            if let Some((e, within)) = on_list(x, self.ent_asks) {
+                let targets = &self.targets.enterprise[e];
+                if self.ent[e].engaged && !targets.is_empty() {
+                    let team = targets[pick(within, targets.len())];
+                    let source = 1 + so_sources + e as u16;
+                    hits.push(Hit { at: at as u16, source, team, channel: Channel::Enterprise });
+                }
+            }
+        });
+        hits.sort_unstable_by_key(|h| (h.at, h.source));
     }
 
     /// One resident's step. Writes only resident i's columns; what it adds to the step's
     /// totals goes to `out`.
     #[inline(always)]
-    fn resident(&self, a: &mut AgentsMut, out: &mut Vec<Deed>, i: usize, u: &Uniforms) {
+    fn resident(&self, a: &mut AgentsMut, out: &mut Vec<Deed>, i: usize, u: &Uniforms, asked: &[Hit]) {
         let b = &self.s.behaviour;
         let j = i - a.offset;
-        let is_resident = i < self.residents;
         // --- membership changes forced by teams or sponsors ---
         let mut team = a.team[j];
         if team != NO_TEAM {
@@ -528,7 +618,7 @@ impl Pass<'_> {
         }
         // --- asks and acceptance ---
         if team == NO_TEAM {
-            if let Some(ask) = self.best_ask(a, i, u) {
+            if let Some(ask) = self.best_ask(a, i, u, asked) {
                 let m = a.motivation[j] as f64;
                 let logit = b.acceptance.intercept
                     + ask.bonus
@@ -558,16 +648,14 @@ impl Pass<'_> {
             }
         }
         if team == NO_TEAM {
-            if is_resident {
-                self.update_trust(a, i);
-            }
             return;
         }
         self.volunteer(a, out, i, team as usize, u);
     }
 
-    /// The ask with the highest bonus among those that reached resident i this step, if any.
-    fn best_ask(&self, a: &AgentsMut, i: usize, u: &Uniforms) -> Option<Ask> {
+    /// The ask with the highest bonus among those that reached resident i this step (`asked`
+    /// by campaigns and outreach, and a tie's or cell's ask), if any.
+    fn best_ask(&self, a: &AgentsMut, i: usize, u: &Uniforms, asked: &[Hit]) -> Option<Ask> {
         let acc = &self.s.behaviour.acceptance;
         let j = i - a.offset;
         let mut best: Option<Ask> = None;
@@ -589,34 +677,17 @@ impl Pass<'_> {
             let targets = &self.targets.enterprise[e];
             let share = self.s.actors.enterprises[e].employee_ask_share;
             if self.ent[e].engaged && !targets.is_empty() {
-                let team = targets[pick(u.pick, targets.len())];
+                let team = targets[pick(u.pick as f64, targets.len())];
                 if (u.reach_or_split as f64) < per_step(share, self.k) * self.openings(team) {
                     consider(team, Channel::Enterprise);
                 }
             }
             return best;
         }
-        if let Some(reach) = self.campaign_reach {
-            let targets = &self.targets.government;
-            let team = targets[pick(u.pick, targets.len())];
-            if (u.reach_or_split as f64) < reach * self.openings(team) {
-                consider(team, Channel::Government);
-            }
-        }
-        // social-worker outreach: asks spread over non-volunteers; u.pick picks organisation and team
-        if let Some((o, at)) = outreach(u.pick, self.non_volunteers, self.so_asks.iter().copied()) {
-            let targets = &self.targets.social_organisation[o];
-            if !targets.is_empty() {
-                consider(targets[pick(at, targets.len())], Channel::SocialOrganisation);
-            }
-        }
-        // enterprise community programmes reach residents too (community centre, store events),
-        // while the enterprise is engaged
-        if let Some((e, at)) = outreach(u.pick, self.non_volunteers, self.ent_asks.iter().copied()) {
-            let targets = &self.targets.enterprise[e];
-            if self.ent[e].engaged && !targets.is_empty() {
-                consider(targets[pick(at, targets.len())], Channel::Enterprise);
-            }
+        // campaigns, social-worker outreach and enterprise community programmes (community
+        // centre, store events, while the enterprise is engaged), drawn per source
+        for hit in asked {
+            consider(hit.team, hit.channel);
         }
         let peer = self.peer_ask[i];
         if peer != NO_TEAM && self.teams[peer as usize].alive {
@@ -681,9 +752,6 @@ impl Pass<'_> {
             leave(a, j);
         } else {
             self.stay(a, &mut deed, t, state, u);
-        }
-        if i < self.residents {
-            self.update_trust(a, i);
         }
         if deed.flags != 0 {
             out.push(deed);
@@ -850,19 +918,29 @@ impl Pass<'_> {
         }
     }
 
-    /// Trust moves toward targets set by service coverage, voice and neighbours' activity.
-    #[inline]
-    fn update_trust(&self, a: &mut AgentsMut, i: usize) {
+    /// Trust moves toward targets set by service coverage, voice and neighbours' activity: every
+    /// resident of the chunk, building by building (the neighbours' target is the building's).
+    fn update_trust(&self, a: &mut AgentsMut) {
         let tr = &self.s.behaviour.trust;
-        let j = i - a.offset;
         let council = self.council as u8 as f64;
-        let share = self.building_share_prev[i / self.per_building.max(1)] as f64;
-        let target_n =
-            (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
-        let g = a.trust_government[j] as f64;
-        let nb = a.trust_neighbours[j] as f64;
-        a.trust_government[j] = (g + self.trust_rate * (self.trust_target_government - g)) as f32;
-        a.trust_neighbours[j] = (nb + self.trust_rate * (target_n - nb)) as f32;
+        let (rate, target_g) = (self.trust_rate, self.trust_target_government);
+        let end = (a.offset + a.len()).min(self.residents);
+        let per = self.per_building.max(1);
+        let mut i = a.offset;
+        while i < end {
+            let building = i / per;
+            let run = i - a.offset..((building + 1) * per).min(end) - a.offset;
+            let share = self.building_share_prev[building] as f64;
+            let target_n =
+                (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
+            for g in &mut a.trust_government[run.clone()] {
+                *g = (*g as f64 + rate * (target_g - *g as f64)) as f32;
+            }
+            for n in &mut a.trust_neighbours[run.clone()] {
+                *n = (*n as f64 + rate * (target_n - *n as f64)) as f32;
+            }
+            i = run.end + a.offset;
+        }
     }
 }
 
@@ -875,26 +953,22 @@ fn leave(a: &mut AgentsMut, j: usize) {
     a.tenure[j] = 0;
 }
 
-/// Which source's outreach reaches a non-volunteer, if any: the sources' asks of this step (in
-/// source order) laid end to end over the `non_volunteers`; the resident's uniform `u` falls in
-/// one source's share — that source asks, and the second value is where in its share (in [0, 1),
-/// to pick a team) — or past all of them (no outreach ask).
-fn outreach(u: f32, non_volunteers: u32, asks: impl Iterator<Item = f64>) -> Option<(usize, f32)> {
-    if non_volunteers == 0 {
-        return None;
-    }
-    let mut x = u as f64 * non_volunteers as f64;
-    for (k, asks) in asks.enumerate() {
-        if x < asks {
-            return Some((k, (x / asks) as f32));
+/// Which source's share of the outreach list position `x` falls in (the sources' asks of this
+/// step laid end to end, in source order), and where in that share (in [0, 1), to pick a team);
+/// `None` past all of them.
+fn on_list(x: f64, asks: &[f64]) -> Option<(usize, f64)> {
+    let mut x = x;
+    for (k, &a) in asks.iter().enumerate() {
+        if x < a {
+            return Some((k, x / a));
         }
-        x -= asks;
+        x -= a;
     }
     None
 }
 
 /// Index in `0..len` from a uniform.
 #[inline]
-fn pick(u: f32, len: usize) -> usize {
-    ((u as f64 * len as f64) as usize).min(len - 1)
+fn pick(u: f64, len: usize) -> usize {
+    ((u * len as f64) as usize).min(len - 1)
 }

@@ -1,7 +1,8 @@
-//! Random streams. Every stream is a ChaCha8 stream of one master seed, with a 64-bit stream id
-//! packed from (replication, purpose, step, chunk). Nothing depends on thread scheduling, and
-//! the purposes keep common random numbers across driver models: replication r of every
-//! scenario draws the same residents, ties and per-resident uniforms.
+//! Random numbers. Every stream is a ChaCha8 stream of one master seed, with a 64-bit stream id
+//! packed from (replication, purpose, step, chunk); a resident's uniforms of a step are a
+//! counter-based function of (seed, replication, step, resident). Nothing depends on thread
+//! scheduling, and the purposes keep common random numbers across driver models: replication r
+//! of every scenario draws the same residents, ties and per-resident uniforms.
 
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -14,7 +15,7 @@ pub enum Purpose {
     Population = 1,
     /// Social ties at initialisation.
     Network = 2,
-    /// The per-resident uniforms of one step and chunk.
+    /// The per-resident uniforms of one step ([`agent_uniforms`]; a counter, not a stream).
     Residents = 3,
     /// Institutional draws of one step (contract renewal, team events).
     Institutions = 4,
@@ -24,26 +25,23 @@ pub enum Purpose {
     BroughtIn = 6,
     /// Building cells: formation (chunk 0) and neighbours' asks (chunk 1) of one step.
     Cells = 7,
+    /// Who campaigns and outreach ask, per step and chunk ([`bernoulli_positions`]).
+    Asks = 8,
 }
 
-/// Residents per chunk of per-resident draws. Fixed so that results never depend on how many
-/// threads process the chunks.
+/// Residents per chunk of the residents pass, and of the ask streams. Fixed so that results
+/// never depend on how many threads process the chunks.
 pub const CHUNK: usize = 4096;
 
-/// Uniform draws each agent consumes per step, whatever its state (keeps draws aligned
-/// across scenarios: resident i gets the same uniforms at step t in every driver model).
-pub const DRAWS_PER_AGENT: usize = 8;
-
-/// One agent's uniforms of a step, by use, in the order they are drawn. Every slot is drawn
-/// whether or not it is used. Slot 0 has two uses that never meet: an agent is either out of a
-/// team (and may be reached) or in one (and may follow a split).
+/// One agent's uniforms of a step, by use ([`agent_uniforms`]). Agents out of a team whom
+/// nobody asks need none and draw none. Slots 0 and 1 serve uses that never meet: an agent is
+/// in a team (and may follow a split) or out of one.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Uniforms {
-    /// Slot 0. Out of a team: reached by a campaign, or an employee by the employer's programme.
+    /// Slot 0. Out of a team: a brought-in employee is reached by the employer's programme.
     /// In a team that splits: follows the new team.
     pub reach_or_split: f32,
-    /// Slot 1: which team a campaign or employer asks into, or which social organisation or
-    /// enterprise programme (and which of its teams) reaches the resident.
+    /// Slot 1: which team the employer's programme asks a brought-in employee into.
     pub pick: f32,
     /// Slot 2: says yes to the best ask.
     pub accept: f32,
@@ -59,35 +57,92 @@ pub struct Uniforms {
     pub leader: f32,
 }
 
-impl Uniforms {
-    /// The next agent's uniforms from its chunk's stream.
-    #[inline(always)]
-    pub fn draw(rng: &mut ChaCha8Rng) -> Uniforms {
-        let mut u = [0.0f32; DRAWS_PER_AGENT];
-        fill_uniforms(rng, &mut u);
-        let [reach_or_split, pick, accept, serve, callout, training, exit, leader] = u;
-        Uniforms { reach_or_split, pick, accept, serve, callout, training, exit, leader }
+/// Agent i's uniforms of step `step`: a pure function of (seed, replication, step, agent), so
+/// an agent's numbers are the same whether or not other agents drew, on any number of threads
+/// and in every driver model (common random numbers). Two Philox4x32-10 blocks (Salmon et al.
+/// 2011) of the counter (half, agent, step, replication) under the seed as key.
+#[inline]
+pub fn agent_uniforms(streams: &Streams, step: u32, i: usize) -> Uniforms {
+    const SCALE: f32 = 1.0 / (1u32 << 24) as f32;
+    let key = [streams.seed as u32, (streams.seed >> 32) as u32];
+    let ctr = |half: u32| [half | (Purpose::Residents as u32) << 8, i as u32, step, streams.replication];
+    let (a, b) = (philox4x32_10(ctr(0), key), philox4x32_10(ctr(1), key));
+    // the top 24 bits of each word: a uniform in [0, 1) that f32 holds exactly
+    let u = |w: u32| (w >> 8) as f32 * SCALE;
+    Uniforms {
+        reach_or_split: u(a[0]),
+        pick: u(a[1]),
+        accept: u(a[2]),
+        serve: u(a[3]),
+        callout: u(b[0]),
+        training: u(b[1]),
+        exit: u(b[2]),
+        leader: u(b[3]),
     }
 }
 
-/// Agent i's uniforms of step `step`, read straight from their place in its chunk's stream:
-/// the same numbers the agent draws in the pass.
-pub fn agent_uniforms(streams: &Streams, step: u32, i: usize) -> Uniforms {
-    let mut rng = streams.stream(Purpose::Residents, step, (i / CHUNK) as u32);
-    // each agent takes DRAWS_PER_AGENT 32-bit words (two uniforms per 64-bit draw)
-    rng.set_word_pos(((i % CHUNK) * DRAWS_PER_AGENT) as u128);
-    Uniforms::draw(&mut rng)
+/// The Philox4x32-10 counter-based generator (Salmon, Moraes, Dror & Shaw 2011, "Parallel random
+/// numbers: as easy as 1, 2, 3"): four random words from a 128-bit counter and a 64-bit key, ten
+/// rounds of multiply-and-xor. Checked against Random123's known-answer vectors. No maintained
+/// crate offers it; it is ten lines.
+#[inline(always)]
+pub fn philox4x32_10(ctr: [u32; 4], key: [u32; 2]) -> [u32; 4] {
+    const M0: u64 = 0xD251_1F53;
+    const M1: u64 = 0xCD9E_8D57;
+    const W0: u32 = 0x9E37_79B9;
+    const W1: u32 = 0xBB67_AE85;
+    let (mut x, mut k) = (ctr, key);
+    for round in 0..10 {
+        if round > 0 {
+            k = [k[0].wrapping_add(W0), k[1].wrapping_add(W1)];
+        }
+        let p0 = M0 * x[0] as u64;
+        let p1 = M1 * x[2] as u64;
+        x = [(p1 >> 32) as u32 ^ x[1] ^ k[0], p1 as u32, (p0 >> 32) as u32 ^ x[3] ^ k[1], p0 as u32];
+    }
+    x
+}
+
+/// Call `hit` for each position in `0..len` taken with probability `p`, independently, in
+/// increasing order: the gaps between positions are geometric, ⌊ln U / ln(1 − p)⌋, so the cost
+/// follows the number taken, not `len` (Devroye 1986, ch. X.2). `hit` may draw from `rng` too.
+pub fn bernoulli_positions(rng: &mut ChaCha8Rng, p: f64, len: usize, mut hit: impl FnMut(&mut ChaCha8Rng, usize)) {
+    if p.is_nan() || p <= 0.0 || len == 0 {
+        return;
+    }
+    if p >= 1.0 {
+        for at in 0..len {
+            hit(rng, at);
+        }
+        return;
+    }
+    let log_q = (-p).ln_1p();
+    let mut at = 0usize;
+    loop {
+        // 1 − U is in (0, 1]: its log is finite
+        let gap = ((1.0 - uniform(rng)).ln() / log_q).floor();
+        if gap >= (len - at) as f64 {
+            return;
+        }
+        at += gap as usize;
+        hit(rng, at);
+        at += 1;
+        if at >= len {
+            return;
+        }
+    }
 }
 
 #[derive(Clone)]
 pub struct Streams {
     base: ChaCha8Rng,
+    seed: u64,
     replication: u32,
 }
 
 impl Streams {
     pub fn new(seed: u64, replication: u32) -> Self {
-        Self { base: ChaCha8Rng::seed_from_u64(seed), replication }
+        Self { base: ChaCha8Rng::seed_from_u64(seed), seed, replication }
     }
 
     /// Stream id layout: replication (24 bits) | purpose (8) | step (16) | chunk (16).
@@ -100,17 +155,6 @@ impl Streams {
         rng.set_stream(id);
         rng.set_word_pos(0);
         rng
-    }
-}
-
-/// Fill `out` with uniforms in [0,1) at 24-bit resolution, two per 64-bit draw.
-#[inline(always)]
-pub fn fill_uniforms(rng: &mut ChaCha8Rng, out: &mut [f32; DRAWS_PER_AGENT]) {
-    const SCALE: f32 = 1.0 / (1u32 << 24) as f32;
-    for pair in out.chunks_exact_mut(2) {
-        let x = rng.next_u64();
-        pair[0] = ((x >> 40) as u32) as f32 * SCALE;
-        pair[1] = (((x >> 8) & 0xFF_FFFF) as u32) as f32 * SCALE;
     }
 }
 

@@ -4,7 +4,7 @@
 //! communities stepping on two threads holds a few scratches, not a thousand, and after the
 //! first steps no step allocates.
 
-use super::residents::{Deed, BATCH};
+use super::residents::{Deed, Hit, BATCH};
 use super::rng::CHUNK;
 use std::sync::Mutex;
 
@@ -22,6 +22,8 @@ pub(crate) struct ChunkScan {
 pub(crate) struct Scratch {
     pub deeds: Vec<Vec<Deed>>,
     pub scans: Vec<ChunkScan>,
+    /// Campaign and outreach asks that reach the chunk's agents.
+    pub hits: Vec<Vec<Hit>>,
 }
 
 /// Scratches not in use, kept at the size of the largest batch they served.
@@ -38,6 +40,7 @@ impl Scratch {
         if s.deeds.len() < slots {
             s.deeds.resize_with(slots, Vec::new);
             s.scans.resize_with(slots, ChunkScan::default);
+            s.hits.resize_with(slots, Vec::new);
         }
         for k in 0..slots {
             let scan = &mut s.scans[k];
@@ -47,6 +50,9 @@ impl Scratch {
             }
             s.deeds[k].clear();
             s.deeds[k].reserve(room(k));
+            // asks reach a few in a hundred a step; the vector grows if a step needs more
+            s.hits[k].clear();
+            s.hits[k].reserve(room(k) / 16);
         }
         s
     }

@@ -3,7 +3,7 @@
 use super::entities::*;
 use super::population;
 use super::residents::{exit_hazard, logistic, phase_share};
-use super::rng::{fill_uniforms, uniform, Purpose, Streams, Uniforms, DRAWS_PER_AGENT};
+use super::rng::{agent_uniforms, philox4x32_10, uniform, Purpose, Streams, Uniforms};
 use super::teams::{coverage, material_factor, openings, revealed_next, usefulness};
 use super::world::{need_per_1000, step_probability};
 use crate::scenario::{Recruitment, Retention, Scenario};
@@ -79,21 +79,65 @@ fn drawing_money_keeps_provenance_and_never_overdraws() {
 #[test]
 fn streams_are_reproducible_and_distinct() {
     let s = Streams::new(11, 4);
-    let mut a = s.stream(Purpose::Residents, 7, 2);
-    let mut b = s.stream(Purpose::Residents, 7, 2);
-    let mut c = s.stream(Purpose::Residents, 7, 3);
-    let mut d = Streams::new(11, 5).stream(Purpose::Residents, 7, 2);
+    let mut a = s.stream(Purpose::Peers, 7, 2);
+    let mut b = s.stream(Purpose::Peers, 7, 2);
+    let mut c = s.stream(Purpose::Peers, 7, 3);
+    let mut d = Streams::new(11, 5).stream(Purpose::Peers, 7, 2);
     let (x, y, z, q) = (uniform(&mut a), uniform(&mut b), uniform(&mut c), uniform(&mut d));
     assert_eq!(x, y);
     assert_ne!(x, z);
     assert_ne!(x, q);
-    let mut u = [0.0f32; DRAWS_PER_AGENT];
-    fill_uniforms(&mut a, &mut u);
-    assert!(u.iter().all(|v| (0.0..1.0).contains(v)));
-    // the named slots are the same draws, in slot order
-    let slots = Uniforms::draw(&mut b);
-    assert_eq!([slots.reach_or_split, slots.pick, slots.accept, slots.serve], u[..4]);
-    assert_eq!([slots.callout, slots.training, slots.exit, slots.leader], u[4..]);
+}
+
+/// The slots of an agent's uniforms as an array, in slot order.
+fn slots(u: &Uniforms) -> [f32; 8] {
+    [u.reach_or_split, u.pick, u.accept, u.serve, u.callout, u.training, u.exit, u.leader]
+}
+
+/// Philox4x32-10 gives Random123's known-answer vectors (tests/kat_vectors, lines
+/// `philox4x32 10`: counter, key, result).
+#[test]
+fn philox_gives_the_known_answers() {
+    assert_eq!(philox4x32_10([0; 4], [0; 2]), [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+    assert_eq!(philox4x32_10([u32::MAX; 4], [u32::MAX; 2]), [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]);
+    assert_eq!(
+        philox4x32_10([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0]),
+        [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]
+    );
+}
+
+/// An agent's uniforms are the same for the same (seed, replication, step, agent), differ when
+/// any of them changes, lie in [0, 1), and look independent: over 200,000 agents each slot's
+/// mean is 1/2 (sd 0.00065; allowed 0.004) and the correlation between any two slots, and
+/// between neighbouring agents' same slot, is 0 (sd 0.0022; allowed 0.012).
+#[test]
+fn agent_uniforms_are_a_function_of_who_and_when_and_look_independent() {
+    let s = Streams::new(11, 4);
+    let u = |s: &Streams, step, i| slots(&agent_uniforms(s, step, i));
+    assert_eq!(u(&s, 7, 5), u(&Streams::new(11, 4), 7, 5));
+    for other in [u(&s, 8, 5), u(&s, 7, 6), u(&Streams::new(11, 5), 7, 5), u(&Streams::new(12, 4), 7, 5)] {
+        assert_ne!(u(&s, 7, 5), other);
+    }
+    let n = 200_000;
+    let all: Vec<[f64; 8]> = (0..n).map(|i| u(&s, 3, i).map(|x| x as f64)).collect();
+    assert!(all.iter().flatten().all(|x| (0.0..1.0).contains(x)));
+    let corr = |x: &dyn Fn(usize) -> f64, y: &dyn Fn(usize) -> f64, m: usize| {
+        let (mx, my) = ((0..m).map(x).sum::<f64>() / m as f64, (0..m).map(y).sum::<f64>() / m as f64);
+        let cov = (0..m).map(|i| (x(i) - mx) * (y(i) - my)).sum::<f64>();
+        let vx = (0..m).map(|i| (x(i) - mx).powi(2)).sum::<f64>();
+        let vy = (0..m).map(|i| (y(i) - my).powi(2)).sum::<f64>();
+        cov / (vx * vy).sqrt()
+    };
+    for a in 0..8 {
+        let mean = all.iter().map(|v| v[a]).sum::<f64>() / n as f64;
+        assert!((mean - 0.5).abs() < 0.004, "slot {a}: mean {mean}");
+        let next = corr(&|i| all[i][a], &|i| all[i + 1][a], n - 1);
+        assert!(next.abs() < 0.012, "slot {a}: neighbours correlate {next}");
+        for b in a + 1..8 {
+            let r = corr(&|i| all[i][a], &|i| all[i][b], n);
+            assert!(r.abs() < 0.012, "slots {a} and {b} correlate {r}");
+        }
+    }
 }
 
 #[test]
@@ -208,24 +252,7 @@ fn step_probability_skips_the_power_for_one_month_bit_for_bit() {
     assert!(close(step_probability(0.1, 3.0), 0.271));
 }
 
-#[test]
-fn an_agents_uniforms_can_be_read_from_their_place_in_the_stream() {
-    use super::rng::{agent_uniforms, CHUNK};
-    let streams = Streams::new(11, 4);
-    for chunk in [0, 1, 3] {
-        let mut rng = streams.stream(Purpose::Residents, 7, chunk);
-        for offset in 0..CHUNK {
-            let u = Uniforms::draw(&mut rng);
-            // even and odd agents: their words start at the beginning or the middle of a block
-            if offset < 4 || offset % 1001 == 0 || offset == CHUNK - 1 {
-                let v = agent_uniforms(&streams, 7, chunk as usize * CHUNK + offset);
-                assert_eq!(format!("{u:?}"), format!("{v:?}"), "chunk {chunk}, offset {offset}");
-            }
-        }
-    }
-}
-
-/// A single community of more than one batch of chunks, stepped on 1 and on 3 threads: every
+/// A single community of more than one batch of chunks, stepped on 1 and on 3 threads for four years: every
 /// step's record and every agent's state are the same bits. Leaders leave during the run, so
 /// the members after them in index order find their team without one on any thread count.
 #[test]
@@ -240,7 +267,7 @@ fn one_community_steps_identically_on_one_and_three_threads() {
             let mut w = super::World::new(&s, 5, 1);
             let mut records = Vec::new();
             let mut vacancies = 0;
-            for _ in 0..36 {
+            for _ in 0..48 {
                 records.push(format!("{:?}", w.step()));
                 vacancies += w.departing_leaders.len();
             }
@@ -256,4 +283,38 @@ fn one_community_steps_identically_on_one_and_three_threads() {
     assert!(one.2 > 0, "no leader left during the run: the test would not exercise vacancies");
     assert_eq!(one.0, three.0);
     assert_eq!(one.1, three.1);
+}
+
+/// Positions taken with probability p: none for p = 0, all for p = 1, and in between a count
+/// with mean p·len and variance p(1 − p)·len, spread evenly over the range, in increasing order.
+/// Margins: the count of 200 runs of 1,000 positions with p = 0.03 has mean 6,000 and standard
+/// deviation 76 in all; 5 standard deviations allowed. Each tenth of the range: mean 600, sd 24,
+/// allowed 150. Pairs of neighbours (independence): mean 200·999·p² = 180, sd 13, allowed 70.
+#[test]
+fn bernoulli_positions_are_independent_with_the_given_probability() {
+    use super::rng::bernoulli_positions;
+    let mut rng = Streams::new(3, 0).stream(Purpose::Asks, 0, 0);
+    let collect = |rng: &mut rand_chacha::ChaCha8Rng, p: f64, len: usize| {
+        let mut v = Vec::new();
+        bernoulli_positions(rng, p, len, |_, at| v.push(at));
+        v
+    };
+    assert!(collect(&mut rng, 0.0, 50).is_empty());
+    assert!(collect(&mut rng, f64::NAN, 50).is_empty());
+    assert_eq!(collect(&mut rng, 1.0, 5), vec![0, 1, 2, 3, 4]);
+    assert!(collect(&mut rng, 0.5, 0).is_empty());
+    let (p, len, runs) = (0.03, 1000, 200);
+    let (mut total, mut tenths, mut pairs) = (0usize, [0usize; 10], 0usize);
+    for _ in 0..runs {
+        let v = collect(&mut rng, p, len);
+        assert!(v.windows(2).all(|w| w[0] < w[1]) && v.iter().all(|&at| at < len));
+        total += v.len();
+        v.iter().for_each(|&at| tenths[at * 10 / len] += 1);
+        pairs += v.windows(2).filter(|w| w[1] == w[0] + 1).count();
+    }
+    assert!((total as f64 - 6000.0).abs() < 5.0 * 76.0, "{total} positions, expected 6,000");
+    for (d, &c) in tenths.iter().enumerate() {
+        assert!((c as f64 - 600.0).abs() < 150.0, "tenth {d}: {c}, expected 600");
+    }
+    assert!((pairs as f64 - 180.0).abs() < 70.0, "{pairs} adjacent pairs, expected 180");
 }
