@@ -19,6 +19,7 @@ use super::entities::*;
 use super::institutions::so_link;
 use super::population::Network;
 use super::rng::{agent_uniforms, bernoulli_positions, uniform, Purpose, Streams, Uniforms, CHUNK};
+use super::scratch::ChunkOut;
 use super::world::{per_step, step_probability, team_openings, RecruitTargets, World};
 
 /// Log-odds to probability.
@@ -242,9 +243,7 @@ impl World {
                 let pass = pass!(self, history, residents, per_building);
                 let (_, cols) = cols.split_at(first * CHUNK);
                 let (cols, _) = cols.split_at(agents_end - first * CHUNK);
-                let slots = last - first;
-                let (deeds, hits) = (&mut self.scratch.deeds[..slots], &mut self.scratch.hits[..slots]);
-                pass.chunks(cols, deeds, hits, first, parallel);
+                pass.chunks(cols, &mut self.scratch.outs[..last - first], first, parallel);
             }
             foreseen += self.add_up(last - first);
         }
@@ -310,7 +309,12 @@ impl World {
         let k = self.k;
         let residents = self.agents.residents;
         let r = &mut self.record;
-        for d in self.scratch.deeds[..chunks].iter().flatten() {
+        for out in &self.scratch.outs[..chunks] {
+            // trust sums per chunk, added in chunk order: the same on any number of threads
+            r.trust_government_sum += out.trust[0];
+            r.trust_neighbours_sum += out.trust[1];
+        }
+        for d in self.scratch.outs[..chunks].iter().flat_map(|o| &o.deeds) {
             let (i, t) = (d.i as usize, d.team as usize);
             let knowledge = &mut r.flows[KNOWLEDGE];
             if d.flags & TRAINED_SO != 0 {
@@ -355,9 +359,10 @@ impl World {
         }
         foreseen
     }
+
     /// Counts over residents that the measures need, and last step's building activity. The
-    /// counts are integers, added up over blocks of whole buildings in parallel; the trust
-    /// sums run in index order beside them, so all are the same on any number of threads.
+    /// counts are integers, added up over blocks of whole buildings in parallel, so they are the
+    /// same on any number of threads (the trust sums come with each chunk, [`World::add_up`]).
     fn finish_residents(&mut self) {
         use rayon::prelude::*;
         let ms = &self.scenario.measures;
@@ -381,20 +386,8 @@ impl World {
                 .map(|b| resident_counts(a, b * block..((b + 1) * block).min(a.residents), masks, regular_min))
                 .reduce(ResidentCounts::default, ResidentCounts::add)
         };
-        // the trust sums run in index order, alongside the counts
-        let trust_sums = || {
-            let (mut g, mut n) = (0.0, 0.0);
-            for (tg, tn) in a.trust_government[..a.residents].iter().zip(&a.trust_neighbours[..a.residents]) {
-                g += *tg as f64;
-                n += *tn as f64;
-            }
-            (g, n)
-        };
-        let ((g, n), c) = rayon::join(trust_sums, counts);
+        let c = counts();
         let r = &mut self.record;
-        // the record's sums start at zero each step, so adding the totals adds them in order
-        r.trust_government_sum += g;
-        r.trust_neighbours_sum += n;
         r.active_in_window += c.active_in_window;
         r.regular += c.regular;
         r.core += c.core;
@@ -490,30 +483,27 @@ fn resident_counts(a: &Agents, range: std::ops::Range<usize>, m: ActivityMasks, 
 impl Pass<'_> {
     /// Step chunks `first..` (one per deeds buffer) of `cols`, halving the work between
     /// threads when `parallel`; each chunk draws from its own stream, so the split is free.
-    fn chunks(&self, cols: AgentsMut, deeds: &mut [Vec<Deed>], hits: &mut [Vec<Hit>], first: usize, parallel: bool) {
-        if deeds.len() > 1 {
-            let mid = deeds.len() / 2;
+    fn chunks(&self, cols: AgentsMut, outs: &mut [ChunkOut], first: usize, parallel: bool) {
+        if outs.len() > 1 {
+            let mid = outs.len() / 2;
             let (a, b) = cols.split_at(mid * CHUNK);
-            let (da, db) = deeds.split_at_mut(mid);
-            let (ha, hb) = hits.split_at_mut(mid);
+            let (oa, ob) = outs.split_at_mut(mid);
             if parallel {
-                rayon::join(
-                    || self.chunks(a, da, ha, first, parallel),
-                    || self.chunks(b, db, hb, first + mid, parallel),
-                );
+                rayon::join(|| self.chunks(a, oa, first, parallel), || self.chunks(b, ob, first + mid, parallel));
             } else {
-                self.chunks(a, da, ha, first, parallel);
-                self.chunks(b, db, hb, first + mid, parallel);
+                self.chunks(a, oa, first, parallel);
+                self.chunks(b, ob, first + mid, parallel);
             }
         } else {
-            self.chunk(cols, &mut deeds[0], &mut hits[0], first);
+            self.chunk(cols, &mut outs[0], first);
         }
     }
 
     /// Step chunk `c`, the agents of `cols`, keeping its deeds in `out`. Residents out of a
     /// team whom nobody asks only update their trust and draw nothing; the others' uniforms are
     /// a function of who they are and the step, so skipping changes no one's numbers.
-    fn chunk(&self, mut cols: AgentsMut, out: &mut Vec<Deed>, hits: &mut Vec<Hit>, c: usize) {
+    fn chunk(&self, mut cols: AgentsMut, o: &mut ChunkOut, c: usize) {
+        let ChunkOut { deeds: out, hits, trust } = o;
         out.clear();
         self.asks(c, cols.offset, cols.len(), hits);
         let mut next = 0;
@@ -531,7 +521,7 @@ impl Pass<'_> {
             self.resident(&mut cols, out, i, &u, asked);
         }
         // trust reads nothing a resident's step writes, and a step reads trust before it moves
-        self.update_trust(&mut cols);
+        *trust = self.update_trust(&mut cols);
     }
 
     /// The campaign and outreach asks that reach the `len` agents of chunk `c` (from agent
@@ -920,7 +910,9 @@ impl Pass<'_> {
 
     /// Trust moves toward targets set by service coverage, voice and neighbours' activity: every
     /// resident of the chunk, building by building (the neighbours' target is the building's).
-    fn update_trust(&self, a: &mut AgentsMut) {
+    /// Returns the chunk's sums of trust in government and in neighbours after the move.
+    fn update_trust(&self, a: &mut AgentsMut) -> [f64; 2] {
+        let mut sums = [0.0; 2];
         let tr = &self.s.behaviour.trust;
         let council = self.council as u8 as f64;
         let (rate, target_g) = (self.trust_rate, self.trust_target_government);
@@ -935,12 +927,15 @@ impl Pass<'_> {
                 (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
             for g in &mut a.trust_government[run.clone()] {
                 *g = (*g as f64 + rate * (target_g - *g as f64)) as f32;
+                sums[0] += *g as f64;
             }
             for n in &mut a.trust_neighbours[run.clone()] {
                 *n = (*n as f64 + rate * (target_n - *n as f64)) as f32;
+                sums[1] += *n as f64;
             }
             i = run.end + a.offset;
         }
+        sums
     }
 }
 

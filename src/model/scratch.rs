@@ -17,13 +17,22 @@ pub(crate) struct ChunkScan {
     pub leaders: Vec<u32>,
 }
 
-/// Per chunk slot of a batch: its deeds and its scan.
+/// What one chunk of the residents pass leaves behind, to be added up in chunk order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ChunkOut {
+    /// What its volunteers add to team and step totals.
+    pub deeds: Vec<Deed>,
+    /// Campaign and outreach asks that reach the chunk's agents.
+    pub hits: Vec<Hit>,
+    /// Its residents' trust in government and in neighbours after the step, summed in index order.
+    pub trust: [f64; 2],
+}
+
+/// Per chunk slot of a batch: what the chunk leaves and its scan.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    pub deeds: Vec<Vec<Deed>>,
+    pub outs: Vec<ChunkOut>,
     pub scans: Vec<ChunkScan>,
-    /// Campaign and outreach asks that reach the chunk's agents.
-    pub hits: Vec<Vec<Hit>>,
 }
 
 /// Scratches not in use, kept at the size of the largest batch they served.
@@ -37,10 +46,9 @@ impl Scratch {
         let slots = agents.div_ceil(CHUNK).clamp(1, BATCH);
         // a world of more than one batch fills every slot with a whole chunk at some point
         let room = |k: usize| if agents > BATCH * CHUNK { CHUNK } else { CHUNK.min(agents - k * CHUNK) };
-        if s.deeds.len() < slots {
-            s.deeds.resize_with(slots, Vec::new);
+        if s.outs.len() < slots {
+            s.outs.resize_with(slots, ChunkOut::default);
             s.scans.resize_with(slots, ChunkScan::default);
-            s.hits.resize_with(slots, Vec::new);
         }
         for k in 0..slots {
             let scan = &mut s.scans[k];
@@ -48,11 +56,12 @@ impl Scratch {
                 v.clear();
                 v.reserve(room(k));
             }
-            s.deeds[k].clear();
-            s.deeds[k].reserve(room(k));
+            let out = &mut s.outs[k];
+            out.deeds.clear();
+            out.deeds.reserve(room(k));
             // asks reach a few in a hundred a step; the vector grows if a step needs more
-            s.hits[k].clear();
-            s.hits[k].reserve(room(k) / 16);
+            out.hits.clear();
+            out.hits.reserve(room(k) / 16);
         }
         s
     }
