@@ -531,12 +531,12 @@ impl Pass<'_> {
     /// end over the non-volunteers, and the enterprises' likewise, both from the start of the
     /// list, so a resident reached by an enterprise's programme is one an organisation reaches
     /// too when the organisations ask more. Residents on the list are drawn by geometric gaps
-    /// from the chunk's ask stream, so the cost follows the asks, not the residents; volunteers
-    /// and brought-in staff drawn here are not asked (they are not in the pool).
+    /// from the chunk's ask stream, so the cost follows the asks, not the residents. Only
+    /// residents are drawn; a volunteer drawn here is asked only if its team goes this step.
     fn asks(&self, c: usize, offset: usize, len: usize, hits: &mut Vec<Hit>) {
         hits.clear();
         let len = len.min(self.residents.saturating_sub(offset));
-        if len == 0 || self.non_volunteers == 0 {
+        if len == 0 {
             return;
         }
         let mut rng = self.streams.stream(Purpose::Asks, self.step, c as u32);
@@ -549,14 +549,14 @@ impl Pass<'_> {
                 }
             });
         }
+        // outreach spreads its asks over the non-volunteers at the start of the step (members
+        // whose team goes this step may still be asked by a campaign)
         let n = self.non_volunteers as f64;
         let (so, ent) = (self.so_asks.iter().sum::<f64>(), self.ent_asks.iter().sum::<f64>());
         let reached = so.max(ent).min(n);
-        if reached <= 0.0 {
-            return;
-        }
         let so_sources = self.so_asks.len() as u16;
-        bernoulli_positions(&mut rng, reached / n, len, |rng, at| {
+        let p = if reached > 0.0 { reached / n } else { 0.0 };
+        bernoulli_positions(&mut rng, p, len, |rng, at| {
             // where on the list this resident is: uniform over the reached part
             let x = uniform(rng) * reached;
             if let Some((o, within)) = on_list(x, self.so_asks) {
