@@ -368,27 +368,36 @@ impl World {
         self.peer_ask.fill(NO_TEAM);
         self.sitting_leaders.clear();
         let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
-        self.agents.history.par_chunks_mut(CHUNK).for_each(|h| h.iter_mut().for_each(|h| *h <<= 1));
         let n = self.agents.len();
         let chunks = n.div_ceil(CHUNK);
         let degree = self.net.degree;
         for first in (0..chunks).step_by(BATCH) {
             let last = (first + BATCH).min(chunks);
+            {
+                // the scan shifts each chunk's activity histories as it reads them
+                let Agents { history, state, team, residents, .. } = &mut self.agents;
+                let (state, team, residents) = (&*state, &*team, *residents);
+                let histories = history[first * CHUNK..(last * CHUNK).min(n)].par_chunks_mut(CHUNK);
+                self.scratch.scans[..last - first].par_iter_mut().zip(histories).enumerate().for_each(
+                    |(c, (scan, history))| {
+                        scan.askers.clear();
+                        scan.leaders.clear();
+                        let start = (first + c) * CHUNK;
+                        for (k, h) in history.iter_mut().enumerate() {
+                            let i = start + k;
+                            *h <<= 1;
+                            if state[i] == State::Leader {
+                                scan.leaders.push(i as u32);
+                            }
+                            // bit 1 after the shift: active last step
+                            if degree > 0 && i < residents && *h & 2 != 0 && team[i] != NO_TEAM {
+                                scan.askers.push(i as u32);
+                            }
+                        }
+                    },
+                );
+            }
             let a = &self.agents;
-            self.scratch.scans[..last - first].par_iter_mut().enumerate().for_each(|(c, scan)| {
-                scan.askers.clear();
-                scan.leaders.clear();
-                let c = first + c;
-                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                    if a.state[i] == State::Leader {
-                        scan.leaders.push(i as u32);
-                    }
-                    // bit 1 after the shift: active last step
-                    if degree > 0 && i < a.residents && a.history[i] & 2 != 0 && a.team[i] != NO_TEAM {
-                        scan.askers.push(i as u32);
-                    }
-                }
-            });
             for scan in &self.scratch.scans[..last - first] {
                 self.sitting_leaders.extend_from_slice(&scan.leaders);
                 for &i in &scan.askers {
