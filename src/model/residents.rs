@@ -168,6 +168,9 @@ pub(crate) struct Pass<'w> {
     /// Outreach asks of this step by social organisation and by enterprise.
     so_asks: &'w [f64],
     ent_asks: &'w [f64],
+    /// Non-volunteers on this step's outreach list: the larger of the organisations' and the
+    /// enterprises' asks, at most all non-volunteers (ODD §7.2).
+    outreach_reached: f64,
     trust_rate: f64,
     trust_target_government: f64,
 }
@@ -208,6 +211,12 @@ macro_rules! pass {
             campaign_reach,
             so_asks: &$w.so_asks,
             ent_asks: &$w.ent_asks,
+            outreach_reached: $w
+                .so_asks
+                .iter()
+                .sum::<f64>()
+                .max($w.ent_asks.iter().sum::<f64>())
+                .min($w.non_volunteers as f64),
             trust_rate: per_step(tr.adapt_rate, $w.k),
             trust_target_government: (tr.government_base
                 + tr.government_coverage * $w.coverage_prev
@@ -380,13 +389,10 @@ impl World {
         // block of whole buildings is a run too
         let per = a.per_building.max(1);
         let block = per * CHUNK.div_ceil(per);
-        let counts = || {
-            (0..a.residents.div_ceil(block))
-                .into_par_iter()
-                .map(|b| resident_counts(a, b * block..((b + 1) * block).min(a.residents), masks, regular_min))
-                .reduce(ResidentCounts::default, ResidentCounts::add)
-        };
-        let c = counts();
+        let c = (0..a.residents.div_ceil(block))
+            .into_par_iter()
+            .map(|b| resident_counts(a, b * block..((b + 1) * block).min(a.residents), masks, regular_min))
+            .reduce(ResidentCounts::default, ResidentCounts::add);
         let r = &mut self.record;
         r.active_in_window += c.active_in_window;
         r.regular += c.regular;
@@ -481,8 +487,9 @@ fn resident_counts(a: &Agents, range: std::ops::Range<usize>, m: ActivityMasks, 
 }
 
 impl Pass<'_> {
-    /// Step chunks `first..` (one per deeds buffer) of `cols`, halving the work between
-    /// threads when `parallel`; each chunk draws from its own stream, so the split is free.
+    /// Step chunks `first..` (one per slot of `outs`) of `cols`, halving the work between
+    /// threads when `parallel`; a chunk's draws depend only on its agents and its index, so the
+    /// split is free.
     fn chunks(&self, cols: AgentsMut, outs: &mut [ChunkOut], first: usize, parallel: bool) {
         if outs.len() > 1 {
             let mid = outs.len() / 2;
@@ -551,11 +558,9 @@ impl Pass<'_> {
         }
         // outreach spreads its asks over the non-volunteers at the start of the step (members
         // whose team goes this step may still be asked by a campaign)
-        let n = self.non_volunteers as f64;
-        let (so, ent) = (self.so_asks.iter().sum::<f64>(), self.ent_asks.iter().sum::<f64>());
-        let reached = so.max(ent).min(n);
+        let reached = self.outreach_reached;
         let so_sources = self.so_asks.len() as u16;
-        let p = if reached > 0.0 { reached / n } else { 0.0 };
+        let p = if reached > 0.0 { reached / self.non_volunteers as f64 } else { 0.0 };
         bernoulli_positions(&mut rng, p, len, |rng, at| {
             // where on the list this resident is: uniform over the reached part
             let x = uniform(rng) * reached;
@@ -916,6 +921,13 @@ impl Pass<'_> {
         let tr = &self.s.behaviour.trust;
         let council = self.council as u8 as f64;
         let (rate, target_g) = (self.trust_rate, self.trust_target_government);
+        // each value a step toward the target, added to `sum` after the step, in index order
+        let move_toward = |values: &mut [f32], target: f64, sum: &mut f64| {
+            for v in values {
+                *v = (*v as f64 + rate * (target - *v as f64)) as f32;
+                *sum += *v as f64;
+            }
+        };
         let end = (a.offset + a.len()).min(self.residents);
         let per = self.per_building.max(1);
         let mut i = a.offset;
@@ -925,14 +937,9 @@ impl Pass<'_> {
             let share = self.building_share_prev[building] as f64;
             let target_n =
                 (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
-            for g in &mut a.trust_government[run.clone()] {
-                *g = (*g as f64 + rate * (target_g - *g as f64)) as f32;
-                sums[0] += *g as f64;
-            }
-            for n in &mut a.trust_neighbours[run.clone()] {
-                *n = (*n as f64 + rate * (target_n - *n as f64)) as f32;
-                sums[1] += *n as f64;
-            }
+            let [sum_g, sum_n] = &mut sums;
+            move_toward(&mut a.trust_government[run.clone()], target_g, sum_g);
+            move_toward(&mut a.trust_neighbours[run.clone()], target_n, sum_n);
             i = run.end + a.offset;
         }
         sums

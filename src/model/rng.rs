@@ -127,6 +127,7 @@ pub fn bernoulli_positions(rng: &mut ChaCha8Rng, p: f64, len: usize, mut hit: im
         at += gap as usize;
         hit(rng, at);
         at += 1;
+        // stop without a draw at the end: the next source reads on from the same stream
         if at >= len {
             return;
         }
