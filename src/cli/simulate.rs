@@ -141,7 +141,7 @@ pub fn cases(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> {
         std::fs::write(tmp.join("targets.csv"), output::targets::targets_csv(&checked))?;
         std::fs::write(tmp.join("targets.md"), &table)?;
         let long = scenarios.iter().zip(&results).map(|(s, r)| (s.name.as_str(), r.as_slice(), s.time.step_months));
-        std::fs::write(tmp.join("timeseries_long.csv"), output::timeseries_long_csv(long))?;
+        output::write_file(&tmp.join("timeseries_long.csv"), output::timeseries_long_csv(long))?;
         for ((s, file), reps) in scenarios.iter().zip(&files).zip(&results) {
             let info = output::RunInfo { seed: o.seed, replications: o.reps, source_file: Some(file.clone()) };
             let sub = tmp.join(&s.name);
@@ -181,7 +181,7 @@ pub fn compare(paths: &[PathBuf], out: &Path, o: &Options) -> Result<(), Error> 
     let comparison = Comparison::new(&scenarios, &results, o.seed, o.reps);
     let threads = pool.current_num_threads();
     put(&dest, "the comparison", |tmp| {
-        output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files)?;
+        pool.install(|| output::compare::write_comparison_files(tmp, &comparison, &scenarios, &results, &files))?;
         report::finish(tmp, &report::provenance("compare", &started, threads, &files, o.seed, Some(o.reps)))
     })?;
     print_timings(o, &started, &sim, writing.elapsed().as_secs_f64());

@@ -322,12 +322,6 @@ pub fn write_comparison_files(
     files: &[PathBuf],
 ) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    fs::write(dir.join("comparison.csv"), comparison_csv(c))?;
-    let json = serde_json::to_string_pretty(&comparison_json(c, files)).map_err(io::Error::other)?;
-    fs::write(dir.join("comparison.json"), json)?;
-    fs::write(dir.join("comparison.md"), comparison_md(c))?;
-    let long = scenarios.iter().zip(results).map(|(s, r)| (s.name.as_str(), r.as_slice(), s.time.step_months));
-    fs::write(dir.join("timeseries_long.csv"), super::timeseries_long_csv(long))?;
     let lang = crate::lang::current();
     let looks = charts::line_looks(&scenarios.iter().map(|s| s.colour).collect::<Vec<_>>());
     let models: Vec<ModelSeries> = c
@@ -346,15 +340,36 @@ pub fn write_comparison_files(
     events.dedup();
     let across = lang.t("chart.across_replications");
     let months_per_step = c.months_per_step;
-    charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }.save_in(dir)?;
-    charts::Dependency { models: &models }.save_in(dir)?;
-    let heading = lang.fill("chart.final_state_heading", &[("year", &final_year_label(scenarios))]);
-    charts::FinalState { heading: &heading, models: &models, across }.save_in(dir)?;
+    let final_heading = lang.fill("chart.final_state_heading", &[("year", &final_year_label(scenarios))]);
+    // The files are independent of each other: write them on the pool's threads (each file's
+    // bytes do not depend on which thread writes it).
+    type Job<'a> = Box<dyn FnOnce() -> io::Result<()> + Send + 'a>;
+    let mut jobs: Vec<Job> = vec![
+        Box::new(|| {
+            super::write_file(&dir.join("comparison.csv"), comparison_csv(c))?;
+            let json = serde_json::to_string_pretty(&comparison_json(c, files)).map_err(io::Error::other)?;
+            super::write_file(&dir.join("comparison.json"), json)?;
+            super::write_file(&dir.join("comparison.md"), comparison_md(c))
+        }),
+        Box::new(|| {
+            let long = scenarios.iter().zip(results).map(|(s, r)| (s.name.as_str(), r.as_slice(), s.time.step_months));
+            super::write_file(&dir.join("timeseries_long.csv"), super::timeseries_long_csv(long))
+        }),
+        Box::new(|| {
+            charts::Timeseries { heading: &heading, models: &models, months_per_step, events: &events, across }
+                .save_in(dir)
+        }),
+        Box::new(|| charts::Dependency { models: &models }.save_in(dir)),
+        Box::new(|| charts::FinalState { heading: &final_heading, models: &models, across }.save_in(dir)),
+    ];
     for ((s, r), file) in scenarios.iter().zip(results).zip(files) {
-        let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
-        write_scenario_files(&dir.join(&s.name), s, &info, r)?;
+        jobs.push(Box::new(move || {
+            let info = RunInfo { seed: c.seed, replications: c.replications, source_file: Some(file.clone()) };
+            write_scenario_files(&dir.join(&s.name), s, &info, r)
+        }));
     }
-    Ok(())
+    use rayon::prelude::*;
+    jobs.into_par_iter().map(|job| job()).collect()
 }
 
 fn final_year_label(scenarios: &[Scenario]) -> String {

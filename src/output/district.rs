@@ -110,10 +110,10 @@ pub fn summary_json(plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo)
 /// Write every district file into `dir` (a temporary folder swapped into place by the caller).
 pub fn write_district_files(dir: &Path, plan: &DistrictPlan, run: &DistrictRun, info: &DistrictInfo) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    fs::write(dir.join("timeseries.csv"), timeseries_csv(plan, run))?;
-    fs::write(dir.join("communities.csv"), communities_csv(plan, run))?;
+    super::write_file(&dir.join("timeseries.csv"), timeseries_csv(plan, run))?;
+    super::write_file(&dir.join("communities.csv"), communities_csv(plan, run))?;
     let json = serde_json::to_string_pretty(&summary_json(plan, run, info)).map_err(io::Error::other)?;
-    fs::write(dir.join("summary.json"), json)?;
+    super::write_file(&dir.join("summary.json"), json)?;
     let spy = steps_per_year(plan);
     let models: Vec<ModelSeries> = plan
         .groups
