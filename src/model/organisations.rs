@@ -277,7 +277,8 @@ impl Organisations {
         self.by_step.push(&self.teams, &self.members);
         if final_year {
             for (&team, &history) in agents.team.iter().zip(&agents.history) {
-                if team != NO_TEAM && history & 1 == 1 {
+                // the histories have moved on: bit 1 is this step
+                if team != NO_TEAM && history & 2 != 0 {
                     let t = &teams[team as usize];
                     if t.alive {
                         let g = self.of(t.sponsor);

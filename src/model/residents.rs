@@ -239,6 +239,7 @@ impl World {
             t.effective_hours = 0.0;
         }
         self.candidates.clear();
+        self.served_last_step.clear();
         self.outreach_asks();
         self.find_vacancies();
         let parallel = rayon::current_num_threads() > 1;
@@ -279,7 +280,7 @@ impl World {
     /// Which teams lose their leader during the pass, and at which index: each leader's step
     /// is tried out on a copy first, so that chunks can step in parallel and still give members
     /// after a departing leader a team without one, as a pass in index order does. The sitting
-    /// leaders are those the scan at the start of this step found (`start_of_step`).
+    /// leaders are those the start of this step found (`start_of_step`).
     fn find_vacancies(&mut self) {
         self.leader_lost_at.clear();
         self.leader_lost_at.resize(self.teams.len(), NOBODY);
@@ -349,6 +350,7 @@ impl World {
                 if i < residents {
                     r.resident_hours += d.hours;
                     self.building_active[self.agents.building(i)] += 1;
+                    self.served_last_step.push(i as u32);
                 }
                 self.agents.history[i] |= 1;
             }
@@ -384,15 +386,24 @@ impl World {
         let prior_year_mask = if 2 * year >= 32 { !year_mask } else { ((1u32 << (2 * year)) - 1) & !year_mask };
         let masks = ActivityMasks { window: window_mask, year: year_mask, prior_year: prior_year_mask };
         let regular_min = time.steps_in(ms.regular_min_months).max(1);
-        let a = &self.agents;
+        let a = &mut self.agents;
         // residents live in buildings in index order: a building is a run of indices, and a
         // block of whole buildings is a run too
         let per = a.per_building.max(1);
         let block = per * CHUNK.div_ceil(per);
-        let c = (0..a.residents.div_ceil(block))
-            .into_par_iter()
-            .map(|b| resident_counts(a, b * block..((b + 1) * block).min(a.residents), masks, regular_min))
+        let (state, registered) = (&a.state[..a.residents], &a.registered[..a.residents]);
+        let (histories, brought_in) = a.history.split_at_mut(a.residents);
+        let c = histories
+            .par_chunks_mut(block)
+            .zip(state.par_chunks(block).zip(registered.par_chunks(block)))
+            .map(|(h, (st, reg))| resident_counts(h, st, reg, per, masks, regular_min))
             .reduce(ResidentCounts::default, ResidentCounts::add);
+        // the histories move on a step here, after the counts read them, so that the next
+        // step starts with bit 1 = active last step
+        for h in brought_in {
+            *h <<= 1;
+        }
+        let a = &self.agents;
         let r = &mut self.record;
         r.active_in_window += c.active_in_window;
         r.regular += c.regular;
@@ -456,29 +467,36 @@ impl ResidentCounts {
     }
 }
 
-/// Counts over residents `range`, which starts at a building's first resident and holds whole
-/// buildings.
-fn resident_counts(a: &Agents, range: std::ops::Range<usize>, m: ActivityMasks, regular_min: u32) -> ResidentCounts {
+/// Counts over the residents of one block of whole buildings (`per` residents to a building):
+/// their activity histories, states and registration. Each history moves on a step after it is
+/// read (bit 0, this step, becomes bit 1).
+fn resident_counts(
+    history: &mut [u32],
+    state: &[State],
+    registered: &[bool],
+    per: usize,
+    m: ActivityMasks,
+    regular_min: u32,
+) -> ResidentCounts {
     let mut c = ResidentCounts::default();
-    let per = a.per_building.max(1);
-    for building in range.clone().step_by(per) {
+    for ((history, state), registered) in history.chunks_mut(per).zip(state.chunks(per)).zip(registered.chunks(per)) {
         let mut has_core = false;
-        for i in building..(building + per).min(range.end) {
-            let h = a.history[i];
-            c.active_in_window += (h & m.window != 0) as u32;
-            c.regular += ((h & m.year).count_ones() >= regular_min) as u32;
-            let st = a.state[i];
+        for ((h, &st), &registered) in history.iter_mut().zip(state).zip(registered) {
+            let h0 = *h;
+            *h = h0 << 1;
+            c.active_in_window += (h0 & m.window != 0) as u32;
+            c.regular += ((h0 & m.year).count_ones() >= regular_min) as u32;
             c.core += (st >= State::Core) as u32;
             has_core |= st >= State::Core;
             c.leaders += (st == State::Leader) as u32;
             c.enrolled += (st != State::Inactive) as u32;
-            if h & m.prior_year != 0 {
+            if h0 & m.prior_year != 0 {
                 c.retention_base += 1;
-                c.retained += (h & m.year != 0) as u32;
+                c.retained += (h0 & m.year != 0) as u32;
             }
-            if a.registered[i] {
+            if registered {
                 c.registered += 1;
-                c.registered_active += (h & m.window != 0) as u32;
+                c.registered_active += (h0 & m.window != 0) as u32;
             }
         }
         c.buildings_with_core += has_core as u32;
@@ -507,8 +525,8 @@ impl Pass<'_> {
     }
 
     /// Step chunk `c`, the agents of `cols`, keeping its deeds in `out`. Residents out of a
-    /// team whom nobody asks only update their trust and draw nothing; the others' uniforms are
-    /// a function of who they are and the step, so skipping changes no one's numbers.
+    /// team whom nobody asks draw nothing; the others' uniforms are a function of who they are
+    /// and the step, so skipping changes no one's numbers.
     fn chunk(&self, mut cols: AgentsMut, o: &mut ChunkOut, c: usize) {
         let ChunkOut { deeds: out, hits, trust } = o;
         out.clear();
@@ -915,19 +933,14 @@ impl Pass<'_> {
 
     /// Trust moves toward targets set by service coverage, voice and neighbours' activity: every
     /// resident of the chunk, building by building (the neighbours' target is the building's).
-    /// Returns the chunk's sums of trust in government and in neighbours after the move.
+    /// Returns the chunk's sums of trust in government and in neighbours after the move, each
+    /// added in index order; both kinds move in one loop, so that the two sums' additions
+    /// overlap instead of waiting on each other.
     fn update_trust(&self, a: &mut AgentsMut) -> [f64; 2] {
-        let mut sums = [0.0; 2];
+        let (mut sum_g, mut sum_n) = (0.0, 0.0);
         let tr = &self.s.behaviour.trust;
         let council = self.council as u8 as f64;
         let (rate, target_g) = (self.trust_rate, self.trust_target_government);
-        // each value a step toward the target, added to `sum` after the step, in index order
-        let move_toward = |values: &mut [f32], target: f64, sum: &mut f64| {
-            for v in values {
-                *v = (*v as f64 + rate * (target - *v as f64)) as f32;
-                *sum += *v as f64;
-            }
-        };
         let end = (a.offset + a.len()).min(self.residents);
         let per = self.per_building.max(1);
         let mut i = a.offset;
@@ -937,12 +950,17 @@ impl Pass<'_> {
             let share = self.building_share_prev[building] as f64;
             let target_n =
                 (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
-            let [sum_g, sum_n] = &mut sums;
-            move_toward(&mut a.trust_government[run.clone()], target_g, sum_g);
-            move_toward(&mut a.trust_neighbours[run.clone()], target_n, sum_n);
+            let g = &mut a.trust_government[run.clone()];
+            let n = &mut a.trust_neighbours[run.clone()];
+            for (g, n) in g.iter_mut().zip(n) {
+                *g = (*g as f64 + rate * (target_g - *g as f64)) as f32;
+                *n = (*n as f64 + rate * (target_n - *n as f64)) as f32;
+                sum_g += *g as f64;
+                sum_n += *n as f64;
+            }
             i = run.end + a.offset;
         }
-        sums
+        [sum_g, sum_n]
     }
 }
 

@@ -1,5 +1,5 @@
 //! The residents pass's scratch memory: per chunk of a batch, the deeds its volunteers leave and
-//! the lists the start-of-step scan finds. Only a world that is stepping needs it, so worlds
+//! the asks that reach its agents. Only a world that is stepping needs it, so worlds
 //! borrow it from a pool for the length of a step and give it back: a district of a thousand
 //! communities stepping on two threads holds a few scratches, not a thousand, and after the
 //! first steps no step allocates.
@@ -7,15 +7,6 @@
 use super::residents::{Deed, Hit, BATCH};
 use super::rng::CHUNK;
 use std::sync::Mutex;
-
-/// Agents of one chunk found by the scan at the start of a step.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct ChunkScan {
-    /// Residents active last step and in a team: they may ask a tie.
-    pub askers: Vec<u32>,
-    /// Agents in the state of leader.
-    pub leaders: Vec<u32>,
-}
 
 /// What one chunk of the residents pass leaves behind, to be added up in chunk order.
 #[derive(Clone, Debug, Default)]
@@ -28,11 +19,10 @@ pub(crate) struct ChunkOut {
     pub trust: [f64; 2],
 }
 
-/// Per chunk slot of a batch: what the chunk leaves and its scan.
+/// Per chunk slot of a batch: what the chunk leaves.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     pub outs: Vec<ChunkOut>,
-    pub scans: Vec<ChunkScan>,
 }
 
 /// Scratches not in use, kept at the size of the largest batch they served.
@@ -48,14 +38,8 @@ impl Scratch {
         let room = |k: usize| if agents > BATCH * CHUNK { CHUNK } else { CHUNK.min(agents - k * CHUNK) };
         if s.outs.len() < slots {
             s.outs.resize_with(slots, ChunkOut::default);
-            s.scans.resize_with(slots, ChunkScan::default);
         }
         for k in 0..slots {
-            let scan = &mut s.scans[k];
-            for v in [&mut scan.askers, &mut scan.leaders] {
-                v.clear();
-                v.reserve(room(k));
-            }
             let out = &mut s.outs[k];
             out.deeds.clear();
             out.deeds.reserve(room(k));

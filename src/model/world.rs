@@ -17,8 +17,8 @@ use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
 use super::organisations::Organisations;
 use super::population::{self, Network};
-use super::residents::{Deed, BATCH};
-use super::rng::{Streams, CHUNK};
+use super::residents::Deed;
+use super::rng::Streams;
 use super::scratch::Scratch;
 use crate::scenario::Scenario;
 
@@ -93,6 +93,9 @@ pub struct World {
     pub(crate) scratch: Scratch,
     /// Agents in the state of leader at the start of the step, in index order.
     pub(crate) sitting_leaders: Vec<u32>,
+    /// Residents who served in the last step (the residents pass of this step: in this step),
+    /// in index order: bit 1 of their activity history at the start of a step.
+    pub(crate) served_last_step: Vec<u32>,
     /// Scratch for trying out a leader's step.
     pub(crate) probe: Vec<Deed>,
     /// Per team: index of the leader who leaves or steps down this step (NOBODY if none).
@@ -175,6 +178,7 @@ impl World {
             scratch: Scratch::default(),
             probe: Vec::with_capacity(1),
             sitting_leaders: Vec::with_capacity(max_teams),
+            served_last_step: Vec::new(),
             leader_lost_at: Vec::with_capacity(max_teams),
             departing_leaders: Vec::with_capacity(max_teams),
             so_asks: vec![0.0; n_so],
@@ -273,6 +277,7 @@ impl World {
             + bytes(&self.net.local_ties)
             + bytes(&self.net.long_ties)
             + bytes(&self.peer_ask)
+            + bytes(&self.served_last_step)
             + bytes(&self.building_share_prev)
             + bytes(&self.building_active)
             + bytes(&self.building_size)
@@ -355,62 +360,44 @@ impl World {
         }
     }
 
-    /// Start of step: advance activity histories and let active volunteers ask a tie. Chunks
-    /// are scanned in parallel for those who ask (and for leaders, whose steps the residents
-    /// pass tries out first); the asks then draw from the step's one stream in index order.
+    /// Start of step: find the sitting leaders (whose steps the residents pass tries out first)
+    /// and let the residents who served last step and are still in a team ask a tie, drawing
+    /// from the step's one stream in index order. (The activity histories moved on at the end
+    /// of the last step's residents pass.)
     fn start_of_step(&mut self) {
         use super::rng::{uniform, Purpose};
-        use rayon::prelude::*;
         let peers = &self.scenario.behaviour.peers;
         let base = self.per_step(peers.ask_rate);
         let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
         let need_sensitivity = peers.need_sensitivity;
         self.peer_ask.fill(NO_TEAM);
         self.sitting_leaders.clear();
-        let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
-        let n = self.agents.len();
-        let chunks = n.div_ceil(CHUNK);
-        let degree = self.net.degree;
-        for first in (0..chunks).step_by(BATCH) {
-            let last = (first + BATCH).min(chunks);
-            {
-                // the scan shifts each chunk's activity histories as it reads them
-                let Agents { history, state, team, residents, .. } = &mut self.agents;
-                let (state, team, residents) = (&*state, &*team, *residents);
-                let histories = history[first * CHUNK..(last * CHUNK).min(n)].par_chunks_mut(CHUNK);
-                self.scratch.scans[..last - first].par_iter_mut().zip(histories).enumerate().for_each(
-                    |(c, (scan, history))| {
-                        scan.askers.clear();
-                        scan.leaders.clear();
-                        let start = (first + c) * CHUNK;
-                        for (k, h) in history.iter_mut().enumerate() {
-                            let i = start + k;
-                            *h <<= 1;
-                            if state[i] == State::Leader {
-                                scan.leaders.push(i as u32);
-                            }
-                            // bit 1 after the shift: active last step
-                            if degree > 0 && i < residents && *h & 2 != 0 && team[i] != NO_TEAM {
-                                scan.askers.push(i as u32);
-                            }
-                        }
-                    },
-                );
+        // leaders are few: look at blocks of states at once, and into a block only if it has one
+        const BLOCK: usize = 64;
+        for (b, block) in self.agents.state.chunks(BLOCK).enumerate() {
+            if block.iter().fold(false, |any, &st| any | (st == State::Leader)) {
+                let at = block.iter().enumerate().filter(|(_, &st)| st == State::Leader);
+                self.sitting_leaders.extend(at.map(|(k, _)| (b * BLOCK + k) as u32));
             }
+        }
+        // residents active last step who are still in a team may ask a tie, in index order
+        let degree = self.net.degree;
+        if degree > 0 {
+            let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
             let a = &self.agents;
-            for scan in &self.scratch.scans[..last - first] {
-                self.sitting_leaders.extend_from_slice(&scan.leaders);
-                for &i in &scan.askers {
-                    let i = i as usize;
-                    let team = a.team[i];
-                    // people recruit when there is work to do: a covered need damps asking
-                    let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
-                    let p = if a.state[i] >= State::Core { core } else { base } * need;
-                    if uniform(&mut rng) < p {
-                        let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
-                        if a.team[j as usize] == NO_TEAM {
-                            self.peer_ask[j as usize] = team;
-                        }
+            for &i in &self.served_last_step {
+                let i = i as usize;
+                let team = a.team[i];
+                if team == NO_TEAM {
+                    continue;
+                }
+                // people recruit when there is work to do: a covered need damps asking
+                let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
+                let p = if a.state[i] >= State::Core { core } else { base } * need;
+                if uniform(&mut rng) < p {
+                    let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
+                    if a.team[j as usize] == NO_TEAM {
+                        self.peer_ask[j as usize] = team;
                     }
                 }
             }

@@ -34,14 +34,14 @@ pub struct RunInfo {
     pub source_file: Option<PathBuf>,
 }
 
-/// Write `contents` to a new file at `path` (like [`fs::write`]) in pieces of 1 MiB. One
-/// `write` call of tens of megabytes is slow on some kernels: on the reference VM (ext4) the
-/// 53 MB `timeseries_long.csv` of the default compare took 0.24–0.48 s in one call and 0.014 s
-/// in pieces of 64 KiB to 1 MiB (pieces of 4 MiB were slow again).
+/// Write `contents` to a new file at `path` (like [`fs::write`]) in pieces of 64 KiB. Large
+/// `write` calls are slow on some kernels: on the reference VM (ext4) the 53 MB
+/// `timeseries_long.csv` of the default compare took 0.24–0.48 s in one call and 0.28–0.52 s in
+/// pieces of 1 MiB, but 17–24 ms in pieces of 64 to 256 KiB (and 37 ms in pieces of 8 KiB).
 pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
     use std::io::Write as _;
     let mut file = fs::File::create(path)?;
-    for piece in contents.as_ref().chunks(1 << 20) {
+    for piece in contents.as_ref().chunks(1 << 16) {
         file.write_all(piece)?;
     }
     Ok(())
