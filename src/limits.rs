@@ -100,6 +100,13 @@ pub fn world_bytes(s: &Scenario) -> u64 {
     agents * per_agent + agents.min(batch) * SCRATCH_BYTES
 }
 
+/// Memory of the residents and ties of one world of `s`, without scratch and employees.
+fn population_bytes(s: &Scenario) -> u64 {
+    let c = &s.community;
+    let per_agent = AGENT_BYTES + c.local_ties as u64 * LOCAL_TIE_BYTES + c.long_range_ties as u64 * LONG_TIE_BYTES;
+    c.residents as u64 * per_agent
+}
+
 fn steps(s: &Scenario) -> u64 {
     s.time.steps() as u64
 }
@@ -113,8 +120,13 @@ fn step_bytes(s: &Scenario) -> u64 {
 }
 
 /// Peak memory of `reps` replications of every scenario on `threads` workers: the largest
-/// worlds that can run at once, every replication's rows, and one scenario's CSV text.
+/// worlds that can run at once (with the population a job copies from, when scenarios share
+/// one), every replication's rows, and one scenario's CSV text.
 pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
+    worlds_and_rows(scenarios, reps, threads, true)
+}
+
+fn worlds_and_rows(scenarios: &[Scenario], reps: u32, threads: usize, shared_populations: bool) -> u64 {
     let jobs = scenarios.len() as u64 * reps as u64;
     let at_once = (threads.max(1) as u64).min(jobs);
     let mut sizes: Vec<u64> = scenarios.iter().map(world_bytes).collect();
@@ -130,6 +142,13 @@ pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
             break;
         }
     }
+    if shared_populations {
+        // a job of scenarios that share their population also holds the population it copies from
+        let keys: Vec<String> = scenarios.iter().map(crate::model::population::Population::key).collect();
+        let shared = |i: usize| keys.iter().filter(|k| **k == keys[i]).count() > 1;
+        let population = (0..scenarios.len()).filter(|&i| shared(i)).map(|i| population_bytes(&scenarios[i])).max();
+        worlds = worlds.saturating_add(population.unwrap_or(0).saturating_mul(at_once));
+    }
     let rows: u64 =
         scenarios.iter().map(|s| (reps as u64 * steps(s)).saturating_mul(step_bytes(s))).fold(0, u64::saturating_add);
     let csv = scenarios.iter().map(|s| reps as u64 * steps(s) * CSV_ROW_BYTES).max().unwrap_or(0);
@@ -141,7 +160,8 @@ pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
 /// run per worker is in memory, each with its world and rows.
 pub fn sweep_bytes(scenarios: &[Scenario], threads: usize, points: u64) -> u64 {
     let n = threads.clamp(1, u32::MAX as usize) as u32;
-    run_bytes(scenarios, n, threads).saturating_add(points.saturating_mul(SWEEP_POINT_BYTES))
+    // sweep runs draw their own populations
+    worlds_and_rows(scenarios, n, threads, false).saturating_add(points.saturating_mul(SWEEP_POINT_BYTES))
 }
 
 /// Peak memory of a district: every community's world at once, and every community's rows.

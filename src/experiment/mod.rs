@@ -10,6 +10,7 @@ pub use stats::{Estimate, Summary};
 
 use crate::measures::{Tracker, N_METRICS};
 use crate::model::organisations::OrgTotals;
+use crate::model::population::Population;
 use crate::model::World;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -54,8 +55,23 @@ pub fn run_replication(s: &Scenario, seed: u64, replicate: u32) -> Replication {
 
 /// Run one replication, checking `stop` at every step; `None` if it was stopped.
 pub fn run_replication_until(s: &Scenario, seed: u64, replicate: u32, stop: &AtomicBool) -> Option<Replication> {
+    run_world_until(s, seed, replicate, None, stop)
+}
+
+/// Run one replication in a world built around `population` if given (drawn for this seed
+/// and replication by a scenario with the same [`Population::key`]), else drawing its own.
+fn run_world_until(
+    s: &Scenario,
+    seed: u64,
+    replicate: u32,
+    population: Option<&Population>,
+    stop: &AtomicBool,
+) -> Option<Replication> {
     let built = std::time::Instant::now();
-    let mut world = World::new(s, seed, replicate);
+    let mut world = match population {
+        Some(p) => World::with_population(s, seed, replicate, p),
+        None => World::new(s, seed, replicate),
+    };
     let mut tracker = Tracker::new(&s.measures, world.months_per_step());
     let mut rows = Vec::with_capacity(world.steps() as usize);
     clock::CLOCK.add_init(built);
@@ -94,17 +110,39 @@ pub fn run_many_with(
     done: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> Option<Vec<Vec<Replication>>> {
-    let jobs: Vec<(usize, u32)> = (0..scenarios.len()).flat_map(|i| (0..reps).map(move |r| (i, r))).collect();
-    let finished: Option<Vec<(usize, Replication)>> = jobs
+    // scenarios that draw the same population (common random numbers: the driver models of
+    // one community) share it: replication r draws it once and runs each of them around a copy
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let key = Population::key(s);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    let jobs: Vec<(&[usize], u32)> =
+        groups.iter().flat_map(|(_, members)| (0..reps).map(move |r| (members.as_slice(), r))).collect();
+    let finished: Option<Vec<Vec<(usize, Replication)>>> = jobs
         .into_par_iter()
-        .map(|(i, r)| {
-            let rep = run_replication_until(&scenarios[i], seed, r, stop)?;
-            done();
-            Some((i, rep))
+        .map(|(members, r)| {
+            let built = std::time::Instant::now();
+            let population = (members.len() > 1).then(|| Population::draw(&scenarios[members[0]], seed, r));
+            clock::CLOCK.add_init(built);
+            members
+                .iter()
+                .map(|&i| {
+                    let rep = run_world_until(&scenarios[i], seed, r, population.as_ref(), stop)?;
+                    done();
+                    Some((i, rep))
+                })
+                .collect()
         })
         .collect();
+    let mut finished: Vec<(usize, Replication)> = finished?.into_iter().flatten().collect();
+    // replication order within each scenario, whatever order the groups ran in
+    finished.sort_by_key(|(i, rep)| (*i, rep.replicate));
     let mut out: Vec<Vec<Replication>> = scenarios.iter().map(|_| Vec::with_capacity(reps as usize)).collect();
-    for (i, rep) in finished? {
+    for (i, rep) in finished {
         out[i].push(rep);
     }
     Some(out)

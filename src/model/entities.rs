@@ -111,6 +111,17 @@ macro_rules! agent_columns {
                 $( self.$field.reserve_exact(n); )*
             }
 
+            /// A copy of these agents with room for exactly `extra` more in every column.
+            pub fn copy_with_room(&self, extra: usize) -> Agents {
+                let copy = |n: usize| n + extra;
+                Agents {
+                    residents: self.residents,
+                    per_building: self.per_building,
+                    history: { let mut v = Vec::with_capacity(copy(self.history.len())); v.extend_from_slice(&self.history); v },
+                    $( $field: { let mut v = Vec::with_capacity(copy(self.$field.len())); v.extend_from_slice(&self.$field); v }, )*
+                }
+            }
+
             /// Bytes held by the columns, from their capacities.
             pub fn bytes(&self) -> usize {
                 self.history.capacity() * std::mem::size_of::<u32>()

@@ -84,11 +84,40 @@ fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u
     a.registered.push(false);
 }
 
-/// Residents followed by each enterprise's employees.
-pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
-    let c = &s.community;
+/// A community's residents (traits from the Population stream) and their ties (Network
+/// stream), without brought-in employees: the same in replication r of every scenario with the
+/// same [`Population::key`], since driver models share random numbers. Drawn once, it is
+/// copied into each such scenario's world ([`World::with_population`](super::World::with_population)).
+#[derive(Clone)]
+pub struct Population {
+    pub agents: Agents,
+    pub net: Network,
+}
+
+impl Population {
+    /// Draw the population of `s` for replication `replication` of seed `seed`.
+    pub fn draw(s: &Scenario, seed: u64, replication: u32) -> Population {
+        let streams = Streams::new(seed, replication);
+        Population { agents: residents(&s.community, &streams, 0), net: network(&s.community, &streams) }
+    }
+
+    /// What of a scenario its population depends on, exactly (numbers as shortest round-trip
+    /// text): scenarios with the same key draw the same population.
+    pub fn key(s: &Scenario) -> String {
+        let c = &s.community;
+        let parts = (c.residents, c.residents_per_building, c.buildings_per_courtyard, c.local_ties, c.long_range_ties);
+        serde_json::to_string(&(parts, &c.traits)).unwrap_or_default()
+    }
+}
+
+/// Brought-in employees of the enterprises of `s`.
+pub fn employees(s: &Scenario) -> usize {
+    s.actors.enterprises.iter().map(|e| e.employees as usize).sum()
+}
+
+/// The residents of community `c`, with room for exactly `extra` agents more.
+pub fn residents(c: &Community, streams: &Streams, extra: usize) -> Agents {
     let n = c.residents as usize;
-    let extra: usize = s.actors.enterprises.iter().map(|e| e.employees as usize).sum();
     let per_building = c.residents_per_building.max(1) as usize;
     let mut a = Agents { residents: n, per_building, ..Default::default() };
     a.reserve_exact(n + extra);
@@ -97,18 +126,24 @@ pub fn agents(s: &Scenario, streams: &Streams) -> Agents {
     for _ in 0..n {
         push_agent(&mut a, &samplers, &mut rng, 0);
     }
+    a
+}
+
+/// Append each enterprise's employees of `s` to the residents `a`.
+pub fn bring_in(a: &mut Agents, s: &Scenario, streams: &Streams) {
+    let samplers = TraitSamplers::new(&s.community.traits);
     let mut rng = streams.stream(Purpose::BroughtIn, 0, 0);
     for (k, e) in s.actors.enterprises.iter().enumerate() {
         for _ in 0..e.employees {
-            push_agent(&mut a, &samplers, &mut rng, (k + 1).min(MAX_ENTERPRISES + 1) as u8);
+            push_agent(a, &samplers, &mut rng, (k + 1).min(MAX_ENTERPRISES + 1) as u8);
         }
     }
-    a
 }
 
 /// Fixed-degree directed ties: `local` ties inside the own courtyard, stored as 16-bit offsets
 /// from the courtyard's first resident (validation keeps courtyards to `MAX_COURTYARD` residents), and
 /// `long` ties to anyone, stored as indices. Clustered ties plus shortcuts: a small world.
+#[derive(Clone)]
 pub struct Network {
     pub degree: usize,
     pub local: usize,

@@ -145,7 +145,7 @@ fn population_matches_the_trait_distributions_and_places_ties_locally() {
     let mut s = Scenario::default();
     s.community.residents = 20_000;
     let streams = Streams::new(3, 0);
-    let a = population::agents(&s, &streams);
+    let a = population::residents(&s.community, &streams, 0);
     let n = a.residents as f64;
     let mean = |v: &[f32]| v.iter().map(|x| *x as f64).sum::<f64>() / n;
     let t = &s.community.traits;
@@ -167,9 +167,47 @@ fn population_matches_the_trait_distributions_and_places_ties_locally() {
 fn a_resident_costs_at_most_64_bytes_of_state() {
     let mut s = crate::scenario::load(std::path::Path::new("scenarios/drivers/multi-actor.json")).unwrap();
     s.community.residents = 100_000;
-    let w = super::World::new(&s, 1, 0);
+    let mut w = super::World::new(&s, 1, 0);
+    // a year in: the lists kept between steps have grown
+    for _ in 0..12 {
+        w.step();
+    }
     let per = w.state_bytes() as f64 / w.agents.len() as f64;
     assert!(per <= 64.0, "{per:.1} bytes per resident");
+}
+
+/// The driver models of one community share its population: a world built around a copy of
+/// it is the world `World::new` draws, column for column and capacity for capacity (with the
+/// scenario's own employees appended), and steps the same.
+#[test]
+fn a_shared_population_builds_the_world_drawing_it_would() {
+    use super::population::Population;
+    use super::World;
+    let load = |name: &str| crate::scenario::load(std::path::Path::new(&format!("scenarios/drivers/{name}.json")));
+    let (gov, multi) = (load("government-driven").unwrap(), load("multi-actor").unwrap());
+    assert_eq!(Population::key(&gov), Population::key(&multi));
+    assert!(population::employees(&multi) > 0 && population::employees(&gov) == 0);
+    let p = Population::draw(&gov, 7, 2);
+    let columns = |w: &World| {
+        let a = &w.agents;
+        format!("{:?}", (&a.history, &a.motivation, &a.time_budget, &a.skill, &a.trust_government))
+            + &format!("{:?}", (&a.trust_neighbours, &a.origin, &a.state, &a.team, &a.channel))
+            + &format!("{:?}", (&w.net.local_ties, &w.net.long_ties, w.state_bytes()))
+    };
+    for s in [&gov, &multi] {
+        let (mut drawn, mut shared) = (World::new(s, 7, 2), World::with_population(s, 7, 2, &p));
+        assert_eq!(columns(&drawn), columns(&shared), "{}", s.name);
+        for _ in 0..12 {
+            assert_eq!(format!("{:?}", drawn.step()), format!("{:?}", shared.step()), "{}", s.name);
+        }
+    }
+    // what the population depends on is in its key
+    let mut other = gov.clone();
+    other.community.traits.motivation_mean += 0.01;
+    assert_ne!(Population::key(&gov), Population::key(&other));
+    other = gov.clone();
+    other.community.long_range_ties += 1;
+    assert_ne!(Population::key(&gov), Population::key(&other));
 }
 
 #[test]

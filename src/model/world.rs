@@ -16,7 +16,7 @@ use super::entities::*;
 use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
 use super::organisations::Organisations;
-use super::population::{self, Network};
+use super::population::{self, Network, Population};
 use super::residents::Deed;
 use super::rng::Streams;
 use super::scratch::Scratch;
@@ -124,10 +124,26 @@ const MAX_CANDIDATES: usize = 256;
 impl World {
     /// Build replication `replication` of a validated scenario.
     pub fn new(scenario: &Scenario, seed: u64, replication: u32) -> World {
-        let s = scenario.clone();
         let streams = Streams::new(seed, replication);
-        let agents = population::agents(&s, &streams);
-        let net = population::network(&s.community, &streams);
+        let mut agents = population::residents(&scenario.community, &streams, population::employees(scenario));
+        population::bring_in(&mut agents, scenario, &streams);
+        let net = population::network(&scenario.community, &streams);
+        World::build(scenario, streams, agents, net)
+    }
+
+    /// Build replication `replication` of a validated scenario around a copy of its population,
+    /// drawn for the same seed and replication by a scenario with the same
+    /// [`Population::key`]: the same world as [`World::new`] builds, without drawing the
+    /// residents and ties again.
+    pub fn with_population(scenario: &Scenario, seed: u64, replication: u32, p: &Population) -> World {
+        let streams = Streams::new(seed, replication);
+        let mut agents = p.agents.copy_with_room(population::employees(scenario));
+        population::bring_in(&mut agents, scenario, &streams);
+        World::build(scenario, streams, agents, p.net.clone())
+    }
+
+    fn build(scenario: &Scenario, streams: Streams, agents: Agents, net: Network) -> World {
+        let s = scenario.clone();
         let k = s.time.months_per_step() as f64;
         let steps = s.time.steps();
         let per_building = s.community.residents_per_building.max(1) as usize;
