@@ -98,7 +98,9 @@ impl Population {
     /// Draw the population of `s` for replication `replication` of seed `seed`.
     pub fn draw(s: &Scenario, seed: u64, replication: u32) -> Population {
         let streams = Streams::new(seed, replication);
-        Population { agents: residents(&s.community, &streams, 0), net: network(&s.community, &streams) }
+        // traits and ties come from streams of their own: draw them side by side
+        let (agents, net) = rayon::join(|| residents(&s.community, &streams, 0), || network(&s.community, &streams));
+        Population { agents, net }
     }
 
     /// What of a scenario its population depends on, exactly (numbers as shortest round-trip
