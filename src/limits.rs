@@ -68,8 +68,10 @@ const AGENT_BYTES: u64 = 48;
 const LOCAL_TIE_BYTES: u64 = 2;
 const LONG_TIE_BYTES: u64 = 4;
 /// Scratch of the residents pass per agent of a batch of chunks, at most: a deed (32 bytes) if
-/// the agent volunteers, and its index in the lists of askers and of leaders (4 + 4). A world
-/// borrows it only while it steps (src/model/scratch.rs); counted per world, to be safe.
+/// the agent volunteers and an ask (8) if someone asks it. A world borrows it only while it
+/// steps (src/model/scratch.rs); counted per world, to be safe. (The list of residents who
+/// served, kept between steps, holds 4 bytes per resident who served, under 8 with the
+/// vector's growth: under 1 byte per resident when a tenth serve, inside `AGENT_BYTES`' margin.)
 const SCRATCH_BYTES: u64 = 40;
 /// One step's row of measures kept for every replication until the results are written.
 const ROW_BYTES: u64 = N_METRICS as u64 * 8;
@@ -120,13 +122,26 @@ fn step_bytes(s: &Scenario) -> u64 {
 }
 
 /// Peak memory of `reps` replications of every scenario on `threads` workers: the largest
-/// worlds that can run at once (with the population a job copies from, when scenarios share
-/// one), every replication's rows, and one scenario's CSV text.
+/// worlds that can run at once (each with the population its job copies from, when scenarios
+/// share one: [`crate::experiment::population_groups`]), every replication's rows, and one
+/// scenario's CSV text.
 pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
-    worlds_and_rows(scenarios, reps, threads, true)
+    let groups = crate::experiment::population_groups(scenarios, reps, threads);
+    if groups.len() == scenarios.len() {
+        return worlds_and_rows(scenarios, reps, threads);
+    }
+    // one job per group and replication, each holding its population and one world at a time
+    let jobs = groups.len() as u64 * reps as u64;
+    let at_once = (threads.max(1) as u64).min(jobs);
+    let world = scenarios.iter().map(world_bytes).max().unwrap_or(0);
+    let population = scenarios.iter().map(population_bytes).max().unwrap_or(0);
+    let one_world = worlds_and_rows(scenarios, reps, threads).saturating_sub(largest_worlds(scenarios, reps, threads));
+    one_world.saturating_add(world.saturating_add(population).saturating_mul(at_once))
 }
 
-fn worlds_and_rows(scenarios: &[Scenario], reps: u32, threads: usize, shared_populations: bool) -> u64 {
+/// The largest worlds of `reps` replications of every scenario that can run at once on
+/// `threads` workers, each replication its own job.
+fn largest_worlds(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
     let jobs = scenarios.len() as u64 * reps as u64;
     let at_once = (threads.max(1) as u64).min(jobs);
     let mut sizes: Vec<u64> = scenarios.iter().map(world_bytes).collect();
@@ -142,13 +157,12 @@ fn worlds_and_rows(scenarios: &[Scenario], reps: u32, threads: usize, shared_pop
             break;
         }
     }
-    if shared_populations {
-        // a job of scenarios that share their population also holds the population it copies from
-        let keys: Vec<String> = scenarios.iter().map(crate::model::population::Population::key).collect();
-        let shared = |i: usize| keys.iter().filter(|k| **k == keys[i]).count() > 1;
-        let population = (0..scenarios.len()).filter(|&i| shared(i)).map(|i| population_bytes(&scenarios[i])).max();
-        worlds = worlds.saturating_add(population.unwrap_or(0).saturating_mul(at_once));
-    }
+    worlds
+}
+
+/// Peak memory when every replication of every scenario is a job of its own.
+fn worlds_and_rows(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
+    let worlds = largest_worlds(scenarios, reps, threads);
     let rows: u64 =
         scenarios.iter().map(|s| (reps as u64 * steps(s)).saturating_mul(step_bytes(s))).fold(0, u64::saturating_add);
     let csv = scenarios.iter().map(|s| reps as u64 * steps(s) * CSV_ROW_BYTES).max().unwrap_or(0);
@@ -161,7 +175,7 @@ fn worlds_and_rows(scenarios: &[Scenario], reps: u32, threads: usize, shared_pop
 pub fn sweep_bytes(scenarios: &[Scenario], threads: usize, points: u64) -> u64 {
     let n = threads.clamp(1, u32::MAX as usize) as u32;
     // sweep runs draw their own populations
-    worlds_and_rows(scenarios, n, threads, false).saturating_add(points.saturating_mul(SWEEP_POINT_BYTES))
+    worlds_and_rows(scenarios, n, threads).saturating_add(points.saturating_mul(SWEEP_POINT_BYTES))
 }
 
 /// Peak memory of a district: every community's world at once, and every community's rows.
@@ -302,6 +316,34 @@ mod tests {
         s.community.residents = residents;
         s.time.years = years;
         s
+    }
+
+    /// Five driver models of one 1 M-resident community: with enough replications to keep every
+    /// thread busy they share the population (a job holds it and one world at a time), with too
+    /// few each replication of each model is a job of its own, as before.
+    #[test]
+    fn jobs_that_share_a_population_hold_it_and_one_world() {
+        use crate::experiment::population_groups;
+        let drivers: Vec<Scenario> = (0..5)
+            .map(|k| {
+                let mut s = scenario(1_000_000, 10);
+                s.actors.enterprises = Scenario::default().actors.enterprises;
+                s.name = format!("model-{k}");
+                s
+            })
+            .collect();
+        assert_eq!(population_groups(&drivers, 30, 2), vec![vec![0, 1, 2, 3, 4]]);
+        let (world, population) = (world_bytes(&drivers[0]), population_bytes(&drivers[0]));
+        let alone = worlds_and_rows(&drivers, 30, 2);
+        // two jobs at once, each a population and a world, instead of two worlds
+        assert_eq!(run_bytes(&drivers, 30, 2), alone - 2 * world + 2 * (world + population));
+        // 5 models × 1 replication on 8 threads: one shared job would leave 7 threads idle
+        assert_eq!(population_groups(&drivers, 1, 8).len(), 5);
+        assert_eq!(run_bytes(&drivers, 1, 8), worlds_and_rows(&drivers, 1, 8));
+        // a different community draws its own
+        let mut other = drivers.clone();
+        other[4].community.traits.skill_mean = 0.31;
+        assert_eq!(population_groups(&other, 30, 2), vec![vec![0, 1, 2, 3], vec![4]]);
     }
 
     #[test]

@@ -88,6 +88,26 @@ fn run_world_until(
     Some(Replication { replicate, rows, money_residual, organisations: world.orgs.totals() })
 }
 
+/// How [`run_many_with`] groups scenarios (indices, in order) into jobs of one replication
+/// each: scenarios that draw the same population (the driver models of one community, with
+/// common random numbers) form one group, whose job draws the population once and runs each of
+/// them around a copy, one after another. Only when there are at least as many such jobs as
+/// `threads`: with fewer, every scenario is a group of its own, so that all threads have work.
+pub fn population_groups(scenarios: &[Scenario], reps: u32, threads: usize) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let key = Population::key(s);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    if groups.len() == scenarios.len() || (groups.len() as u64 * reps as u64) < threads as u64 {
+        return (0..scenarios.len()).map(|i| vec![i]).collect();
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
 /// Run `reps` replications in parallel; results come back in replication order whatever the
 /// number of threads, so output is identical on any machine.
 pub fn run_scenario(s: &Scenario, seed: u64, reps: u32) -> Vec<Replication> {
@@ -110,21 +130,15 @@ pub fn run_many_with(
     done: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> Option<Vec<Vec<Replication>>> {
-    // scenarios that draw the same population (common random numbers: the driver models of
-    // one community) share it: replication r draws it once and runs each of them around a copy
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, s) in scenarios.iter().enumerate() {
-        let key = Population::key(s);
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((key, vec![i])),
-        }
-    }
+    let groups = population_groups(scenarios, reps, rayon::current_num_threads());
     let jobs: Vec<(&[usize], u32)> =
-        groups.iter().flat_map(|(_, members)| (0..reps).map(move |r| (members.as_slice(), r))).collect();
+        groups.iter().flat_map(|members| (0..reps).map(move |r| (members.as_slice(), r))).collect();
     let finished: Option<Vec<Vec<(usize, Replication)>>> = jobs
         .into_par_iter()
         .map(|(members, r)| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let built = std::time::Instant::now();
             let population = (members.len() > 1).then(|| Population::draw(&scenarios[members[0]], seed, r));
             clock::CLOCK.add_init(built);

@@ -98,8 +98,10 @@ macro_rules! agent_columns {
             /// Residents per building: resident i lives in building i / per_building (residents are
             /// placed in index order, so the building needs no storage).
             pub per_building: usize,
-            /// Bit b set = active b steps ago (bit 0 = this step). Not among the columns below:
-            /// the residents pass reads ties' history while each chunk writes its own columns.
+            /// Bit b set = active b steps ago, counted from the step being run (bit 0 = this
+            /// step): the end of the residents pass moves every history on, so between steps
+            /// bit 1 is the step just run. Not among the columns below: the residents pass reads
+            /// ties' history while each chunk writes its own columns.
             pub history: Vec<u32>,
             $( $(#[doc = $doc])* pub $field: Vec<$ty>, )*
         }

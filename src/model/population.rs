@@ -88,7 +88,6 @@ fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u
 /// stream), without brought-in employees: the same in replication r of every scenario with the
 /// same [`Population::key`], since driver models share random numbers. Drawn once, it is
 /// copied into each such scenario's world ([`World::with_population`](super::World::with_population)).
-#[derive(Clone)]
 pub struct Population {
     pub agents: Agents,
     pub net: Network,
@@ -108,7 +107,8 @@ impl Population {
     pub fn key(s: &Scenario) -> String {
         let c = &s.community;
         let parts = (c.residents, c.residents_per_building, c.buildings_per_courtyard, c.local_ties, c.long_range_ties);
-        serde_json::to_string(&(parts, &c.traits)).unwrap_or_default()
+        // (serialising numbers cannot fail; if it ever did, the scenario would share with none)
+        serde_json::to_string(&(parts, &c.traits)).unwrap_or_else(|e| format!("{e} {:p}", s))
     }
 }
 

@@ -3,7 +3,8 @@
 //! 1. **institutions** ([`super::institutions`]): the calendar, money flows among government,
 //!    social organisations, enterprises, the community fund and teams; what each team offers
 //!    its members this step (call-outs, training, assigned tasks);
-//! 2. **start of step**: histories advance; active volunteers ask someone they know;
+//! 2. **start of step**: active volunteers ask someone they know (the histories advanced at
+//!    the end of the last step's residents pass);
 //! 3. **residents** ([`super::residents`]): asks answered, activity, hours, learning,
 //!    satisfaction, commitment, crowding, exit, state changes, trust;
 //! 4. **teams** ([`super::teams`]): leaders found or split teams, materials, service output,
@@ -93,8 +94,9 @@ pub struct World {
     pub(crate) scratch: Scratch,
     /// Agents in the state of leader at the start of the step, in index order.
     pub(crate) sitting_leaders: Vec<u32>,
-    /// Residents who served in the last step (the residents pass of this step: in this step),
-    /// in index order: bit 1 of their activity history at the start of a step.
+    /// Residents who served in the step just run, in index order (those with bit 1 of their
+    /// activity history set between steps): the start of the next step lets them ask a tie.
+    /// The residents pass clears and refills it.
     pub(crate) served_last_step: Vec<u32>,
     /// Scratch for trying out a leader's step.
     pub(crate) probe: Vec<Deed>,
@@ -448,7 +450,7 @@ impl World {
         let per = a.per_building.max(1);
         for i in 0..a.residents {
             let t = a.team[i];
-            // history was shifted this step: bit 1 = active last step
+            // the histories moved on at the end of the last step: bit 1 = active last step
             if t == NO_TEAM || a.history[i] & 2 == 0 || self.teams[t as usize].building == NO_BUILDING {
                 continue;
             }
