@@ -98,6 +98,8 @@ pub struct World {
     /// activity history set between steps): the start of the next step lets them ask a tie.
     /// The residents pass clears and refills it.
     pub(crate) served_last_step: Vec<u32>,
+    /// Scratch: this step's asks of ties, (asked resident, asker's team), in the askers' order.
+    pub(crate) peer_asks: Vec<(u32, u16)>,
     /// Scratch for trying out a leader's step.
     pub(crate) probe: Vec<Deed>,
     /// Per team: index of the leader who leaves or steps down this step (NOBODY if none).
@@ -201,6 +203,7 @@ impl World {
             probe: Vec::with_capacity(1),
             sitting_leaders: Vec::with_capacity(max_teams),
             served_last_step: Vec::new(),
+            peer_asks: Vec::new(),
             leader_lost_at: Vec::with_capacity(max_teams),
             departing_leaders: Vec::with_capacity(max_teams),
             so_asks: vec![0.0; n_so],
@@ -404,6 +407,7 @@ impl World {
         }
         // residents active last step who are still in a team may ask a tie, in index order
         let degree = self.net.degree;
+        self.peer_asks.clear();
         if degree > 0 {
             let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
             let a = &self.agents;
@@ -418,10 +422,16 @@ impl World {
                 let p = if a.state[i] >= State::Core { core } else { base } * need;
                 if uniform(&mut rng) < p {
                     let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
-                    if a.team[j as usize] == NO_TEAM {
-                        self.peer_ask[j as usize] = team;
-                    }
+                    self.peer_asks.push((j, team));
                 }
+            }
+        }
+        // an ask reaches a resident out of a team, a later ask replacing an earlier one; read
+        // after the draws, the asked residents' teams (scattered over a large community) are
+        // fetched without waiting on the stream
+        for &(j, team) in &self.peer_asks {
+            if self.agents.team[j as usize] == NO_TEAM {
+                self.peer_ask[j as usize] = team;
             }
         }
         self.cell_asks();
@@ -448,10 +458,11 @@ impl World {
         let mut rng = self.streams.stream(Purpose::Cells, self.step, 1);
         let a = &self.agents;
         let per = a.per_building.max(1);
-        for i in 0..a.residents {
+        // members active last step, in index order
+        for &i in &self.served_last_step {
+            let i = i as usize;
             let t = a.team[i];
-            // the histories moved on at the end of the last step: bit 1 = active last step
-            if t == NO_TEAM || a.history[i] & 2 == 0 || self.teams[t as usize].building == NO_BUILDING {
+            if t == NO_TEAM || self.teams[t as usize].building == NO_BUILDING {
                 continue;
             }
             if uniform(&mut rng) < p * self.openings(t) {
