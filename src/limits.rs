@@ -94,19 +94,20 @@ const ADDRESS_SPACE_PER_THREAD: u64 = 68 << 20;
 
 /// Agents' memory of one world of `s` (residents and enterprise employees, with their ties).
 pub fn world_bytes(s: &Scenario) -> u64 {
-    let employees: u64 = s.actors.enterprises.iter().map(|e| e.employees as u64).sum();
-    let c = &s.community;
-    let per_agent = AGENT_BYTES + c.local_ties as u64 * LOCAL_TIE_BYTES + c.long_range_ties as u64 * LONG_TIE_BYTES;
-    let agents = c.residents as u64 + employees;
+    let agents = s.community.residents as u64 + crate::model::population::employees(s) as u64;
     let batch = (crate::model::residents::BATCH * crate::model::rng::CHUNK) as u64;
-    agents * per_agent + agents.min(batch) * SCRATCH_BYTES
+    agents * agent_bytes(s) + agents.min(batch) * SCRATCH_BYTES
+}
+
+/// Memory of one agent of `s` with its ties.
+fn agent_bytes(s: &Scenario) -> u64 {
+    let c = &s.community;
+    AGENT_BYTES + c.local_ties as u64 * LOCAL_TIE_BYTES + c.long_range_ties as u64 * LONG_TIE_BYTES
 }
 
 /// Memory of the residents and ties of one world of `s`, without scratch and employees.
 fn population_bytes(s: &Scenario) -> u64 {
-    let c = &s.community;
-    let per_agent = AGENT_BYTES + c.local_ties as u64 * LOCAL_TIE_BYTES + c.long_range_ties as u64 * LONG_TIE_BYTES;
-    c.residents as u64 * per_agent
+    s.community.residents as u64 * agent_bytes(s)
 }
 
 fn steps(s: &Scenario) -> u64 {
@@ -135,8 +136,7 @@ pub fn run_bytes(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
     let at_once = (threads.max(1) as u64).min(jobs);
     let world = scenarios.iter().map(world_bytes).max().unwrap_or(0);
     let population = scenarios.iter().map(population_bytes).max().unwrap_or(0);
-    let one_world = worlds_and_rows(scenarios, reps, threads).saturating_sub(largest_worlds(scenarios, reps, threads));
-    one_world.saturating_add(world.saturating_add(population).saturating_mul(at_once))
+    rows_and_text(scenarios, reps).saturating_add(world.saturating_add(population).saturating_mul(at_once))
 }
 
 /// The largest worlds of `reps` replications of every scenario that can run at once on
@@ -162,11 +162,15 @@ fn largest_worlds(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
 
 /// Peak memory when every replication of every scenario is a job of its own.
 fn worlds_and_rows(scenarios: &[Scenario], reps: u32, threads: usize) -> u64 {
-    let worlds = largest_worlds(scenarios, reps, threads);
+    rows_and_text(scenarios, reps).saturating_add(largest_worlds(scenarios, reps, threads))
+}
+
+/// The program, every replication's rows and one scenario's CSV text.
+fn rows_and_text(scenarios: &[Scenario], reps: u32) -> u64 {
     let rows: u64 =
         scenarios.iter().map(|s| (reps as u64 * steps(s)).saturating_mul(step_bytes(s))).fold(0, u64::saturating_add);
     let csv = scenarios.iter().map(|s| reps as u64 * steps(s) * CSV_ROW_BYTES).max().unwrap_or(0);
-    BASE_BYTES.saturating_add(worlds).saturating_add(rows).saturating_add(csv)
+    BASE_BYTES.saturating_add(rows).saturating_add(csv)
 }
 
 /// Peak memory of a sweep over these scenarios on `threads` workers, holding the scenario of

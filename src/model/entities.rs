@@ -115,12 +115,16 @@ macro_rules! agent_columns {
 
             /// A copy of these agents with room for exactly `extra` more in every column.
             pub fn copy_with_room(&self, extra: usize) -> Agents {
-                let copy = |n: usize| n + extra;
+                fn copy<T: Copy>(v: &[T], extra: usize) -> Vec<T> {
+                    let mut c = Vec::with_capacity(v.len() + extra);
+                    c.extend_from_slice(v);
+                    c
+                }
                 Agents {
                     residents: self.residents,
                     per_building: self.per_building,
-                    history: { let mut v = Vec::with_capacity(copy(self.history.len())); v.extend_from_slice(&self.history); v },
-                    $( $field: { let mut v = Vec::with_capacity(copy(self.$field.len())); v.extend_from_slice(&self.$field); v }, )*
+                    history: copy(&self.history, extra),
+                    $( $field: copy(&self.$field, extra), )*
                 }
             }
 

@@ -96,9 +96,7 @@ pub struct Population {
 impl Population {
     /// Draw the population of `s` for replication `replication` of seed `seed`.
     pub fn draw(s: &Scenario, seed: u64, replication: u32) -> Population {
-        let streams = Streams::new(seed, replication);
-        // traits and ties come from streams of their own: draw them side by side
-        let (agents, net) = rayon::join(|| residents(&s.community, &streams, 0), || network(&s.community, &streams));
+        let (agents, net) = residents_and_ties(&s.community, &Streams::new(seed, replication), 0);
         Population { agents, net }
     }
 
@@ -115,6 +113,12 @@ impl Population {
 /// Brought-in employees of the enterprises of `s`.
 pub fn employees(s: &Scenario) -> usize {
     s.actors.enterprises.iter().map(|e| e.employees as usize).sum()
+}
+
+/// The residents of community `c` (with room for exactly `extra` agents more) and their ties.
+pub fn residents_and_ties(c: &Community, streams: &Streams, extra: usize) -> (Agents, Network) {
+    // traits and ties come from streams of their own: draw them side by side
+    rayon::join(|| residents(c, streams, extra), || network(c, streams))
 }
 
 /// The residents of community `c`, with room for exactly `extra` agents more.

@@ -129,12 +129,8 @@ impl World {
     /// Build replication `replication` of a validated scenario.
     pub fn new(scenario: &Scenario, seed: u64, replication: u32) -> World {
         let streams = Streams::new(seed, replication);
-        let c = &scenario.community;
-        // traits and ties come from streams of their own: draw them side by side
-        let (mut agents, net) = rayon::join(
-            || population::residents(c, &streams, population::employees(scenario)),
-            || population::network(c, &streams),
-        );
+        let (mut agents, net) =
+            population::residents_and_ties(&scenario.community, &streams, population::employees(scenario));
         population::bring_in(&mut agents, scenario, &streams);
         World::build(scenario, streams, agents, net)
     }
