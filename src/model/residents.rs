@@ -531,6 +531,20 @@ impl Pass<'_> {
         let ChunkOut { deeds: out, hits, trust } = o;
         out.clear();
         self.asks(c, cols.offset, cols.len(), hits);
+        // the agents who step, a few at a time: their uniforms are drawn together, one agent's
+        // independent of another's, so the generator's rounds for several agents overlap
+        const AT_ONCE: usize = 16;
+        let mut who = [(0usize, 0usize, 0usize); AT_ONCE];
+        let mut n = 0;
+        let mut step = |cols: &mut AgentsMut, who: &[(usize, usize, usize)]| {
+            let mut u = [Uniforms::default(); AT_ONCE];
+            for (u, &(i, _, _)) in u.iter_mut().zip(who) {
+                *u = agent_uniforms(self.streams, self.step, i);
+            }
+            for (u, &(i, first, next)) in u.iter().zip(who) {
+                self.resident(cols, out, i, u, &hits[first..next]);
+            }
+        };
         let mut next = 0;
         for i in cols.offset..cols.offset + cols.len() {
             let j = i - cols.offset;
@@ -538,13 +552,19 @@ impl Pass<'_> {
             while next < hits.len() && hits[next].at as usize == j {
                 next += 1;
             }
-            let asked = &hits[first..next];
-            if cols.team[j] == NO_TEAM && cols.origin[j] == 0 && asked.is_empty() && self.peer_ask[i] == NO_TEAM {
+            if cols.team[j] == NO_TEAM && cols.origin[j] == 0 && first == next && self.peer_ask[i] == NO_TEAM {
                 continue;
             }
-            let u = agent_uniforms(self.streams, self.step, i);
-            self.resident(&mut cols, out, i, &u, asked);
+            // an agent's step reads and writes only its own columns (and its asks), so the
+            // agents before it need not have stepped when it is chosen
+            who[n] = (i, first, next);
+            n += 1;
+            if n == AT_ONCE {
+                step(&mut cols, &who);
+                n = 0;
+            }
         }
+        step(&mut cols, &who[..n]);
         // trust reads nothing a resident's step writes, and a step reads trust before it moves
         *trust = self.update_trust(&mut cols);
     }
@@ -934,10 +954,8 @@ impl Pass<'_> {
     /// Trust moves toward targets set by service coverage, voice and neighbours' activity: every
     /// resident of the chunk, building by building (the neighbours' target is the building's).
     /// Returns the chunk's sums of trust in government and in neighbours after the move, each
-    /// added in index order; both kinds move in one loop, so that the two sums' additions
-    /// overlap instead of waiting on each other.
+    /// the sum added in index order ([`sum_in_index_order`]).
     fn update_trust(&self, a: &mut AgentsMut) -> [f64; 2] {
-        let (mut sum_g, mut sum_n) = (0.0, 0.0);
         let tr = &self.s.behaviour.trust;
         let council = self.council as u8 as f64;
         let (rate, target_g) = (self.trust_rate, self.trust_target_government);
@@ -950,18 +968,54 @@ impl Pass<'_> {
             let share = self.building_share_prev[building] as f64;
             let target_n =
                 (tr.neighbours_base + tr.neighbours_activity * share + tr.neighbours_coproduction * council).min(1.0);
-            let g = &mut a.trust_government[run.clone()];
-            let n = &mut a.trust_neighbours[run.clone()];
-            for (g, n) in g.iter_mut().zip(n) {
+            for g in &mut a.trust_government[run.clone()] {
                 *g = (*g as f64 + rate * (target_g - *g as f64)) as f32;
+            }
+            for n in &mut a.trust_neighbours[run.clone()] {
                 *n = (*n as f64 + rate * (target_n - *n as f64)) as f32;
-                sum_g += *g as f64;
-                sum_n += *n as f64;
             }
             i = run.end + a.offset;
         }
-        [sum_g, sum_n]
+        let residents = 0..end.saturating_sub(a.offset);
+        [sum_in_index_order(&a.trust_government[residents.clone()]), sum_in_index_order(&a.trust_neighbours[residents])]
     }
+}
+
+/// The sum of `v` in f64, bit for bit the sum added in index order. When there are at most
+/// 2¹² values, each 0 or of magnitude in [2⁻¹⁸, 1], every value is a multiple of 2⁻⁴¹ (an
+/// f32 has 24 significant bits), and so is every partial sum, below 2¹² in magnitude: all
+/// fit f64's 53 bits, every addition is exact and the order does not matter, so the values
+/// are added in eight lanes at once. Otherwise they are added one after another.
+pub(crate) fn sum_in_index_order(v: &[f32]) -> f64 {
+    const LANES: usize = 8;
+    // magnitudes as bits: 0, or from 2^-18 to 1 (NaN's bits lie above 1's)
+    const LOW: u32 = (127 - 18) << 23;
+    const ONE: u32 = 127 << 23;
+    // whether x breaks the rule (as 0 or 1, so that lanes stay branch-free)
+    let breaks = |x: f32| {
+        let m = x.to_bits() & 0x7fff_ffff;
+        (m.wrapping_sub(LOW) > ONE - LOW) as u32 & (m != 0) as u32
+    };
+    if v.len() <= 1 << 12 {
+        let mut lanes = [0.0f64; LANES];
+        let mut broken = [0u32; LANES];
+        let whole = v.chunks_exact(LANES);
+        let rest = whole.remainder();
+        for block in whole {
+            for l in 0..LANES {
+                broken[l] |= breaks(block[l]);
+                lanes[l] += block[l] as f64;
+            }
+        }
+        for (l, &x) in rest.iter().enumerate() {
+            broken[l] |= breaks(x);
+            lanes[l] += x as f64;
+        }
+        if broken.iter().fold(0, |a, &b| a | b) == 0 {
+            return lanes.iter().sum();
+        }
+    }
+    v.iter().fold(0.0, |s, &x| s + x as f64)
 }
 
 /// Agent j of a chunk leaves volunteering: back to inactive, commitment lost.

@@ -356,3 +356,51 @@ fn bernoulli_positions_are_independent_with_the_given_probability() {
     }
     assert!((pairs as f64 - 180.0).abs() < 70.0, "{pairs} adjacent pairs, expected 180");
 }
+
+#[test]
+fn trust_sums_are_the_sums_added_in_index_order_bit_for_bit() {
+    use super::residents::sum_in_index_order;
+    use rand::{Rng, SeedableRng};
+    let in_order = |v: &[f32]| v.iter().fold(0.0f64, |s, &x| s + x as f64);
+    // hand cases: exact halves, the empty sum, a remainder past the last whole lane
+    assert_eq!(sum_in_index_order(&[]), 0.0);
+    assert_eq!(sum_in_index_order(&[0.5, 0.25, 0.125]), 0.875);
+    assert_eq!(sum_in_index_order(&[1.0; 11]), 11.0);
+    assert!(sum_in_index_order(&[0.5, f32::NAN, 0.25]).is_nan());
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    // values whose in-order sum rounds: tiny ones beside large ones, more than 2^12 values,
+    // magnitudes above 1, negative values; and the ordinary case of trust in (0, 1) with zeros
+    type Values = fn(f32) -> f32;
+    let cases: [(usize, Values); 5] = [
+        (4096, |u| if u < 0.5 { u * 1e-12 } else { u }),
+        (5000, |u| u),
+        (4096, |u| u * 3000.0),
+        (4095, |u| u - 0.5),
+        (4096, |u| if u < 0.1 { 0.0 } else { u }),
+    ];
+    // added in eight lanes without the guard: differs from the in-order sum where it rounds
+    let lanes = |v: &[f32]| {
+        let mut l = [0.0f64; 8];
+        for (k, &x) in v.iter().enumerate() {
+            l[k % 8] += x as f64;
+        }
+        l.iter().sum::<f64>()
+    };
+    for (c, (len, f)) in cases.into_iter().enumerate() {
+        let mut lanes_differ = 0;
+        for _ in 0..20 {
+            let v: Vec<f32> = (0..len).map(|_| f(rng.random::<f32>())).collect();
+            for n in [len, len - 1, len / 3, 7] {
+                assert_eq!(sum_in_index_order(&v[..n]).to_bits(), in_order(&v[..n]).to_bits(), "{n} values");
+            }
+            lanes_differ += (lanes(&v).to_bits() != in_order(&v).to_bits()) as u32;
+        }
+        // the guard is needed for the first case, and lanes are exact in the last
+        if c == 0 {
+            assert!(lanes_differ > 0, "tiny values beside large ones should round");
+        }
+        if c == 4 {
+            assert_eq!(lanes_differ, 0);
+        }
+    }
+}
