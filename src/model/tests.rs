@@ -299,26 +299,32 @@ fn one_community_steps_identically_on_one_and_three_threads() {
     use super::rng::CHUNK;
     let mut s = crate::scenario::load(std::path::Path::new("scenarios/drivers/multi-actor.json")).unwrap();
     s.community.residents = (BATCH * CHUNK + 3 * CHUNK + 17) as u32;
+    // every volunteer who served asks a tie: enough asks to land in parts on three threads
+    s.behaviour.peers.ask_rate = 1.0;
+    s.behaviour.peers.need_sensitivity = 0.0;
     let run = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let mut w = super::World::new(&s, 5, 1);
             let mut records = Vec::new();
-            let mut vacancies = 0;
+            let (mut vacancies, mut most_asks) = (0, 0);
             for _ in 0..48 {
                 records.push(format!("{:?}", w.step()));
                 vacancies += w.departing_leaders.len();
+                most_asks = most_asks.max(w.peer_asks.len());
             }
             let a = &w.agents;
             let agents = format!(
                 "{:?}",
                 (&a.history, &a.motivation, &a.skill, &a.trust_government, &a.trust_neighbours, &a.satisfaction)
             ) + &format!("{:?}", (&a.commitment, &a.state, &a.channel, &a.team, &a.tenure, &a.registered));
-            (records, agents, vacancies)
+            (records, agents, vacancies, most_asks)
         })
     };
     let (one, three) = (run(1), run(3));
     assert!(one.2 > 0, "no leader left during the run: the test would not exercise vacancies");
+    // peer asks land in parts of the community, one per thread, when there are a chunk's worth
+    assert!(one.3 >= CHUNK, "at most {} asks of ties a step: they would all land in one part", one.3);
     assert_eq!(one.0, three.0);
     assert_eq!(one.1, three.1);
 }

@@ -98,8 +98,12 @@ pub struct World {
     /// activity history set between steps): the start of the next step lets them ask a tie.
     /// The residents pass clears and refills it.
     pub(crate) served_last_step: Vec<u32>,
-    /// Scratch: this step's asks of ties, (asked resident, asker's team), in the askers' order.
+    /// Scratch: this step's asks of ties in the askers' order, first as (asker, which tie), then
+    /// as (asked resident, asker's team).
     pub(crate) peer_asks: Vec<(u32, u16)>,
+    /// Scratch: per resident who served last step, which chance to ask a tie it has (by being
+    /// core and by its team's category), or none when out of a team.
+    pub(crate) peer_chance: Vec<u8>,
     /// Scratch for trying out a leader's step.
     pub(crate) probe: Vec<Deed>,
     /// Per team: index of the leader who leaves or steps down this step (NOBODY if none).
@@ -200,6 +204,7 @@ impl World {
             sitting_leaders: Vec::with_capacity(max_teams),
             served_last_step: Vec::new(),
             peer_asks: Vec::new(),
+            peer_chance: Vec::new(),
             leader_lost_at: Vec::with_capacity(max_teams),
             departing_leaders: Vec::with_capacity(max_teams),
             so_asks: vec![0.0; n_so],
@@ -299,6 +304,7 @@ impl World {
             + bytes(&self.net.long_ties)
             + bytes(&self.peer_ask)
             + bytes(&self.served_last_step)
+            + bytes(&self.peer_chance)
             + bytes(&self.building_share_prev)
             + bytes(&self.building_active)
             + bytes(&self.building_size)
@@ -384,14 +390,22 @@ impl World {
     /// Start of step: find the sitting leaders (whose steps the residents pass tries out first)
     /// and let the residents who served last step and are still in a team ask a tie, drawing
     /// from the step's one stream in index order. (The activity histories moved on at the end
-    /// of the last step's residents pass.)
+    /// of the last step's residents pass.) Only the draws follow one another: what each
+    /// asker's chance is, which resident its tie is, and where the asks land are worked out in
+    /// parallel around them, the same on any number of threads.
     fn start_of_step(&mut self) {
-        use super::rng::{uniform, Purpose};
+        use super::rng::{uniform, Purpose, CHUNK};
+        use rayon::prelude::*;
         let peers = &self.scenario.behaviour.peers;
         let base = self.per_step(peers.ask_rate);
         let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
-        let need_sensitivity = peers.need_sensitivity;
-        self.peer_ask.fill(NO_TEAM);
+        // a large community's work here is shared between threads; a small one's is not worth it
+        let parallel = rayon::current_num_threads() > 1 && self.agents.len() >= 16 * CHUNK;
+        if parallel {
+            self.peer_ask.par_chunks_mut(16 * CHUNK).for_each(|c| c.fill(NO_TEAM));
+        } else {
+            self.peer_ask.fill(NO_TEAM);
+        }
         self.sitting_leaders.clear();
         // leaders are few: look at blocks of states at once, and into a block only if it has one
         const BLOCK: usize = 64;
@@ -401,34 +415,75 @@ impl World {
                 self.sitting_leaders.extend(at.map(|(k, _)| (b * BLOCK + k) as u32));
             }
         }
-        // residents active last step who are still in a team may ask a tie, in index order
-        let degree = self.net.degree;
         self.peer_asks.clear();
-        if degree > 0 {
-            let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
-            let a = &self.agents;
-            for &i in &self.served_last_step {
-                let i = i as usize;
-                let team = a.team[i];
-                if team == NO_TEAM {
-                    continue;
-                }
-                // people recruit when there is work to do: a covered need damps asking
-                let need = 1.0 - need_sensitivity * self.coverage_cat_prev[self.teams[team as usize].category];
-                let p = if a.state[i] >= State::Core { core } else { base } * need;
-                if uniform(&mut rng) < p {
-                    let j = self.net.tie(i, ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1));
-                    self.peer_asks.push((j, team));
-                }
+        let degree = self.net.degree;
+        if degree == 0 {
+            self.cell_asks();
+            return;
+        }
+        // an asker's chance by whether it is core (or leads) and by its team's category: people
+        // recruit when there is work to do, so a covered need damps asking
+        let mut chance = [[0.0; CATEGORIES]; 2];
+        for (c, &covered) in self.coverage_cat_prev.iter().enumerate() {
+            let need = 1.0 - peers.need_sensitivity * covered;
+            chance[0][c] = base * need;
+            chance[1][c] = core * need;
+        }
+        // which chance each resident who served last step has; none if no longer in a team
+        const NOT_IN_A_TEAM: u8 = u8::MAX;
+        let (a, teams) = (&self.agents, &self.teams);
+        self.peer_chance.clear();
+        self.peer_chance.resize(self.served_last_step.len(), NOT_IN_A_TEAM);
+        let chance_of = |(c, &i): (&mut u8, &u32)| {
+            let i = i as usize;
+            if a.team[i] != NO_TEAM {
+                let category = teams[a.team[i] as usize].category;
+                *c = ((a.state[i] >= State::Core) as usize * CATEGORIES + category) as u8;
+            }
+        };
+        let served = &self.served_last_step;
+        if parallel {
+            self.peer_chance.par_iter_mut().zip(served).with_min_len(CHUNK).for_each(chance_of);
+        } else {
+            self.peer_chance.iter_mut().zip(served).for_each(chance_of);
+        }
+        // the draws, in index order: who asks, and which of its ties
+        let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
+        for (&i, &c) in self.served_last_step.iter().zip(&self.peer_chance) {
+            if c != NOT_IN_A_TEAM && uniform(&mut rng) < chance[c as usize / CATEGORIES][c as usize % CATEGORIES] {
+                let k = ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1);
+                self.peer_asks.push((i, k as u16));
             }
         }
-        // an ask reaches a resident out of a team, a later ask replacing an earlier one; read
-        // after the draws, the asked residents' teams (scattered over a large community) are
-        // fetched without waiting on the stream
-        for &(j, team) in &self.peer_asks {
-            if self.agents.team[j as usize] == NO_TEAM {
-                self.peer_ask[j as usize] = team;
+        // (asker, tie) becomes (asked resident, asker's team)
+        let net = &self.net;
+        let asked = |(who, team): &mut (u32, u16)| {
+            let i = *who as usize;
+            (*who, *team) = (net.tie(i, *team as usize), a.team[i]);
+        };
+        if parallel {
+            self.peer_asks.par_iter_mut().with_min_len(CHUNK).for_each(asked);
+        } else {
+            self.peer_asks.iter_mut().for_each(asked);
+        }
+        // an ask reaches a resident out of a team, a later ask replacing an earlier one: each
+        // part of the community takes the asks that land in it, in order
+        let asks = &self.peer_asks;
+        let land = |(p, part): (usize, &mut [u16]), per_part: usize| {
+            let first = p * per_part;
+            for &(j, team) in asks {
+                let j = j as usize;
+                if (first..first + part.len()).contains(&j) && a.team[j] == NO_TEAM {
+                    part[j - first] = team;
+                }
             }
+        };
+        if parallel && asks.len() >= CHUNK {
+            let per_part = self.peer_ask.len().div_ceil(rayon::current_num_threads());
+            self.peer_ask.par_chunks_mut(per_part).enumerate().for_each(|p| land(p, per_part));
+        } else {
+            let all = self.peer_ask.len();
+            land((0, &mut self.peer_ask), all);
         }
         self.cell_asks();
     }
