@@ -71,8 +71,9 @@ const LONG_TIE_BYTES: u64 = 4;
 /// the agent volunteers and an ask (8) if someone asks it. A world borrows it only while it
 /// steps (src/model/scratch.rs); counted per world, to be safe. (The list of residents who
 /// served, kept between steps, holds 4 bytes per resident who served, and the start of a step
-/// 1 more for each one's chance to ask a tie: under 10 with the vectors' growth, so under 1
-/// byte per resident when a tenth serve, inside `AGENT_BYTES`' margin.)
+/// 1 more for each one's chance to ask a tie and 8 for each ask of a tie: at most 26 per
+/// resident who served with the vectors' growth, so under 3 bytes per resident when a tenth
+/// serve, inside `AGENT_BYTES`' margin.)
 const SCRATCH_BYTES: u64 = 40;
 /// One step's row of measures kept for every replication until the results are written.
 const ROW_BYTES: u64 = N_METRICS as u64 * 8;

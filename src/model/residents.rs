@@ -18,7 +18,7 @@
 use super::entities::*;
 use super::institutions::so_link;
 use super::population::Network;
-use super::rng::{agent_uniforms, bernoulli_positions, uniform, Purpose, Streams, Uniforms, CHUNK};
+use super::rng::{agent_uniforms, agent_uniforms_of, bernoulli_positions, uniform, Purpose, Streams, Uniforms, CHUNK};
 use super::scratch::ChunkOut;
 use super::world::{per_step, step_probability, team_openings, RecruitTargets, World};
 
@@ -481,8 +481,17 @@ pub(super) fn resident_counts(
 ) -> ResidentCounts {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
+        /// # Safety
+        /// Only on a processor with AVX2 and POPCNT.
         #[target_feature(enable = "avx2,popcnt")]
-        fn wide(h: &mut [u32], st: &[State], reg: &[bool], per: usize, m: ActivityMasks, min: u32) -> ResidentCounts {
+        unsafe fn wide(
+            h: &mut [u32],
+            st: &[State],
+            reg: &[bool],
+            per: usize,
+            m: ActivityMasks,
+            min: u32,
+        ) -> ResidentCounts {
             count_residents(h, st, reg, per, m, min)
         }
         // SAFETY: the processor has the features `wide` is compiled for (checked just above)
@@ -560,9 +569,11 @@ impl Pass<'_> {
         let mut n = 0;
         let mut step = |cols: &mut AgentsMut, who: &[(usize, usize, usize)]| {
             let mut u = [Uniforms::default(); AT_ONCE];
-            for (u, &(i, _, _)) in u.iter_mut().zip(who) {
-                *u = agent_uniforms(self.streams, self.step, i);
+            let mut agents = [0u32; AT_ONCE];
+            for (a, &(i, _, _)) in agents.iter_mut().zip(who) {
+                *a = i as u32;
             }
+            agent_uniforms_of(self.streams, self.step, &agents[..who.len()], &mut u);
             for (u, &(i, first, next)) in u.iter().zip(who) {
                 self.resident(cols, out, i, u, &hits[first..next]);
             }
@@ -1005,19 +1016,12 @@ impl Pass<'_> {
 
 /// The sum of `v` in f64, bit for bit the sum added in index order. When there are at most
 /// 2¹² values, each 0 or of magnitude in [2⁻¹⁸, 1], every value is a multiple of 2⁻⁴¹ (an
-/// f32 has 24 significant bits), and so is every partial sum, below 2¹² in magnitude: all
+/// f32 has 24 significant bits), and so is every partial sum, at most 2¹² in magnitude: all
 /// fit f64's 53 bits, every addition is exact and the order does not matter, so the values
 /// are added in eight lanes at once. Otherwise they are added one after another.
 pub(crate) fn sum_in_index_order(v: &[f32]) -> f64 {
+    let breaks = outside_exact_sums;
     const LANES: usize = 8;
-    // magnitudes as bits: 0, or from 2^-18 to 1 (NaN's bits lie above 1's)
-    const LOW: u32 = (127 - 18) << 23;
-    const ONE: u32 = 127 << 23;
-    // whether x breaks the rule (as 0 or 1, so that lanes stay branch-free)
-    let breaks = |x: f32| {
-        let m = x.to_bits() & 0x7fff_ffff;
-        (m.wrapping_sub(LOW) > ONE - LOW) as u32 & (m != 0) as u32
-    };
     if v.len() <= 1 << 12 {
         let mut lanes = [0.0f64; LANES];
         let mut broken = [0u32; LANES];
@@ -1038,6 +1042,17 @@ pub(crate) fn sum_in_index_order(v: &[f32]) -> f64 {
         }
     }
     v.iter().fold(0.0, |s, &x| s + x as f64)
+}
+
+/// 1 if x is neither 0 nor of magnitude in [2⁻¹⁸, 1] (so [`sum_in_index_order`] adds in index
+/// order), else 0: a number, so that lanes stay branch-free.
+#[inline(always)]
+pub(crate) fn outside_exact_sums(x: f32) -> u32 {
+    // magnitudes as bits: 0, or from 2^-18 to 1 (NaN's bits lie above 1's)
+    const LOW: u32 = (127 - 18) << 23;
+    const ONE: u32 = 127 << 23;
+    let m = x.to_bits() & 0x7fff_ffff;
+    (m.wrapping_sub(LOW) > ONE - LOW) as u32 & (m != 0) as u32
 }
 
 /// Agent j of a chunk leaves volunteering: back to inactive, commitment lost.

@@ -61,7 +61,7 @@ pub struct Uniforms {
 /// an agent's numbers are the same whether or not other agents drew, on any number of threads
 /// and in every driver model (common random numbers). Two Philox4x32-10 blocks (Salmon et al.
 /// 2011) of the counter (half, agent, step, replication) under the seed as key.
-#[inline]
+#[inline(always)]
 pub fn agent_uniforms(streams: &Streams, step: u32, i: usize) -> Uniforms {
     const SCALE: f32 = 1.0 / (1u32 << 24) as f32;
     let key = [streams.seed as u32, (streams.seed >> 32) as u32];
@@ -78,6 +78,28 @@ pub fn agent_uniforms(streams: &Streams, step: u32, i: usize) -> Uniforms {
         training: u(b[1]),
         exit: u(b[2]),
         leader: u(b[3]),
+    }
+}
+
+/// The uniforms of step `step` of each agent of `agents`, into `out` (as [`agent_uniforms`]).
+/// The agents' generators are independent of one another, so on a processor with AVX2 they run
+/// side by side in its wide vectors; the numbers are the same (integer arithmetic).
+pub fn agent_uniforms_of(streams: &Streams, step: u32, agents: &[u32], out: &mut [Uniforms]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        /// # Safety
+        /// Only on a processor with AVX2.
+        #[target_feature(enable = "avx2")]
+        unsafe fn wide(streams: &Streams, step: u32, agents: &[u32], out: &mut [Uniforms]) {
+            for (u, &i) in out.iter_mut().zip(agents) {
+                *u = agent_uniforms(streams, step, i as usize);
+            }
+        }
+        // SAFETY: the processor has the feature `wide` is compiled for (checked just above)
+        return unsafe { wide(streams, step, agents, out) };
+    }
+    for (u, &i) in out.iter_mut().zip(agents) {
+        *u = agent_uniforms(streams, step, i as usize);
     }
 }
 

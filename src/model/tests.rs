@@ -299,9 +299,10 @@ fn one_community_steps_identically_on_one_and_three_threads() {
     use super::rng::CHUNK;
     let mut s = crate::scenario::load(std::path::Path::new("scenarios/drivers/multi-actor.json")).unwrap();
     s.community.residents = (BATCH * CHUNK + 3 * CHUNK + 17) as u32;
-    // every volunteer who served asks a tie: enough asks to land in parts on three threads
-    s.behaviour.peers.ask_rate = 1.0;
-    s.behaviour.peers.need_sensitivity = 0.0;
+    // volunteers who served ask ties often enough that the asks land in parts on three threads,
+    // core ones more than others and less where their category's need is covered
+    s.behaviour.peers.ask_rate = 0.9;
+    s.behaviour.peers.need_sensitivity = 0.3;
     let run = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
@@ -365,13 +366,31 @@ fn bernoulli_positions_are_independent_with_the_given_probability() {
 
 #[test]
 fn trust_sums_are_the_sums_added_in_index_order_bit_for_bit() {
-    use super::residents::sum_in_index_order;
+    use super::residents::{outside_exact_sums, sum_in_index_order};
     use rand::{Rng, SeedableRng};
     let in_order = |v: &[f32]| v.iter().fold(0.0f64, |s, &x| s + x as f64);
     // hand cases: exact halves, the empty sum, a remainder past the last whole lane
     assert_eq!(sum_in_index_order(&[]), 0.0);
     assert_eq!(sum_in_index_order(&[0.5, 0.25, 0.125]), 0.875);
     assert_eq!(sum_in_index_order(&[1.0; 11]), 11.0);
+    // the guard's edges: 2^-18 and 1 are in, the floats just outside them are not, nor are
+    // subnormals, infinities or NaN; in or out, the sum is the in-order one
+    let low = 1.0f32 / (1u32 << 18) as f32;
+    let below = f32::from_bits(low.to_bits() - 1);
+    let above = f32::from_bits(1.0f32.to_bits() + 1);
+    let inside = [0.0, -0.0, low, -low, 0.5, 1.0, -1.0];
+    let outside = [below, -below, above, 2.0, f32::MIN_POSITIVE / 2.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
+    for x in inside {
+        assert_eq!(outside_exact_sums(x), 0, "{x:e}");
+    }
+    for x in outside {
+        assert_eq!(outside_exact_sums(x), 1, "{x:e}");
+    }
+    for edge in inside.into_iter().chain(outside) {
+        let v: Vec<f32> = (0..4096).map(|k| if k % 5 == 0 { edge } else { 0.3 + k as f32 * 1e-4 }).collect();
+        let (got, want) = (sum_in_index_order(&v), in_order(&v));
+        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "{edge:e}");
+    }
     assert!(sum_in_index_order(&[0.5, f32::NAN, 0.25]).is_nan());
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     // values whose in-order sum rounds: tiny ones beside large ones, more than 2^12 values,
@@ -449,4 +468,20 @@ fn resident_counts_are_the_same_in_wide_vectors_and_by_hand() {
     assert_eq!(a, b);
     assert_eq!(wide, plain);
     assert!(a.regular > 0 && a.retained > 0 && a.buildings_with_core > 0 && a.registered_active > 0);
+}
+
+/// Drawn side by side (in AVX2's vectors where the processor has them), agents' uniforms are
+/// the ones each draws alone.
+#[test]
+fn uniforms_drawn_together_are_those_drawn_alone() {
+    use super::rng::agent_uniforms_of;
+    let streams = Streams::new(9, 4);
+    let agents: Vec<u32> = (0..16).map(|k| k * 977 + 3).collect();
+    for n in [0, 1, 7, 16] {
+        let mut out = [Uniforms::default(); 16];
+        agent_uniforms_of(&streams, 33, &agents[..n], &mut out);
+        for (k, &i) in agents[..n].iter().enumerate() {
+            assert_eq!(slots(&out[k]), slots(&agent_uniforms(&streams, 33, i as usize)));
+        }
+    }
 }

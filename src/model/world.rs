@@ -305,6 +305,7 @@ impl World {
             + bytes(&self.peer_ask)
             + bytes(&self.served_last_step)
             + bytes(&self.peer_chance)
+            + bytes(&self.peer_asks)
             + bytes(&self.building_share_prev)
             + bytes(&self.building_active)
             + bytes(&self.building_size)
@@ -438,6 +439,7 @@ impl World {
             let i = i as usize;
             if a.team[i] != NO_TEAM {
                 let category = teams[a.team[i] as usize].category;
+                debug_assert!(category < CATEGORIES);
                 *c = ((a.state[i] >= State::Core) as usize * CATEGORIES + category) as u8;
             }
         };
@@ -452,6 +454,8 @@ impl World {
         for (&i, &c) in self.served_last_step.iter().zip(&self.peer_chance) {
             if c != NOT_IN_A_TEAM && uniform(&mut rng) < chance[c as usize / CATEGORIES][c as usize % CATEGORIES] {
                 let k = ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1);
+                // at most 128 ties (scenario ranges): the tie's index fits where the team goes
+                debug_assert!(k <= u16::MAX as usize);
                 self.peer_asks.push((i, k as u16));
             }
         }
