@@ -565,17 +565,14 @@ impl Pass<'_> {
         // the agents who step, a few at a time: their uniforms are drawn together, one agent's
         // independent of another's, so the generator's rounds for several agents overlap
         const AT_ONCE: usize = 16;
-        let mut who = [(0usize, 0usize, 0usize); AT_ONCE];
+        // the agents and where their asks are in `hits`
+        let (mut who, mut asked) = ([0u32; AT_ONCE], [(0usize, 0usize); AT_ONCE]);
         let mut n = 0;
-        let mut step = |cols: &mut AgentsMut, who: &[(usize, usize, usize)]| {
+        let mut step = |cols: &mut AgentsMut, who: &[u32], asked: &[(usize, usize)]| {
             let mut u = [Uniforms::default(); AT_ONCE];
-            let mut agents = [0u32; AT_ONCE];
-            for (a, &(i, _, _)) in agents.iter_mut().zip(who) {
-                *a = i as u32;
-            }
-            agent_uniforms_of(self.streams, self.step, &agents[..who.len()], &mut u);
-            for (u, &(i, first, next)) in u.iter().zip(who) {
-                self.resident(cols, out, i, u, &hits[first..next]);
+            agent_uniforms_of(self.streams, self.step, who, &mut u);
+            for ((u, &i), &(first, next)) in u.iter().zip(who).zip(asked) {
+                self.resident(cols, out, i as usize, u, &hits[first..next]);
             }
         };
         let mut next = 0;
@@ -590,14 +587,14 @@ impl Pass<'_> {
             }
             // an agent's step reads and writes only its own columns (and its asks), so the
             // agents before it need not have stepped when it is chosen
-            who[n] = (i, first, next);
+            (who[n], asked[n]) = (i as u32, (first, next));
             n += 1;
             if n == AT_ONCE {
-                step(&mut cols, &who);
+                step(&mut cols, &who, &asked);
                 n = 0;
             }
         }
-        step(&mut cols, &who[..n]);
+        step(&mut cols, &who[..n], &asked[..n]);
         // trust reads nothing a resident's step writes, and a step reads trust before it moves
         *trust = self.update_trust(&mut cols);
     }
@@ -1020,7 +1017,6 @@ impl Pass<'_> {
 /// fit f64's 53 bits, every addition is exact and the order does not matter, so the values
 /// are added in eight lanes at once. Otherwise they are added one after another.
 pub(crate) fn sum_in_index_order(v: &[f32]) -> f64 {
-    let breaks = outside_exact_sums;
     const LANES: usize = 8;
     if v.len() <= 1 << 12 {
         let mut lanes = [0.0f64; LANES];
@@ -1029,12 +1025,12 @@ pub(crate) fn sum_in_index_order(v: &[f32]) -> f64 {
         let rest = whole.remainder();
         for block in whole {
             for l in 0..LANES {
-                broken[l] |= breaks(block[l]);
+                broken[l] |= outside_exact_sums(block[l]);
                 lanes[l] += block[l] as f64;
             }
         }
         for (l, &x) in rest.iter().enumerate() {
-            broken[l] |= breaks(x);
+            broken[l] |= outside_exact_sums(x);
             lanes[l] += x as f64;
         }
         if broken.iter().fold(0, |a, &b| a | b) == 0 {

@@ -395,11 +395,8 @@ impl World {
     /// asker's chance is, which resident its tie is, and where the asks land are worked out in
     /// parallel around them, the same on any number of threads.
     fn start_of_step(&mut self) {
-        use super::rng::{uniform, Purpose, CHUNK};
+        use super::rng::CHUNK;
         use rayon::prelude::*;
-        let peers = &self.scenario.behaviour.peers;
-        let base = self.per_step(peers.ask_rate);
-        let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
         // a large community's work here is shared between threads; a small one's is not worth it
         let parallel = rayon::current_num_threads() > 1 && self.agents.len() >= 16 * CHUNK;
         if parallel {
@@ -416,12 +413,24 @@ impl World {
                 self.sitting_leaders.extend(at.map(|(k, _)| (b * BLOCK + k) as u32));
             }
         }
+        self.ask_ties(parallel);
+        self.cell_asks();
+    }
+
+    /// Residents who served last step and are still in a team ask a tie, drawing from the
+    /// step's one stream in index order; the rest is worked out around the draws, in parallel
+    /// when `parallel`.
+    fn ask_ties(&mut self, parallel: bool) {
+        use super::rng::{uniform, Purpose, CHUNK};
+        use rayon::prelude::*;
         self.peer_asks.clear();
         let degree = self.net.degree;
         if degree == 0 {
-            self.cell_asks();
             return;
         }
+        let peers = &self.scenario.behaviour.peers;
+        let base = self.per_step(peers.ask_rate);
+        let core = self.per_step((peers.ask_rate * peers.core_multiplier).min(1.0));
         // an asker's chance by whether it is core (or leads) and by its team's category: people
         // recruit when there is work to do, so a covered need damps asking
         let mut chance = [[0.0; CATEGORIES]; 2];
@@ -489,7 +498,6 @@ impl World {
             let all = self.peer_ask.len();
             land((0, &mut self.peer_ask), all);
         }
-        self.cell_asks();
     }
 
     /// Openings for recruits in team t's category (organisations recruit for the work they have).
