@@ -22,6 +22,52 @@ use super::rng::{agent_uniforms, agent_uniforms_of, bernoulli_positions, uniform
 use super::scratch::ChunkOut;
 use super::world::{per_step, step_probability, team_openings, RecruitTargets, World};
 
+/// Bit k set when agent k of a block (at most 64) steps whether or not a programme asks it:
+/// it is in a team, was brought in by an enterprise, or a tie asked it.
+#[inline]
+pub(crate) fn stepping_mask(team: &[u16], origin: &[u8], peer_ask: &[u16]) -> u64 {
+    debug_assert!(team.len() <= 64 && origin.len() == team.len() && peer_ask.len() == team.len());
+    #[cfg(target_arch = "x86_64")]
+    if team.len() == 64 {
+        return stepping_mask_sse2(team, origin, peer_ask);
+    }
+    stepping_mask_plain(team, origin, peer_ask)
+}
+
+pub(crate) fn stepping_mask_plain(team: &[u16], origin: &[u8], peer_ask: &[u16]) -> u64 {
+    let mut mask = 0u64;
+    for (k, ((&t, &o), &p)) in team.iter().zip(origin).zip(peer_ask).enumerate() {
+        mask |= (((t != NO_TEAM) | (o != 0) | (p != NO_TEAM)) as u64) << k;
+    }
+    mask
+}
+
+/// [`stepping_mask_plain`] of a full block, sixteen agents per round in SSE2 (which every
+/// x86-64 processor has): compare, pack to bytes, one bit per byte.
+#[cfg(target_arch = "x86_64")]
+fn stepping_mask_sse2(team: &[u16], origin: &[u8], peer_ask: &[u16]) -> u64 {
+    use std::arch::x86_64::*;
+    assert!(team.len() == 64 && origin.len() == 64 && peer_ask.len() == 64);
+    let mut mask = 0u64;
+    // SAFETY: SSE2 is part of x86-64; every load reads 16 bytes inside the slices, whose
+    // lengths are checked above (unaligned loads)
+    unsafe {
+        let (none, zero) = (_mm_set1_epi16(NO_TEAM as i16), _mm_setzero_si128());
+        for r in 0..4 {
+            let load = |p: *const u16, k: usize| _mm_loadu_si128(p.add(16 * r + 8 * k) as *const __m128i);
+            let idle_team = |k| _mm_cmpeq_epi16(load(team.as_ptr(), k), none);
+            let unasked = |k| _mm_cmpeq_epi16(load(peer_ask.as_ptr(), k), none);
+            // 16-bit lanes, all ones where the agent is out of a team and unasked
+            let (low, high) = (_mm_and_si128(idle_team(0), unasked(0)), _mm_and_si128(idle_team(1), unasked(1)));
+            let idle = _mm_packs_epi16(low, high);
+            let resident = _mm_cmpeq_epi8(_mm_loadu_si128(origin.as_ptr().add(16 * r) as *const __m128i), zero);
+            let bits = _mm_movemask_epi8(_mm_and_si128(idle, resident)) as u32 ^ 0xffff;
+            mask |= (bits as u64) << (16 * r);
+        }
+    }
+    mask
+}
+
 /// Log-odds to probability.
 #[inline]
 pub fn logistic(x: f64) -> f64 {
@@ -36,6 +82,23 @@ pub fn exit_hazard(r: &crate::scenario::Retention, satisfaction: f64, commitment
         * (1.0 + r.overload_hazard * overload))
         .clamp(0.0, 1.0)
 }
+
+/// An upper bound on [`exit_hazard`] without its `exp`: e^(−y) ≤ 1 / (1 + y + y²/2) for
+/// y ≥ 0 (protections are validated non-negative; satisfaction and commitment lie in [0, 1]).
+/// Rounding moves either side by a few units in the last place, far inside
+/// [`EXIT_BOUND_MARGIN`]; for y < 0 there is no bound (1).
+#[inline]
+pub fn exit_hazard_bound(r: &crate::scenario::Retention, satisfaction: f64, commitment: f64, overload: f64) -> f64 {
+    let y = r.satisfaction_protection * satisfaction + r.commitment_protection * commitment;
+    let protection = if y >= 0.0 { 1.0 / (1.0 + y + 0.5 * y * y) } else { 1.0 };
+    (r.base_hazard * protection * (1.0 + r.overload_hazard * overload)).clamp(0.0, 1.0)
+}
+
+/// Slack between a step's exit chance from [`exit_hazard_bound`] and from [`exit_hazard`]: a
+/// draw this far above the bound's chance is above the exact chance. The chance
+/// 1 − (1 − h)^k moves by at most k ≤ 12 times a change in h, and the two computations differ
+/// from exact arithmetic by about 10⁻¹⁵, so 10⁻⁹ is slack to spare.
+pub const EXIT_BOUND_MARGIN: f64 = 1e-9;
 
 /// Share of co-production phases a volunteer takes part in: delivery plus the phases the team
 /// co-decides; a leader takes part in all four (Nabatchi et al. 2017).
@@ -575,23 +638,32 @@ impl Pass<'_> {
                 self.resident(cols, out, i as usize, u, &hits[first..next]);
             }
         };
-        let mut next = 0;
-        for i in cols.offset..cols.offset + cols.len() {
-            let j = i - cols.offset;
-            let first = next;
-            while next < hits.len() && hits[next].at as usize == j {
-                next += 1;
+        // who steps: members, brought-in staff and whoever a tie or a programme asks. An
+        // agent's step reads and writes only its own columns (and its asks), so who steps can
+        // be found for a block of agents before any of them has stepped: a mask per block of
+        // 64, built without branches, then walked bit by bit (most residents are idle)
+        let (len, offset) = (cols.len(), cols.offset);
+        let (mut next, mut marked) = (0, 0);
+        for base in (0..len).step_by(64) {
+            let end = (base + 64).min(len);
+            let mut mask = stepping_mask(&cols.team[base..end], &cols.origin[base..end], &self.peer_ask[offset + base..offset + end]);
+            while marked < hits.len() && (hits[marked].at as usize) < end {
+                mask |= 1 << (hits[marked].at as usize - base);
+                marked += 1;
             }
-            if cols.team[j] == NO_TEAM && cols.origin[j] == 0 && first == next && self.peer_ask[i] == NO_TEAM {
-                continue;
-            }
-            // an agent's step reads and writes only its own columns (and its asks), so the
-            // agents before it need not have stepped when it is chosen
-            (who[n], asked[n]) = (i as u32, (first, next));
-            n += 1;
-            if n == AT_ONCE {
-                step(&mut cols, &who, &asked);
-                n = 0;
+            while mask != 0 {
+                let j = base + mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                let first = next;
+                while next < hits.len() && hits[next].at as usize == j {
+                    next += 1;
+                }
+                (who[n], asked[n]) = ((offset + j) as u32, (first, next));
+                n += 1;
+                if n == AT_ONCE {
+                    step(&mut cols, &who, &asked);
+                    n = 0;
+                }
             }
         }
         step(&mut cols, &who[..n], &asked[..n]);
@@ -806,9 +878,12 @@ impl Pass<'_> {
                 0.0
             }
         };
-        // exit: "voting with feet" [000]
-        let h = exit_hazard(&self.s.behaviour.retention, a.satisfaction[j] as f64, a.commitment[j] as f64, overload);
-        if (u.exit as f64) < step_probability(h, self.k) {
+        // exit: "voting with feet" [000]. Most volunteers stay: a draw clear of the bound's
+        // chance stays without the exact chance (an exp) being worked out; the same decisions
+        let (r, sat, com) = (&self.s.behaviour.retention, a.satisfaction[j] as f64, a.commitment[j] as f64);
+        let draw = u.exit as f64;
+        let may_leave = draw < step_probability(exit_hazard_bound(r, sat, com, overload), self.k) + EXIT_BOUND_MARGIN;
+        if may_leave && draw < step_probability(exit_hazard(r, sat, com, overload), self.k) {
             if is_leader {
                 deed.flags |= VACATED;
             }

@@ -2,7 +2,7 @@
 
 use super::entities::*;
 use super::population;
-use super::residents::{exit_hazard, logistic, phase_share};
+use super::residents::{exit_hazard, exit_hazard_bound, logistic, phase_share, EXIT_BOUND_MARGIN};
 use super::rng::{agent_uniforms, philox4x32_10, uniform, Purpose, Streams, Uniforms};
 use super::teams::{coverage, material_factor, openings, revealed_next, usefulness};
 use super::world::{need_per_1000, step_probability};
@@ -28,6 +28,88 @@ fn exit_hazard_hand_cases() {
     // never above 1
     let big = Retention { base_hazard: 1.0, overload_hazard: 50.0, ..r };
     assert!(close(exit_hazard(&big, 0.0, 0.0, 1.0), 1.0));
+}
+
+#[test]
+fn exit_hazard_bound_hand_cases() {
+    let r =
+        Retention { base_hazard: 0.2, satisfaction_protection: 1.0, commitment_protection: 2.0, overload_hazard: 1.0 };
+    // y = 0.5 + 2·0.25 = 1: h ≤ 0.2·(1 + 0.5) / (1 + 1 + 0.5) = 0.12, against 0.3·e^−1 ≈ 0.110
+    assert!(close(exit_hazard_bound(&r, 0.5, 0.25, 0.5), 0.12));
+    assert!(exit_hazard(&r, 0.5, 0.25, 0.5) < 0.12);
+    // no protection: the bound is the hazard
+    assert!(close(exit_hazard_bound(&r, 0.0, 0.0, 0.0), 0.2));
+}
+
+/// The bound that spares volunteers who stay an `exp` never decides otherwise than the exact
+/// chance: wherever a draw is below the exact chance of a step, it is below the bound's chance
+/// plus the margin (and the bound is tight enough to spare most: checked on typical values).
+#[test]
+fn exit_bound_is_above_the_exact_chance() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let edges = [0.0, 1e-300, f64::MIN_POSITIVE, 1e-9, 0.5, 1.0 - 1e-16, 1.0];
+    let pick = |rng: &mut rand_chacha::ChaCha8Rng, hi: f64| {
+        if rng.random_bool(0.2) {
+            edges[rng.random_range(0..edges.len())] * hi
+        } else {
+            rng.random::<f64>() * hi
+        }
+    };
+    let mut spared = 0;
+    let tries = 200_000;
+    for _ in 0..tries {
+        let r = Retention {
+            base_hazard: pick(&mut rng, 1.0),
+            satisfaction_protection: pick(&mut rng, 50.0),
+            commitment_protection: pick(&mut rng, 50.0),
+            overload_hazard: pick(&mut rng, 50.0),
+        };
+        let (s, c, o) = (pick(&mut rng, 1.0) as f32 as f64, pick(&mut rng, 1.0) as f32 as f64, pick(&mut rng, 3.0));
+        for k in [1.0, 2.0, 3.0, 12.0] {
+            let exact = step_probability(exit_hazard(&r, s, c, o), k);
+            let bound = step_probability(exit_hazard_bound(&r, s, c, o), k);
+            assert!(exact <= bound + EXIT_BOUND_MARGIN, "{r:?} s={s} c={c} o={o} k={k}: {exact} > {bound}");
+        }
+    }
+    // the shipped defaults and a typical volunteer (satisfaction 0.6, commitment 0.5): the
+    // bound's chance is a third of the base hazard's, so two draws in three skip the exp
+    let r = Retention::default();
+    let (exact, bound) = (exit_hazard(&r, 0.6, 0.5, 0.0), exit_hazard_bound(&r, 0.6, 0.5, 0.0));
+    assert!(exact < bound && bound < r.base_hazard / 3.0, "{exact} {bound}");
+    for _ in 0..1000 {
+        let u: f64 = rng.random();
+        spared += (u >= bound + EXIT_BOUND_MARGIN) as usize;
+    }
+    assert!(spared > 600, "{spared}");
+}
+
+#[test]
+fn stepping_mask_in_sse2_is_the_plain_mask() {
+    use super::residents::{stepping_mask, stepping_mask_plain};
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    // hand case: agent 0 in a team, 17 brought in, 40 asked by a tie, 63 all three
+    let (mut team, mut origin, mut peer) = ([NO_TEAM; 64], [0u8; 64], [NO_TEAM; 64]);
+    (team[0], origin[17], peer[40]) = (3, 1, 0);
+    (team[63], origin[63], peer[63]) = (0, 2, 5);
+    let want = 1 | 1 << 17 | 1 << 40 | 1 << 63;
+    assert_eq!(stepping_mask(&team, &origin, &peer), want);
+    assert_eq!(stepping_mask_plain(&team, &origin, &peer), want);
+    // random blocks, full and partial, with every kind of agent likely
+    for _ in 0..20_000 {
+        let len = if rng.random_bool(0.8) { 64 } else { rng.random_range(0..=64) };
+        let mut v = |p: f64, other: &dyn Fn(&mut rand_chacha::ChaCha8Rng) -> u16| -> Vec<u16> {
+            (0..len).map(|_| if rng.random_bool(p) { other(&mut rng) } else { NO_TEAM }).collect()
+        };
+        let team = v(0.1, &|r| r.random_range(0..NO_TEAM));
+        let peer = v(0.05, &|r| r.random_range(0..NO_TEAM));
+        let origin: Vec<u8> = (0..len).map(|_| if rng.random_bool(0.05) { rng.random_range(1..=255) } else { 0 }).collect();
+        let plain = stepping_mask_plain(&team, &origin, &peer);
+        assert_eq!(stepping_mask(&team, &origin, &peer), plain);
+        let by_hand = (0..len).filter(|&k| team[k] != NO_TEAM || origin[k] != 0 || peer[k] != NO_TEAM);
+        assert_eq!(plain, by_hand.fold(0u64, |m, k| m | 1 << k));
+    }
 }
 
 #[test]
