@@ -646,7 +646,11 @@ impl Pass<'_> {
         let (mut next, mut marked) = (0, 0);
         for base in (0..len).step_by(64) {
             let end = (base + 64).min(len);
-            let mut mask = stepping_mask(&cols.team[base..end], &cols.origin[base..end], &self.peer_ask[offset + base..offset + end]);
+            let mut mask = stepping_mask(
+                &cols.team[base..end],
+                &cols.origin[base..end],
+                &self.peer_ask[offset + base..offset + end],
+            );
             while marked < hits.len() && (hits[marked].at as usize) < end {
                 mask |= 1 << (hits[marked].at as usize - base);
                 marked += 1;

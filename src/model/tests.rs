@@ -104,7 +104,8 @@ fn stepping_mask_in_sse2_is_the_plain_mask() {
         };
         let team = v(0.1, &|r| r.random_range(0..NO_TEAM));
         let peer = v(0.05, &|r| r.random_range(0..NO_TEAM));
-        let origin: Vec<u8> = (0..len).map(|_| if rng.random_bool(0.05) { rng.random_range(1..=255) } else { 0 }).collect();
+        let origin: Vec<u8> =
+            (0..len).map(|_| if rng.random_bool(0.05) { rng.random_range(1..=255) } else { 0 }).collect();
         let plain = stepping_mask_plain(&team, &origin, &peer);
         assert_eq!(stepping_mask(&team, &origin, &peer), plain);
         let by_hand = (0..len).filter(|&k| team[k] != NO_TEAM || origin[k] != 0 || peer[k] != NO_TEAM);
