@@ -50,13 +50,23 @@ pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
 /// The time series as CSV: one row per (replicate, step), one column per metric.
 /// Undefined values are empty cells (pandas reads them as NaN).
 pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
-    let mut t = Table::new(["replicate", "step", "month"].into_iter().chain(metric_ids()));
+    use std::fmt::Write as _;
+    // the header through the csv crate; the rows hold only numbers, which need no quoting, and
+    // are written directly as `Num` writes them (a row per step of every replication)
+    let mut out = Table::new(["replicate", "step", "month"].into_iter().chain(metric_ids())).into_string();
     for r in reps {
         for (step, row) in r.rows.iter().enumerate() {
-            t.row((r.replicate, step, (step as u32 + 1) * step_months, table::nums(row.iter().copied())));
+            let _ = write!(out, "{},{step},{}", r.replicate, (step as u32 + 1) * step_months);
+            for v in row {
+                out.push(',');
+                if v.is_finite() {
+                    let _ = table::write_shortest(&mut out, *v);
+                }
+            }
+            out.push('\n');
         }
     }
-    t.into_string()
+    out
 }
 
 /// timeseries_long.csv: the time series of all `models` (name, replications, months per step)
@@ -70,11 +80,22 @@ pub fn timeseries_long_csv<'a>(models: impl IntoIterator<Item = (&'a str, &'a [R
         // the scenario's cell, quoted as the csv crate quotes it (names are plain, so rarely)
         let mut cell = Table::new([name]).into_string();
         cell.truncate(cell.trim_end_matches(['\r', '\n']).len());
+        // the row's start (scenario, replicate, month) is the same for every metric of a
+        // month: written once, copied per metric (this file is most of a comparison's writing)
+        let mut start = String::new();
         for r in reps {
             for (step, row) in r.rows.iter().enumerate() {
                 let month = (step as u32 + 1) * step_months;
+                start.clear();
+                let _ = write!(start, "{cell},{},{month},", r.replicate);
                 for (id, v) in metric_ids().zip(row) {
-                    let _ = writeln!(out, "{cell},{},{month},{id},{}", r.replicate, Num(*v));
+                    out.push_str(&start);
+                    out.push_str(id);
+                    out.push(',');
+                    if v.is_finite() {
+                        let _ = table::write_shortest(&mut out, *v);
+                    }
+                    out.push('\n');
                 }
             }
         }
@@ -235,4 +256,58 @@ pub fn write_scenario_files(dir: &Path, s: &Scenario, info: &RunInfo, reps: &[Re
         across: lang.t("chart.across_replications"),
     }
     .save_in(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Replication;
+    use crate::measures::N_METRICS;
+
+    /// The time-series files, written directly, are what the csv crate writes from the same
+    /// rows (numbers through `Num`): checked on replications holding every kind of number.
+    #[test]
+    fn timeseries_files_are_what_the_csv_crate_writes() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let kinds = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, 1.0, 1e-7, 1e16, 1.0 + 1.0 / 131072.0];
+        let reps: Vec<Replication> = (0..3)
+            .map(|r| Replication {
+                replicate: r * 7,
+                rows: (0..25)
+                    .map(|_| {
+                        std::array::from_fn(|_| match rng.random_range(0..3) {
+                            0 => kinds[rng.random_range(0..kinds.len())],
+                            1 => rng.random::<f64>(),
+                            _ => (rng.random::<f64>() - 0.5) * 1e6,
+                        })
+                    })
+                    .collect(),
+                money_residual: 0.0,
+                organisations: Default::default(),
+            })
+            .collect();
+        for step_months in [1, 3] {
+            let mut t = Table::new(["replicate", "step", "month"].into_iter().chain(metric_ids()));
+            for r in &reps {
+                for (step, row) in r.rows.iter().enumerate() {
+                    t.row((r.replicate, step, (step as u32 + 1) * step_months, table::nums(row.iter().copied())));
+                }
+            }
+            assert_eq!(timeseries_csv(&reps, step_months), t.into_string());
+            let mut t = Table::new(["scenario", "replicate", "month", "metric", "value"]);
+            for name in ["plain", "with, a comma"] {
+                for r in &reps {
+                    for (step, row) in r.rows.iter().enumerate() {
+                        for (id, &v) in metric_ids().zip(row) {
+                            t.row((name, r.replicate, (step as u32 + 1) * step_months, id, Num(v)));
+                        }
+                    }
+                }
+            }
+            let long = ["plain", "with, a comma"].map(|name| (name, reps.as_slice(), step_months));
+            assert_eq!(timeseries_long_csv(long), t.into_string());
+        }
+        assert_eq!(N_METRICS, metric_ids().count());
+    }
 }
