@@ -86,12 +86,14 @@ pub fn exit_hazard(r: &crate::scenario::Retention, satisfaction: f64, commitment
 /// An upper bound on [`exit_hazard`] without its `exp`: e^(−y) ≤ 1 / (1 + y + y²/2) for
 /// y ≥ 0 (protections are validated non-negative; satisfaction and commitment lie in [0, 1]).
 /// Rounding moves either side by a few units in the last place, far inside
-/// [`EXIT_BOUND_MARGIN`]; for y < 0 there is no bound (1).
+/// [`EXIT_BOUND_MARGIN`]; for y < 0 (or NaN) there is no bound but 1.
 #[inline]
 pub fn exit_hazard_bound(r: &crate::scenario::Retention, satisfaction: f64, commitment: f64, overload: f64) -> f64 {
     let y = r.satisfaction_protection * satisfaction + r.commitment_protection * commitment;
-    let protection = if y >= 0.0 { 1.0 / (1.0 + y + 0.5 * y * y) } else { 1.0 };
-    (r.base_hazard * protection * (1.0 + r.overload_hazard * overload)).clamp(0.0, 1.0)
+    if y.is_nan() || y < 0.0 {
+        return 1.0;
+    }
+    (r.base_hazard / (1.0 + y + 0.5 * y * y) * (1.0 + r.overload_hazard * overload)).clamp(0.0, 1.0)
 }
 
 /// Slack between a step's exit chance from [`exit_hazard_bound`] and from [`exit_hazard`]: a

@@ -39,6 +39,12 @@ fn exit_hazard_bound_hand_cases() {
     assert!(exit_hazard(&r, 0.5, 0.25, 0.5) < 0.12);
     // no protection: the bound is the hazard
     assert!(close(exit_hazard_bound(&r, 0.0, 0.0, 0.0), 0.2));
+    // a negative protection (outside the valid range) gives no bound but 1, where the exact
+    // hazard 0.2·e ≈ 0.54 exceeds the base hazard
+    let negative = Retention { satisfaction_protection: -1.0, ..r };
+    assert_eq!(exit_hazard_bound(&negative, 1.0, 0.0, 0.0), 1.0);
+    assert!(exit_hazard(&negative, 1.0, 0.0, 0.0) > 0.5);
+    assert_eq!(exit_hazard_bound(&r, f64::NAN, 0.0, 0.0), 1.0);
 }
 
 /// The bound that spares volunteers who stay an `exp` never decides otherwise than the exact

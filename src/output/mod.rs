@@ -60,7 +60,7 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
             for v in row {
                 out.push(',');
                 if v.is_finite() {
-                    let _ = table::write_shortest(&mut out, *v);
+                    let _ = table::write_shortest(&mut out, *v); // (a String takes any text)
                 }
             }
             out.push('\n');
@@ -93,7 +93,7 @@ pub fn timeseries_long_csv<'a>(models: impl IntoIterator<Item = (&'a str, &'a [R
                     out.push_str(id);
                     out.push(',');
                     if v.is_finite() {
-                        let _ = table::write_shortest(&mut out, *v);
+                        let _ = table::write_shortest(&mut out, *v); // (a String takes any text)
                     }
                     out.push('\n');
                 }

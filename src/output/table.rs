@@ -73,7 +73,11 @@ pub fn write_shortest(out: &mut impl fmt::Write, v: f64) -> fmt::Result {
     // ryu writes `d.ddd`, `ddd.d`, `0.000ddd` or `d.ddde±x`: the digits, and how many of them
     // stand before the point
     let (mantissa, exponent) = match text.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i64>().map_err(|_| fmt::Error)?),
+        Some((m, e)) => match e.parse::<i64>() {
+            Ok(e) => (m, e),
+            // (never: ryu's exponent is a number) the plain way, never a wrong number
+            Err(_) => return write!(out, "{v}"),
+        },
         None => (text, 0),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -87,7 +91,8 @@ pub fn write_shortest(out: &mut impl fmt::Write, v: f64) -> fmt::Result {
             digits[n] = d;
             n += 1;
         } else {
-            return Err(fmt::Error);
+            // (never: ryu writes at most 17 significant digits)
+            return write!(out, "{v}");
         }
     }
     while n > 0 && digits[n - 1] == b'0' {
@@ -98,7 +103,9 @@ pub fn write_shortest(out: &mut impl fmt::Write, v: f64) -> fmt::Result {
     if n >= 16 && is_tie(v.abs(), &digits[..n], point - n as i64) {
         return write!(out, "{v}");
     }
-    let digits = std::str::from_utf8(&digits[..n]).map_err(|_| fmt::Error)?;
+    let Ok(digits) = std::str::from_utf8(&digits[..n]) else {
+        return write!(out, "{v}");
+    };
     if negative {
         out.write_str("-")?;
     }
@@ -404,6 +411,15 @@ mod tests {
             check(u * 1000.0 - 500.0);
             check((u * 120.0).round() / 120.0);
             check(u as f32 as f64);
+        }
+        // powers of two (the rounding interval is uneven below them) and their neighbours
+        for e in -1074..=1023 {
+            let p = 2f64.powi(e);
+            let bits = p.to_bits();
+            for v in [p, f64::from_bits(bits + 1), f64::from_bits(bits.saturating_sub(1))] {
+                check(v);
+                check(-v);
+            }
         }
         for e in -320..=308 {
             let p = 10f64.powi(e);
