@@ -238,6 +238,31 @@ pub(crate) struct Pass<'w> {
     outreach_reached: f64,
     trust_rate: f64,
     trust_target_government: f64,
+    /// Monthly rates of an enrolled volunteer's step, over this step's length: the same for
+    /// every volunteer, so worked out once.
+    rates: VolunteerRates,
+}
+
+/// [`step_probability`] of the behaviour rates every enrolled volunteer's step uses.
+#[derive(Clone, Copy)]
+struct VolunteerRates {
+    commitment_decay: f64,
+    by_doing: f64,
+    from_leader: f64,
+    satisfaction_adapt: f64,
+    commitment_growth: f64,
+}
+
+impl VolunteerRates {
+    fn of(b: &crate::scenario::Behaviour, k: f64) -> VolunteerRates {
+        VolunteerRates {
+            commitment_decay: step_probability(b.satisfaction.commitment_decay, k),
+            by_doing: step_probability(b.learning.by_doing, k),
+            from_leader: step_probability(b.learning.from_leader, k),
+            satisfaction_adapt: step_probability(b.satisfaction.adapt_rate, k),
+            commitment_growth: step_probability(b.satisfaction.commitment_growth, k),
+        }
+    }
 }
 
 /// A [`Pass`] over world `$w`'s fields, with activity histories `$history` of agents whose
@@ -287,6 +312,7 @@ macro_rules! pass {
                 + tr.government_coverage * $w.coverage_prev
                 + tr.government_voice * council)
                 .min(1.0),
+            rates: VolunteerRates::of(&s.behaviour, $w.k),
         }
     }};
 }
@@ -878,9 +904,8 @@ impl Pass<'_> {
                 service.overload
             }
             None => {
-                let decay = self.s.behaviour.satisfaction.commitment_decay;
                 let c0 = a.commitment[j] as f64;
-                a.commitment[j] = (c0 * (1.0 - step_probability(decay, self.k))).max(0.0) as f32;
+                a.commitment[j] = (c0 * (1.0 - self.rates.commitment_decay)).max(0.0) as f32;
                 0.0
             }
         };
@@ -954,7 +979,6 @@ impl Pass<'_> {
     fn learn(&self, a: &mut AgentsMut, deed: &mut Deed, t: usize, is_leader: bool, u: &Uniforms) {
         let l = &self.s.behaviour.learning;
         let team = &self.teams[t];
-        let k = self.k;
         let j = deed.i as usize - a.offset;
         let trains = u.training as f64;
         let (so_p, gov_p) = (team.train_so as f64, team.train_gov as f64);
@@ -970,13 +994,13 @@ impl Pass<'_> {
         if trained {
             skill += l.training_gain * (1.0 - skill);
         }
-        skill += step_probability(l.by_doing, k) * (1.0 - skill);
+        skill += self.rates.by_doing * (1.0 - skill);
         // the leader as it stands at this resident's turn in index order
         let has_leader = team.leader != NOBODY && deed.i < self.leader_lost_at[t];
         if has_leader && !is_leader {
             let gap = team.leader_skill as f64 - skill;
             if gap > 0.0 {
-                skill += step_probability(l.from_leader, k) * gap;
+                skill += self.rates.from_leader * gap;
             }
             deed.flags |= FROM_LEADER;
         }
@@ -1008,10 +1032,10 @@ impl Pass<'_> {
             - sat.overload * service.overload
             - sat.control * service.control;
         let s0 = a.satisfaction[j] as f64;
-        let s1 = s0 + step_probability(sat.adapt_rate, k) * (experience.clamp(0.0, 1.0) - s0);
+        let s1 = s0 + self.rates.satisfaction_adapt * (experience.clamp(0.0, 1.0) - s0);
         a.satisfaction[j] = s1.clamp(0.0, 1.0) as f32;
         let c0 = a.commitment[j] as f64;
-        a.commitment[j] = (c0 + step_probability(sat.commitment_growth, k) * (s1 - c0)).clamp(0.0, 1.0) as f32;
+        a.commitment[j] = (c0 + self.rates.commitment_growth * (s1 - c0)).clamp(0.0, 1.0) as f32;
         let cr = &b.crowding;
         let (m, x) = (a.motivation[j] as f64, self.reward as f64);
         let dm = (cr.recognition * self.recognition as f64 * (1.0 - m)
