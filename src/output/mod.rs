@@ -59,9 +59,7 @@ pub fn timeseries_csv(reps: &[Replication], step_months: u32) -> String {
             let _ = write!(out, "{},{step},{}", r.replicate, (step as u32 + 1) * step_months);
             for v in row {
                 out.push(',');
-                if v.is_finite() {
-                    let _ = table::write_shortest(&mut out, *v); // (a String takes any text)
-                }
+                let _ = table::write_cell(&mut out, *v); // (a String takes any text)
             }
             out.push('\n');
         }
@@ -92,9 +90,7 @@ pub fn timeseries_long_csv<'a>(models: impl IntoIterator<Item = (&'a str, &'a [R
                     out.push_str(&start);
                     out.push_str(id);
                     out.push(',');
-                    if v.is_finite() {
-                        let _ = table::write_shortest(&mut out, *v); // (a String takes any text)
-                    }
+                    let _ = table::write_cell(&mut out, *v); // (a String takes any text)
                     out.push('\n');
                 }
             }

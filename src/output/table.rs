@@ -14,11 +14,17 @@ pub struct Num(pub f64);
 
 impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_finite() {
-            write_shortest(f, self.0)
-        } else {
-            Ok(())
-        }
+        write_cell(f, self.0)
+    }
+}
+
+/// A number cell: `v` as [`write_shortest`] writes it, or nothing when undefined (NaN or
+/// infinite). The one rule for every number govsim writes to a CSV file.
+pub fn write_cell(out: &mut impl fmt::Write, v: f64) -> fmt::Result {
+    if v.is_finite() {
+        write_shortest(out, v)
+    } else {
+        Ok(())
     }
 }
 
@@ -412,17 +418,10 @@ mod tests {
             check((u * 120.0).round() / 120.0);
             check(u as f32 as f64);
         }
-        // powers of two (the rounding interval is uneven below them) and their neighbours
-        for e in -1074..=1023 {
-            let p = 2f64.powi(e);
-            let bits = p.to_bits();
-            for v in [p, f64::from_bits(bits + 1), f64::from_bits(bits.saturating_sub(1))] {
-                check(v);
-                check(-v);
-            }
-        }
-        for e in -320..=308 {
-            let p = 10f64.powi(e);
+        // powers of two (the rounding interval is uneven below them) and of ten, and their
+        // neighbours
+        let powers = (-1074..=1023).map(|e| 2f64.powi(e)).chain((-320..=308).map(|e| 10f64.powi(e)));
+        for p in powers {
             let bits = p.to_bits();
             for v in [p, f64::from_bits(bits + 1), f64::from_bits(bits.saturating_sub(1))] {
                 check(v);
