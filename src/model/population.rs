@@ -67,13 +67,35 @@ impl TraitSamplers {
     }
 }
 
+/// A resident's drawn traits, in the order they are drawn: motivation, time budget, skill,
+/// trust in government, trust in neighbours.
+type Traits = [f32; 5];
+
+impl TraitSamplers {
+    fn draw(&self, rng: &mut ChaCha8Rng) -> Traits {
+        // in this order (array elements are evaluated left to right)
+        [
+            self.motivation.draw(rng),
+            self.time.draw(rng),
+            self.skill.draw(rng),
+            self.trust_gov.draw(rng),
+            self.trust_nb.draw(rng),
+        ]
+    }
+}
+
 fn push_agent(a: &mut Agents, s: &TraitSamplers, rng: &mut ChaCha8Rng, origin: u8) {
+    let t = s.draw(rng);
+    push_agent_with(a, t, origin);
+}
+
+fn push_agent_with(a: &mut Agents, t: Traits, origin: u8) {
     a.origin.push(origin);
-    a.motivation.push(s.motivation.draw(rng));
-    a.time_budget.push(s.time.draw(rng));
-    a.skill.push(s.skill.draw(rng));
-    a.trust_government.push(s.trust_gov.draw(rng));
-    a.trust_neighbours.push(s.trust_nb.draw(rng));
+    a.motivation.push(t[0]);
+    a.time_budget.push(t[1]);
+    a.skill.push(t[2]);
+    a.trust_government.push(t[3]);
+    a.trust_neighbours.push(t[4]);
     a.satisfaction.push(0.5);
     a.commitment.push(0.0);
     a.state.push(State::Inactive);
@@ -121,18 +143,256 @@ pub fn residents_and_ties(c: &Community, streams: &Streams, extra: usize) -> (Ag
     rayon::join(|| residents(c, streams, extra), || network(c, streams))
 }
 
-/// The residents of community `c`, with room for exactly `extra` agents more.
+/// The residents of community `c`, with room for exactly `extra` agents more. Their traits
+/// are drawn from one stream in resident order; a large community's are drawn on all threads
+/// with the same result ([`draw_in_segments`]).
 pub fn residents(c: &Community, streams: &Streams, extra: usize) -> Agents {
     let n = c.residents as usize;
     let per_building = c.residents_per_building.max(1) as usize;
     let mut a = Agents { residents: n, per_building, ..Default::default() };
     a.reserve_exact(n + extra);
     let samplers = TraitSamplers::new(&c.traits);
-    let mut rng = streams.stream(Purpose::Population, 0, 0);
-    for _ in 0..n {
-        push_agent(&mut a, &samplers, &mut rng, 0);
+    let rng = streams.stream(Purpose::Population, 0, 0);
+    if n < PARALLEL_TRAITS_MIN || rayon::current_num_threads() == 1 {
+        let mut rng = rng;
+        for _ in 0..n {
+            push_agent(&mut a, &samplers, &mut rng, 0);
+        }
+        return a;
     }
+    for _ in 0..n {
+        push_agent_with(&mut a, [0.0; 5], 0);
+    }
+    let cols = TraitColumns([
+        &mut a.motivation,
+        &mut a.time_budget,
+        &mut a.skill,
+        &mut a.trust_government,
+        &mut a.trust_neighbours,
+    ]);
+    // a few segments per thread balance the work with the ties drawn beside it; each joins
+    // its neighbour after tens of residents drawn in order, so none is made very short
+    let segments = (4 * rayon::current_num_threads()).min(n / PILOT);
+    draw_in_segments(cols, &samplers, &rng, Segmenting { segments, pilot: PILOT, skew: 1.0 });
     a
+}
+
+/// Communities of at least this many residents draw their traits in segments in parallel
+/// ([`draw_in_segments`]); the result is the same either way.
+const PARALLEL_TRAITS_MIN: usize = 1 << 18;
+/// Residents drawn in order first, to learn how much of the stream a resident takes.
+const PILOT: usize = 1 << 14;
+/// Stream positions recorded at each end of a segment, to find where it joins the residents
+/// before it; beyond them a segment is drawn again in order.
+const RECORDED: usize = 1 << 14;
+
+/// The five trait columns of the residents, to be filled.
+struct TraitColumns<'a>([&'a mut [f32]; 5]);
+
+impl<'a> TraitColumns<'a> {
+    fn len(&self) -> usize {
+        self.0[0].len()
+    }
+    fn set(&mut self, i: usize, t: Traits) {
+        for (c, v) in self.0.iter_mut().zip(t) {
+            c[i] = v;
+        }
+    }
+    /// Move the residents in `from` to start at `to`, as `slice::copy_within`.
+    fn copy_within(&mut self, from: std::ops::Range<usize>, to: usize) {
+        for c in self.0.iter_mut() {
+            c.copy_within(from.clone(), to);
+        }
+    }
+    fn reborrow(&mut self) -> TraitColumns<'_> {
+        let [a, b, c, d, e] = &mut self.0;
+        TraitColumns([a, b, c, d, e])
+    }
+    /// Consecutive parts of `lens` residents each.
+    fn split(self, lens: &[usize]) -> Vec<TraitColumns<'a>> {
+        let mut parts: Vec<[&'a mut [f32]; 5]> = lens.iter().map(|_| Default::default()).collect();
+        for (c, mut rest) in self.0.into_iter().enumerate() {
+            for (part, &len) in parts.iter_mut().zip(lens) {
+                let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+                part[c] = head;
+                rest = tail;
+            }
+        }
+        parts.into_iter().map(TraitColumns).collect()
+    }
+}
+
+/// How [`draw_in_segments`] divides the work.
+struct Segmenting {
+    segments: usize,
+    pilot: usize,
+    /// Factor on the estimated stream use per resident when placing the segments' starts: 1 in
+    /// use; tests move the starts off to exercise every way a segment joins.
+    skew: f64,
+}
+
+/// What drawing a segment from a guessed stream position left: the positions at which its
+/// first and last [`RECORDED`] residents started, and where it ended.
+struct Run {
+    first: Vec<u128>,
+    last: Vec<u128>,
+    end: u128,
+}
+
+fn draw_run(cols: &mut TraitColumns, s: &TraitSamplers, rng: &mut ChaCha8Rng) -> Run {
+    let count = cols.len();
+    let tail = count.saturating_sub(RECORDED);
+    let (mut first, mut last) = (Vec::with_capacity(count.min(RECORDED)), Vec::with_capacity(count - tail));
+    for i in 0..count {
+        if i < RECORDED {
+            first.push(rng.get_word_pos());
+        }
+        if i >= tail {
+            last.push(rng.get_word_pos());
+        }
+        let t = s.draw(rng);
+        cols.set(i, t);
+    }
+    Run { first, last, end: rng.get_word_pos() }
+}
+
+/// Fill `cols` with the residents' traits exactly as drawing them one after another from
+/// `start` would, on all threads. Trait draws use rejection sampling, so where resident i's
+/// draws begin in the stream is known only after residents 0..i are drawn. So: the first
+/// residents (the pilot) are drawn in order, and tell how far into the stream a resident
+/// takes on average; the rest is cut into segments, each drawn in parallel from where its
+/// first resident is expected to begin. A segment's guess is almost never right, but the
+/// draws are a function of the stream position alone: once the true sequence, drawn on from
+/// the end of the segment before, begins a resident at a position where the guessed sequence
+/// began one, the two coincide from there on (typically within tens of residents). Then the
+/// segment's residents are moved by the difference in count, and the few residents before the
+/// meeting point (or missing at the end) are drawn in order. A segment whose guessed sequence
+/// is not met within its recorded positions is drawn again in order, so the result is exact
+/// in every case.
+/// Returns how many segments joined each way ([`Joined`]), for tests.
+fn draw_in_segments(mut cols: TraitColumns, s: &TraitSamplers, start: &ChaCha8Rng, seg: Segmenting) -> [usize; 3] {
+    use rayon::prelude::*;
+    let n = cols.len();
+    let pilot = seg.pilot.clamp(1, n.max(1)).min(n);
+    let mut rng = start.clone();
+    for i in 0..pilot {
+        let t = s.draw(&mut rng);
+        cols.set(i, t);
+    }
+    let mut joined = [0; 3];
+    let rest = n - pilot;
+    if rest == 0 {
+        return joined;
+    }
+    let segments = seg.segments.clamp(1, rest);
+    // segment k fills residents bounds[k]..bounds[k + 1]
+    let bounds: Vec<usize> = (0..=segments).map(|k| pilot + rest * k / segments).collect();
+    let per_resident = rng.get_word_pos() as f64 / pilot as f64 * seg.skew;
+    let pilot_end = rng.get_word_pos();
+    // the first segment starts where the pilot ended: exact. Draws take whole 64-bit words
+    // (two stream words), so the others start at an even position
+    let guess = |k: usize| if k == 0 { pilot_end } else { (bounds[k] as f64 * per_resident) as u128 & !1 };
+    let lens: Vec<usize> = std::iter::once(pilot).chain(bounds.windows(2).map(|w| w[1] - w[0])).collect();
+    let runs: Vec<Run> = cols
+        .reborrow()
+        .split(&lens)
+        .into_par_iter()
+        .skip(1)
+        .enumerate()
+        .map(|(k, mut part)| {
+            let mut rng = start.clone();
+            rng.set_word_pos(guess(k));
+            draw_run(&mut part, s, &mut rng)
+        })
+        .collect();
+    let mut at = runs[0].end;
+    for k in 1..segments {
+        let how;
+        (at, how) = join_run(&mut cols, s, start, &runs[k], bounds[k]..bounds[k + 1], at);
+        joined[how as usize] += 1;
+    }
+    joined
+}
+
+/// How a segment was made exact.
+#[derive(Clone, Copy)]
+enum Joined {
+    /// Met; its residents moved towards the start (or stayed), the last few drawn in order.
+    Earlier,
+    /// Met; its residents moved towards the end.
+    Later,
+    /// Not met: drawn again in order.
+    Again,
+}
+
+/// Make residents `slots` exact, given `run` (drawn into them from a guessed position) and
+/// `at`, the stream position at which the true sequence begins resident `slots.start`.
+/// Returns the position at which it begins resident `slots.end`, and how.
+fn join_run(
+    cols: &mut TraitColumns,
+    s: &TraitSamplers,
+    start: &ChaCha8Rng,
+    run: &Run,
+    slots: std::ops::Range<usize>,
+    at: u128,
+) -> (u128, Joined) {
+    let (lo, hi) = (slots.start, slots.end);
+    let count = hi - lo;
+    let mut rng = start.clone();
+    rng.set_word_pos(at);
+    // the true residents from `at` until the guessed sequence begins one where they do
+    let mut drawn: Vec<Traits> = Vec::new();
+    let mut j = 0;
+    let met = loop {
+        let pos = rng.get_word_pos();
+        while j < run.first.len() && run.first[j] < pos {
+            j += 1;
+        }
+        if j < run.first.len() && run.first[j] == pos {
+            break Some(j);
+        }
+        if j == run.first.len() || drawn.len() == count.min(RECORDED) {
+            break None;
+        }
+        drawn.push(s.draw(&mut rng));
+    };
+    let i = drawn.len();
+    match met {
+        // true resident lo + i is the run's resident j, in slot lo + j: move the run left by
+        // j - i and draw the residents that leaves missing at the end
+        Some(j) if j >= i => {
+            cols.copy_within(lo + j..hi, lo + i);
+            for (k, t) in drawn.into_iter().enumerate() {
+                cols.set(lo + k, t);
+            }
+            rng.set_word_pos(run.end);
+            for slot in hi - (j - i)..hi {
+                let t = s.draw(&mut rng);
+                cols.set(slot, t);
+            }
+            (rng.get_word_pos(), Joined::Earlier)
+        }
+        // move the run right by i - j: its last i - j residents fall beyond the segment, and
+        // the next one begins where the first of them did
+        Some(j) if i < count && i - j <= run.last.len() => {
+            cols.copy_within(lo + j..hi - (i - j), lo + i);
+            for (k, t) in drawn.into_iter().enumerate() {
+                cols.set(lo + k, t);
+            }
+            (run.last[run.last.len() - (i - j)], Joined::Later)
+        }
+        // not met: draw the segment in order
+        _ => {
+            for (k, t) in drawn.into_iter().enumerate() {
+                cols.set(lo + k, t);
+            }
+            for slot in lo + i..hi {
+                let t = s.draw(&mut rng);
+                cols.set(slot, t);
+            }
+            (rng.get_word_pos(), Joined::Again)
+        }
+    }
 }
 
 /// Append each enterprise's employees of `s` to the residents `a`.
@@ -227,4 +487,90 @@ pub fn initial_core(a: &Agents, count: usize) -> Vec<u32> {
     idx.truncate(count);
     idx.sort_unstable();
     idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn in_order(n: usize, s: &TraitSamplers, start: &ChaCha8Rng) -> Vec<Traits> {
+        let mut rng = start.clone();
+        (0..n).map(|_| s.draw(&mut rng)).collect()
+    }
+
+    fn in_segments(n: usize, s: &TraitSamplers, start: &ChaCha8Rng, seg: Segmenting) -> (Vec<Traits>, [usize; 3]) {
+        let mut c: [Vec<f32>; 5] = Default::default();
+        for v in c.iter_mut() {
+            v.resize(n, f32::NAN);
+        }
+        let [a, b, d, e, f] = &mut c;
+        let joined = draw_in_segments(TraitColumns([a, b, d, e, f]), s, start, seg);
+        ((0..n).map(|i| [c[0][i], c[1][i], c[2][i], c[3][i], c[4][i]]).collect(), joined)
+    }
+
+    fn bits(v: &[Traits]) -> Vec<[u32; 5]> {
+        v.iter().map(|t| t.map(f32::to_bits)).collect()
+    }
+
+    /// Drawn in segments on several threads, traits are bit for bit those drawn in order, for
+    /// guesses right, behind and ahead of the truth and far off (segments drawn again), and for
+    /// samplers that draw nothing; each way of joining a segment is taken somewhere.
+    #[test]
+    fn traits_drawn_in_segments_are_the_traits_drawn_in_order() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let mut some_constant = Scenario::default();
+        some_constant.community.traits.time_budget_sd = 0.0;
+        some_constant.community.traits.skill_sd = 0.0;
+        let mut all_constant = Scenario::default();
+        let t = &mut all_constant.community.traits;
+        (t.motivation_sd, t.time_budget_sd, t.skill_sd, t.trust_government_sd, t.trust_neighbours_sd) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut seen = [0; 3];
+        for (name, sc) in
+            [("default", Scenario::default()), ("some constant", some_constant), ("all constant", all_constant)]
+        {
+            let samplers = TraitSamplers::new(&sc.community.traits);
+            let start = Streams::new(11, 2).stream(Purpose::Population, 0, 0);
+            let n = 40_000;
+            let want = bits(&in_order(n, &samplers, &start));
+            for (segments, pilot, skew) in [
+                (1, 100, 1.0),
+                (2, 100, 1.0),
+                (7, 50, 1.0),
+                (16, 1_000, 1.0),
+                (5, 100, 0.99),
+                (5, 100, 1.01),
+                (9, 100, 0.5),
+                (9, 100, 2.0),
+                (3, 1, 1.0),
+                (4, 40_000, 1.0),
+                (40_000, 10, 1.0),
+            ] {
+                let (got, joined) =
+                    pool.install(|| in_segments(n, &samplers, &start, Segmenting { segments, pilot, skew }));
+                assert!(bits(&got) == want, "{name}: segments {segments}, pilot {pilot}, skew {skew}");
+                for (s, j) in seen.iter_mut().zip(joined) {
+                    *s += j;
+                }
+            }
+        }
+        assert!(seen.iter().all(|&k| k > 0), "every way of joining taken: {seen:?}");
+    }
+
+    /// The residents of a large community are the same on one thread and on several.
+    #[test]
+    fn a_large_communitys_residents_do_not_depend_on_the_threads() {
+        let mut s = Scenario::default();
+        s.community.residents = (PARALLEL_TRAITS_MIN + 12_345) as u32;
+        let streams = Streams::new(5, 1);
+        let draw = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let a = pool.install(|| residents(&s.community, &streams, 0));
+            [&a.motivation, &a.time_budget, &a.skill, &a.trust_government, &a.trust_neighbours]
+                .map(|c| c.iter().map(|x| x.to_bits()).collect::<Vec<u32>>())
+        };
+        let one = draw(1);
+        assert!(one == draw(2) && one == draw(3));
+    }
 }
