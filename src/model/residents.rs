@@ -10,10 +10,11 @@
 //! The pass means one pass over the agents in index order, and runs in parallel: chunks step
 //! on disjoint slices of the agent columns ([`AgentsMut`]), each agent writing only its own
 //! state and keeping what it adds to team and step totals as a [`Deed`]; the deeds are then
-//! added up in index order ([`World::add_up`]), so every sum is the same on any number of
-//! threads. The one thing a resident's step changes for those after it is its team's leader:
-//! each sitting leader's step is tried out first ([`World::find_vacancies`]), so members after
-//! a departing leader in index order find the team without one.
+//! added up in index order ([`Tally::add_up`]; a batch's while the next batch steps), so every
+//! sum is the same on any number of threads. The one thing a resident's step changes for those
+//! after it is its team's leader: each sitting leader's step is tried out first
+//! ([`World::find_vacancies`]), so members after a departing leader in index order find the
+//! team without one.
 
 use super::entities::*;
 use super::institutions::so_link;
@@ -317,40 +318,116 @@ macro_rules! pass {
     }};
 }
 
+/// A team's totals from the residents pass. They are added up apart from the teams, which the
+/// chunks read, so that one batch's deeds can be added up while the next batch steps; the pass
+/// hands them to the teams at its end.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct TeamTotals {
+    members: u32,
+    active: u32,
+    hours: f64,
+    assigned_hours: f64,
+    effective_hours: f64,
+}
+
+/// What adding up the deeds writes: the step's record, team totals, building activity and the
+/// lists of who served and who steps up, all apart from what the chunks read ([`Pass`]).
+struct Tally<'w> {
+    record: &'w mut crate::model::ledger::StepRecord,
+    totals: &'w mut [TeamTotals],
+    building_active: &'w mut [u32],
+    served: &'w mut Vec<u32>,
+    served_staff: &'w mut Vec<u32>,
+    candidates: &'w mut Vec<u32>,
+    leader_lost_at: &'w [u32],
+    session_hours: f64,
+    peer_hours: f64,
+    skill_floor: f64,
+    k: f64,
+    residents: usize,
+    per_building: usize,
+}
+
+/// A [`Tally`] over world `$w`'s fields, with `$per_building` residents to a building: a macro
+/// for the same reason as [`pass!`], to borrow fields and leave the others free.
+macro_rules! tally {
+    ($w:ident, $residents:expr, $per_building:expr) => {{
+        let l = &$w.scenario.behaviour.learning;
+        Tally {
+            record: &mut $w.record,
+            totals: &mut $w.team_totals,
+            building_active: &mut $w.building_active,
+            served: &mut $w.served_last_step,
+            served_staff: &mut $w.served_staff,
+            candidates: &mut $w.candidates,
+            leader_lost_at: &$w.leader_lost_at,
+            session_hours: l.session_hours,
+            peer_hours: l.peer_hours,
+            skill_floor: $w.scenario.behaviour.production.skill_floor,
+            k: $w.k,
+            residents: $residents,
+            per_building: $per_building.max(1),
+        }
+    }};
+}
+
 impl World {
     pub(crate) fn residents(&mut self) {
         let n = self.agents.len();
         let chunks = n.div_ceil(CHUNK);
         self.building_active.fill(0);
-        for t in self.teams.iter_mut() {
-            t.members = 0;
-            t.active = 0;
-            t.hours = 0.0;
-            t.assigned_hours = 0.0;
-            t.effective_hours = 0.0;
-        }
+        self.team_totals.clear();
+        self.team_totals.resize(self.teams.len(), TeamTotals::default());
         self.candidates.clear();
         self.served_last_step.clear();
+        self.served_staff.clear();
         self.outreach_asks();
         self.find_vacancies();
         let parallel = rayon::current_num_threads() > 1;
+        let (residents, per_building) = (self.agents.residents, self.agents.per_building);
+        // a batch steps in one half of the scratch while the batch before it, in the other
+        // half, is added up: adding up writes nothing a chunk reads (a departing leader's team
+        // is told after the pass, and chunks know the loss from `leader_lost_at` already)
+        let half = BATCH.min(self.scratch.outs.len());
         let mut foreseen = 0;
-        for first in (0..chunks).step_by(BATCH) {
+        let mut pending = 0;
+        for (b, first) in (0..chunks).step_by(BATCH).enumerate() {
             let last = (first + BATCH).min(chunks);
-            {
-                let agents_end = (last * CHUNK).min(n);
-                let (residents, per_building) = (self.agents.residents, self.agents.per_building);
-                let (cols, history) = self.agents.columns_mut();
-                let pass = pass!(self, history, residents, per_building);
-                let (_, cols) = cols.split_at(first * CHUNK);
-                let (cols, _) = cols.split_at(agents_end - first * CHUNK);
-                pass.chunks(cols, &mut self.scratch.outs[..last - first], first, parallel);
+            let agents_end = (last * CHUNK).min(n);
+            let (cols, history) = self.agents.columns_mut();
+            let pass = pass!(self, history, residents, per_building);
+            let mut tally = tally!(self, residents, per_building);
+            let (_, cols) = cols.split_at(first * CHUNK);
+            let (cols, _) = cols.split_at(agents_end - first * CHUNK);
+            let (even, odd) = self.scratch.outs.split_at_mut(half);
+            let (now, then) = if b % 2 == 0 { (even, odd) } else { (odd, even) };
+            let (now, then) = (&mut now[..last - first], &then[..pending]);
+            if parallel && pending > 0 {
+                let (f, ()) = rayon::join(|| tally.add_up(then), || pass.chunks(cols, now, first, parallel));
+                foreseen += f;
+            } else {
+                foreseen += tally.add_up(then);
+                pass.chunks(cols, now, first, parallel);
             }
-            foreseen += self.add_up(last - first);
+            pending = last - first;
         }
+        let batches = chunks.div_ceil(BATCH);
+        let (even, odd) = self.scratch.outs.split_at(half);
+        let last = if batches % 2 == 1 { even } else { odd };
+        foreseen += tally!(self, residents, per_building).add_up(&last[..pending]);
         // and every loss foreseen happened
         let losses = self.leader_lost_at.iter().filter(|&&i| i != NOBODY).count();
         assert_eq!(foreseen, losses, "teams foreseen to lose their leader did not");
+        for ((t, c), &lost) in self.teams.iter_mut().zip(&self.team_totals).zip(&self.leader_lost_at) {
+            t.members = c.members;
+            t.active = c.active;
+            t.hours = c.hours;
+            t.assigned_hours = c.assigned_hours;
+            t.effective_hours = c.effective_hours;
+            if lost != NOBODY {
+                t.leader = NOBODY;
+            }
+        }
         self.finish_residents();
     }
 
@@ -400,71 +477,9 @@ impl World {
         }
     }
 
-    /// Add the deeds of the first `chunks` chunk buffers to the step's totals, in index order.
-    /// Returns how many teams lost their leader where [`World::find_vacancies`] foresaw it.
-    fn add_up(&mut self, chunks: usize) -> usize {
-        let mut foreseen = 0;
-        let l = &self.scenario.behaviour.learning;
-        let (session_hours, peer_hours) = (l.session_hours, l.peer_hours);
-        let skill_floor = self.scenario.behaviour.production.skill_floor;
-        let k = self.k;
-        let residents = self.agents.residents;
-        let r = &mut self.record;
-        for out in &self.scratch.outs[..chunks] {
-            // trust sums per chunk, added in chunk order: the same on any number of threads
-            r.trust_government_sum += out.trust[0];
-            r.trust_neighbours_sum += out.trust[1];
-        }
-        for d in self.scratch.outs[..chunks].iter().flat_map(|o| &o.deeds) {
-            let (i, t) = (d.i as usize, d.team as usize);
-            let knowledge = &mut r.flows[KNOWLEDGE];
-            if d.flags & TRAINED_SO != 0 {
-                knowledge[SO] += session_hours;
-            } else if d.flags & TRAINED_GOV != 0 {
-                knowledge[GOV] += session_hours;
-            }
-            if d.flags & FROM_LEADER != 0 {
-                knowledge[SELF] += peer_hours * k;
-            }
-            if d.flags & SERVED != 0 {
-                let tm = &mut self.teams[t];
-                tm.active += 1;
-                tm.hours += d.hours;
-                tm.assigned_hours += d.assigned;
-                tm.effective_hours += d.hours * (skill_floor + (1.0 - skill_floor) * d.skill as f64);
-                r.flows[HUMAN][d.source as usize] += d.hours;
-                r.volunteer_hours += d.hours;
-                r.active_volunteers += 1;
-                r.phase_share_sum += d.voice();
-                r.active_skill_sum += d.skill as f64;
-                r.governance_by_volunteers += d.assigned;
-                if i < residents {
-                    r.resident_hours += d.hours;
-                    self.building_active[self.agents.building(i)] += 1;
-                    self.served_last_step.push(i as u32);
-                }
-                self.agents.history[i] |= 1;
-            }
-            if d.flags & VACATED != 0 {
-                // the tried-out step must have found this loss, at this index or before it
-                let at = self.leader_lost_at[t];
-                assert!(d.i >= at, "team {t} lost its leader at {}, not foreseen (foreseen at {at})", d.i);
-                foreseen += (d.i == at) as usize;
-                self.teams[t].leader = NOBODY;
-            }
-            if d.flags & STAYED != 0 {
-                self.teams[t].members += 1;
-            }
-            if d.flags & CANDIDATE != 0 && self.candidates.len() < self.candidates.capacity() {
-                self.candidates.push(i as u32);
-            }
-        }
-        foreseen
-    }
-
     /// Counts over residents that the measures need, and last step's building activity. The
     /// counts are integers, added up over blocks of whole buildings in parallel, so they are the
-    /// same on any number of threads (the trust sums come with each chunk, [`World::add_up`]).
+    /// same on any number of threads (the trust sums come with each chunk, [`Tally::add_up`]).
     fn finish_residents(&mut self) {
         use rayon::prelude::*;
         let ms = &self.scenario.measures;
@@ -484,11 +499,25 @@ impl World {
         let block = per * CHUNK.div_ceil(per);
         let (state, registered) = (&a.state[..a.residents], &a.registered[..a.residents]);
         let (histories, brought_in) = a.history.split_at_mut(a.residents);
+        let (served, residents) = (&self.served_last_step, a.residents);
         let c = histories
             .par_chunks_mut(block)
+            .enumerate()
             .zip(state.par_chunks(block).zip(registered.par_chunks(block)))
-            .map(|(h, (st, reg))| resident_counts(h, st, reg, per, masks, regular_min))
+            .map(|((b, h), (st, reg))| {
+                // bit 0: served this step (the list is in index order)
+                let start = b * block;
+                let from = served.partition_point(|&i| (i as usize) < start);
+                let to = served.partition_point(|&i| (i as usize) < start + h.len());
+                for &i in &served[from..to] {
+                    h[i as usize - start] |= 1;
+                }
+                resident_counts(h, st, reg, per, masks, regular_min)
+            })
             .reduce(ResidentCounts::default, ResidentCounts::add);
+        for &i in &self.served_staff {
+            brought_in[i as usize - residents] |= 1;
+        }
         // the histories move on a step here, after the counts read them, so that the next
         // step starts with bit 1 = active last step
         for h in brought_in {
@@ -515,6 +544,68 @@ impl World {
         {
             *s = if size > 0 { act as f32 / size as f32 } else { 0.0 };
         }
+    }
+}
+
+impl Tally<'_> {
+    /// Add the deeds of chunk buffers `outs` to the step's totals, in index order. Returns how
+    /// many teams lost their leader where [`World::find_vacancies`] foresaw it.
+    fn add_up(&mut self, outs: &[ChunkOut]) -> usize {
+        let mut foreseen = 0;
+        let (session_hours, peer_hours, skill_floor, k) =
+            (self.session_hours, self.peer_hours, self.skill_floor, self.k);
+        let r = &mut *self.record;
+        for out in outs {
+            // trust sums per chunk, added in chunk order: the same on any number of threads
+            r.trust_government_sum += out.trust[0];
+            r.trust_neighbours_sum += out.trust[1];
+        }
+        for d in outs.iter().flat_map(|o| &o.deeds) {
+            let (i, t) = (d.i as usize, d.team as usize);
+            let knowledge = &mut r.flows[KNOWLEDGE];
+            if d.flags & TRAINED_SO != 0 {
+                knowledge[SO] += session_hours;
+            } else if d.flags & TRAINED_GOV != 0 {
+                knowledge[GOV] += session_hours;
+            }
+            if d.flags & FROM_LEADER != 0 {
+                knowledge[SELF] += peer_hours * k;
+            }
+            if d.flags & SERVED != 0 {
+                let tm = &mut self.totals[t];
+                tm.active += 1;
+                tm.hours += d.hours;
+                tm.assigned_hours += d.assigned;
+                tm.effective_hours += d.hours * (skill_floor + (1.0 - skill_floor) * d.skill as f64);
+                r.flows[HUMAN][d.source as usize] += d.hours;
+                r.volunteer_hours += d.hours;
+                r.active_volunteers += 1;
+                r.phase_share_sum += d.voice();
+                r.active_skill_sum += d.skill as f64;
+                r.governance_by_volunteers += d.assigned;
+                // bit 0 of the activity history is set from these lists after the pass
+                if i < self.residents {
+                    r.resident_hours += d.hours;
+                    self.building_active[i / self.per_building] += 1;
+                    self.served.push(i as u32);
+                } else {
+                    self.served_staff.push(i as u32);
+                }
+            }
+            if d.flags & VACATED != 0 {
+                // the tried-out step must have found this loss, at this index or before it
+                let at = self.leader_lost_at[t];
+                assert!(d.i >= at, "team {t} lost its leader at {}, not foreseen (foreseen at {at})", d.i);
+                foreseen += (d.i == at) as usize;
+            }
+            if d.flags & STAYED != 0 {
+                self.totals[t].members += 1;
+            }
+            if d.flags & CANDIDATE != 0 && self.candidates.len() < self.candidates.capacity() {
+                self.candidates.push(i as u32);
+            }
+        }
+        foreseen
     }
 }
 

@@ -1,6 +1,7 @@
-//! The residents pass's scratch memory: per chunk of a batch, the deeds its volunteers leave and
-//! the asks that reach its agents. Only a world that is stepping needs it, so worlds
-//! borrow it from a pool for the length of a step and give it back: a district of a thousand
+//! The residents pass's scratch memory: per chunk of a batch (of two batches, in a world of more
+//! than one: a batch steps while the one before it is added up), the deeds its volunteers leave
+//! and the asks that reach its agents. Only a world that is stepping needs it, so worlds borrow
+//! it from a pool for the length of a step and give it back: a district of a thousand
 //! communities stepping on two threads holds a few scratches, not a thousand, and after the
 //! first steps no step allocates.
 
@@ -30,12 +31,14 @@ static POOL: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
 
 impl Scratch {
     /// A scratch from the pool (or a new one) with a slot for each chunk of a batch of a world
-    /// of `agents`, and room in each slot for every agent of its chunks.
+    /// of `agents` (of two batches when it has more than one), and room in each slot for every
+    /// agent of its chunk.
     pub fn take(agents: usize) -> Scratch {
         let mut s = POOL.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
-        let slots = agents.div_ceil(CHUNK).clamp(1, BATCH);
+        let batches = agents > BATCH * CHUNK;
+        let slots = if batches { 2 * BATCH } else { agents.div_ceil(CHUNK).max(1) };
         // a world of more than one batch fills every slot with a whole chunk at some point
-        let room = |k: usize| if agents > BATCH * CHUNK { CHUNK } else { CHUNK.min(agents - k * CHUNK) };
+        let room = |k: usize| if batches { CHUNK } else { CHUNK.min(agents - k * CHUNK) };
         if s.outs.len() < slots {
             s.outs.resize_with(slots, ChunkOut::default);
         }

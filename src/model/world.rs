@@ -18,7 +18,7 @@ use super::events::Timeline;
 use super::ledger::{MoneyAudit, StepRecord};
 use super::organisations::Organisations;
 use super::population::{self, Network, Population};
-use super::residents::Deed;
+use super::residents::{Deed, TeamTotals};
 use super::rng::Streams;
 use super::scratch::Scratch;
 use crate::scenario::Scenario;
@@ -98,6 +98,12 @@ pub struct World {
     /// activity history set between steps): the start of the next step lets them ask a tie.
     /// The residents pass clears and refills it.
     pub(crate) served_last_step: Vec<u32>,
+    /// Brought-in staff who served in the step just run, in index order (the residents pass
+    /// sets their activity history from it after the pass).
+    pub(crate) served_staff: Vec<u32>,
+    /// Scratch: each team's totals of the residents pass, added up apart from the teams the
+    /// pass reads and handed to the teams after it.
+    pub(crate) team_totals: Vec<TeamTotals>,
     /// Scratch: this step's asks of ties in the askers' order, first as (asker, which tie), then
     /// as (asked resident, asker's team).
     pub(crate) peer_asks: Vec<(u32, u16)>,
@@ -203,6 +209,8 @@ impl World {
             probe: Vec::with_capacity(1),
             sitting_leaders: Vec::with_capacity(max_teams),
             served_last_step: Vec::new(),
+            served_staff: Vec::new(),
+            team_totals: Vec::with_capacity(max_teams),
             peer_asks: Vec::new(),
             peer_chance: Vec::new(),
             leader_lost_at: Vec::with_capacity(max_teams),
