@@ -98,8 +98,10 @@ const ADDRESS_SPACE_PER_THREAD: u64 = 68 << 20;
 pub fn world_bytes(s: &Scenario) -> u64 {
     let agents = s.community.residents as u64 + crate::model::population::employees(s) as u64;
     let batch = (crate::model::residents::BATCH * crate::model::rng::CHUNK) as u64;
-    // a batch steps while the one before it is added up: two batches of scratch
-    agents * agent_bytes(s) + agents.min(2 * batch) * SCRATCH_BYTES
+    // a world of more than one batch keeps two batches of scratch (one steps while the one
+    // before it is added up), each slot with room for a whole chunk: src/model/scratch.rs
+    let scratch_agents = if agents > batch { 2 * batch } else { agents };
+    agents * agent_bytes(s) + scratch_agents * SCRATCH_BYTES
 }
 
 /// Memory of one agent of `s` with its ties.
@@ -376,6 +378,10 @@ mod tests {
         // each, plus 40 bytes of scratch for each of the 2 × 131,072 agents of two batches (one
         // stepping while the other is added up; measured peak: 71 MiB for the whole process)
         assert_eq!(world_bytes(&scenario(1_000_000, 1)), 68_000_000 + 2 * 131_072 * 40);
+        // between one and two batches the scratch still holds two whole batches
+        assert_eq!(world_bytes(&scenario(200_000, 1)), 200_000 * 68 + 2 * 131_072 * 40);
+        // one batch or less: room for each agent once
+        assert_eq!(world_bytes(&scenario(100_000, 1)), 100_000 * (68 + 40));
     }
 
     #[test]
