@@ -152,24 +152,21 @@ pub fn residents(c: &Community, streams: &Streams, extra: usize) -> Agents {
     let mut a = Agents { residents: n, per_building, ..Default::default() };
     a.reserve_exact(n + extra);
     let samplers = TraitSamplers::new(&c.traits);
-    let rng = streams.stream(Purpose::Population, 0, 0);
-    if n < PARALLEL_TRAITS_MIN || rayon::current_num_threads() == 1 {
-        let mut rng = rng;
-        for _ in 0..n {
-            push_agent(&mut a, &samplers, &mut rng, 0);
-        }
-        return a;
-    }
+    let mut rng = streams.stream(Purpose::Population, 0, 0);
     for _ in 0..n {
         push_agent_with(&mut a, [0.0; 5], 0);
     }
-    let cols = TraitColumns([
+    let mut cols = TraitColumns([
         &mut a.motivation,
         &mut a.time_budget,
         &mut a.skill,
         &mut a.trust_government,
         &mut a.trust_neighbours,
     ]);
+    if n < PARALLEL_TRAITS_MIN || rayon::current_num_threads() == 1 {
+        cols.draw(0..n, &samplers, &mut rng);
+        return a;
+    }
     // a few segments per thread balance the work with the ties drawn beside it; each joins
     // its neighbour after tens of residents drawn in order, so none is made very short
     let segments = (4 * rayon::current_num_threads()).min(n / PILOT);
@@ -202,6 +199,13 @@ impl<'a> TraitColumns<'a> {
     fn copy_within(&mut self, from: std::ops::Range<usize>, to: usize) {
         for c in self.0.iter_mut() {
             c.copy_within(from.clone(), to);
+        }
+    }
+    /// Draw the residents in `slots` one after another from `rng`.
+    fn draw(&mut self, slots: std::ops::Range<usize>, s: &TraitSamplers, rng: &mut ChaCha8Rng) {
+        for i in slots {
+            let t = s.draw(rng);
+            self.set(i, t);
         }
     }
     fn reborrow(&mut self) -> TraitColumns<'_> {
@@ -275,10 +279,7 @@ fn draw_in_segments(mut cols: TraitColumns, s: &TraitSamplers, start: &ChaCha8Rn
     let n = cols.len();
     let pilot = seg.pilot.clamp(1, n.max(1)).min(n);
     let mut rng = start.clone();
-    for i in 0..pilot {
-        let t = s.draw(&mut rng);
-        cols.set(i, t);
-    }
+    cols.draw(0..pilot, s, &mut rng);
     let mut joined = [0; 3];
     let rest = n - pilot;
     if rest == 0 {
@@ -357,42 +358,33 @@ fn join_run(
         drawn.push(s.draw(&mut rng));
     };
     let i = drawn.len();
-    match met {
+    let joined = match met {
         // true resident lo + i is the run's resident j, in slot lo + j: move the run left by
         // j - i and draw the residents that leaves missing at the end
         Some(j) if j >= i => {
             cols.copy_within(lo + j..hi, lo + i);
-            for (k, t) in drawn.into_iter().enumerate() {
-                cols.set(lo + k, t);
-            }
             rng.set_word_pos(run.end);
-            for slot in hi - (j - i)..hi {
-                let t = s.draw(&mut rng);
-                cols.set(slot, t);
-            }
+            cols.draw(hi - (j - i)..hi, s, &mut rng);
             (rng.get_word_pos(), Joined::Earlier)
         }
         // move the run right by i - j: its last i - j residents fall beyond the segment, and
         // the next one begins where the first of them did
         Some(j) if i < count && i - j <= run.last.len() => {
             cols.copy_within(lo + j..hi - (i - j), lo + i);
-            for (k, t) in drawn.into_iter().enumerate() {
-                cols.set(lo + k, t);
-            }
             (run.last[run.last.len() - (i - j)], Joined::Later)
         }
         // not met: draw the segment in order
         _ => {
-            for (k, t) in drawn.into_iter().enumerate() {
-                cols.set(lo + k, t);
-            }
-            for slot in lo + i..hi {
-                let t = s.draw(&mut rng);
-                cols.set(slot, t);
-            }
+            cols.draw(lo + i..hi, s, &mut rng);
             (rng.get_word_pos(), Joined::Again)
         }
+    };
+    // the true residents before the meeting point, written last: a run moved right has put
+    // guessed residents in their slots
+    for (k, t) in drawn.into_iter().enumerate() {
+        cols.set(lo + k, t);
     }
+    joined
 }
 
 /// Append each enterprise's employees of `s` to the residents `a`.
