@@ -91,7 +91,8 @@ fn timings_say_where_the_time_went_and_change_no_result() {
     let plain = dir.path().join("plain");
     let timed = dir.path().join("timed");
     run(&[&file], &plain, &["--reps", "3"]).success().stderr(predicate::str::contains("timings").not());
-    let out = run(&[&file], &timed, &["--reps", "3", "--timings"]).success().get_output().stderr.clone();
+    let out =
+        run(&[&file], &timed, &["--reps", "3", "--timings", "--threads", "1"]).success().get_output().stderr.clone();
     let err = String::from_utf8(out).unwrap();
     let block = err.split_once("timings (seconds)\n").unwrap_or_else(|| panic!("no timings: {err}")).1;
     let seconds = |label: &str| -> f64 {
@@ -105,6 +106,16 @@ fn timings_say_where_the_time_went_and_change_no_result() {
     let (build, step, measures) = (seconds("build worlds"), seconds("step"), seconds("measures"));
     assert!(build >= 0.0 && step >= 0.0 && measures >= 0.0, "{err}");
     assert!(err.contains("million agent-steps/s per thread"), "{err}");
+    // the parts of a step are inside the step (to the printed millisecond), the chunks of
+    // agents inside the residents pass (one thread here)
+    let parts = [seconds("start of step"), seconds("residents pass"), seconds("teams, counts")];
+    assert!(parts.iter().all(|&p| p >= 0.0) && parts.iter().sum::<f64>() <= step + 0.003, "{err}");
+    let chunks: f64 = block
+        .split_once("chunks of agents: ")
+        .and_then(|(_, r)| r.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no chunks: {err}"));
+    assert!(chunks > 0.0 && chunks <= parts[1] + 0.001, "{err}");
     assert!(seconds("total") >= seconds("simulate"), "{err}");
     assert!(seconds("write results") >= 0.0, "{err}");
     for f in ["timeseries.csv", "summary.json"] {

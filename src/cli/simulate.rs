@@ -41,11 +41,15 @@ pub(super) fn print_timings(o: &Options, started: &Started, sim: &Simulated, wri
     }
     let p = CLOCK.seconds();
     let per_thread = if p.steps > 0.0 { sim.agent_steps / p.steps / 1e6 } else { f64::NAN };
+    let busy = if p.pass > 0.0 { p.chunks / p.pass } else { f64::NAN };
     eprintln!(
         "timings (seconds)\n  \
          simulate        {:8.3} wall on {} thread(s), of which CPU time summed over threads:\n    \
          build worlds  {:8.3}\n    \
-         step          {:8.3}  ({per_thread:.1} million agent-steps/s per thread)\n    \
+         step          {:8.3}  ({per_thread:.1} million agent-steps/s per thread)\n      \
+         start of step {:8.3}  (institutions, asks of ties)\n      \
+         residents pass {:7.3}  (chunks of agents: {:.3} summed over threads, {busy:.2} × the pass)\n      \
+         teams, counts {:8.3}\n    \
          measures      {:8.3}\n  \
          write results {:8.3} wall (data, charts, report)\n  \
          total         {:8.3} wall (with loading and checks)",
@@ -53,6 +57,10 @@ pub(super) fn print_timings(o: &Options, started: &Started, sim: &Simulated, wri
         sim.threads,
         p.init,
         p.steps,
+        p.start,
+        p.pass,
+        p.chunks,
+        p.rest,
         p.measures,
         write_seconds,
         started.instant.elapsed().as_secs_f64(),

@@ -121,6 +121,7 @@ pub fn run_district(
         });
     }
     timers.iter().for_each(super::clock::StepTimer::add_to_clock);
+    worlds.iter().for_each(|w| super::clock::CLOCK.add_world(w.phases()));
     let budget_received = received.iter().map(|s| s / steps.max(1) as f64).collect();
     Some(DistrictRun { groups, budget_received, money_residual, resident_steps: plan.residents() * steps as u64 })
 }

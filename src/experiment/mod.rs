@@ -83,6 +83,7 @@ fn run_world_until(
         rows.push(timer.time(|| world.step(), |record| tracker.observe(record)));
     }
     timer.add_to_clock();
+    clock::CLOCK.add_world(world.phases());
     let a = &world.audit;
     let money_residual = (world.money_in_stocks() - (a.initial + a.inflow - a.outflow)).abs();
     Some(Replication { replicate, rows, money_residual, organisations: world.orgs.totals() })

@@ -340,6 +340,7 @@ struct Tally<'w> {
     served_staff: &'w mut Vec<u32>,
     candidates: &'w mut Vec<u32>,
     leader_lost_at: &'w [u32],
+    chunk_nanos: &'w mut u64,
     session_hours: f64,
     peer_hours: f64,
     skill_floor: f64,
@@ -361,6 +362,7 @@ macro_rules! tally {
             served_staff: &mut $w.served_staff,
             candidates: &mut $w.candidates,
             leader_lost_at: &$w.leader_lost_at,
+            chunk_nanos: &mut $w.phases.chunks,
             session_hours: l.session_hours,
             peer_hours: l.peer_hours,
             skill_floor: $w.scenario.behaviour.production.skill_floor,
@@ -559,6 +561,7 @@ impl Tally<'_> {
             // trust sums per chunk, added in chunk order: the same on any number of threads
             r.trust_government_sum += out.trust[0];
             r.trust_neighbours_sum += out.trust[1];
+            *self.chunk_nanos += out.nanos;
         }
         for d in outs.iter().flat_map(|o| &o.deeds) {
             let (i, t) = (d.i as usize, d.team as usize);
@@ -741,7 +744,8 @@ impl Pass<'_> {
     /// team whom nobody asks draw nothing; the others' uniforms are a function of who they are
     /// and the step, so skipping changes no one's numbers.
     fn chunk(&self, mut cols: AgentsMut, o: &mut ChunkOut, c: usize) {
-        let ChunkOut { deeds: out, hits, trust } = o;
+        let started = std::time::Instant::now();
+        let ChunkOut { deeds: out, hits, trust, nanos } = o;
         out.clear();
         self.asks(c, cols.offset, cols.len(), hits);
         // the agents who step, a few at a time: their uniforms are drawn together, one agent's
@@ -792,6 +796,7 @@ impl Pass<'_> {
         step(&mut cols, &who[..n], &asked[..n]);
         // trust reads nothing a resident's step writes, and a step reads trust before it moves
         *trust = self.update_trust(&mut cols);
+        *nanos = super::world::nanos(started.elapsed());
     }
 
     /// The campaign and outreach asks that reach the `len` agents of chunk `c` (from agent

@@ -18,6 +18,8 @@ pub(crate) struct ChunkOut {
     pub hits: Vec<Hit>,
     /// Its residents' trust in government and in neighbours after the step, summed in index order.
     pub trust: [f64; 2],
+    /// Nanoseconds the chunk took to step (`--timings`).
+    pub nanos: u64,
 }
 
 /// Per chunk slot of a batch: what the chunk leaves.

@@ -22,6 +22,7 @@ use super::residents::{Deed, TeamTotals};
 use super::rng::Streams;
 use super::scratch::Scratch;
 use crate::scenario::Scenario;
+use std::time::Instant;
 
 /// Which instruments are on in this step.
 #[derive(Clone, Copy, Debug, Default)]
@@ -104,6 +105,8 @@ pub struct World {
     /// Scratch: each team's totals of the residents pass, added up apart from the teams the
     /// pass reads and handed to the teams after it.
     pub(crate) team_totals: Vec<TeamTotals>,
+    /// Where this world's steps spent their time so far (`--timings`; changes no result).
+    pub(crate) phases: StepPhases,
     /// Scratch: this step's asks of ties in the askers' order, first as (asker, which tie), then
     /// as (asked resident, asker's team).
     pub(crate) peer_asks: Vec<(u32, u16)>,
@@ -211,6 +214,7 @@ impl World {
             served_last_step: Vec::new(),
             served_staff: Vec::new(),
             team_totals: Vec::with_capacity(max_teams),
+            phases: StepPhases::default(),
             peer_asks: Vec::new(),
             peer_chance: Vec::new(),
             leader_lost_at: Vec::with_capacity(max_teams),
@@ -288,17 +292,29 @@ impl World {
 
     /// Simulate one step and return its record.
     pub fn step(&mut self) -> &StepRecord {
+        let t0 = Instant::now();
         self.record = StepRecord::default();
         self.scratch = Scratch::take(self.agents.len());
         self.institutions();
         self.start_of_step();
+        let t1 = Instant::now();
         self.residents();
+        let t2 = Instant::now();
         std::mem::take(&mut self.scratch).give();
         self.teams_pass();
         let final_year = self.step + self.scenario.time.steps_per_year() >= self.steps;
         self.orgs.count(&self.teams, &self.agents, final_year);
         self.step += 1;
+        let p = &mut self.phases;
+        p.start += nanos(t1 - t0);
+        p.pass += nanos(t2 - t1);
+        p.rest += nanos(t2.elapsed());
         &self.record
+    }
+
+    /// Where this world's steps have spent their time so far.
+    pub fn phases(&self) -> StepPhases {
+        self.phases
     }
 
     /// Bytes held by per-resident arrays (agent state, ties, per-step scratch, building
@@ -567,6 +583,26 @@ pub(crate) fn per_step(p: f64, k: f64) -> f64 {
     } else {
         1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k)
     }
+}
+
+/// Nanoseconds a world's steps spent in each part (wall time of the world's thread; the chunks'
+/// time summed over the threads that stepped them), for `--timings`. A few clock reads per step
+/// and per chunk of 4,096 agents.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepPhases {
+    /// Institutions and the start of the step (who asks a tie: one stream, one thread).
+    pub start: u64,
+    /// The residents pass, from its first chunk to its end-of-pass counts.
+    pub pass: u64,
+    /// The pass's chunks, summed over threads: `chunks / pass` is how many threads were busy
+    /// stepping agents on average during the pass.
+    pub chunks: u64,
+    /// Teams, organisations and what follows the pass.
+    pub rest: u64,
+}
+
+pub(crate) fn nanos(d: std::time::Duration) -> u64 {
+    d.as_nanos() as u64
 }
 
 /// Convert a monthly probability to a step of `k` months: 1 − (1 − p)^k. Unlike
