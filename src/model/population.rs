@@ -379,8 +379,8 @@ fn join_run(
             (rng.get_word_pos(), Joined::Again)
         }
     };
-    // the true residents before the meeting point, written last: a run moved right has put
-    // guessed residents in their slots
+    // the true residents before the meeting point, written last: a run moved right is read
+    // from these slots (its guessed residents lo + j..lo + i) by the copy above
     for (k, t) in drawn.into_iter().enumerate() {
         cols.set(lo + k, t);
     }
