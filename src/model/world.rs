@@ -22,6 +22,7 @@ use super::residents::{Deed, TeamTotals};
 use super::rng::Streams;
 use super::scratch::Scratch;
 use crate::scenario::Scenario;
+use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
 /// Which instruments are on in this step.
@@ -417,40 +418,55 @@ impl World {
     /// from the step's one stream in index order. (The activity histories moved on at the end
     /// of the last step's residents pass.) Only the draws follow one another: what each
     /// asker's chance is, which resident its tie is, and where the asks land are worked out in
-    /// parallel around them, the same on any number of threads.
+    /// parallel around them, and clearing last step's asks and finding the sitting leaders
+    /// (which the draws do not read) run beside them, the same on any number of threads.
     fn start_of_step(&mut self) {
-        use super::rng::CHUNK;
+        use super::rng::{Purpose, CHUNK};
         use rayon::prelude::*;
-        // a large community's work here is shared between threads; a small one's is not worth it
         let parallel = rayon::current_num_threads() > 1 && self.agents.len() >= 16 * CHUNK;
-        if parallel {
-            self.peer_ask.par_chunks_mut(16 * CHUNK).for_each(|c| c.fill(NO_TEAM));
-        } else {
-            self.peer_ask.fill(NO_TEAM);
-        }
-        self.sitting_leaders.clear();
-        // leaders are few: look at blocks of states at once, and into a block only if it has one
-        const BLOCK: usize = 64;
-        for (b, block) in self.agents.state.chunks(BLOCK).enumerate() {
-            if block.iter().fold(false, |any, &st| any | (st == State::Leader)) {
-                let at = block.iter().enumerate().filter(|(_, &st)| st == State::Leader);
-                self.sitting_leaders.extend(at.map(|(k, _)| (b * BLOCK + k) as u32));
+        let chance = self.peer_chances(parallel);
+        let (peer_ask, leaders, state) = (&mut self.peer_ask, &mut self.sitting_leaders, &self.agents.state);
+        let mut clear_and_find_leaders = || {
+            if parallel {
+                peer_ask.par_chunks_mut(16 * CHUNK).for_each(|c| c.fill(NO_TEAM));
+            } else {
+                peer_ask.fill(NO_TEAM);
             }
+            leaders.clear();
+            // leaders are few: look at blocks of states at once, and into a block only if it has one
+            const BLOCK: usize = 64;
+            for (b, block) in state.chunks(BLOCK).enumerate() {
+                if block.iter().fold(false, |any, &st| any | (st == State::Leader)) {
+                    let at = block.iter().enumerate().filter(|(_, &st)| st == State::Leader);
+                    leaders.extend(at.map(|(k, _)| (b * BLOCK + k) as u32));
+                }
+            }
+        };
+        let (asks, served, chances) = (&mut self.peer_asks, &self.served_last_step, &self.peer_chance);
+        let rng = self.streams.stream(Purpose::Peers, self.step, 0);
+        let degree = self.net.degree;
+        let draws = || draw_askers(asks, served, chances, chance.as_ref(), degree, rng);
+        if parallel {
+            rayon::join(draws, clear_and_find_leaders);
+        } else {
+            draws();
+            clear_and_find_leaders();
         }
-        self.ask_ties(parallel);
+        if chance.is_some() {
+            self.land_asks(parallel);
+        }
         self.cell_asks();
     }
 
-    /// Residents who served last step and are still in a team ask a tie, drawing from the
-    /// step's one stream in index order; the rest is worked out around the draws, in parallel
-    /// when `parallel`.
-    fn ask_ties(&mut self, parallel: bool) {
-        use super::rng::{uniform, Purpose, CHUNK};
+    /// Each resident who served last step, in index order: which chance to ask a tie it has
+    /// (`peer_chance`, by being core and by its team's category, or none when out of a team),
+    /// worked out in parallel when `parallel`; and the chances, or `None` when residents have
+    /// no ties.
+    fn peer_chances(&mut self, parallel: bool) -> Option<PeerChances> {
+        use super::rng::CHUNK;
         use rayon::prelude::*;
-        self.peer_asks.clear();
-        let degree = self.net.degree;
-        if degree == 0 {
-            return;
+        if self.net.degree == 0 {
+            return None;
         }
         let peers = &self.scenario.behaviour.peers;
         let base = self.per_step(peers.ask_rate);
@@ -463,8 +479,6 @@ impl World {
             chance[0][c] = base * need;
             chance[1][c] = core * need;
         }
-        // which chance each resident who served last step has; none if no longer in a team
-        const NOT_IN_A_TEAM: u8 = u8::MAX;
         let (a, teams) = (&self.agents, &self.teams);
         self.peer_chance.clear();
         self.peer_chance.resize(self.served_last_step.len(), NOT_IN_A_TEAM);
@@ -482,16 +496,15 @@ impl World {
         } else {
             self.peer_chance.iter_mut().zip(served).for_each(chance_of);
         }
-        // the draws, in index order: who asks, and which of its ties
-        let mut rng = self.streams.stream(Purpose::Peers, self.step, 0);
-        for (&i, &c) in self.served_last_step.iter().zip(&self.peer_chance) {
-            if c != NOT_IN_A_TEAM && uniform(&mut rng) < chance[c as usize / CATEGORIES][c as usize % CATEGORIES] {
-                let k = ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1);
-                // at most 128 ties (scenario ranges): the tie's index fits where the team goes
-                debug_assert!(k <= u16::MAX as usize);
-                self.peer_asks.push((i, k as u16));
-            }
-        }
+        Some(chance)
+    }
+
+    /// The asks of ties (`peer_asks`, drawn as (asker, which tie)) become (asked resident,
+    /// asker's team), and land in `peer_ask`, in parallel when `parallel`.
+    fn land_asks(&mut self, parallel: bool) {
+        use super::rng::CHUNK;
+        use rayon::prelude::*;
+        let a = &self.agents;
         // (asker, tie) becomes (asked resident, asker's team)
         let net = &self.net;
         let asked = |(who, team): &mut (u32, u16)| {
@@ -582,6 +595,38 @@ pub(crate) fn per_step(p: f64, k: f64) -> f64 {
         p.clamp(0.0, 1.0)
     } else {
         1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(k)
+    }
+}
+
+/// An asker's chance to ask a tie this step, by whether it is core (or leads) and by its
+/// team's category.
+type PeerChances = [[f64; CATEGORIES]; 2];
+
+/// `peer_chance` of a resident who is no longer in a team: it asks no one.
+const NOT_IN_A_TEAM: u8 = u8::MAX;
+
+/// The draws of who asks a tie and which of its ties, from `rng` in the index order of the
+/// residents who `served` last step, into `asks` as (asker, which tie); none without ties.
+fn draw_askers(
+    asks: &mut Vec<(u32, u16)>,
+    served: &[u32],
+    chances: &[u8],
+    chance: Option<&PeerChances>,
+    degree: usize,
+    mut rng: ChaCha8Rng,
+) {
+    use super::rng::uniform;
+    asks.clear();
+    let Some(chance) = chance else {
+        return;
+    };
+    for (&i, &c) in served.iter().zip(chances) {
+        if c != NOT_IN_A_TEAM && uniform(&mut rng) < chance[c as usize / CATEGORIES][c as usize % CATEGORIES] {
+            let k = ((uniform(&mut rng) * degree as f64) as usize).min(degree - 1);
+            // at most 128 ties (scenario ranges): the tie's index fits where the team goes
+            debug_assert!(k <= u16::MAX as usize);
+            asks.push((i, k as u16));
+        }
     }
 }
 
