@@ -423,6 +423,7 @@ impl World {
     fn start_of_step(&mut self) {
         use super::rng::{Purpose, CHUNK};
         use rayon::prelude::*;
+        // a large community's work here is shared between threads; a small one's is not worth it
         let parallel = rayon::current_num_threads() > 1 && self.agents.len() >= 16 * CHUNK;
         let chance = self.peer_chances(parallel);
         let (peer_ask, leaders, state) = (&mut self.peer_ask, &mut self.sitting_leaders, &self.agents.state);
