@@ -180,11 +180,14 @@ fn rows_and_text(scenarios: &[Scenario], reps: u32) -> u64 {
 
 /// Peak memory of a sweep over these scenarios on `threads` workers, holding the scenario of
 /// each of its `points` (scenario × design point): runs keep only scalar outputs, so at most one
-/// run per worker is in memory, each with its world and rows.
+/// run per worker is in memory, each with its world and rows, and the population its job's runs
+/// share when they share one (`sweep::run`).
 pub fn sweep_bytes(scenarios: &[Scenario], threads: usize, points: u64) -> u64 {
     let n = threads.clamp(1, u32::MAX as usize) as u32;
-    // sweep runs draw their own populations
-    worlds_and_rows(scenarios, n, threads).saturating_add(points.saturating_mul(SWEEP_POINT_BYTES))
+    let population = scenarios.iter().map(population_bytes).max().unwrap_or(0);
+    worlds_and_rows(scenarios, n, threads)
+        .saturating_add(population.saturating_mul(n as u64))
+        .saturating_add(points.saturating_mul(SWEEP_POINT_BYTES))
 }
 
 /// Peak memory of a district: every community's world at once, and every community's rows.

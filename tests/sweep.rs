@@ -333,6 +333,26 @@ fn one_and_two_threads_give_the_same_bytes() {
     assert_eq!(all[0], all[1]);
 }
 
+/// Runs of a block that draw the same population (one replicate of the grid's points, which
+/// vary behaviour only, of two driver models of one community) share it: with the 12 runs in
+/// one block, one thread runs them as two jobs, one per replicate, and eight threads as twelve
+/// (fewer shared jobs than threads); both give the bytes of the reference, whose blocks of two
+/// runs (two replicates) share nothing.
+#[test]
+fn runs_that_share_a_population_give_the_bytes_of_runs_that_draw_their_own() {
+    let (dir, _, expected) = beside_reference("unused");
+    let one_block = variant(dir.path(), "one-block", |v| v["block_size"] = 12.into());
+    for t in ["1", "8"] {
+        let out = dir.path().join(format!("one-block-t{t}"));
+        govsim()
+            .args(["sweep", one_block.to_str().unwrap(), "--out", out.to_str().unwrap(), "--progress", "off"])
+            .args(["--threads", t])
+            .assert()
+            .success();
+        assert_eq!(results(&out), expected, "{t} thread(s)");
+    }
+}
+
 /// A copy of small.json (scenario paths made absolute) with one change.
 fn variant(dir: &Path, name: &str, change: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     let mut v = with_absolute_scenarios("tests/sweeps/small.json", "scenarios", None);

@@ -55,12 +55,13 @@ pub fn run_replication(s: &Scenario, seed: u64, replicate: u32) -> Replication {
 
 /// Run one replication, checking `stop` at every step; `None` if it was stopped.
 pub fn run_replication_until(s: &Scenario, seed: u64, replicate: u32, stop: &AtomicBool) -> Option<Replication> {
-    run_world_until(s, seed, replicate, None, stop)
+    run_replication_with(s, seed, replicate, None, stop)
 }
 
 /// Run one replication in a world built around `population` if given (drawn for this seed
-/// and replication by a scenario with the same [`Population::key`]), else drawing its own.
-fn run_world_until(
+/// and replication by a scenario with the same [`Population::key`]), else drawing its own;
+/// `None` if `stop` was set. Either way the same world, bit for bit.
+pub fn run_replication_with(
     s: &Scenario,
     seed: u64,
     replicate: u32,
@@ -146,7 +147,7 @@ pub fn run_many_with(
             members
                 .iter()
                 .map(|&i| {
-                    let rep = run_world_until(&scenarios[i], seed, r, population.as_ref(), stop)?;
+                    let rep = run_replication_with(&scenarios[i], seed, r, population.as_ref(), stop)?;
                     done();
                     Some((i, rep))
                 })

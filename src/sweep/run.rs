@@ -3,7 +3,8 @@
 
 use super::blocks::{self, block_file, check_block, sidecar_file, write_atomic, BlockState};
 use super::plan::{outputs_of, Plan, Resolved};
-use crate::experiment::run_replication_until;
+use crate::experiment::run_replication_with;
+use crate::model::population::Population;
 use crate::output::folder::Destination;
 use crate::Error;
 use rayon::prelude::*;
@@ -145,34 +146,22 @@ pub fn run_blocks(
             Mutex::new(Block { rows: vec![None; n], left: n, started: None })
         })
         .collect();
-    let jobs: Vec<(usize, u64)> =
-        todo.iter().enumerate().flat_map(|(k, &b)| r.block_runs(b).map(move |i| (k, i))).collect();
+    let threads = rayon::current_num_threads();
+    let jobs = jobs_of(plan, todo, threads);
     let halt = AtomicBool::new(false);
     let error: Mutex<Option<String>> = Mutex::new(None);
     let written = AtomicU64::new(0);
     let runs_done = AtomicU64::new(0);
-    let threads = rayon::current_num_threads();
     let fail = |m: String| {
         halt.store(true, Ordering::SeqCst);
         if let Ok(mut e) = error.lock() {
             e.get_or_insert(m);
         }
     };
-    jobs.par_iter().for_each(|&(k, run)| {
-        if halt.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
-            return;
-        }
+    let halted = || halt.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed);
+    // run `run` of block todo[k] is done: keep its outputs, and write the block once complete
+    let record = |k: usize, run: u64, outputs: Vec<f64>| {
         let b = todo[k];
-        if let Ok(mut st) = state[k].lock() {
-            st.started.get_or_insert_with(Instant::now);
-        }
-        let id = r.run_id(run);
-        // built and validated once, by `prepare`
-        let scenario = plan.scenario(id.scenario, id.point);
-        let Some(rep) = run_replication_until(scenario, r.seed, id.replicate, stop) else { return };
-        let outputs = outputs_of(&r.outputs, scenario, &rep);
-        runs_done.fetch_add(1, Ordering::Relaxed);
-        tick();
         let finished = {
             let Ok(mut st) = state[k].lock() else { return fail("a worker thread panicked".into()) };
             let start = r.block_runs(b).start;
@@ -205,6 +194,37 @@ pub fn run_blocks(
                 Err(e) => fail(format!("cannot write {}: {e}", block_file(dir, b).display())),
             }
         }
+    };
+    jobs.par_iter().for_each(|(k, runs)| {
+        if halted() {
+            return;
+        }
+        if let Ok(mut st) = state[*k].lock() {
+            st.started.get_or_insert_with(Instant::now);
+        }
+        // a job of several runs draws their common population once (replicate and key alike)
+        let population = (runs.len() > 1).then(|| {
+            let built = Instant::now();
+            let id = r.run_id(runs[0]);
+            let p = Population::draw(plan.scenario(id.scenario, id.point), r.seed, id.replicate);
+            crate::experiment::clock::CLOCK.add_init(built);
+            p
+        });
+        for &run in runs {
+            if halted() {
+                return;
+            }
+            let id = r.run_id(run);
+            // built and validated once, by `prepare`
+            let scenario = plan.scenario(id.scenario, id.point);
+            let Some(rep) = run_replication_with(scenario, r.seed, id.replicate, population.as_ref(), stop) else {
+                return;
+            };
+            let outputs = outputs_of(&r.outputs, scenario, &rep);
+            runs_done.fetch_add(1, Ordering::Relaxed);
+            tick();
+            record(*k, run, outputs);
+        }
     });
     if let Some(e) = error.lock().ok().and_then(|mut e| e.take()) {
         return Err(Error::runtime(e));
@@ -221,6 +241,45 @@ pub fn run_blocks(
     Ok(report)
 }
 
+/// The jobs that run the runs of `todo` (blocks; a job names its block by index into `todo`):
+/// the runs of a block that draw the same population (one replicate of scenarios with the same
+/// [`Population::key`], such as the points of a design that varies behaviour only) form one job,
+/// which draws it once and runs each around a copy, in run order, as `compare` does; the same
+/// results, without drawing a population per run. Only when that leaves at least as many jobs as
+/// `threads`: with fewer, every run is a job of its own, so that all threads have work.
+fn jobs_of(plan: &Plan, todo: &[u64], threads: usize) -> Vec<(usize, Vec<u64>)> {
+    let r = &plan.resolved;
+    // each scenario's key, as a number, worked out for the scenarios these blocks run
+    let (mut key_of, mut keys) = (std::collections::HashMap::new(), std::collections::HashMap::new());
+    let mut key = |id: &super::plan::RunId| {
+        let at = (id.scenario, id.point);
+        *key_of.entry(at).or_insert_with(|| {
+            let text = Population::key(plan.scenario(id.scenario, id.point));
+            let next = keys.len();
+            *keys.entry(text).or_insert(next)
+        })
+    };
+    let mut jobs: Vec<(usize, Vec<u64>)> = Vec::new();
+    for (k, &b) in todo.iter().enumerate() {
+        let mut group_of = std::collections::HashMap::new();
+        let first = jobs.len();
+        for run in r.block_runs(b) {
+            let id = r.run_id(run);
+            let g = *group_of.entry((id.replicate, key(&id))).or_insert_with(|| {
+                jobs.push((k, Vec::new()));
+                jobs.len() - 1
+            });
+            debug_assert!(g >= first);
+            jobs[g].1.push(run);
+        }
+    }
+    let runs: usize = jobs.iter().map(|(_, runs)| runs.len()).sum();
+    if jobs.len() < threads && jobs.len() < runs {
+        return todo.iter().enumerate().flat_map(|(k, &b)| r.block_runs(b).map(move |run| (k, vec![run]))).collect();
+    }
+    jobs
+}
+
 /// This machine's name, for the sidecars (empty if unknown).
 pub fn host() -> String {
     std::env::var("HOSTNAME")
@@ -228,4 +287,59 @@ pub fn host() -> String {
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
         .map(|h| h.trim().to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::{limits, plan::prepare};
+    use std::collections::HashSet;
+
+    /// The shipped Morris screening: 23 behavioural factors, so every point of a scenario draws
+    /// the same population; blocks of 16 runs, 5 replicates.
+    fn morris() -> Plan {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("sweeps/morris-screening.json");
+        prepare(&file, limits::DEFAULT_MAX_RUNS).unwrap()
+    }
+
+    #[test]
+    fn runs_that_draw_the_same_population_share_a_job_within_their_block() {
+        let plan = morris();
+        let r = &plan.resolved;
+        let todo: Vec<u64> = vec![0, 1, 7, r.blocks - 1];
+        let key = |run: u64| {
+            let id = r.run_id(run);
+            (id.replicate, Population::key(plan.scenario(id.scenario, id.point)))
+        };
+        let jobs = jobs_of(&plan, &todo, 1);
+        // every run of the blocks exactly once, in its own block's job, in run order
+        let mut seen = HashSet::new();
+        for (k, runs) in &jobs {
+            assert!(runs.windows(2).all(|w| w[0] < w[1]), "{runs:?}");
+            for &run in runs {
+                assert!(r.block_runs(todo[*k]).contains(&run), "run {run} is not in block {}", todo[*k]);
+                assert!(seen.insert(run), "run {run} twice");
+            }
+            // one replicate and one population per job
+            assert!(runs.iter().all(|&run| key(run) == key(runs[0])), "{runs:?}");
+        }
+        let runs: usize = todo.iter().map(|&b| r.block_runs(b).count()).sum();
+        assert_eq!(seen.len(), runs);
+        // and no two jobs of a block could have shared
+        let firsts: HashSet<(usize, (u32, String))> = jobs.iter().map(|(k, runs)| (*k, key(runs[0]))).collect();
+        assert_eq!(firsts.len(), jobs.len());
+        // blocks of 16 runs over 5 replicates: at most 5 populations drawn a block, not 16
+        assert!(jobs.len() <= 5 * todo.len() && jobs.len() < runs, "{} jobs for {runs} runs", jobs.len());
+    }
+
+    #[test]
+    fn with_fewer_shared_jobs_than_threads_every_run_is_a_job() {
+        let plan = morris();
+        let todo = [3];
+        let shared = jobs_of(&plan, &todo, 5);
+        assert_eq!(shared.len(), 5, "block 3's 16 runs hold each of the 5 replicates");
+        let alone = jobs_of(&plan, &todo, 6);
+        let runs: Vec<u64> = alone.iter().map(|(k, runs)| (assert_eq!((*k, runs.len()), (0, 1)), runs[0]).1).collect();
+        assert_eq!(runs, plan.resolved.block_runs(3).collect::<Vec<_>>());
+    }
 }
