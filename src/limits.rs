@@ -181,7 +181,7 @@ fn rows_and_text(scenarios: &[Scenario], reps: u32) -> u64 {
 /// Peak memory of a sweep over these scenarios on `threads` workers, holding the scenario of
 /// each of its `points` (scenario × design point): runs keep only scalar outputs, so at most one
 /// run per worker is in memory, each with its world and rows, and the population its job's runs
-/// share when they share one (`sweep::run`).
+/// may share (`sweep::run`; counted whether or not they do, to be safe).
 pub fn sweep_bytes(scenarios: &[Scenario], threads: usize, points: u64) -> u64 {
     let n = threads.clamp(1, u32::MAX as usize) as u32;
     let population = scenarios.iter().map(population_bytes).max().unwrap_or(0);

@@ -334,23 +334,32 @@ fn one_and_two_threads_give_the_same_bytes() {
 }
 
 /// Runs of a block that draw the same population (one replicate of the grid's points, which
-/// vary behaviour only, of two driver models of one community) share it: with the 12 runs in
-/// one block, one thread runs them as two jobs, one per replicate, and eight threads as twelve
-/// (fewer shared jobs than threads); both give the bytes of the reference, whose blocks of two
-/// runs (two replicates) share nothing.
+/// vary behaviour only) share it. The grid at 32 levels is 128 runs; in blocks of 16 (8 points ×
+/// 2 replicates) one thread runs them as 16 jobs of 8 runs, each drawing one population, and
+/// eight threads run every run alone (a thread's share would be too few times the longest job);
+/// in blocks of one run nothing is shared. All three give the same bytes.
 #[test]
 fn runs_that_share_a_population_give_the_bytes_of_runs_that_draw_their_own() {
-    let (dir, _, expected) = beside_reference("unused");
-    let one_block = variant(dir.path(), "one-block", |v| v["block_size"] = 12.into());
-    for t in ["1", "8"] {
-        let out = dir.path().join(format!("one-block-t{t}"));
+    let dir = tempdir();
+    let grid = |v: &mut serde_json::Value, block: u64| {
+        v["design"]["levels_per_factor"] = 32.into();
+        v["block_size"] = block.into();
+    };
+    let shared = variant(dir.path(), "blocks-of-16", |v| grid(v, 16));
+    let alone = variant(dir.path(), "blocks-of-1", |v| grid(v, 1));
+    let mut all = Vec::new();
+    for (file, t) in [(&alone, "2"), (&shared, "1"), (&shared, "8")] {
+        let out = dir.path().join(format!("{}-t{t}", file.file_stem().unwrap().to_str().unwrap()));
         govsim()
-            .args(["sweep", one_block.to_str().unwrap(), "--out", out.to_str().unwrap(), "--progress", "off"])
+            .args(["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--progress", "off"])
             .args(["--threads", t])
             .assert()
             .success();
-        assert_eq!(results(&out), expected, "{t} thread(s)");
+        all.push(results(&out));
     }
+    assert_eq!(all[0].0.iter().filter(|&&c| c == b'\n').count(), 129, "a header and 128 runs");
+    assert_eq!(all[1], all[0], "shared on 1 thread");
+    assert_eq!(all[2], all[0], "alone on 8 threads");
 }
 
 /// A copy of small.json (scenario paths made absolute) with one change.
