@@ -246,9 +246,9 @@ pub fn run_blocks(
 const SHARED_RUNS: usize = 8;
 
 /// Sharing runs only when a thread's share of the runs is at least this many times the longest
-/// job: drawing a population is about a sixth of a 10,000-resident run (the Morris screening's
-/// CPU time fell 16%), so waiting at the end for a job of at most an eighth of a thread's share
-/// costs less than sharing saves.
+/// job: drawing a population is about a sixth of a 10,000-resident run (building worlds took 17%
+/// of the CPU time of 100 such runs), so waiting at the end for a job of at most an eighth of a
+/// thread's share costs about what sharing saves at worst, and much less in a long sweep.
 const SHARE_PER_LONGEST_JOB: usize = 8;
 
 /// The jobs that run the runs of `todo` (blocks; a job names its block by index into `todo`):
