@@ -96,18 +96,40 @@ pub fn run_replication_with(
 /// them around a copy, one after another. Only when there are at least as many such jobs as
 /// `threads`: with fewer, every scenario is a group of its own, so that all threads have work.
 pub fn population_groups(scenarios: &[Scenario], reps: u32, threads: usize) -> Vec<Vec<usize>> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, s) in scenarios.iter().enumerate() {
-        let key = Population::key(s);
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((key, vec![i])),
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, id) in population_ids(scenarios).into_iter().enumerate() {
+        match groups.get_mut(id) {
+            Some(members) => members.push(i),
+            None => groups.push(vec![i]),
         }
     }
     if groups.len() == scenarios.len() || (groups.len() as u64 * reps as u64) < threads as u64 {
         return (0..scenarios.len()).map(|i| vec![i]).collect();
     }
-    groups.into_iter().map(|(_, members)| members).collect()
+    groups
+}
+
+/// Which population each scenario draws, as a number: scenarios with the same
+/// [`Population::key`] get the same one, numbered 0, 1, … in order of first appearance.
+pub fn population_ids(scenarios: &[Scenario]) -> Vec<usize> {
+    let mut ids = std::collections::HashMap::new();
+    scenarios
+        .iter()
+        .map(|s| {
+            let next = ids.len();
+            *ids.entry(Population::key(s)).or_insert(next)
+        })
+        .collect()
+}
+
+/// The population that `runs` runs of replication `replicate` of scenarios drawing the same
+/// population as `s` share, drawn once (its time counted as building worlds); `None` for a single
+/// run, which draws its own.
+pub fn shared_population(s: &Scenario, seed: u64, replicate: u32, runs: usize) -> Option<Population> {
+    let built = std::time::Instant::now();
+    let population = (runs > 1).then(|| Population::draw(s, seed, replicate));
+    clock::CLOCK.add_init(built);
+    population
 }
 
 /// Run `reps` replications in parallel; results come back in replication order whatever the
@@ -141,9 +163,7 @@ pub fn run_many_with(
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
-            let built = std::time::Instant::now();
-            let population = (members.len() > 1).then(|| Population::draw(&scenarios[members[0]], seed, r));
-            clock::CLOCK.add_init(built);
+            let population = shared_population(&scenarios[members[0]], seed, r, members.len());
             members
                 .iter()
                 .map(|&i| {

@@ -92,6 +92,12 @@ impl Plan {
         &self.points[s * self.resolved.points.len() + p]
     }
 
+    /// Which population the scenario of each (scenario, point) draws, as a number
+    /// ([`crate::experiment::population_ids`]), at `s × points + p`.
+    pub fn population_ids(&self) -> Vec<usize> {
+        crate::experiment::population_ids(&self.points)
+    }
+
     /// How many scenarios the plan holds: one per scenario and design point.
     pub fn scenarios_held(&self) -> u64 {
         self.points.len() as u64

@@ -3,8 +3,7 @@
 
 use super::blocks::{self, block_file, check_block, sidecar_file, write_atomic, BlockState};
 use super::plan::{outputs_of, Plan, Resolved};
-use crate::experiment::run_replication_with;
-use crate::model::population::Population;
+use crate::experiment::{run_replication_with, shared_population};
 use crate::output::folder::Destination;
 use crate::Error;
 use rayon::prelude::*;
@@ -203,13 +202,9 @@ pub fn run_blocks(
             st.started.get_or_insert_with(Instant::now);
         }
         // a job of several runs draws their common population once (replicate and key alike)
-        let population = (runs.len() > 1).then(|| {
-            let built = Instant::now();
-            let id = r.run_id(runs[0]);
-            let p = Population::draw(plan.scenario(id.scenario, id.point), r.seed, id.replicate);
-            crate::experiment::clock::CLOCK.add_init(built);
-            p
-        });
+        let first = r.run_id(runs[0]);
+        let population =
+            shared_population(plan.scenario(first.scenario, first.point), r.seed, first.replicate, runs.len());
         for &run in runs {
             if halted() {
                 return;
@@ -253,7 +248,7 @@ const SHARE_PER_LONGEST_JOB: usize = 8;
 
 /// The jobs that run the runs of `todo` (blocks; a job names its block by index into `todo`):
 /// the runs of a block that draw the same population (one replicate of scenarios with the same
-/// [`Population::key`], such as the points of a design that varies behaviour only) form jobs of
+/// [`crate::model::population::Population::key`], such as the points of a design that varies behaviour only) form jobs of
 /// up to [`SHARED_RUNS`], each of which draws it once and runs each around a copy, in run order,
 /// as `compare` does: the same results, without drawing a population per run. Only when a
 /// thread's share of the runs is at least [`SHARE_PER_LONGEST_JOB`] times the longest job; else
@@ -265,28 +260,21 @@ fn jobs_of(plan: &Plan, todo: &[u64], threads: usize) -> Vec<(usize, Vec<u64>)> 
     if runs < SHARE_PER_LONGEST_JOB * threads.max(1) * 2 {
         return alone(); // no job could hold two runs
     }
-    // each scenario's key, as a number, worked out for the scenarios these blocks run
-    let (mut key_of, mut keys) = (std::collections::HashMap::new(), std::collections::HashMap::new());
-    let mut key = |id: &super::plan::RunId| {
-        let at = (id.scenario, id.point);
-        *key_of.entry(at).or_insert_with(|| {
-            let text = Population::key(plan.scenario(id.scenario, id.point));
-            let next = keys.len();
-            *keys.entry(text).or_insert(next)
-        })
-    };
+    let population = plan.population_ids();
     let mut jobs: Vec<(usize, Vec<u64>)> = Vec::new();
     for (k, &b) in todo.iter().enumerate() {
         // the job each (replicate, population) of this block is filling
         let mut filling: std::collections::HashMap<(u32, usize), usize> = std::collections::HashMap::new();
         for run in r.block_runs(b) {
             let id = r.run_id(run);
-            let g = filling.entry((id.replicate, key(&id))).or_insert(usize::MAX);
-            if *g == usize::MAX || jobs[*g].1.len() == SHARED_RUNS {
-                jobs.push((k, Vec::new()));
-                *g = jobs.len() - 1;
+            let within = (id.replicate, population[id.scenario * r.points.len() + id.point]);
+            match filling.get(&within) {
+                Some(&g) if jobs[g].1.len() < SHARED_RUNS => jobs[g].1.push(run),
+                _ => {
+                    filling.insert(within, jobs.len());
+                    jobs.push((k, vec![run]));
+                }
             }
-            jobs[*g].1.push(run);
         }
     }
     let longest = jobs.iter().map(|(_, runs)| runs.len()).max().unwrap_or(0);
@@ -308,6 +296,7 @@ pub fn host() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::population::Population;
     use crate::sweep::{limits, plan::prepare};
     use std::collections::HashSet;
 
