@@ -1230,45 +1230,60 @@ impl Pass<'_> {
     }
 }
 
-/// The sum of `v` in f64, bit for bit the sum added in index order. When there are at most
-/// 2¹² values, each 0 or of magnitude in [2⁻¹⁸, 1], every value is a multiple of 2⁻⁴¹ (an
-/// f32 has 24 significant bits), and so is every partial sum, at most 2¹² in magnitude: all
-/// fit f64's 53 bits, every addition is exact and the order does not matter, so the values
-/// are added in eight lanes at once. Otherwise they are added one after another.
+/// The sum of `v` in f64, bit for bit the sum added in index order: in lanes when
+/// [`sum_in_lanes`] can, else one value after another.
 #[inline(always)]
 pub(crate) fn sum_in_index_order(v: &[f32]) -> f64 {
-    const LANES: usize = 8;
-    if v.len() <= 1 << 12 {
-        let mut lanes = [0.0f64; LANES];
-        let mut broken = [0u32; LANES];
-        let whole = v.chunks_exact(LANES);
-        let rest = whole.remainder();
-        for block in whole {
-            for l in 0..LANES {
-                broken[l] |= outside_exact_sums(block[l]);
-                lanes[l] += block[l] as f64;
-            }
-        }
-        for (l, &x) in rest.iter().enumerate() {
-            broken[l] |= outside_exact_sums(x);
-            lanes[l] += x as f64;
-        }
-        if broken.iter().fold(0, |a, &b| a | b) == 0 {
-            return lanes.iter().sum();
-        }
-    }
-    v.iter().fold(0.0, |s, &x| s + x as f64)
+    sum_in_lanes(v).unwrap_or_else(|| v.iter().fold(0.0, |s, &x| s + x as f64))
 }
 
-/// 1 if x is neither 0 nor of magnitude in [2⁻¹⁸, 1] (so [`sum_in_index_order`] adds in index
-/// order), else 0: a number, so that lanes stay branch-free.
+/// The sum of `v` added in eight lanes, when that is bit for bit the sum added in index order.
+/// When there are at most 2¹² values, each 0 or of magnitude in [2⁻¹⁸, 1], every value is a
+/// multiple of 2⁻⁴¹ (an f32 has 24 significant bits), and so is every partial sum, at most 2¹²
+/// in magnitude: all fit f64's 53 bits, every addition is exact and the order does not matter.
+/// `None` otherwise.
 #[inline(always)]
-pub(crate) fn outside_exact_sums(x: f32) -> u32 {
-    // magnitudes as bits: 0, or from 2^-18 to 1 (NaN's bits lie above 1's)
-    const LOW: u32 = (127 - 18) << 23;
-    const ONE: u32 = 127 << 23;
+pub(crate) fn sum_in_lanes(v: &[f32]) -> Option<f64> {
+    const LANES: usize = 8;
+    if v.len() > 1 << 12 {
+        return None;
+    }
+    let mut lanes = [0.0f64; LANES];
+    // per lane, the bits of the largest magnitude and of the smallest nonzero one less one (a
+    // zero's wraps to the largest number): every value is in range when the first is at most
+    // 1's bits and the second at least 2⁻¹⁸'s less one. NaN's bits lie above 1's. Unsigned
+    // minimum and maximum, eight values at a time, are cheaper than testing each value.
+    let (mut high, mut low) = ([0u32; LANES], [u32::MAX; LANES]);
+    let mut add = |l: usize, x: f32| {
+        let m = x.to_bits() & 0x7fff_ffff;
+        high[l] = high[l].max(m);
+        low[l] = low[l].min(m.wrapping_sub(1));
+        lanes[l] += x as f64;
+    };
+    let whole = v.chunks_exact(LANES);
+    let rest = whole.remainder();
+    for block in whole {
+        for (l, &x) in block.iter().enumerate() {
+            add(l, x);
+        }
+    }
+    for (l, &x) in rest.iter().enumerate() {
+        add(l, x);
+    }
+    let (high, low) = (high.into_iter().max().unwrap_or(0), low.into_iter().min().unwrap_or(u32::MAX));
+    (high <= EXACT_HIGH && low >= EXACT_LOW - 1).then(|| lanes.iter().sum())
+}
+
+/// The bits of the magnitudes [`sum_in_lanes`] adds: 0, or from 2⁻¹⁸ to 1.
+const EXACT_LOW: u32 = (127 - 18) << 23;
+const EXACT_HIGH: u32 = 127 << 23;
+
+/// Whether x is neither 0 nor of magnitude in [2⁻¹⁸, 1], so that [`sum_in_lanes`] leaves a sum
+/// with it to be added in index order: the test of one value, for checking the lanes' test.
+#[cfg(test)]
+pub(crate) fn outside_exact_sums(x: f32) -> bool {
     let m = x.to_bits() & 0x7fff_ffff;
-    (m.wrapping_sub(LOW) > ONE - LOW) as u32 & (m != 0) as u32
+    m != 0 && !(EXACT_LOW..=EXACT_HIGH).contains(&m)
 }
 
 /// Agent j of a chunk leaves volunteering: back to inactive, commitment lost.

@@ -455,7 +455,7 @@ fn bernoulli_positions_are_independent_with_the_given_probability() {
 
 #[test]
 fn trust_sums_are_the_sums_added_in_index_order_bit_for_bit() {
-    use super::residents::{outside_exact_sums, sum_in_index_order};
+    use super::residents::{outside_exact_sums, sum_in_index_order, sum_in_lanes};
     use rand::{Rng, SeedableRng};
     let in_order = |v: &[f32]| v.iter().fold(0.0f64, |s, &x| s + x as f64);
     // hand cases: exact halves, the empty sum, a remainder past the last whole lane
@@ -470,11 +470,24 @@ fn trust_sums_are_the_sums_added_in_index_order_bit_for_bit() {
     let inside = [0.0, -0.0, low, -low, 0.5, 1.0, -1.0];
     let outside = [below, -below, above, 2.0, f32::MIN_POSITIVE / 2.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
     for x in inside {
-        assert_eq!(outside_exact_sums(x), 0, "{x:e}");
+        assert!(!outside_exact_sums(x), "{x:e}");
     }
     for x in outside {
-        assert_eq!(outside_exact_sums(x), 1, "{x:e}");
+        assert!(outside_exact_sums(x), "{x:e}");
     }
+    // the lanes' test (largest and smallest nonzero magnitude per lane) agrees with the test of
+    // each value, wherever the value stands: in a whole block of eight or in the remainder
+    for x in inside.into_iter().chain(outside) {
+        for len in [1, 8, 13, 4096] {
+            for at in [0, len / 2, len - 1] {
+                let mut v = vec![0.25f32; len];
+                v[at] = x;
+                assert_eq!(sum_in_lanes(&v).is_some(), !outside_exact_sums(x), "{x:e} at {at} of {len}");
+            }
+        }
+    }
+    assert_eq!(sum_in_lanes(&[0.0; 7]), Some(0.0));
+    assert_eq!(sum_in_lanes(&vec![0.5; 4097]), None);
     for edge in inside.into_iter().chain(outside) {
         let v: Vec<f32> = (0..4096).map(|k| if k % 5 == 0 { edge } else { 0.3 + k as f32 * 1e-4 }).collect();
         let (got, want) = (sum_in_index_order(&v), in_order(&v));
