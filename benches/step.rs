@@ -11,9 +11,9 @@ use govsim::scenario::{self, Scenario};
 use std::path::Path;
 
 fn main() {
-    // Every benchmark runs on the worker of a one-thread pool, as `govsim run` steps each world
-    // on a worker of its pool. Handing each step to a pool from outside it would add a thread's
-    // wake-up (1-20 µs on the reference machine) to every step measured.
+    // Every benchmark runs on the worker of a one-thread pool, as `govsim run --threads 1` steps
+    // each world on the worker of its pool. Handing each step to a pool from outside it would add
+    // two threads' wake-ups (tens of µs on the reference machine) to every step measured.
     pool(1).install(divan::main);
 }
 
