@@ -28,7 +28,8 @@ fn pool(n: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap()
 }
 
-/// One step on one thread (the pool's, see `main`) of a world that has already run two years (participation established).
+/// One step on one thread (the pool's, see `main`) of a world that has already run two years
+/// (participation established).
 #[divan::bench(args = [1_000, 10_000, 100_000, 1_000_000], sample_count = 10)]
 fn step(bencher: Bencher, residents: u32) {
     let s = multi_actor(residents);

@@ -126,10 +126,12 @@ pub fn population_ids(scenarios: &[Scenario]) -> Vec<usize> {
 /// population as `s` share, drawn once (its time counted as building worlds); `None` for a single
 /// run, which draws its own.
 pub fn shared_population(s: &Scenario, seed: u64, replicate: u32, runs: usize) -> Option<Population> {
-    let built = std::time::Instant::now();
-    let population = (runs > 1).then(|| Population::draw(s, seed, replicate));
-    clock::CLOCK.add_init(built);
-    population
+    (runs > 1).then(|| {
+        let built = std::time::Instant::now();
+        let population = Population::draw(s, seed, replicate);
+        clock::CLOCK.add_init(built);
+        population
+    })
 }
 
 /// Run `reps` replications in parallel; results come back in replication order whatever the

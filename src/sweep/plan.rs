@@ -89,11 +89,16 @@ pub struct Plan {
 impl Plan {
     /// The scenario run at (scenario index, point): the base with the point's factor values set.
     pub fn scenario(&self, s: usize, p: usize) -> &Scenario {
-        &self.points[s * self.resolved.points.len() + p]
+        &self.points[self.held_at(s, p)]
+    }
+
+    /// Where the scenario of (scenario index, point) is among those the plan holds.
+    pub fn held_at(&self, s: usize, p: usize) -> usize {
+        s * self.resolved.points.len() + p
     }
 
     /// Which population the scenario of each (scenario, point) draws, as a number
-    /// ([`crate::experiment::population_ids`]), at `s × points + p`.
+    /// ([`crate::experiment::population_ids`]), at [`Plan::held_at`].
     pub fn population_ids(&self) -> Vec<usize> {
         crate::experiment::population_ids(&self.points)
     }

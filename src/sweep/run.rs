@@ -248,11 +248,11 @@ const SHARE_PER_LONGEST_JOB: usize = 8;
 
 /// The jobs that run the runs of `todo` (blocks; a job names its block by index into `todo`):
 /// the runs of a block that draw the same population (one replicate of scenarios with the same
-/// [`crate::model::population::Population::key`], such as the points of a design that varies behaviour only) form jobs of
-/// up to [`SHARED_RUNS`], each of which draws it once and runs each around a copy, in run order,
-/// as `compare` does: the same results, without drawing a population per run. Only when a
-/// thread's share of the runs is at least [`SHARE_PER_LONGEST_JOB`] times the longest job; else
-/// every run is a job of its own, so that all threads stay busy to the end.
+/// [`crate::model::population::Population::key`], such as the points of a design that varies
+/// behaviour only) form jobs of up to [`SHARED_RUNS`], each of which draws it once and runs each
+/// around a copy, in run order, as `compare` does: the same results, without drawing a population
+/// per run. Only when a thread's share of the runs is at least [`SHARE_PER_LONGEST_JOB`] times the
+/// longest job; else every run is a job of its own, so that all threads stay busy to the end.
 fn jobs_of(plan: &Plan, todo: &[u64], threads: usize) -> Vec<(usize, Vec<u64>)> {
     let r = &plan.resolved;
     let alone = || todo.iter().enumerate().flat_map(|(k, &b)| r.block_runs(b).map(move |run| (k, vec![run]))).collect();
@@ -267,7 +267,7 @@ fn jobs_of(plan: &Plan, todo: &[u64], threads: usize) -> Vec<(usize, Vec<u64>)> 
         let mut filling: std::collections::HashMap<(u32, usize), usize> = std::collections::HashMap::new();
         for run in r.block_runs(b) {
             let id = r.run_id(run);
-            let within = (id.replicate, population[id.scenario * r.points.len() + id.point]);
+            let within = (id.replicate, population[plan.held_at(id.scenario, id.point)]);
             match filling.get(&within) {
                 Some(&g) if jobs[g].1.len() < SHARED_RUNS => jobs[g].1.push(run),
                 _ => {
